@@ -1,0 +1,63 @@
+"""Builds the service objects a command needs, once, from settings and overrides.
+
+No module-level clients or sessions: the command asks for a client here and hands it down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from anivault.errors import TmdbKeyError
+from anivault.services.cache import JsonCache
+from anivault.services.settings import KEY_ENV_VARS, Settings
+from anivault.services.tmdb.backends import RequestsBackend, TmdbBackend, TmdbV3ApiBackend
+from anivault.services.tmdb.client import TmdbClient
+from anivault.services.tmdb.ratelimit import RetryPolicy
+from anivault.services.tmdb.transport import Credential, TmdbTransport, TransportSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """Per-invocation values from command options; None keeps the setting."""
+
+    max_workers: int | None = None
+    tmdb_concurrency: int | None = None
+    rate: float | None = None
+    lang: str | None = None
+
+    def apply_to(self, settings: Settings) -> Settings:
+        changes: dict[str, Any] = {
+            "max_workers": self.max_workers,
+            "tmdb_concurrency": self.tmdb_concurrency,
+            "tmdb_rate": self.rate,
+            "language": self.lang,
+        }
+        return replace(settings, **{k: v for k, v in changes.items() if v is not None})
+
+
+def build_tmdb_client(settings: Settings, api_key: str | None) -> TmdbClient:
+    """The cached TMDB client over the configured backend. Raises TmdbKeyError without a key."""
+    if not api_key:
+        raise TmdbKeyError(
+            f"no TMDB API key: set {' or '.join(KEY_ENV_VARS)} to your v3 key or v4 read token"
+        )
+    transport = TmdbTransport(
+        TransportSettings(
+            base_url=settings.tmdb_base_url,
+            rate_per_second=settings.tmdb_rate,
+            burst=settings.tmdb_burst,
+            concurrency=settings.tmdb_concurrency,
+            connect_timeout=settings.tmdb_connect_timeout,
+            read_timeout=settings.tmdb_read_timeout,
+            retry=RetryPolicy(max_attempts=settings.tmdb_max_attempts),
+        ),
+        Credential(api_key),
+    )
+    backend: TmdbBackend
+    if settings.tmdb_backend == "requests":
+        backend = RequestsBackend(transport, language=settings.language)
+    else:
+        backend = TmdbV3ApiBackend(transport, language=settings.language)
+    cache = JsonCache(settings.cache_dir)
+    return TmdbClient(backend, transport, cache, language=settings.language, source=settings.tmdb_base_url)

@@ -1,0 +1,196 @@
+"""Rendering: rich progress and tables for people (stderr/stdout), NDJSON events for machines.
+
+Data goes to stdout, progress and diagnostics to stderr; in ``--json`` mode stdout carries only
+NDJSON events, one per line: ``{"ts", "phase", "event", "fields"}``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timezone
+from typing import IO, Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from anivault.core.events import Event, Reporter
+from anivault.core.models import MatchedFile
+from anivault.core.plan import PlanEntry
+from anivault.core.runner import RunResult
+
+MAX_PLAN_ROWS = 400
+
+
+class NdjsonReporter:
+    """Writes every event as one JSON line on ``stream`` (stdout)."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self._stream = stream or sys.stdout
+
+    def emit(self, event: Event) -> None:
+        line = {
+            "ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "phase": event.phase,
+            "event": event.event,
+            "fields": dict(event.fields),
+        }
+        self._stream.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+        self._stream.flush()
+
+
+class RichReporter:
+    """Progress bars per phase on stderr; silent about individual files."""
+
+    def __init__(self, console: Console) -> None:
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description:<8}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> RichReporter:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._progress.stop()
+
+    def emit(self, event: Event) -> None:
+        if event.phase == "match" and event.event == "progress":
+            seen = int(str(event.fields.get("source", 0)))
+            for phase in ("scan", "parse", "match"):
+                done = int(str(event.fields.get("source" if phase == "scan" else phase, 0)))
+                self._bar(phase, done, total=None if phase == "scan" else seen)
+        elif event.phase == "organize" and event.event == "started":
+            self._bar("organize", 0, total=int(str(event.fields["entries"])))
+        elif event.phase == "organize" and event.event == "file":
+            self._progress.advance(self._tasks["organize"])
+
+    def _bar(self, phase: str, done: int, total: int | None) -> None:
+        if phase not in self._tasks:
+            self._tasks[phase] = self._progress.add_task(phase, total=total)
+        self._progress.update(self._tasks[phase], completed=done, total=total if total is not None else done)
+
+
+def render_run(console: Console, result: RunResult, *, applied: bool) -> None:
+    """Plan table, unmatched table and summary, sized for an 80-column terminal."""
+    plan = Table(title="Plan" if not applied else "Applied plan", expand=False, show_lines=False)
+    plan.add_column("Source", overflow="fold", ratio=1)
+    plan.add_column("→ Target", overflow="fold", ratio=1)
+    plan.add_column("Score", justify="right", no_wrap=True)
+    plan.add_column("Status", no_wrap=True)
+    for entry in result.plan.entries[:MAX_PLAN_ROWS]:
+        score = f"{entry.match.score.total:.2f}" if entry.role == "video" else ""
+        plan.add_row(entry.relative_source, entry.relative_target, score, entry.status)
+    console.print(plan)
+    if len(result.plan.entries) > MAX_PLAN_ROWS:
+        console.print(f"… and {len(result.plan.entries) - MAX_PLAN_ROWS} more entries")
+    if result.unresolved:
+        unmatched = Table(title="Not matched", expand=False)
+        unmatched.add_column("File", overflow="fold", ratio=2)
+        unmatched.add_column("Status", no_wrap=True)
+        unmatched.add_column("Why / best candidates", overflow="fold", ratio=2)
+        for item in result.unresolved[:MAX_PLAN_ROWS]:
+            best = ", ".join(f"{c.title} ({c.year}) {c.score:.2f}" for c in item.candidates[:3])
+            why = "; ".join(p for p in (item.error_code or "", item.note, best) if p)
+            unmatched.add_row(item.parsed.scanned.relative, item.status, why)
+        console.print(unmatched)
+    summary = Table(title="Summary", show_header=False, expand=False)
+    summary.add_column("", style="bold")
+    summary.add_column("", justify="right")
+    s = result.summary
+    rows = [
+        ("files seen", s.files_seen),
+        ("parsed", s.parsed),
+        ("parse failures", s.parse_failed),
+        ("matched", s.matched),
+        ("unmatched", s.unmatched),
+        ("deferred (TMDB)", s.deferred),
+        ("skipped (junk, samples…)", s.skipped),
+        ("planned moves", s.planned),
+        ("conflicts", s.conflicts),
+        ("already in library", s.already_there),
+        ("moved", s.moved),
+        ("move failures", s.move_failed),
+        ("TMDB requests", s.tmdb_requests),
+        ("cache hits", s.cache_hits),
+        ("cache misses", s.cache_misses),
+        ("seconds", f"{s.seconds:.2f}"),
+    ]
+    for name, value in rows:
+        summary.add_row(name, str(value))
+    console.print(summary)
+    if result.journal:
+        console.print(f"journal: {result.journal}")
+
+
+def emit_run_result(reporter: Reporter, result: RunResult) -> None:
+    """The machine-readable end of a run: one event per plan entry and unresolved file, a summary."""
+    for entry in result.plan.entries:
+        reporter.emit(Event("plan", "entry", plan_entry_fields(entry)))
+    for item in result.unresolved:
+        reporter.emit(Event("match", item.status, unresolved_fields(item)))
+    summary = result.summary
+    reporter.emit(Event("run", "summary", {name: getattr(summary, name) for name in summary.__slots__}))
+
+
+def plan_entry_fields(entry: PlanEntry) -> dict[str, object]:
+    match = entry.match
+    return {
+        "id": entry.entry_id,
+        "source": entry.relative_source,
+        "target": entry.relative_target,
+        "role": entry.role,
+        "status": entry.status,
+        "code": entry.error_code,
+        "media_type": match.media_type,
+        "tmdb_id": match.tmdb_id,
+        "season": match.season,
+        "episodes": list(match.episodes),
+        "score": match.score.total,
+        "score_parts": dict(match.score.parts),
+    }
+
+
+def unresolved_fields(item: MatchedFile) -> dict[str, object]:
+    return {
+        "source": item.parsed.scanned.relative,
+        "code": item.error_code,
+        "note": item.note,
+        "candidates": [
+            {
+                "media_type": c.media_type,
+                "tmdb_id": c.tmdb_id,
+                "title": c.title,
+                "year": c.year,
+                "score": c.score,
+            }
+            for c in item.candidates
+        ],
+    }
+
+
+def first_message_per_code(result: RunResult) -> list[tuple[str, str]]:
+    """Each run-level problem said once (a dead key must not print 200 identical lines)."""
+    seen: dict[str, str] = {}
+    for item in result.unresolved:
+        if item.error_code and item.error_code not in seen:
+            seen[item.error_code] = item.note
+    for outcome in result.outcomes:
+        if outcome.error_code and outcome.error_code not in seen:
+            seen[outcome.error_code] = outcome.message
+    return list(seen.items())

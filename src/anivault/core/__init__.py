@@ -1,0 +1,1 @@
+"""The pipeline and the domain: scan → parse → match → organize, naming, plans."""

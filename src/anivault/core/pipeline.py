@@ -1,0 +1,208 @@
+"""The pipeline engine: stages on thread pools joined by bounded queues (beets-style).
+
+This is the only module in ``core`` that touches ``queue``, ``threading`` or
+``concurrent.futures``. A stage is a plain function of one item. Contract:
+
+* the source iterator runs on its own thread and feeds the first bounded queue, so a fast scan
+  waits for slower stages instead of filling memory (backpressure);
+* each stage runs ``workers`` copies on a ``ThreadPoolExecutor``; the last worker of a stage to
+  see the end-of-stream marker passes it on, so every queue closes exactly once;
+* every put and get is timed and re-checks the stop ``Event``; the first worker exception stops
+  everything and is re-raised in the caller with its original traceback;
+* results are yielded on the caller's thread, which waits in short timed gets so Ctrl+C arrives;
+* ``workers=0`` runs the same stages inline, in order, for deterministic tests and tracebacks.
+"""
+
+from __future__ import annotations
+
+import queue
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
+
+POLL_SECONDS = 0.1
+DEFAULT_QUEUE_SIZE = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """``func`` is applied to items of type ``accepts``; other items pass through untouched."""
+
+    name: str
+    func: Callable[[Any], Any]
+    accepts: type | tuple[type, ...]
+    workers: int = 1
+
+
+class _EndOfStream:
+    pass
+
+
+_END = _EndOfStream()
+
+
+class StageCounters:
+    """Items finished per stage, read by the caller's thread to draw progress."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._lock = threading.Lock()
+        self._done = dict.fromkeys(names, 0)
+
+    def bump(self, name: str) -> None:
+        with self._lock:
+            self._done[name] += 1
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._done)
+
+
+class Pipeline:
+    """Runs ``source`` through ``stages``; iterate ``run()`` to receive results."""
+
+    def __init__(
+        self,
+        source: Iterable[Any],
+        stages: list[Stage],
+        *,
+        workers: int,
+        queue_size: int = DEFAULT_QUEUE_SIZE,
+    ) -> None:
+        self._source = source
+        self._stages = stages
+        self._threaded = workers > 0
+        self._queue_size = queue_size
+        self.stop = threading.Event()
+        self.counters = StageCounters(["source", *(s.name for s in stages)])
+
+    def run(self) -> Iterator[Any]:
+        return self._run_threaded() if self._threaded else self._run_inline()
+
+    def _run_inline(self) -> Iterator[Any]:
+        for item in self._source:
+            self.counters.bump("source")
+            result = item
+            for stage in self._stages:
+                if isinstance(result, stage.accepts):
+                    result = stage.func(result)
+                self.counters.bump(stage.name)
+            yield result
+
+    def _run_threaded(self) -> Iterator[Any]:
+        queues: list[queue.Queue[Any]] = [queue.Queue(self._queue_size) for _ in range(len(self._stages) + 1)]
+        pools = [ThreadPoolExecutor(max_workers=1, thread_name_prefix="anivault-source")]
+        futures: list[Future[None]] = [pools[0].submit(self._feed, queues[0])]
+        for index, stage in enumerate(self._stages):
+            pool = ThreadPoolExecutor(max_workers=stage.workers, thread_name_prefix=f"anivault-{stage.name}")
+            pools.append(pool)
+            remaining = _Countdown(stage.workers)
+            futures += [
+                pool.submit(self._work, stage, queues[index], queues[index + 1], remaining)
+                for _ in range(stage.workers)
+            ]
+        try:
+            yield from self._drain(queues[-1], futures)
+        finally:
+            self.stop.set()
+            for pool in pools:
+                pool.shutdown(wait=True)
+
+    def _drain(self, results: queue.Queue[Any], futures: list[Future[None]]) -> Iterator[Any]:
+        while True:
+            for future in futures:
+                if future.done() and future.exception() is not None:
+                    raise _reraisable(future)
+            try:
+                item = results.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                continue
+            if item is _END:
+                for future in futures:
+                    future.result()
+                return
+            yield item
+
+    def _feed(self, out: queue.Queue[Any]) -> None:
+        try:
+            for item in self._source:
+                if not self._put(out, item):
+                    return
+                self.counters.bump("source")
+        finally:
+            self._put(out, _END)
+
+    def _work(
+        self, stage: Stage, inbox: queue.Queue[Any], out: queue.Queue[Any], remaining: _Countdown
+    ) -> None:
+        try:
+            while not self.stop.is_set():
+                try:
+                    item = inbox.get(timeout=POLL_SECONDS)
+                except queue.Empty:
+                    continue
+                if item is _END:
+                    inbox.put(_END)  # let this stage's other workers see it too
+                    return
+                result = stage.func(item) if isinstance(item, stage.accepts) else item
+                if not self._put(out, result):
+                    return
+                self.counters.bump(stage.name)
+        except BaseException:
+            self.stop.set()
+            raise
+        finally:
+            if remaining.last_one_out():
+                self._put(out, _END)
+
+    def _put(self, out: queue.Queue[Any], item: Any) -> bool:
+        while not self.stop.is_set():
+            try:
+                out.put(item, timeout=POLL_SECONDS)
+            except queue.Full:
+                continue
+            return True
+        return False
+
+
+class _Countdown:
+    def __init__(self, count: int) -> None:
+        self._count = count
+        self._lock = threading.Lock()
+
+    def last_one_out(self) -> bool:
+        with self._lock:
+            self._count -= 1
+            return self._count == 0
+
+
+def _reraisable(future: Future[None]) -> BaseException:
+    error = future.exception()
+    assert error is not None
+    return error
+
+
+@contextmanager
+def interrupt_between_steps() -> Iterator[threading.Event]:
+    """Turn Ctrl+C into a flag checked between file operations, so a move is never cut in half.
+
+    Outside the main thread (where signal handlers cannot be installed) the flag is simply never
+    set and KeyboardInterrupt keeps its default behaviour.
+    """
+    requested = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield requested
+        return
+
+    def _on_sigint(_signum: int, _frame: FrameType | None) -> None:
+        requested.set()
+
+    previous = signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        yield requested
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -1,0 +1,220 @@
+"""``run_library``: scan → parse → match through the pipeline, then plan, then (maybe) apply.
+
+This is the one core entry point the ``run`` command calls. It owns the order of phases and the
+summary; the stages themselves live in their own modules and know nothing about each other.
+Nothing touches the destination unless ``apply`` is set — a dry run does not even create a
+folder there.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from anivault.core.events import Event, Reporter
+from anivault.core.matching import Matcher
+from anivault.core.models import MatchedFile, ParsedFile, ScannedFile, Skipped
+from anivault.core.organize import ApplyOutcome, Journal, apply_plan
+from anivault.core.parsing import parse_file
+from anivault.core.pipeline import Pipeline, Stage, interrupt_between_steps
+from anivault.core.plan import Plan, build_plan
+from anivault.core.scan import scan_tree
+from anivault.errors import InterruptedRunError, SourceMissingError, UsageError
+from anivault.services.tmdb.client import ClientStats, TmdbClient
+
+PROGRESS_EVERY_SECONDS = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class RunRequest:
+    source: Path
+    target: Path
+    apply: bool
+    workers: int
+    min_confidence: float
+    state_dir: Path
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    files_seen: int
+    parsed: int
+    parse_failed: int
+    matched: int
+    unmatched: int
+    deferred: int
+    skipped: int
+    planned: int
+    conflicts: int
+    already_there: int
+    moved: int
+    move_failed: int
+    tmdb_requests: int
+    cache_hits: int
+    cache_misses: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    run_id: str
+    summary: RunSummary
+    plan: Plan
+    unresolved: tuple[MatchedFile, ...]
+    skipped: tuple[Skipped, ...]
+    outcomes: tuple[ApplyOutcome, ...]
+    journal: Path | None
+    error_codes: tuple[str, ...]
+    """Distinct error codes met (deferred lookups, failed moves…), most severe first by CLI's order."""
+
+
+def run_library(request: RunRequest, *, client: TmdbClient, reporter: Reporter) -> RunResult:
+    """Run the whole job. Raises UsageError/SourceMissingError for bad inputs before any work,
+    InterruptedRunError on Ctrl+C (after the current file operation completes)."""
+    _check_paths(request)
+    started = time.monotonic()
+    run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    reporter.emit(
+        Event("run", "started", {"run_id": run_id, "source": str(request.source), "apply": request.apply})
+    )
+    matched, skipped = _lookup(request, client, reporter)
+    plan = build_plan(matched, request.target)
+    reporter.emit(
+        Event("plan", "built", {"entries": len(plan.entries), "actionable": len(plan.actionable())})
+    )
+    outcomes: list[ApplyOutcome] = []
+    journal_path: Path | None = None
+    if request.apply and plan.actionable():
+        journal_path = request.state_dir / "journals" / f"{run_id}.jsonl"
+        outcomes = _apply(plan, journal_path, reporter)
+    stats = client.stats()
+    result = RunResult(
+        run_id=run_id,
+        summary=_summarise(matched, skipped, plan, outcomes, stats, time.monotonic() - started),
+        plan=plan,
+        unresolved=tuple(m for m in matched if m.status != "matched"),
+        skipped=tuple(skipped),
+        outcomes=tuple(outcomes),
+        journal=journal_path,
+        error_codes=_error_codes(matched, plan, outcomes),
+    )
+    reporter.emit(Event("run", "finished", {"run_id": run_id}))
+    return result
+
+
+def _check_paths(request: RunRequest) -> None:
+    if not request.source.exists():
+        raise SourceMissingError(f"source folder {request.source} does not exist")
+    if not request.source.is_dir():
+        raise UsageError(f"source {request.source} is not a folder")
+    if request.target.exists() and not request.target.is_dir():
+        raise UsageError(f"destination {request.target} exists and is not a folder")
+    if request.target.resolve() == request.source.resolve():
+        raise UsageError("source and destination must be different folders")
+
+
+def _lookup(
+    request: RunRequest, client: TmdbClient, reporter: Reporter
+) -> tuple[list[MatchedFile], list[Skipped]]:
+    matcher = Matcher(client, min_confidence=request.min_confidence)
+    workers = max(1, request.workers)
+    pipeline = Pipeline(
+        scan_tree(request.source, exclude=request.target.resolve()),
+        [
+            Stage("parse", parse_file, ScannedFile, workers=1),
+            Stage("match", matcher.match, ParsedFile, workers=workers),
+        ],
+        workers=request.workers,
+    )
+    matched: list[MatchedFile] = []
+    skipped: list[Skipped] = []
+    last_progress = 0.0
+    try:
+        for item in pipeline.run():
+            if isinstance(item, Skipped):
+                skipped.append(item)
+                reporter.emit(Event("scan", "skipped", {"path": str(item.path), "reason": item.reason}))
+            else:
+                matched.append(item)
+            now = time.monotonic()
+            if now - last_progress >= PROGRESS_EVERY_SECONDS:
+                last_progress = now
+                reporter.emit(Event("match", "progress", dict(pipeline.counters.snapshot())))
+    except KeyboardInterrupt as exc:
+        raise InterruptedRunError("interrupted during lookup; nothing was moved") from exc
+    reporter.emit(Event("match", "progress", dict(pipeline.counters.snapshot())))
+    matched.sort(key=lambda m: m.parsed.scanned.relative)
+    return matched, skipped
+
+
+def _apply(plan: Plan, journal_path: Path, reporter: Reporter) -> list[ApplyOutcome]:
+    journal = Journal(journal_path)
+    outcomes: list[ApplyOutcome] = []
+
+    def report(outcome: ApplyOutcome) -> None:
+        outcomes.append(outcome)
+        reporter.emit(
+            Event(
+                "organize",
+                "file",
+                {
+                    "status": outcome.status,
+                    "target": outcome.entry.relative_target,
+                    "code": outcome.error_code,
+                },
+            )
+        )
+
+    reporter.emit(
+        Event("organize", "started", {"entries": len(plan.actionable()), "journal": str(journal_path)})
+    )
+    try:
+        with interrupt_between_steps() as interrupted:
+            apply_plan(plan, journal, should_stop=interrupted.is_set, on_outcome=report)
+    finally:
+        journal.close()
+    if interrupted.is_set():
+        done = f"{len(outcomes)} of {len(plan.actionable())}"
+        raise InterruptedRunError(f"interrupted after {done} file operations; journal at {journal_path}")
+    return outcomes
+
+
+def _summarise(
+    matched: list[MatchedFile],
+    skipped: list[Skipped],
+    plan: Plan,
+    outcomes: list[ApplyOutcome],
+    stats: ClientStats,
+    seconds: float,
+) -> RunSummary:
+    status = Counter(m.status for m in matched)
+    plan_status = Counter(e.status for e in plan.entries)
+    moved = Counter(o.status for o in outcomes)
+    return RunSummary(
+        files_seen=len(matched),
+        parsed=len(matched) - status["parse_failed"],
+        parse_failed=status["parse_failed"],
+        matched=status["matched"],
+        unmatched=status["unmatched"],
+        deferred=status["deferred"],
+        skipped=len(skipped),
+        planned=plan_status["planned"],
+        conflicts=plan_status["conflict"],
+        already_there=plan_status["exists"] + plan_status["duplicate"] + plan_status["in_place"],
+        moved=moved["moved"],
+        move_failed=moved["failed"],
+        tmdb_requests=stats.requests_sent,
+        cache_hits=stats.cache.hits,
+        cache_misses=stats.cache.misses,
+        seconds=round(seconds, 3),
+    )
+
+
+def _error_codes(matched: list[MatchedFile], plan: Plan, outcomes: list[ApplyOutcome]) -> tuple[str, ...]:
+    codes = [m.error_code for m in matched if m.error_code]
+    codes += [e.error_code for e in plan.entries if e.error_code]
+    codes += [o.error_code for o in outcomes if o.error_code]
+    return tuple(dict.fromkeys(codes))

@@ -1,0 +1,106 @@
+"""Streaming scan of a source tree: videos with their sidecars, and what was skipped and why.
+
+One directory is listed at a time with ``os.scandir`` and yielded before the next is opened, so
+memory is bounded by the largest directory, not by the library. Directory symlinks are not
+followed (a link back up the tree would loop forever), and an unreadable directory is reported
+as skipped, not fatal: one bad folder must not stop a 300k-file run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from anivault.core.models import ScannedFile, Sidecar, Skipped
+from anivault.errors import PermissionDeniedError
+
+VIDEO_EXTENSIONS = frozenset(
+    {".mkv", ".mp4", ".avi", ".m4v", ".webm", ".ts", ".m2ts", ".wmv", ".mov", ".flv", ".ogm", ".mpg"}
+)
+SIDECAR_EXTENSIONS = frozenset({".ass", ".ssa", ".srt", ".vtt", ".sub", ".idx", ".sup", ".mka", ".nfo"})
+SAMPLE_DIRS = frozenset({"sample", "samples"})
+_SAMPLE_NAME = re.compile(r"(?:^|[\s._\-\[(])sample(?:$|[\s._\-\])])", re.IGNORECASE)
+
+
+def scan_tree(root: Path, *, exclude: Path | None = None) -> Iterator[ScannedFile | Skipped]:
+    """Yield every video below ``root`` (with sidecars attached) and every skipped file.
+
+    Deterministic: directories and files are visited in sorted name order. ``exclude`` (the
+    library, when it lives inside the source) is not descended into.
+    """
+    pending = [root]
+    while pending:
+        directory = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except PermissionError:
+            yield Skipped(directory, "directory not readable", PermissionDeniedError.code)
+            continue
+        except OSError as exc:
+            yield Skipped(directory, f"directory not listable ({exc.strerror})", "E-FS")
+            continue
+        subdirs = [Path(e.path) for e in entries if _is_real_dir(e) and Path(e.path) != exclude]
+        pending.extend(reversed([d for d in subdirs if d.name.casefold() not in SAMPLE_DIRS]))
+        yield from (Skipped(d, "sample folder") for d in subdirs if d.name.casefold() in SAMPLE_DIRS)
+        files = [e for e in entries if not _is_real_dir(e)]
+        yield from _classify_directory(root, files)
+
+
+def _is_real_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _classify_directory(root: Path, files: list[os.DirEntry[str]]) -> Iterator[ScannedFile | Skipped]:
+    videos: dict[str, os.DirEntry[str]] = {}
+    others: list[os.DirEntry[str]] = []
+    for entry in files:
+        stem, ext = os.path.splitext(entry.name)
+        if ext.lower() in VIDEO_EXTENSIONS and not _SAMPLE_NAME.search(stem):
+            videos[stem] = entry
+        else:
+            others.append(entry)
+    sidecars: dict[str, list[Sidecar]] = {stem: [] for stem in videos}
+    for entry in others:
+        owner = _owning_video(entry.name, videos)
+        if owner is not None and os.path.splitext(entry.name)[1].lower() in SIDECAR_EXTENSIONS:
+            sidecars[owner].append(Sidecar(Path(entry.path), entry.name[len(owner) :]))
+        else:
+            yield Skipped(Path(entry.path), _skip_reason(entry.name))
+    for stem, entry in videos.items():
+        try:
+            stat = entry.stat(follow_symlinks=False)
+        except OSError as exc:
+            yield Skipped(Path(entry.path), f"not readable ({exc.strerror})", PermissionDeniedError.code)
+            continue
+        yield ScannedFile(
+            path=Path(entry.path),
+            relative=Path(entry.path).relative_to(root).as_posix(),
+            size=stat.st_size,
+            mtime_ns=stat.st_mtime_ns,
+            sidecars=tuple(sidecars[stem]),
+        )
+
+
+def _owning_video(name: str, videos: dict[str, os.DirEntry[str]]) -> str | None:
+    """The longest video stem that ``name`` extends with ``.tail`` (``X.mkv`` owns ``X.en.ass``)."""
+    parts = name.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        stem = ".".join(parts[:cut])
+        if stem in videos:
+            return stem
+    return None
+
+
+def _skip_reason(name: str) -> str:
+    ext = os.path.splitext(name)[1].lower()
+    if ext in VIDEO_EXTENSIONS:
+        return "sample video"
+    if ext in SIDECAR_EXTENSIONS:
+        return "sidecar without a matching video"
+    return "not a video"

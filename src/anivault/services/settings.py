@@ -1,0 +1,145 @@
+"""Settings: typed values with a recorded origin, from env → exe-dir TOML → user TOML → defaults.
+
+Every value can come from four places; ``settings show`` and error messages need to say which, so
+each resolved value keeps its origin. Files are TOML with flat keys (``tmdb_rate = 20``); an
+unknown key, a wrong type or invalid TOML is a ``ConfigError`` naming the file (and the line, for
+syntax errors) rather than a silently ignored value.
+
+The AniVault home (config, cache, logs, run state) is ``~/.anivault`` unless ``ANIVAULT_HOME``
+says otherwise — tests and the demo point it at a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from anivault.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+ENV_PREFIX = "ANIVAULT_"
+KEY_ENV_VARS = ("TMDB_API_KEY", "ANIVAULT_TMDB_KEY")
+CONFIG_NAME = "anivault.toml"
+USER_CONFIG_NAME = "config.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    tmdb_base_url: str = "https://api.themoviedb.org/3"
+    tmdb_backend: str = "tmdbv3api"
+    tmdb_rate: float = 35.0
+    tmdb_burst: int = 10
+    tmdb_concurrency: int = 4
+    tmdb_connect_timeout: float = 5.0
+    tmdb_read_timeout: float = 15.0
+    tmdb_max_attempts: int = 6
+    language: str = "en-US"
+    max_workers: int = 4
+    min_confidence: float = 0.62
+    home: str = ""
+
+    @property
+    def home_dir(self) -> Path:
+        return Path(self.home).expanduser()
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home_dir / "cache"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home_dir / "logs"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.home_dir / "state"
+
+
+_CHOICES: dict[str, tuple[str, ...]] = {"tmdb_backend": ("tmdbv3api", "requests")}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSettings:
+    settings: Settings
+    origins: Mapping[str, str]
+    """setting name → "env:NAME", a file path, or "default"."""
+
+
+def default_home(env: Mapping[str, str]) -> Path:
+    return Path(env.get(f"{ENV_PREFIX}HOME") or Path.home() / ".anivault")
+
+
+def config_files(env: Mapping[str, str]) -> tuple[Path, ...]:
+    """Config files in precedence order (first wins): beside the executable, then the user's."""
+    exe_dir = Path(sys.executable).resolve().parent if getattr(sys, "frozen", False) else None
+    user = default_home(env) / USER_CONFIG_NAME
+    return tuple(p for p in (exe_dir / CONFIG_NAME if exe_dir else None, user) if p is not None)
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, files: tuple[Path, ...] | None = None
+) -> LoadedSettings:
+    """Resolve every setting; raise ConfigError for a bad file or a bad environment value."""
+    env = os.environ if env is None else env
+    layers: list[tuple[str, Mapping[str, Any]]] = [
+        (f"env:{ENV_PREFIX}{name.upper()}", {name: env[f"{ENV_PREFIX}{name.upper()}"]})
+        for name in _names()
+        if f"{ENV_PREFIX}{name.upper()}" in env
+    ]
+    layers += [(str(path), _read_toml(path)) for path in (files if files is not None else config_files(env))]
+    values: dict[str, Any] = {"home": str(default_home(env))}
+    origins: dict[str, str] = dict.fromkeys(_names(), "default")
+    origins["home"] = "env:ANIVAULT_HOME" if f"{ENV_PREFIX}HOME" in env else "default"
+    for origin, table in reversed(layers):
+        for name, raw in table.items():
+            values[name] = _coerce(name, raw, origin)
+            origins[name] = origin
+    return LoadedSettings(Settings(**values), origins)
+
+
+def api_key_from_env(env: Mapping[str, str] | None = None) -> str | None:
+    env = os.environ if env is None else env
+    return next((env[name].strip() for name in KEY_ENV_VARS if env.get(name, "").strip()), None)
+
+
+def _names() -> list[str]:
+    return [f.name for f in fields(Settings)]
+
+
+def _read_toml(path: Path) -> Mapping[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            table = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML ({exc})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
+    unknown = sorted(set(table) - set(_names()))
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(_names())}")
+    return dict(table)
+
+
+def _coerce(name: str, raw: Any, origin: str) -> Any:
+    wanted = type(getattr(Settings(), name))
+    try:
+        if wanted is bool or isinstance(raw, bool):
+            raise TypeError
+        value = wanted(raw) if isinstance(raw, (str, int, float)) else None
+    except (TypeError, ValueError):
+        value = None
+    if value is None:
+        raise ConfigError(f"{origin}: setting {name} must be a {wanted.__name__}, got {raw!r}")
+    if name in _CHOICES and value not in _CHOICES[name]:
+        raise ConfigError(f"{origin}: setting {name} must be one of {', '.join(_CHOICES[name])}")
+    return value

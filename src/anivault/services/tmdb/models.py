@@ -1,0 +1,58 @@
+"""Frozen TMDB domain objects: the only TMDB shapes that leave ``services``.
+
+Raw JSON stops in ``mapping.py``; ``core`` sees these immutable values, which are safe to share
+between worker threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+MediaType = Literal["tv", "movie"]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result, in TMDB's relevance order as received."""
+
+    media_type: MediaType
+    tmdb_id: int
+    title: str
+    original_title: str
+    year: int | None
+    popularity: float
+    original_language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Season:
+    number: int
+    episode_count: int
+    air_year: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TitleDetails:
+    """Details of a series or movie with the sub-resources matching needs, from one request."""
+
+    media_type: MediaType
+    tmdb_id: int
+    title: str
+    original_title: str
+    year: int | None
+    popularity: float
+    seasons: tuple[Season, ...]
+    alternative_titles: tuple[str, ...]
+    translated_titles: tuple[tuple[str, str], ...]
+    """(iso_639_1, title) pairs with a non-empty title."""
+
+    def season(self, number: int) -> Season | None:
+        return next((s for s in self.seasons if s.number == number), None)
+
+    def title_for(self, language: str) -> str:
+        """Title in ``language`` (ISO 639-1), else the English-facing ``title``."""
+        wanted = language.split("-", maxsplit=1)[0].lower()
+        if wanted == "en":
+            return self.title
+        return next((t for lang, t in self.translated_titles if lang == wanted), self.title)

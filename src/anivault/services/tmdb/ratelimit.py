@@ -1,0 +1,85 @@
+"""Client-side rate limiting: a token bucket and a retry policy, both with injected time.
+
+TMDB's ceiling sits around 40–50 requests/s and is enforced per IP with 429 + ``Retry-After``
+(docs/tmdb-api.md §4). We stay under it by construction (the bucket) and, when told to slow down
+anyway, wait at least as long as the server asked (the policy). Time is injected so both are
+tested without sleeping.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], None]
+
+
+class TokenBucket:
+    """Allows ``rate`` acquisitions per second with bursts up to ``burst``; thread-safe.
+
+    ``acquire`` reserves a slot under the lock and sleeps outside it, so waiting threads queue in
+    arrival order and never hold the lock while asleep.
+    """
+
+    def __init__(self, rate: float, burst: int, *, clock: Clock, sleep: Sleep) -> None:
+        if rate <= 0 or burst < 1:
+            raise ValueError("rate must be > 0 and burst >= 1")
+        self._interval = 1.0 / rate
+        self._burst_span = burst * self._interval
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._next_free = clock() - self._burst_span
+
+    def acquire(self) -> float:
+        """Block until a request may be sent; return the seconds waited."""
+        with self._lock:
+            now = self._clock()
+            # Credit never accumulates beyond the burst: idle time is capped.
+            slot = max(self._next_free, now - self._burst_span + self._interval)
+            self._next_free = slot + self._interval
+            wait = max(0.0, slot - now)
+        if wait > 0:
+            self._sleep(wait)
+        return wait
+
+    def hold_until(self, instant: float) -> None:
+        """Make every later acquisition wait until ``instant`` (a received Retry-After)."""
+        with self._lock:
+            self._next_free = max(self._next_free, instant)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how long to retry 429/5xx/network failures (urllib3 ``Retry`` style)."""
+
+    max_attempts: int = 6
+    backoff_base: float = 0.5
+    backoff_cap: float = 30.0
+    jitter: float = 0.25
+
+    def backoff(self, attempt: int, rng: random.Random) -> float:
+        """Exponential backoff with proportional jitter for the ``attempt``-th retry (1-based)."""
+        delay = min(self.backoff_cap, self.backoff_base * 2.0 ** (attempt - 1))
+        return delay * (1.0 + rng.uniform(0.0, self.jitter))
+
+
+def parse_retry_after(value: str | None, *, now_epoch: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: delta-seconds (0 allowed) or an HTTP-date.
+
+    Returns None when absent or unreadable, so the caller falls back to backoff.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, float(moment.timestamp()) - now_epoch)

@@ -1,0 +1,202 @@
+"""The one HTTP transport every TMDB backend shares: credentials, rate limit, retries, errors.
+
+It is a ``requests.Session`` so tmdbv3api can be handed it (``session=``) and the plain-requests
+backend can use it directly; either way every request goes through ``request`` below, which
+
+* strips whatever ``api_key`` the caller put in the URL and adds our credential itself (a v3 key
+  as ``api_key``, a v4 token as ``Authorization: Bearer``), so tmdbv3api never needs the real key;
+* waits for the token bucket and the concurrency semaphore;
+* always passes a (connect, read) timeout — requests has no default;
+* retries 429 (honouring ``Retry-After`` first), 5xx and network failures with backoff;
+* translates what is left into our error tree, so both backends fail identically.
+
+After a 401 the key is known bad: later calls raise ``TmdbKeyError`` without sending anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import requests
+
+from anivault.errors import (
+    TmdbError,
+    TmdbKeyError,
+    TmdbNotFoundError,
+    TmdbRateLimitError,
+    TmdbUnavailableError,
+)
+from anivault.services.tmdb.ratelimit import Clock, RetryPolicy, Sleep, TokenBucket, parse_retry_after
+
+logger = logging.getLogger("anivault.services.tmdb.transport")
+
+RATE_LIMIT_BODY_CODE = 25
+_KEY_HELP = (
+    "TMDB rejected the API key (401). Set TMDB_API_KEY (or ANIVAULT_TMDB_KEY) to a valid v3 key "
+    "or v4 read token from https://www.themoviedb.org/settings/api"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """A TMDB v3 key or v4 read-access token; ``repr`` never shows the value."""
+
+    value: str = field(repr=False)
+
+    @property
+    def is_bearer(self) -> bool:
+        return self.value.startswith("eyJ")
+
+
+@dataclass(frozen=True, slots=True)
+class TransportSettings:
+    base_url: str
+    rate_per_second: float = 35.0
+    burst: int = 10
+    concurrency: int = 4
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+class TransportStats:
+    """Thread-safe counters the run summary and the status command report."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.sent = 0
+        self.retries = 0
+        self.rate_limited = 0
+        self.server_errors = 0
+        self.network_errors = 0
+
+    def bump(self, name: str) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Retry:
+    delay: float
+    error: TmdbError
+
+
+class TmdbTransport(requests.Session):
+    """``requests.Session`` enforcing AniVault's TMDB etiquette (see module docstring)."""
+
+    def __init__(
+        self,
+        settings: TransportSettings,
+        credential: Credential,
+        *,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+        wall_clock: Clock = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.stats = TransportStats()
+        self._credential = credential
+        self._bucket = TokenBucket(settings.rate_per_second, settings.burst, clock=clock, sleep=sleep)
+        self._slots = threading.BoundedSemaphore(settings.concurrency)
+        self._clock = clock
+        self._sleep = sleep
+        self._wall_clock = wall_clock
+        self._rng = rng or random.Random()
+        self._key_rejected = threading.Event()
+        self.headers.update({"Accept": "application/json", "User-Agent": "AniVault"})
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        """Send with credentials, pacing and retries; raise TmdbError subclasses on failure."""
+        if self._key_rejected.is_set():
+            raise TmdbKeyError(_KEY_HELP)
+        url_text = url.decode() if isinstance(url, bytes) else url
+        kwargs.setdefault("timeout", (self.settings.connect_timeout, self.settings.read_timeout))
+        kwargs.pop("proxies", None)  # tmdbv3api passes env-derived proxies; the session's own apply
+        headers = dict(kwargs.pop("headers", None) or {})
+        target = self._authorise(url_text, headers)
+        attempts = self.settings.retry.max_attempts
+        for attempt in range(1, attempts + 1):
+            outcome = self._attempt(method, target, headers, attempt, args, kwargs)
+            if isinstance(outcome, requests.Response):
+                return outcome
+            if attempt == attempts:
+                raise outcome.error
+            self.stats.bump("retries")
+            self._sleep(outcome.delay)
+        raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    def _attempt(
+        self,
+        method: str | bytes,
+        target: str,
+        headers: dict[str, str],
+        attempt: int,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> requests.Response | _Retry:
+        """One try: the response on success, else how long to wait and what to raise if it was the last."""
+        self._bucket.acquire()
+        with self._slots:
+            self.stats.bump("sent")
+            try:
+                response = super().request(method, target, *args, **{**kwargs, "headers": headers})
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                self.stats.bump("network_errors")
+                logger.warning("event=tmdb_network_error attempt=%d error=%s", attempt, type(exc).__name__)
+                return _Retry(
+                    self.settings.retry.backoff(attempt, self._rng),
+                    TmdbUnavailableError(
+                        f"TMDB unreachable at {self.settings.base_url}: {type(exc).__name__}"
+                    ),
+                )
+        return self._classify(response, attempt)
+
+    def _classify(self, response: requests.Response, attempt: int) -> requests.Response | _Retry:
+        status = response.status_code
+        if status == 429 or (status >= 400 and _body_code(response) == RATE_LIMIT_BODY_CODE):
+            self.stats.bump("rate_limited")
+            waited = parse_retry_after(response.headers.get("Retry-After"), now_epoch=self._wall_clock())
+            delay = waited if waited is not None else self.settings.retry.backoff(attempt, self._rng)
+            self._bucket.hold_until(self._clock() + delay)
+            logger.warning("event=tmdb_429 attempt=%d retry_after=%.3f", attempt, delay)
+            return _Retry(delay, TmdbRateLimitError(f"TMDB kept answering 429 after {attempt} attempts"))
+        if status >= 500:
+            self.stats.bump("server_errors")
+            logger.warning("event=tmdb_5xx attempt=%d status=%d", attempt, status)
+            return _Retry(
+                self.settings.retry.backoff(attempt, self._rng),
+                TmdbUnavailableError(f"TMDB answered HTTP {status} after {attempt} attempts"),
+            )
+        if status == 401:
+            self._key_rejected.set()
+            logger.error("event=tmdb_key_rejected status=401")
+            raise TmdbKeyError(_KEY_HELP)
+        if status == 404:
+            raise TmdbNotFoundError(f"TMDB has no {urlsplit(response.url).path}")
+        return response
+
+    def _authorise(self, url: str, headers: dict[str, str]) -> str:
+        parts = urlsplit(url)
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "api_key"]
+        if self._credential.is_bearer:
+            headers["Authorization"] = f"Bearer {self._credential.value}"
+        else:
+            query.append(("api_key", self._credential.value))
+        return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _body_code(response: requests.Response) -> int | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    code = body.get("status_code") if isinstance(body, dict) else None
+    return code if isinstance(code, int) else None

@@ -1,0 +1,21 @@
+"""Shared fixtures: the real TMDB stand-in (a plugin in tools/) and an isolated AniVault home."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["tools.tmdb_standin.pytest_plugin"]
+
+
+@pytest.fixture
+def anivault_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tmdb_standin: object) -> Path:
+    """Point AniVault at the stand-in with its key, and at a throw-away home folder."""
+    home = tmp_path / "anivault-home"
+    monkeypatch.setenv("ANIVAULT_HOME", str(home))
+    monkeypatch.setenv("ANIVAULT_TMDB_BASE_URL", tmdb_standin.base_url)  # type: ignore[attr-defined]
+    monkeypatch.setenv("TMDB_API_KEY", tmdb_standin.api_key)  # type: ignore[attr-defined]
+    monkeypatch.delenv("ANIVAULT_TMDB_KEY", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    return home

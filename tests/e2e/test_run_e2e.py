@@ -1,0 +1,170 @@
+"""`anivault run` end to end: the real CLI, the real stand-in over HTTP, real files on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from anivault.cli.main import main
+from anivault.core.models import Match, Score
+from anivault.core.naming import sidecar_target, target_for
+from tools.make_sample_library import ManifestEntry, generate
+
+EASY_CATEGORIES = {"plain", "sequel_marker", "multi_episode", "western", "movie"}
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    if not root.exists():
+        return {}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def expected_target(entry: ManifestEntry) -> str:
+    assert entry.media_type in ("tv", "movie") and entry.tmdb_id is not None and entry.title
+    match = Match(
+        entry.media_type,  # type: ignore[arg-type]
+        entry.tmdb_id,
+        entry.title,
+        entry.year,
+        entry.season if entry.media_type == "tv" else None,
+        tuple(entry.episodes),
+        Score(1.0, ()),
+    )
+    return target_for(match, Path(entry.path).suffix).as_posix()
+
+
+def events(stdout: str) -> list[dict[str, object]]:
+    lines = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    assert all(set(e) == {"ts", "phase", "event", "fields"} for e in lines)
+    return lines
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> tuple[Path, Path, list[ManifestEntry]]:
+    source = tmp_path / "downloads"
+    entries = generate(source, seed=7)
+    return source, tmp_path / "library", entries
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_dry_run_plans_expected_targets_and_changes_nothing(
+    library: tuple[Path, Path, list[ManifestEntry]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, target, entries = library
+    before = tree_hashes(source)
+
+    status, out, _ = run_cli(["--json", "run", "--src", str(source), "--dst", str(target)], capsys)
+
+    assert status == 0
+    assert tree_hashes(source) == before
+    assert not target.exists(), "a dry run must not even create the destination"
+    planned = {
+        e["fields"]["source"]: e["fields"]  # type: ignore[index]
+        for e in events(out)
+        if e["event"] == "entry"
+    }
+    videos = [e for e in entries if e.role == "video"]
+    easy = [e for e in videos if e.category in EASY_CATEGORIES]
+    assert len(easy) >= 100
+    for entry in easy:
+        assert entry.path in planned, f"not planned: {entry.path}"
+        assert planned[entry.path]["target"] == expected_target(entry), entry.path
+    # Whatever else was matched must be matched *correctly*: a wrong guess is a misplaced file.
+    by_path = {e.path: e for e in videos}
+    for path, fields in planned.items():
+        if fields["role"] == "video" and path in by_path:
+            assert fields["target"] == expected_target(by_path[path]), path
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_apply_moves_matched_files_with_sidecars_and_loses_nothing(
+    library: tuple[Path, Path, list[ManifestEntry]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, target, entries = library
+    before = Counter(tree_hashes(source).values())
+
+    status, out, _ = run_cli(["--json", "run", "--src", str(source), "--dst", str(target), "--apply"], capsys)
+
+    assert status == 0
+    after_source, after_library = tree_hashes(source), tree_hashes(target)
+    assert Counter(after_source.values()) + Counter(after_library.values()) == before, "a file was lost or copied"
+    planned = [e["fields"] for e in events(out) if e["event"] == "entry"]
+    moved_sources = {f["source"] for f in planned if f["status"] == "planned"}  # type: ignore[index]
+    assert moved_sources, "nothing was moved"
+    assert set(after_source) == {e.path for e in entries} - moved_sources, "source keeps only what was not moved"
+    manifest = {e.path: e for e in entries}
+    for fields in planned:
+        assert fields["target"] in after_library  # type: ignore[index]
+        original = manifest[fields["source"]]  # type: ignore[index]
+        assert after_library[fields["target"]] == original.sha256  # type: ignore[index]
+    sidecars = [e for e in entries if e.role == "sidecar" and e.sidecar_of in moved_sources]
+    assert sidecars, "the sample has sidecars beside matched videos"
+    for sidecar in sidecars:
+        video_target = expected_target(manifest[sidecar.sidecar_of])  # type: ignore[index]
+        tail = Path(sidecar.path).name[len(Path(sidecar.sidecar_of).stem) :]  # type: ignore[arg-type]
+        assert sidecar_target(PurePosixPath(video_target), tail).as_posix() in after_library
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_second_run_is_served_from_cache(
+    library: tuple[Path, Path, list[ManifestEntry]], capsys: pytest.CaptureFixture[str], tmdb_standin: object
+) -> None:
+    source, target, _ = library
+    run_cli(["--json", "run", "--src", str(source), "--dst", str(target)], capsys)
+    first = tmdb_standin.request_count  # type: ignore[attr-defined]
+    assert first > 0
+
+    status, out, _ = run_cli(["--json", "run", "--src", str(source), "--dst", str(target)], capsys)
+
+    assert status == 0
+    assert tmdb_standin.request_count == first  # type: ignore[attr-defined]
+    summary = next(e["fields"] for e in events(out) if e["event"] == "summary")
+    assert summary["tmdb_requests"] == 0  # type: ignore[index]
+    assert summary["cache_hits"] > 0  # type: ignore[index,operator]
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_bad_key_fails_with_tmdb_key_code_and_no_traceback(
+    library: tuple[Path, Path, list[ManifestEntry]], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, tmdb_standin: object,
+) -> None:
+    source, target, _ = library
+    monkeypatch.setenv("TMDB_API_KEY", "ffffffffffffffffffffffffffffffff")
+
+    status, out, err = run_cli(["run", "--src", str(source), "--dst", str(target), "--apply"], capsys)
+
+    assert status == 4
+    assert "E-TMDB-KEY" in out + err
+    assert "Traceback" not in out + err
+    assert tmdb_standin.request_count == 1, "after a 401 no further request is sent"  # type: ignore[attr-defined]
+    assert not target.exists()
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_missing_source_is_a_clear_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(["run", "--src", str(tmp_path / "nope"), "--dst", str(tmp_path / "lib")], capsys)
+    assert status == 7
+    assert "E-FS-SRC-MISSING" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_src_option_is_required(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(["run", "--dst", str(tmp_path / "lib")], capsys)
+    assert status == 2
+    assert "--src" in err

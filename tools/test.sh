@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# README command 2: install everything from scratch into .venv, then lint, type-check and test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+"$PYTHON" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[dev]'
+echo "== ruff"; .venv/bin/ruff check src tests tools bench
+echo "== ruff format"; .venv/bin/ruff format --check src tests tools bench
+echo "== mypy"; .venv/bin/mypy
+echo "== pytest"; .venv/bin/python -m pytest --cov=anivault --cov-report=term --cov-fail-under=80 "$@"
