@@ -29,6 +29,8 @@ ERRORS: dict[int, tuple[int, str]] = {
     503: (46, "The API is undergoing maintenance. Try again later."),
     504: (24, "Your request to the backend server timed out. Try again."),
 }
+INVALID_PAGE = "Invalid page: Pages start at 1 and max at 500. They are expected to be an integer."
+TOO_MANY_APPENDS = "Too many append to response objects: The maximum number of remote calls is 20."
 _LANGUAGE_NAMES = {"en": "English", "ja": "日本語", "fr": "Français", "de": "Deutsch", "es": "Español"}
 
 
@@ -92,10 +94,10 @@ class Handler(BaseHTTPRequestHandler):
     server: StandinHTTPServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - BaseHTTPRequestHandler's name
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         state = self.server.state
         parts = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
@@ -252,10 +254,10 @@ def _search(catalog: Catalog, kind: str, query: dict[str, str], language: str) -
             400,
             {
                 "status_code": 22,
-                "status_message": "Invalid page: Pages start at 1 and max at 500. They are expected to be an integer.",
+                "status_message": INVALID_PAGE,
                 "success": False,
             },
-        )  # noqa: E501
+        )
     kinds = ("tv", "movie") if kind == "multi" else (kind,)
     items = [i for k in kinds for i in catalog.search(k, text) if _year_ok(i, query, kind)]
     results = [_summary(i, language, multi=kind == "multi") for i in items]
@@ -286,7 +288,7 @@ def _year_ok(item: Item, query: dict[str, str], kind: str) -> bool:
 
 
 def _title(item: Item, language: str) -> str:
-    raw, lang = item.raw, language.split("-")[0].lower()
+    raw, lang = item.raw, language.split("-", maxsplit=1)[0].lower()
     key, original = ("name", "original_name") if item.media_type == "tv" else ("title", "original_title")
     if lang == "en":
         return str(raw.get(key) or raw.get(original) or "")
@@ -336,10 +338,10 @@ def _details(item: Item, language: str, appends: str) -> dict[str, Any]:
             400,
             {
                 "status_code": 27,
-                "status_message": "Too many append to response objects: The maximum number of remote calls is 20.",
+                "status_message": TOO_MANY_APPENDS,
                 "success": False,
             },
-        )  # noqa: E501
+        )
     body = _summary(item, language)
     body.pop("genre_ids", None)
     body["genres"] = [{"id": 16, "name": "Animation"}]

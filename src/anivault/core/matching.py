@@ -44,9 +44,11 @@ class Weights:
 
 @dataclass(frozen=True, slots=True)
 class SeriesChoice:
-    details: TitleDetails
-    parts: tuple[tuple[str, float], ...]
-    runners_up: tuple[Candidate, ...]
+    """The shortlisted series/movies for one parsed title, best series-level score first."""
+
+    options: tuple[tuple[TitleDetails, tuple[tuple[str, float], ...]], ...]
+    dropped_words: tuple[str, ...] = ()
+    """Words of the parsed title TMDB did not know: often a cour's own subtitle ("Super S")."""
 
 
 def normalize_title(text: str) -> str:
@@ -90,18 +92,15 @@ def place_episodes(parsed: ParsedName, details: TitleDetails) -> tuple[int, tupl
     Continuing numbering (episode 13 of a show whose season 1 has 12) moves to later seasons.
     """
     if parsed.kind == "special":
+        # A group's "SP2" is not TMDB's S00E02 unless Specials holds a single episode: guessing
+        # would misfile it, so anything else is left for the user.
         season0 = details.season(SPECIALS_SEASON)
-        if (
-            season0
-            and parsed.episodes
-            and parsed.episodes != (0,)
-            and max(parsed.episodes) <= season0.episode_count
-        ):
-            return SPECIALS_SEASON, parsed.episodes
+        if season0 and season0.episode_count == 1 and parsed.episodes in ((1,), ()):
+            return SPECIALS_SEASON, (1,)
         return None
     if not parsed.episodes:
         return None
-    season_number = parsed.season if parsed.season is not None else 1
+    season_number = parsed.season if parsed.season is not None else _season_of_year(parsed, details)
     season = details.season(season_number)
     if season and max(parsed.episodes) <= season.episode_count:
         return season_number, parsed.episodes
@@ -114,6 +113,15 @@ def place_episodes(parsed: ParsedName, details: TitleDetails) -> tuple[int, tupl
             return (later.number, shifted) if max(shifted) <= later.episode_count else None
         offset += later.episode_count
     return None
+
+
+def _season_of_year(parsed: ParsedName, details: TitleDetails) -> int:
+    """A cour released as "Title (2018)" is the season that aired that year, when it is not the first."""
+    if parsed.year is not None and parsed.year != details.year:
+        aired = [s.number for s in details.seasons if s.number >= 1 and s.air_year == parsed.year]
+        if len(aired) == 1:
+            return aired[0]
+    return 1
 
 
 class Matcher:
@@ -143,23 +151,45 @@ class Matcher:
         return self._decide(item, parsed, choice)
 
     def _decide(self, item: ParsedFile, parsed: ParsedName, choice: SeriesChoice) -> MatchedFile:
-        details, parts = choice.details, list(choice.parts)
-        season: int | None = None
-        episodes: tuple[int, ...] = ()
-        if details.media_type == "tv":
-            placed = place_episodes(parsed, details)
-            parts.append(("episode", self._weights.episode_fits if placed else self._weights.episode_misfit))
-            if placed:
-                season, episodes = placed
-        score = Score(round(max(0.0, min(1.0, sum(v for _, v in parts))), 4), tuple(parts))
-        own = Candidate(details.media_type, details.tmdb_id, details.title, details.year, score.total)
-        if score.total < self._min_confidence or (details.media_type == "tv" and season is None):
-            note = "episode does not fit any TMDB season" if score.total >= self._min_confidence else ""
-            return MatchedFile(item, "unmatched", candidates=(own, *choice.runners_up), note=note)
+        """Combine series-level evidence with this file's episode fit, then apply the gate."""
+        ranked = sorted(
+            (self._evaluate(parsed, details, parts) for details, parts in choice.options),
+            key=lambda e: (-e[0].total, -e[1].popularity, e[1].tmdb_id),
+        )
+        candidates = tuple(
+            Candidate(d.media_type, d.tmdb_id, d.title, d.year, sc.total) for sc, d, _ in ranked
+        )
+        score, details, placed = ranked[0]
+        if details.media_type == "tv" and choice.dropped_words and parsed.season is None:
+            words = " ".join(choice.dropped_words)
+            note = f"'{words}' is not part of any TMDB title: a sequel or cour title? season unknown"
+            return MatchedFile(item, "unmatched", candidates=candidates, note=note)
+        if details.media_type == "tv" and placed is None:
+            return MatchedFile(item, "unmatched", candidates=candidates, note="episode fits no TMDB season")
+        if score.total < self._min_confidence:
+            return MatchedFile(
+                item, "unmatched", candidates=candidates, note="below the confidence threshold"
+            )
+        season, episodes = placed if placed else (None, ())
         match = Match(
             details.media_type, details.tmdb_id, details.title, details.year, season, episodes, score
         )
-        return MatchedFile(item, "matched", match=match, candidates=choice.runners_up)
+        return MatchedFile(item, "matched", match=match, candidates=candidates[1:])
+
+    def _evaluate(
+        self, parsed: ParsedName, details: TitleDetails, series_parts: tuple[tuple[str, float], ...]
+    ) -> tuple[Score, TitleDetails, tuple[int, tuple[int, ...]] | None]:
+        parts = list(series_parts)
+        placed = None
+        if details.media_type == "tv":
+            placed = place_episodes(parsed, details)
+            # Whether "SP1" fits says little about which series it belongs to: do not let it rank.
+            if parsed.kind != "special":
+                parts.append(
+                    ("episode", self._weights.episode_fits if placed else self._weights.episode_misfit)
+                )
+        total = round(max(0.0, min(1.0, sum(v for _, v in parts))), 4)
+        return Score(total, tuple(parts)), details, placed
 
     def _series(self, media_type: MediaType, parsed: ParsedName) -> SeriesChoice | None:
         memo_key = (media_type, normalize_title(parsed.title), parsed.year)
@@ -172,7 +202,7 @@ class Matcher:
         return choice
 
     def _choose(self, media_type: MediaType, parsed: ParsedName) -> SeriesChoice | None:
-        hits = self._search(media_type, parsed)
+        hits, dropped = self._search(media_type, parsed)
         if not hits:
             return None
         shortlist = sorted(
@@ -190,20 +220,18 @@ class Matcher:
         if not scored:
             return None
         scored.sort(key=lambda s: (-s[0], -s[1].popularity, s[1].tmdb_id))
-        _, best, parts = scored[0]
-        runners_up = tuple(
-            Candidate(d.media_type, d.tmdb_id, d.title, d.year, round(t, 4)) for t, d, _ in scored[1:]
-        )
-        return SeriesChoice(best, parts, runners_up)
+        return SeriesChoice(tuple((details, parts) for _, details, parts in scored), dropped)
 
-    def _search(self, media_type: MediaType, parsed: ParsedName) -> tuple[SearchHit, ...]:
+    def _search(
+        self, media_type: MediaType, parsed: ParsedName
+    ) -> tuple[tuple[SearchHit, ...], tuple[str, ...]]:
         """TMDB ANDs query words, so one stray word (a cour subtitle) empties the result:
-        retry without the year filter, then with trailing words dropped."""
+        retry without the year filter, then with trailing words dropped (and say which)."""
         words = parsed.title.split()
         for dropped in range(0, min(MAX_DROPPED_WORDS, len(words) - 1) + 1):
-            query = " ".join(words[: len(words) - dropped])
+            kept = len(words) - dropped
             for year in dict.fromkeys((parsed.year, None)):
-                hits = self._client.search(media_type, query, year=year)
+                hits = self._client.search(media_type, " ".join(words[:kept]), year=year)
                 if hits:
-                    return hits
-        return ()
+                    return hits, tuple(words[kept:])
+        return (), ()

@@ -20,6 +20,8 @@ from anivault.core.models import FileKind, ParsedFile, ParsedName, ScannedFile
 from anivault.errors import ParseError
 
 _SCENE_EPISODES = re.compile(r"\bS(\d{1,2})((?:[ ._-]?E\d{1,4})+)\b", re.IGNORECASE)
+_DASH_EPISODE = re.compile(r" - (?P<ep>\d{1,4})(?:v\d)?(?=\s*(?:[\[(]|\.\w{2,4}$|$))")
+_LEADING_BRACKETS = re.compile(r"^\s*(?:[\[【(][^\]】)]*[\]】)]\s*)+")
 _EPISODE_TOKEN = re.compile(r"E(\d{1,4})", re.IGNORECASE)
 _TRAILING_YEAR = re.compile(r"^(?P<title>.+?)[ ._(\[]+(?P<year>(?:19|20)\d{2})[)\]]?$")
 _SPECIAL_SUFFIX = re.compile(r"[\s\-_]+(OVA|OAD|ONA|SP|Special|Specials)\s*$", re.IGNORECASE)
@@ -39,7 +41,7 @@ def parse_file(scanned: ScannedFile) -> ParsedFile:
         folder = parse_name(scanned.path.parent.name)
         if folder is None or not _usable_title(folder.title):
             return ParsedFile(scanned, None, f"{ParseError.code}: no title in name or folder")
-        episodes = parsed.episodes if parsed else _bare_episode(scanned.path.stem)
+        episodes = parsed.episodes if parsed and parsed.episodes else _bare_episode(scanned.path.stem)
         season = parsed.season if parsed and parsed.season else folder.season
         return ParsedFile(
             scanned,
@@ -76,6 +78,10 @@ def parse_name(name: str) -> ParsedName | None:
     episodes = _episodes(raw.get("episode_number"))
     year = _int(raw.get("anime_year"))
     anime_type = _first(raw.get("anime_type"))
+    dash = _DASH_EPISODE.search(clean)
+    if dash and not _SCENE_EPISODES.search(clean) and int(dash.group("ep")) not in episodes:
+        episodes = (int(dash.group("ep")),)
+        title = _strip_brackets(clean[: dash.start()]).strip(" -_")
     scene = _SCENE_EPISODES.search(title)
     if scene:
         season = int(scene.group(1))
@@ -86,8 +92,11 @@ def parse_name(name: str) -> ParsedName | None:
         anime_type = anime_type or special.group(1)
         title = title[: special.start()].strip()
     season_suffix = _SEASON_SUFFIX.search(title)
-    if season_suffix and season is None:
-        season = int(season_suffix.group("s") or season_suffix.group("season") or season_suffix.group("nth"))
+    if season_suffix:
+        suffix_season = int(
+            season_suffix.group("s") or season_suffix.group("season") or season_suffix.group("nth")
+        )
+        season = season if season is not None else suffix_season
         title = title[: season_suffix.start()].strip()
     if not episodes and year is None:
         trailing = _TRAILING_YEAR.match(title)
@@ -141,6 +150,10 @@ def _first(value: object) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     return str(value) if value not in (None, "") else None
+
+
+def _strip_brackets(text: str) -> str:
+    return _LEADING_BRACKETS.sub("", text)
 
 
 def _usable_title(title: str) -> bool:

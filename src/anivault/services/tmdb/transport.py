@@ -111,6 +111,8 @@ class TmdbTransport(requests.Session):
         self._wall_clock = wall_clock
         self._rng = rng or random.Random()
         self._key_rejected = threading.Event()
+        self._key_confirmed = threading.Event()
+        self._probe = threading.Lock()
         self.headers.update({"Accept": "application/json", "User-Agent": "AniVault"})
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
@@ -124,7 +126,7 @@ class TmdbTransport(requests.Session):
         target = self._authorise(url_text, headers)
         attempts = self.settings.retry.max_attempts
         for attempt in range(1, attempts + 1):
-            outcome = self._attempt(method, target, headers, attempt, args, kwargs)
+            outcome = self._attempt_guarded(method, target, headers, attempt, args, kwargs)
             if isinstance(outcome, requests.Response):
                 return outcome
             if attempt == attempts:
@@ -132,6 +134,24 @@ class TmdbTransport(requests.Session):
             self.stats.bump("retries")
             self._sleep(outcome.delay)
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    def _attempt_guarded(
+        self,
+        method: str | bytes,
+        target: str,
+        headers: dict[str, str],
+        attempt: int,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> requests.Response | _Retry:
+        """Until TMDB has accepted the credential once, send one request at a time: a bad key
+        then costs exactly one rejected request, however many workers are waiting."""
+        if self._key_confirmed.is_set():
+            return self._attempt(method, target, headers, attempt, args, kwargs)
+        with self._probe:
+            if self._key_rejected.is_set():
+                raise TmdbKeyError(_KEY_HELP)
+            return self._attempt(method, target, headers, attempt, args, kwargs)
 
     def _attempt(
         self,
@@ -179,6 +199,7 @@ class TmdbTransport(requests.Session):
             self._key_rejected.set()
             logger.error("event=tmdb_key_rejected status=401")
             raise TmdbKeyError(_KEY_HELP)
+        self._key_confirmed.set()
         if status == 404:
             raise TmdbNotFoundError(f"TMDB has no {urlsplit(response.url).path}")
         return response
