@@ -8,11 +8,11 @@ from collections import Counter
 from pathlib import Path, PurePosixPath
 
 import pytest
-from tools.make_sample_library import ManifestEntry, generate
 
 from anivault.cli.main import main
 from anivault.core.models import Match, Score
 from anivault.core.naming import sidecar_target, target_for
+from tools.make_sample_library import ManifestEntry, generate
 
 EASY_CATEGORIES = {"plain", "sequel_marker", "multi_episode", "western", "movie"}
 
@@ -174,3 +174,40 @@ def test_src_option_is_required(tmp_path: Path, capsys: pytest.CaptureFixture[st
     status, _, err = run_cli(["run", "--dst", str(tmp_path / "lib")], capsys)
     assert status == 2
     assert "--src" in err
+
+
+def test_key_never_appears_in_logs_or_output(
+    library: tuple[Path, Path, list[ManifestEntry]],
+    capsys: pytest.CaptureFixture[str],
+    anivault_env: Path,
+    tmdb_standin: object,
+) -> None:
+    source, target, _ = library
+    key = tmdb_standin.api_key  # type: ignore[attr-defined]
+    _, out_json, err_json = run_cli(
+        ["--json", "--log-level", "DEBUG", "run", "--src", str(source), "--dst", str(target)], capsys
+    )
+    _, out, err = run_cli(["run", "--src", str(source), "--dst", str(target), "--apply"], capsys)
+
+    logs = list((anivault_env / "logs").rglob("*"))
+    assert any(p.is_file() and p.stat().st_size for p in logs), "the run wrote logs"
+    for path in logs:
+        if path.is_file():
+            assert key not in path.read_text(encoding="utf-8"), path
+    for text in (out_json, err_json, out, err):
+        assert key not in text
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_version_and_module_entry_point(capsys: pytest.CaptureFixture[str]) -> None:
+    import subprocess
+    import sys
+
+    from anivault import __version__
+
+    status, out, _ = run_cli(["--version"], capsys)
+    assert status == 0 and __version__ in out
+    module = subprocess.run(
+        [sys.executable, "-m", "anivault", "--help"], capture_output=True, text=True, check=False
+    )
+    assert module.returncode == 0 and "run" in module.stdout

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tools.make_sample_library import (
     DEFAULT_CATALOG,
     SCHEMA,

@@ -8,6 +8,7 @@ folder there.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections import Counter
@@ -24,6 +25,9 @@ from anivault.core.plan import Plan, build_plan
 from anivault.core.scan import scan_tree
 from anivault.errors import InterruptedRunError, SourceMissingError, UsageError
 from anivault.services.tmdb.client import ClientStats, TmdbClient
+from anivault.utils.logging import log_event
+
+logger = logging.getLogger("anivault.core.runner")
 
 PROGRESS_EVERY_SECONDS = 0.2
 
@@ -77,6 +81,16 @@ def run_library(request: RunRequest, *, client: TmdbClient, reporter: Reporter) 
     _check_paths(request)
     started = time.monotonic()
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    log_event(
+        logger,
+        logging.INFO,
+        "run_started",
+        run_id=run_id,
+        source=str(request.source),
+        target=str(request.target),
+        apply=request.apply,
+        workers=request.workers,
+    )
     reporter.emit(
         Event("run", "started", {"run_id": run_id, "source": str(request.source), "apply": request.apply})
     )
@@ -102,7 +116,40 @@ def run_library(request: RunRequest, *, client: TmdbClient, reporter: Reporter) 
         error_codes=_error_codes(matched, plan, outcomes),
     )
     reporter.emit(Event("run", "finished", {"run_id": run_id}))
+    log_event(logger, logging.INFO, "run_finished", run_id=run_id, summary=_as_fields(result.summary))
     return result
+
+
+def _as_fields(summary: RunSummary) -> dict[str, object]:
+    return {name: getattr(summary, name) for name in summary.__slots__}
+
+
+def _log_match(item: MatchedFile) -> None:
+    match = item.match
+    log_event(
+        logger,
+        logging.DEBUG,
+        "file_" + item.status,
+        source=item.parsed.scanned.relative,
+        code=item.error_code,
+        tmdb_id=match.tmdb_id if match else None,
+        season=match.season if match else None,
+        score=match.score.total if match else None,
+        note=item.note or None,
+    )
+
+
+def _log_outcome(outcome: ApplyOutcome) -> None:
+    level = logging.INFO if outcome.status == "moved" else logging.WARNING
+    log_event(
+        logger,
+        level,
+        "file_" + outcome.status,
+        source=str(outcome.entry.source),
+        target=str(outcome.entry.target),
+        code=outcome.error_code,
+        message=outcome.message or None,
+    )
 
 
 def _check_paths(request: RunRequest) -> None:
@@ -139,6 +186,7 @@ def _lookup(
                 reporter.emit(Event("scan", "skipped", {"path": str(item.path), "reason": item.reason}))
             else:
                 matched.append(item)
+                _log_match(item)
             now = time.monotonic()
             if now - last_progress >= PROGRESS_EVERY_SECONDS:
                 last_progress = now
@@ -156,6 +204,7 @@ def _apply(plan: Plan, journal_path: Path, reporter: Reporter) -> list[ApplyOutc
 
     def report(outcome: ApplyOutcome) -> None:
         outcomes.append(outcome)
+        _log_outcome(outcome)
         reporter.emit(
             Event(
                 "organize",

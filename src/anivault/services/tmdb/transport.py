@@ -181,6 +181,8 @@ class TmdbTransport(requests.Session):
 
     def _classify(self, response: requests.Response, attempt: int) -> requests.Response | _Retry:
         status = response.status_code
+        # The URL may carry api_key=…; the log formatter masks it before anything reaches disk.
+        logger.debug("event=tmdb_response status=%d attempt=%d url=%s", status, attempt, response.url)
         if status == 429 or (status >= 400 and _body_code(response) == RATE_LIMIT_BODY_CODE):
             self.stats.bump("rate_limited")
             waited = parse_retry_after(response.headers.get("Retry-After"), now_epoch=self._wall_clock())
