@@ -60,7 +60,7 @@ class State:
     log: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     ordinal: int = 0
-    tokens: float = 0.0
+    tokens: float | None = None  # full bucket on first use
     refilled: float = field(default_factory=time.monotonic)
     rng: random.Random = field(default_factory=random.Random)
 
@@ -75,6 +75,8 @@ class State:
             return False
         with self.lock:
             now = time.monotonic()
+            if self.tokens is None:
+                self.tokens, self.refilled = float(knobs.burst), now
             self.tokens = min(float(knobs.burst), self.tokens + (now - self.refilled) * knobs.rate)
             self.refilled = now
             if self.tokens >= 1:
