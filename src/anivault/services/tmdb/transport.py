@@ -19,7 +19,9 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -124,9 +126,10 @@ class TmdbTransport(requests.Session):
         kwargs.pop("proxies", None)  # tmdbv3api passes env-derived proxies; the session's own apply
         headers = dict(kwargs.pop("headers", None) or {})
         target = self._authorise(url_text, headers)
+        send = partial(super().request, method, target, *args, **{**kwargs, "headers": headers})
         attempts = self.settings.retry.max_attempts
         for attempt in range(1, attempts + 1):
-            outcome = self._attempt_guarded(method, target, headers, attempt, args, kwargs)
+            outcome = self._attempt_guarded(send, attempt)
             if isinstance(outcome, requests.Response):
                 return outcome
             if attempt == attempts:
@@ -136,38 +139,24 @@ class TmdbTransport(requests.Session):
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
     def _attempt_guarded(
-        self,
-        method: str | bytes,
-        target: str,
-        headers: dict[str, str],
-        attempt: int,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        self, send: Callable[[], requests.Response], attempt: int
     ) -> requests.Response | _Retry:
         """Until TMDB has accepted the credential once, send one request at a time: a bad key
         then costs exactly one rejected request, however many workers are waiting."""
         if self._key_confirmed.is_set():
-            return self._attempt(method, target, headers, attempt, args, kwargs)
+            return self._attempt(send, attempt)
         with self._probe:
             if self._key_rejected.is_set():
                 raise TmdbKeyError(_KEY_HELP)
-            return self._attempt(method, target, headers, attempt, args, kwargs)
+            return self._attempt(send, attempt)
 
-    def _attempt(
-        self,
-        method: str | bytes,
-        target: str,
-        headers: dict[str, str],
-        attempt: int,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-    ) -> requests.Response | _Retry:
+    def _attempt(self, send: Callable[[], requests.Response], attempt: int) -> requests.Response | _Retry:
         """One try: the response on success, else how long to wait and what to raise if it was the last."""
         self._bucket.acquire()
         with self._slots:
             self.stats.bump("sent")
             try:
-                response = super().request(method, target, *args, **{**kwargs, "headers": headers})
+                response = send()
             except (requests.ConnectionError, requests.Timeout) as exc:
                 self.stats.bump("network_errors")
                 logger.warning("event=tmdb_network_error attempt=%d error=%s", attempt, type(exc).__name__)
