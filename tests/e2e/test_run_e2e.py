@@ -211,3 +211,22 @@ def test_version_and_module_entry_point(capsys: pytest.CaptureFixture[str]) -> N
         [sys.executable, "-m", "anivault", "--help"], capture_output=True, text=True, check=False
     )
     assert module.returncode == 0 and "run" in module.stdout
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_unreadable_source_is_a_clear_permission_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root reads any folder regardless of its mode bits")
+    source = tmp_path / "locked"
+    source.mkdir()
+    source.chmod(0)
+    try:
+        status, _, err = run_cli(["run", "--src", str(source), "--dst", str(tmp_path / "lib")], capsys)
+    finally:
+        source.chmod(0o755)
+    assert status == 7
+    assert "E-FS-PERM" in err and "Traceback" not in err

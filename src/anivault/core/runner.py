@@ -9,6 +9,7 @@ folder there.
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
 from collections import Counter
@@ -23,7 +24,7 @@ from anivault.core.parsing import parse_file
 from anivault.core.pipeline import Pipeline, Stage, interrupt_between_steps
 from anivault.core.plan import Plan, build_plan
 from anivault.core.scan import scan_tree
-from anivault.errors import InterruptedRunError, SourceMissingError, UsageError
+from anivault.errors import InterruptedRunError, PermissionDeniedError, SourceMissingError, UsageError
 from anivault.services.tmdb.client import ClientStats, TmdbClient
 from anivault.utils.logging import log_event
 
@@ -157,6 +158,11 @@ def _check_paths(request: RunRequest) -> None:
         raise SourceMissingError(f"source folder {request.source} does not exist")
     if not request.source.is_dir():
         raise UsageError(f"source {request.source} is not a folder")
+    try:
+        with os.scandir(request.source):
+            pass
+    except PermissionError as exc:
+        raise PermissionDeniedError(f"source folder {request.source} is not readable") from exc
     if request.target.exists() and not request.target.is_dir():
         raise UsageError(f"destination {request.target} exists and is not a folder")
     if request.target.resolve() == request.source.resolve():
