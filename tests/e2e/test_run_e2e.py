@@ -81,9 +81,17 @@ def test_dry_run_plans_expected_targets_and_changes_nothing(
     videos = [e for e in entries if e.role == "video"]
     easy = [e for e in videos if e.category in EASY_CATEGORIES]
     assert len(easy) >= 100
+    ambiguous = {
+        e["fields"]["source"]  # type: ignore[index]
+        for e in events(out)
+        if e["event"] == "unmatched" and str(e["fields"]["note"]).startswith("ambiguous")  # type: ignore[index]
+    }
     exact = [e for e in easy if e.path in planned and planned[e.path]["target"] == expected_target(e)]
-    # Regression guard for the categories the foundation resolves; accuracy figures live in bench/.
-    assert len(exact) >= 0.9 * len(easy), f"only {len(exact)} of {len(easy)} easy files planned exactly"
+    # Regression guard for the categories the foundation resolves (accuracy figures live in bench/):
+    # each easy file is planned exactly, or deliberately held back because two TMDB titles tie.
+    handled = len(exact) + len([e for e in easy if e.path in ambiguous])
+    assert handled >= 0.9 * len(easy), f"only {handled} of {len(easy)} easy files planned or flagged"
+    assert len(exact) >= 0.8 * len(easy)
     # Whatever else was matched must be matched *correctly*: a wrong guess is a misplaced file.
     by_path = {e.path: e for e in videos}
     for path, fields in planned.items():

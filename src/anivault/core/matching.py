@@ -27,6 +27,8 @@ from anivault.services.tmdb.models import MediaType, SearchHit, TitleDetails
 SEARCH_TOP_N = 5
 DETAILS_TOP_N = 3
 MAX_DROPPED_WORDS = 2
+AMBIGUITY_MARGIN = 0.05
+"""Two different titles scoring this close are a coin flip: ask the user instead."""
 SPECIALS_SEASON = 0
 
 
@@ -170,6 +172,10 @@ class Matcher:
             return MatchedFile(
                 item, "unmatched", candidates=candidates, note="below the confidence threshold"
             )
+        if len(ranked) > 1 and score.total - ranked[1][0].total < AMBIGUITY_MARGIN:
+            rival = ranked[1][1]
+            note = f"ambiguous: also {rival.title} ({rival.year}); add the year to the name or pick the id"
+            return MatchedFile(item, "unmatched", candidates=candidates, note=note)
         season, episodes = placed if placed else (None, ())
         match = Match(
             details.media_type, details.tmdb_id, details.title, details.year, season, episodes, score
