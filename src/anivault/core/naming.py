@@ -19,7 +19,6 @@ _SMART_COLON = re.compile(r"\s*:\s*")
 _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)} | {f"LPT{i}" for i in range(1, 10)}
 )
-SPECIALS_SEASON = 0
 
 
 def safe_segment(text: str, *, max_bytes: int = MAX_SEGMENT_BYTES) -> str:

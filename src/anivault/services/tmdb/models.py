@@ -49,10 +49,3 @@ class TitleDetails:
 
     def season(self, number: int) -> Season | None:
         return next((s for s in self.seasons if s.number == number), None)
-
-    def title_for(self, language: str) -> str:
-        """Title in ``language`` (ISO 639-1), else the English-facing ``title``."""
-        wanted = language.split("-", maxsplit=1)[0].lower()
-        if wanted == "en":
-            return self.title
-        return next((t for lang, t in self.translated_titles if lang == wanted), self.title)
