@@ -1,0 +1,190 @@
+"""The pipeline engine: inline vs threaded, pass-through, errors, backpressure and shutdown."""
+
+from __future__ import annotations
+
+import itertools
+import signal
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+
+from anivault.core.pipeline import Pipeline, Stage, interrupt_between_steps
+
+SETTLE_SECONDS = 2.0
+
+
+class StageFailedError(Exception):
+    """A distinctive type, so the test sees the worker's own exception and not a wrapper."""
+
+
+def thread_count() -> int:
+    return len(threading.enumerate())
+
+
+def wait_for_threads(baseline: int) -> int:
+    """The thread count once it is back to ``baseline``, or whatever it is after a short wait."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while thread_count() > baseline and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return thread_count()
+
+
+def double(item: int) -> int:
+    return item * 2
+
+
+def label(item: int) -> str:
+    return f"n{item}"
+
+
+STAGES = [Stage("double", double, int, workers=3), Stage("label", label, int, workers=2)]
+
+
+def test_inline_runs_in_order() -> None:
+    results = list(Pipeline(range(5), STAGES, workers=0).run())
+    assert results == ["n0", "n2", "n4", "n6", "n8"]
+
+
+def test_threaded_gives_the_same_multiset_as_inline() -> None:
+    source = list(range(200))
+    inline = list(Pipeline(source, STAGES, workers=0).run())
+    threaded = list(Pipeline(source, STAGES, workers=4, queue_size=8).run())
+    assert Counter(threaded) == Counter(inline)
+    assert len(threaded) == 200
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_items_not_accepted_pass_through_untouched(workers: int) -> None:
+    source: list[object] = [1, "skip-me", 2, None]
+    results = list(Pipeline(source, [Stage("double", double, int)], workers=workers).run())
+    assert Counter(map(repr, results)) == Counter(map(repr, [2, "skip-me", 4, None]))
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_counters_count_every_item_per_stage(workers: int) -> None:
+    pipeline = Pipeline(range(10), STAGES, workers=workers)
+    list(pipeline.run())
+    assert pipeline.counters.snapshot() == {"source": 10, "double": 10, "label": 10}
+
+
+def test_empty_source_finishes() -> None:
+    baseline = thread_count()
+    assert list(Pipeline([], STAGES, workers=2).run()) == []
+    assert wait_for_threads(baseline) == baseline
+
+
+def explode_on_seven(item: int) -> int:
+    if item == 7:
+        raise StageFailedError("item 7 is cursed")
+    return item
+
+
+def test_inline_worker_exception_propagates() -> None:
+    with pytest.raises(StageFailedError, match="cursed"):
+        list(Pipeline(range(20), [Stage("explode", explode_on_seven, int)], workers=0).run())
+
+
+def test_threaded_worker_exception_is_reraised_and_threads_end() -> None:
+    baseline = thread_count()
+    stages = [Stage("explode", explode_on_seven, int, workers=3), Stage("double", double, int, workers=2)]
+    pipeline = Pipeline(itertools.count(), stages, workers=2, queue_size=4)
+    with pytest.raises(StageFailedError, match="cursed") as caught:
+        list(pipeline.run())
+    assert pipeline.stop.is_set()
+    # The original traceback survives: the innermost frame is the stage function itself.
+    frames = []
+    tb = caught.value.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame.f_code.co_name)
+        tb = tb.tb_next
+    assert frames[-1] == "explode_on_seven"
+    assert wait_for_threads(baseline) == baseline
+
+
+def test_source_exception_is_reraised() -> None:
+    def broken_source() -> Iterator[int]:
+        yield 1
+        raise StageFailedError("source broke")
+
+    baseline = thread_count()
+    with pytest.raises(StageFailedError, match="source broke"):
+        list(Pipeline(broken_source(), STAGES, workers=2).run())
+    assert wait_for_threads(baseline) == baseline
+
+
+def test_backpressure_keeps_the_source_close_to_the_consumer() -> None:
+    produced = 0
+    consumed = 0
+    max_lead = 0
+
+    def source() -> Iterator[int]:
+        nonlocal produced
+        for item in range(40):
+            produced += 1
+            yield item
+
+    def slow(item: int) -> int:
+        time.sleep(0.005)
+        return item
+
+    queue_size = 2
+    pipeline = Pipeline(source(), [Stage("slow", slow, int, workers=1)], workers=1, queue_size=queue_size)
+    for _ in pipeline.run():
+        consumed += 1
+        max_lead = max(max_lead, produced - consumed)
+    assert consumed == 40
+    # Two queues of 2, one item in the worker's hands, one held by the blocked producer.
+    bound = queue_size * 2 + 1 + 1
+    assert max_lead <= bound
+    assert max_lead >= 1  # the producer did run ahead: the measurement is live, not vacuous
+
+
+def test_consumer_stopping_early_ends_the_run() -> None:
+    baseline = thread_count()
+    pulled = 0
+
+    def endless() -> Iterator[int]:
+        nonlocal pulled
+        for item in itertools.count():
+            pulled += 1
+            yield item
+
+    pipeline = Pipeline(endless(), STAGES, workers=2, queue_size=4)
+    results = pipeline.run()
+    first = [next(results) for _ in range(5)]
+    assert len(first) == 5
+    results.close()  # type: ignore[attr-defined]
+    assert pipeline.stop.is_set()
+    assert wait_for_threads(baseline) == baseline
+    after_close = pulled
+    time.sleep(0.3)
+    assert pulled == after_close  # nothing keeps pulling from the source
+    assert pulled < 100
+
+
+def test_interrupt_between_steps_sets_its_flag_and_restores_the_handler() -> None:
+    previous = signal.getsignal(signal.SIGINT)
+    with interrupt_between_steps() as requested:
+        assert signal.getsignal(signal.SIGINT) is not previous
+        assert not requested.is_set()
+        signal.raise_signal(signal.SIGINT)
+        assert requested.is_set()
+    assert signal.getsignal(signal.SIGINT) is previous
+
+
+def test_interrupt_between_steps_outside_the_main_thread_leaves_signals_alone() -> None:
+    previous = signal.getsignal(signal.SIGINT)
+    seen: list[object] = []
+
+    def body() -> None:
+        with interrupt_between_steps() as requested:
+            seen.append(signal.getsignal(signal.SIGINT))
+            seen.append(requested.is_set())
+
+    thread = threading.Thread(target=body)
+    thread.start()
+    thread.join(timeout=5)
+    assert seen == [previous, False]
