@@ -135,11 +135,6 @@ def test_wrong_type_in_env_names_the_variable(env: dict[str, str]) -> None:
         load_settings(env={**env, "ANIVAULT_MAX_WORKERS": "many"}, files=())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _coerce calls int(3.7), silently truncating a float given for an int setting to 3 "
-    "instead of raising ConfigError",
-)
 def test_float_for_an_int_setting_is_refused(env: dict[str, str], tmp_path: Path) -> None:
     path = toml(tmp_path / "config.toml", "tmdb_burst = 3.7\n")
     with pytest.raises(ConfigError, match="tmdb_burst"):

@@ -30,6 +30,7 @@ def scan_tree(root: Path, *, exclude: Path | None = None) -> Iterator[ScannedFil
     Deterministic: directories and files are visited in sorted name order. ``exclude`` (the
     library, when it lives inside the source) is not descended into.
     """
+    excluded = exclude.resolve() if exclude is not None else None
     pending = [root]
     while pending:
         directory = pending.pop()
@@ -42,7 +43,7 @@ def scan_tree(root: Path, *, exclude: Path | None = None) -> Iterator[ScannedFil
         except OSError as exc:
             yield Skipped(directory, f"directory not listable ({exc.strerror})", "E-FS")
             continue
-        subdirs = [Path(e.path) for e in entries if _is_real_dir(e) and Path(e.path) != exclude]
+        subdirs = [Path(e.path) for e in entries if _is_real_dir(e) and Path(e.path).resolve() != excluded]
         pending.extend(reversed([d for d in subdirs if d.name.casefold() not in SAMPLE_DIRS]))
         yield from (Skipped(d, "sample folder") for d in subdirs if d.name.casefold() in SAMPLE_DIRS)
         files = [e for e in entries if not _is_real_dir(e)]

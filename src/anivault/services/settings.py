@@ -133,7 +133,7 @@ def _read_toml(path: Path) -> Mapping[str, Any]:
 def _coerce(name: str, raw: Any, origin: str) -> Any:
     wanted = type(getattr(Settings(), name))
     try:
-        if wanted is bool or isinstance(raw, bool):
+        if wanted is bool or isinstance(raw, bool) or (wanted is int and isinstance(raw, float)):
             raise TypeError
         value = wanted(raw) if isinstance(raw, (str, int, float)) else None
     except (TypeError, ValueError):

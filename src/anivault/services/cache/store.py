@@ -140,9 +140,13 @@ class JsonCache:
         path = self.root / key.filename()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        with tmp.open("w", encoding="utf-8") as handle:
-            json.dump(document, handle, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, path)
+        try:
+            with tmp.open("w", encoding="utf-8") as handle:
+                json.dump(document, handle, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         self._count("writes")
 
     def _read(self, path: Path) -> dict[str, Any]:
@@ -153,6 +157,8 @@ class JsonCache:
                 raise CacheCorruptError(f"cache file {path.name} is not valid JSON") from exc
         if not isinstance(document, dict) or "data" not in document:
             raise CacheCorruptError(f"cache file {path.name} has no data")
+        if not all(isinstance(document.get(k), (int, float)) for k in ("created_at", "ttl_sec")):
+            raise CacheCorruptError(f"cache file {path.name} has no numeric created_at/ttl_sec")
         if document.get("schema_version") != SCHEMA_VERSION:
             raise CacheCorruptError(f"cache file {path.name} has schema {document.get('schema_version')}")
         return document

@@ -12,6 +12,7 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 
 Clock = Callable[[], float]
@@ -76,10 +77,12 @@ def parse_retry_after(value: str | None, *, now_epoch: float) -> float | None:
     if value is None:
         return None
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²".isdigit() is True too
         return float(text)
     try:
         moment = parsedate_to_datetime(text)
     except (TypeError, ValueError):
         return None
+    if moment.tzinfo is None:  # asctime form: RFC 9110 says it is GMT, not local time
+        moment = moment.replace(tzinfo=timezone.utc)
     return max(0.0, float(moment.timestamp()) - now_epoch)
