@@ -218,11 +218,6 @@ def test_no_episodes_do_not_fit() -> None:
     assert place_episodes(name(()), TWO_COURS) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an episode range starting at 0 ('Title - 00-01', 'S01E00E01' parse as kind "
-    "'episode', episodes (0, 1)) is placed as S01E00-E01, but regular TMDB seasons number from 1",
-)
 def test_range_starting_at_episode_zero_is_not_placed_in_a_regular_season() -> None:
     placed = place_episodes(name((0, 1)), TWO_COURS)
     assert placed is None or 0 not in placed[1]

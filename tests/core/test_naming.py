@@ -92,11 +92,6 @@ def test_names_that_only_start_like_a_device_are_left_alone(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["CON.txt", "nul.tar.gz", "Con.Air (1997)", "COM1.mkv"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: 'CON.txt' becomes 'CON.txt_', whose base before the first dot is still the reserved "
-    "device CON on Windows (the '_' must go on the base, e.g. 'CON_.txt')",
-)
 def test_reserved_name_with_an_extension_is_escaped(text: str) -> None:
     result = safe_segment(text)
     assert result != text
@@ -149,11 +144,6 @@ def test_custom_byte_budget() -> None:
     assert safe_segment("進撃の巨人", max_bytes=7) == "進撃"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the hash tail is appended before truncation, so for titles over 255 bytes it is cut "
-    "off and two titles differing only in a forbidden character collide",
-)
 def test_long_titles_differing_only_in_a_forbidden_character_do_not_collide() -> None:
     assert safe_segment("B" * 10 + "?" + "A" * 300) != safe_segment("B" * 10 + "*" + "A" * 300)
 
@@ -247,22 +237,12 @@ def test_truncation_keeps_sidecar_tags() -> None:
     assert sidecar.parent == video.parent
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _file_name truncates '{show} S01E07' from the end, so for a show name near 255 bytes "
-    "the episode token is cut and every episode gets the same file name",
-)
 def test_long_show_names_keep_episodes_apart() -> None:
     first = target_for(tv("長" * 84, 1, (7,)), ".mkv")
     second = target_for(tv("長" * 84, 1, (8,)), ".mkv")
     assert first != second
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a long video name's sidecar stem is truncated further than the video's (its tail is "
-    "longer), so the subtitle no longer shares the video's stem and players stop pairing it",
-)
 def test_long_names_keep_the_sidecar_paired_with_its_video() -> None:
     video = target_for(tv("長" * 84, 1, (7,)), ".mkv")
     assert sidecar_target(video, ".jpn.forced.srt").name.startswith(f"{video.stem}.")

@@ -145,11 +145,6 @@ def test_empty_tree_yields_nothing(tmp_path: Path) -> None:
     assert list(scan_tree(tmp_path)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _classify_directory keys videos by stem, so 'X.mkv' is overwritten by 'X.mp4' and "
-    "silently vanishes (neither scanned nor skipped)",
-)
 def test_every_video_is_accounted_for_when_stems_repeat(tmp_path: Path) -> None:
     make(tmp_path, "X.mkv", "X.mp4")
     files, skipped = scan(tmp_path)

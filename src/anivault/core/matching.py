@@ -100,7 +100,7 @@ def place_episodes(parsed: ParsedName, details: TitleDetails) -> tuple[int, tupl
         if season0 and season0.episode_count == 1 and parsed.episodes in ((1,), ()):
             return SPECIALS_SEASON, (1,)
         return None
-    if not parsed.episodes:
+    if not parsed.episodes or 0 in parsed.episodes:  # regular TMDB seasons number from 1
         return None
     season_number = parsed.season if parsed.season is not None else _season_of_year(parsed, details)
     season = details.season(season_number)

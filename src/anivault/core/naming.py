@@ -14,6 +14,10 @@ from pathlib import PurePosixPath
 from anivault.core.models import Match
 
 MAX_SEGMENT_BYTES = 255
+TAIL_RESERVE = 32
+"""Bytes kept free after a video's stem for the extension or a sidecar's tags (.jpn.forced.srt)."""
+STEM_BUDGET = MAX_SEGMENT_BYTES - TAIL_RESERVE
+HASH_CHARS = 6
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _SMART_COLON = re.compile(r"\s*:\s*")
 _RESERVED = frozenset(
@@ -26,18 +30,23 @@ def safe_segment(text: str, *, max_bytes: int = MAX_SEGMENT_BYTES) -> str:
 
     ``Re:Zero`` → ``Re - Zero`` (colon between words becomes a dash, like Sonarr's "smart"
     replacement); other forbidden or control characters become ``_`` plus a short hash of the
-    original, so two titles that differ only there cannot collide; reserved device names get a
-    trailing ``_``; trailing dots and spaces go; the result is NFC and at most ``max_bytes`` UTF-8.
+    original, kept even when the text is truncated, so two titles that differ only there cannot
+    collide; a reserved device name before the first dot gets a ``_`` (``CON.txt`` → ``CON_.txt``,
+    which Windows no longer reads as the device); trailing dots and spaces go; the result is NFC
+    and at most ``max_bytes`` of UTF-8.
     """
     text = unicodedata.normalize("NFC", text)
     text = _SMART_COLON.sub(" - ", text.strip()).strip(" -") if ":" in text else text
+    suffix = ""
     if _FORBIDDEN.search(text):
-        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
-        text = f"{_FORBIDDEN.sub('_', text)}_{digest}"
-    text = " ".join(text.split()).rstrip(". ")
-    if text.split(".")[0].upper() in _RESERVED:
-        text = f"{text}_"
-    return _truncate_utf8(text, max_bytes).rstrip(". ") or "_"
+        suffix = "_" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
+        text = _FORBIDDEN.sub("_", text)
+    text = " ".join(text.split())
+    base, dot, rest = text.partition(".")
+    if base.upper() in _RESERVED:
+        text = f"{base}_{dot}{rest}"
+    body = _truncate_utf8(text, max_bytes - len(suffix)).rstrip(". ")
+    return (body + suffix) or "_"
 
 
 def episode_token(season: int, episodes: tuple[int, ...]) -> str:
@@ -47,26 +56,35 @@ def episode_token(season: int, episodes: tuple[int, ...]) -> str:
 
 
 def target_for(match: Match, extension: str) -> PurePosixPath:
-    """Library-relative target of a matched video; ``extension`` includes the dot."""
+    """Library-relative target of a matched video; ``extension`` includes the dot.
+
+    File stems stay within ``STEM_BUDGET`` so that every sidecar tail up to ``TAIL_RESERVE`` bytes
+    fits with the *same* stem (players pair subtitles by stem), and a long title is cut before
+    the episode token, never the token itself.
+    """
     show = safe_segment(f"{match.title} ({match.year})" if match.year else match.title)
+    ext = extension.lower()
     if match.media_type == "movie":
-        return PurePosixPath("Movies", show, _file_name(show, extension.lower()))
+        return PurePosixPath("Movies", show, _fit(show, "") + ext)
     if match.season is None or not match.episodes:
         raise ValueError("a TV match needs a season and episodes to be named")
     season_dir = f"Season {match.season:02d}"
-    name = _file_name(f"{show} {episode_token(match.season, match.episodes)}", extension.lower())
-    return PurePosixPath(show, season_dir, name)
+    return PurePosixPath(
+        show, season_dir, _fit(show, f" {episode_token(match.season, match.episodes)}") + ext
+    )
 
 
 def sidecar_target(video_target: PurePosixPath, tail: str) -> PurePosixPath:
     """A sidecar keeps its language/forced tags: ``X S01E07.mkv`` + ``.en.ass`` → ``X S01E07.en.ass``."""
-    return video_target.with_name(_file_name(video_target.stem, tail))
-
-
-def _file_name(stem: str, tail: str) -> str:
-    """Truncate the stem, never the extension or tags, to keep the segment within budget."""
     safe_tail = _FORBIDDEN.sub("_", tail)
-    return safe_segment(stem, max_bytes=MAX_SEGMENT_BYTES - len(safe_tail.encode("utf-8"))) + safe_tail
+    stem = _truncate_utf8(video_target.stem, MAX_SEGMENT_BYTES - len(safe_tail.encode("utf-8")))
+    return video_target.with_name(stem + safe_tail)
+
+
+def _fit(show: str, token: str) -> str:
+    """``show + token`` within the stem budget, shortening ``show`` only."""
+    room = STEM_BUDGET - len(token.encode("utf-8"))
+    return _truncate_utf8(show, room).rstrip(". ") + token
 
 
 def _truncate_utf8(text: str, max_bytes: int) -> str:

@@ -117,7 +117,7 @@ def _kind(anime_type: str | None, episodes: tuple[int, ...], year: int | None) -
     kind = (anime_type or "").casefold()
     if kind in _EXTRA_TYPES:
         return "extra"
-    if kind in _SPECIAL_TYPES or episodes == (0,):
+    if kind in _SPECIAL_TYPES or 0 in episodes:  # regular TMDB seasons start at episode 1
         return "special"
     if kind in _MOVIE_TYPES or (not episodes and year is not None):
         return "movie"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from pathlib import Path
 
 from anivault.core.models import ScannedFile, Sidecar, Skipped
@@ -58,12 +58,13 @@ def _is_real_dir(entry: os.DirEntry[str]) -> bool:
 
 
 def _classify_directory(root: Path, files: list[os.DirEntry[str]]) -> Iterator[ScannedFile | Skipped]:
-    videos: dict[str, os.DirEntry[str]] = {}
+    # Several videos may share a stem (X.mkv and X.mp4): all are kept; sidecars go to the first.
+    videos: dict[str, list[os.DirEntry[str]]] = {}
     others: list[os.DirEntry[str]] = []
     for entry in files:
         stem, ext = os.path.splitext(entry.name)
         if ext.lower() in VIDEO_EXTENSIONS and not _SAMPLE_NAME.search(stem):
-            videos[stem] = entry
+            videos.setdefault(stem, []).append(entry)
         else:
             others.append(entry)
     sidecars: dict[str, list[Sidecar]] = {stem: [] for stem in videos}
@@ -73,7 +74,7 @@ def _classify_directory(root: Path, files: list[os.DirEntry[str]]) -> Iterator[S
             sidecars[owner].append(Sidecar(Path(entry.path), entry.name[len(owner) :]))
         else:
             yield Skipped(Path(entry.path), _skip_reason(entry.name))
-    for stem, entry in videos.items():
+    for stem, entry, first in ((s, e, i == 0) for s, group in videos.items() for i, e in enumerate(group)):
         try:
             stat = entry.stat(follow_symlinks=False)
         except OSError as exc:
@@ -84,11 +85,11 @@ def _classify_directory(root: Path, files: list[os.DirEntry[str]]) -> Iterator[S
             relative=Path(entry.path).relative_to(root).as_posix(),
             size=stat.st_size,
             mtime_ns=stat.st_mtime_ns,
-            sidecars=tuple(sidecars[stem]),
+            sidecars=tuple(sidecars[stem]) if first else (),
         )
 
 
-def _owning_video(name: str, videos: dict[str, os.DirEntry[str]]) -> str | None:
+def _owning_video(name: str, videos: Container[str]) -> str | None:
     """The longest video stem that ``name`` extends with ``.tail`` (``X.mkv`` owns ``X.en.ass``)."""
     parts = name.split(".")
     for cut in range(len(parts) - 1, 0, -1):
