@@ -5,7 +5,10 @@ cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[dev]'
+.venv/bin/python -m pip install --quiet -e '.[dev,build]'
+# The build extra brings PyInstaller: tests/packaging builds the one-file binary and runs it.
+# Here a missing PyInstaller must fail those tests, not skip them (a plain pytest skips).
+export ANIVAULT_REQUIRE_BINARY=1
 echo "== ruff"; .venv/bin/ruff check src tests tools bench
 echo "== ruff format"; .venv/bin/ruff format --check src tests tools bench
 echo "== mypy"; .venv/bin/mypy

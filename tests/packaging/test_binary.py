@@ -1,0 +1,104 @@
+"""The one-file executable, built with PyInstaller, behaves like the venv console script.
+
+Runs the binary itself (the ``binary`` fixture in conftest.py builds or reuses ``dist/anivault``):
+``--version``, ``--help`` and the demo's ``run`` against the TMDB stand-in on the sample library.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from importlib.metadata import version
+from pathlib import Path
+
+from tools.make_sample_library import generate
+from tools.tmdb_standin import Standin
+
+RUN_SECONDS = 120
+
+
+def venv_console_script() -> list[str]:
+    script = Path(sys.executable).with_name("anivault.exe" if sys.platform == "win32" else "anivault")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "anivault"]
+
+
+def isolated_env(home: Path, extra: Mapping[str, str] = {}) -> dict[str, str]:
+    """This process's environment without any AniVault or TMDB settings that could leak in."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANIVAULT_", "TMDB_"))}
+    return {**env, "ANIVAULT_HOME": str(home), "COLUMNS": "200", **extra}
+
+
+def run(command: list[str], *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*command, *args],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=RUN_SECONDS,
+    )
+
+
+def test_version_comes_from_package_metadata(binary: Path, tmp_path: Path) -> None:
+    done = run([str(binary)], "--version", env=isolated_env(tmp_path / "home"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"anivault, version {version('anivault')}"
+    assert "unknown" not in done.stdout
+
+
+def test_help_lists_the_commands(binary: Path, tmp_path: Path) -> None:
+    done = run([str(binary)], "--help", env=isolated_env(tmp_path / "home"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: anivault")
+    assert "run  " in done.stdout and "--json" in done.stdout
+
+
+def planned_pairs(stdout: str) -> set[tuple[str, str]]:
+    events = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    return {
+        (e["fields"]["source"], e["fields"]["target"])
+        for e in events
+        if (e["phase"], e["event"]) == ("plan", "entry")
+    }
+
+
+def test_binary_plans_exactly_like_the_venv(binary: Path, tmp_path: Path, tmdb_standin: Standin) -> None:
+    source = tmp_path / "downloads"
+    generate(source)  # the demo's sample library (same default seed as tools/make_sample_library.py)
+    standin = {"ANIVAULT_TMDB_BASE_URL": tmdb_standin.base_url, "TMDB_API_KEY": tmdb_standin.api_key}
+    outcomes = {
+        name: run(
+            command,
+            "--json",
+            "run",
+            "--src",
+            str(source),
+            "--dst",
+            str(tmp_path / "library"),
+            env=isolated_env(tmp_path / f"home-{name}", standin),
+        )
+        for name, command in (("binary", [str(binary)]), ("venv", venv_console_script()))
+    }
+    frozen, venv = outcomes["binary"], outcomes["venv"]
+    assert venv.returncode in (0, 3), venv.stderr
+    assert frozen.returncode == venv.returncode, frozen.stderr
+    venv_plan = planned_pairs(venv.stdout)
+    assert len(venv_plan) > 100  # the sample library plans a few hundred moves
+    assert planned_pairs(frozen.stdout) == venv_plan
+    assert not (tmp_path / "library").exists()  # dry run by default, in the binary too
+
+
+def test_binary_renders_the_human_plan(binary: Path, tmp_path: Path, tmdb_standin: Standin) -> None:
+    """Rich tables and progress load data modules lazily; the frozen binary must still find them."""
+    source = tmp_path / "downloads"
+    generate(source, series=3, movies=1)
+    standin = {"ANIVAULT_TMDB_BASE_URL": tmdb_standin.base_url, "TMDB_API_KEY": tmdb_standin.api_key}
+    env = isolated_env(tmp_path / "home", standin)
+    done = run([str(binary)], "run", "--src", str(source), "--dst", str(tmp_path / "library"), env=env)
+    assert done.returncode in (0, 3), done.stderr
+    assert "Plan" in done.stdout and "planned" in done.stdout
+    assert "Traceback" not in done.stderr
