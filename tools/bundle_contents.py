@@ -117,8 +117,10 @@ def pypi_component(dist: Distribution) -> Component:
 
 def python_component() -> Component:
     version = ".".join(map(str, sys.version_info[:3]))
-    licence = Path(sysconfig.get_paths()["stdlib"]) / "LICENSE.txt"
-    texts = (LicenceText("LICENSE.txt", licence.read_text(encoding="utf-8")),) if licence.is_file() else ()
+    # Unix installs keep it beside the standard library, Windows installs at the top of the prefix.
+    places = (Path(sysconfig.get_paths()["stdlib"]), Path(sys.base_prefix))
+    licence = next((place / "LICENSE.txt" for place in places if (place / "LICENSE.txt").is_file()), None)
+    texts = (LicenceText("LICENSE.txt", licence.read_text(encoding="utf-8")),) if licence else ()
     purl = PackageURL(type="generic", name="cpython", version=version).to_string()
     return Component("python", "Python", version, "PSF-2.0", purl, texts)
 
