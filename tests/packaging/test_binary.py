@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
 
+from tools.build_exe import SCHEMAS_DIR
 from tools.make_sample_library import generate
 from tools.tmdb_standin import Standin
 
@@ -55,6 +56,17 @@ def test_help_lists_the_commands(binary: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Usage: anivault")
     assert "run  " in done.stdout and "--json" in done.stdout
+
+
+def test_binary_carries_our_metadata_and_schemas(binary: Path) -> None:
+    """PyInstaller cannot see these through imports; the build copies them explicitly."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    packed = set(CArchiveReader(str(binary)).toc)
+    assert f"anivault-{version('anivault')}.dist-info/METADATA" in packed
+    schemas = sorted(SCHEMAS_DIR.rglob("*")) if SCHEMAS_DIR.is_dir() else []
+    for schema in (p for p in schemas if p.is_file()):
+        assert f"schemas/{schema.relative_to(SCHEMAS_DIR).as_posix()}" in packed
 
 
 def planned_pairs(stdout: str) -> set[tuple[str, str]]:
