@@ -69,39 +69,45 @@ def test_binary_carries_our_metadata_and_schemas(binary: Path) -> None:
         assert f"schemas/{schema.relative_to(SCHEMAS_DIR).as_posix()}" in packed
 
 
-def planned_pairs(stdout: str) -> set[tuple[str, str]]:
+def plan_entries(stdout: str) -> list[dict[str, object]]:
     events = [json.loads(line) for line in stdout.splitlines() if line.strip()]
-    return {
-        (e["fields"]["source"], e["fields"]["target"])
-        for e in events
-        if (e["phase"], e["event"]) == ("plan", "entry")
-    }
+    return [e["fields"] for e in events if (e["phase"], e["event"]) == ("plan", "entry")]
 
 
-def test_binary_plans_exactly_like_the_venv(binary: Path, tmp_path: Path, tmdb_standin: Standin) -> None:
-    source = tmp_path / "downloads"
+def planned_pairs(stdout: str) -> set[tuple[str, str]]:
+    return {(str(e["source"]), str(e["target"])) for e in plan_entries(stdout)}
+
+
+def files_under(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def test_binary_plans_and_moves_exactly_like_the_venv(
+    binary: Path, tmp_path: Path, tmdb_standin: Standin
+) -> None:
+    """The demo's two steps with the binary: the dry run plans what the venv plans, --apply does it."""
+    source, library = tmp_path / "downloads", tmp_path / "library"
     generate(source)  # the demo's sample library (same default seed as tools/make_sample_library.py)
     standin = {"ANIVAULT_TMDB_BASE_URL": tmdb_standin.base_url, "TMDB_API_KEY": tmdb_standin.api_key}
-    outcomes = {
-        name: run(
-            command,
-            "--json",
-            "run",
-            "--src",
-            str(source),
-            "--dst",
-            str(tmp_path / "library"),
-            env=isolated_env(tmp_path / f"home-{name}", standin),
-        )
-        for name, command in (("binary", [str(binary)]), ("venv", venv_console_script()))
-    }
-    frozen, venv = outcomes["binary"], outcomes["venv"]
+
+    def anivault(command: list[str], home: str, *extra: str) -> subprocess.CompletedProcess[str]:
+        args = ("--json", "run", "--src", str(source), "--dst", str(library), *extra)
+        return run(command, *args, env=isolated_env(tmp_path / home, standin))
+
+    venv = anivault(venv_console_script(), "home-venv")
+    frozen = anivault([str(binary)], "home-binary")
     assert venv.returncode in (0, 3), venv.stderr
     assert frozen.returncode == venv.returncode, frozen.stderr
     venv_plan = planned_pairs(venv.stdout)
     assert len(venv_plan) > 100  # the sample library plans a few hundred moves
     assert planned_pairs(frozen.stdout) == venv_plan
-    assert not (tmp_path / "library").exists()  # dry run by default, in the binary too
+    assert not library.exists()  # dry run by default, in the binary too
+
+    applied = anivault([str(binary)], "home-binary", "--apply")
+    assert applied.returncode == venv.returncode, applied.stderr
+    assert files_under(library) == {
+        str(e["target"]) for e in plan_entries(frozen.stdout) if e["status"] == "planned"
+    }
 
 
 def test_binary_renders_the_human_plan(binary: Path, tmp_path: Path, tmdb_standin: Standin) -> None:
