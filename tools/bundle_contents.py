@@ -27,7 +27,7 @@ import sys
 import sysconfig
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib.metadata import Distribution, distributions
+from importlib.metadata import Distribution, PackagePath, distributions
 from pathlib import Path
 from typing import Literal
 
@@ -36,6 +36,7 @@ from packaging.utils import canonicalize_name
 
 ComponentKind = Literal["pypi", "python", "deb"]
 LICENCE_FILE = re.compile(r"^(LICEN[CS]E|COPYING|NOTICE|AUTHORS)", re.IGNORECASE)
+METADATA_SUFFIX = ".dist-info/"
 OWN_DISTRIBUTION = "anivault"
 # The bootloader at the head of every PyInstaller executable is not in the TOC.
 BOOTLOADER_DISTRIBUTION = "pyinstaller"
@@ -44,7 +45,7 @@ DEBIAN_DOC = Path("/usr/share/doc")
 
 @dataclass(frozen=True, slots=True)
 class LicenceText:
-    file_name: str
+    file_name: str  # relative, may hold "/" when a package keeps licences in sub-folders
     text: str
 
 
@@ -104,11 +105,19 @@ def _declared(dist: Distribution) -> str:
     return " / ".join(classifiers)
 
 
+def _licence_name(file: PackagePath) -> str | None:
+    """The licence file's path inside the metadata folder (``licenses/`` dropped), or None."""
+    metadata_dir, _, inside = str(file).replace("\\", "/").partition(METADATA_SUFFIX)
+    if not (metadata_dir and inside and LICENCE_FILE.match(Path(inside).name)):
+        return None
+    return inside.removeprefix("licenses/")
+
+
 def pypi_component(dist: Distribution) -> Component:
     texts = tuple(
-        LicenceText(Path(str(file)).name, file.read_text(encoding="utf-8"))
+        LicenceText(name, Path(str(dist.locate_file(file))).read_text(encoding="utf-8", errors="replace"))
         for file in sorted(dist.files or (), key=str)
-        if ".dist-info" in str(file) and LICENCE_FILE.match(Path(str(file)).name)
+        if (name := _licence_name(file))
     )
     name = dist.metadata["Name"]
     purl = PackageURL(type="pypi", name=canonicalize_name(name), version=dist.version).to_string()

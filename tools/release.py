@@ -62,6 +62,7 @@ def write_licences(folder: Path, contents: BundleContents) -> list[str]:
         target = folder / "third-party" / _portable_name(f"{component.name}-{component.version}")
         target.mkdir(parents=True)
         for text in component.licence_texts:
+            (target / text.file_name).parent.mkdir(parents=True, exist_ok=True)
             (target / text.file_name).write_text(text.text, encoding="utf-8")
         if not component.licence_texts:
             warnings.append(f"{component.name} {component.version} ships no licence text in its metadata")
