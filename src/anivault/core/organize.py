@@ -60,6 +60,10 @@ class Journal:
         self.path = path
         self._handle = path.open("a", encoding="utf-8")
         self._lock = threading.Lock()
+        if _ends_mid_line(path):
+            # A crash tore the last line; end it, or our next record would be glued onto it.
+            self._handle.write("\n")
+            self._handle.flush()
 
     def record(self, **fields: object) -> None:
         line = json.dumps(fields, ensure_ascii=False, sort_keys=True)
@@ -89,6 +93,14 @@ class Pacer:
             self.sleep(interval - (now - self._last[0]))
             now = self.clock()
         self._last[:] = [now]
+
+
+def _ends_mid_line(path: Path) -> bool:
+    with path.open("rb") as handle:
+        if handle.seek(0, os.SEEK_END) == 0:
+            return False
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) != b"\n"
 
 
 def apply_plan(
