@@ -141,15 +141,6 @@ def intent(src: Path, dst: Path, op: str = "move", entry: str = "e1") -> dict[st
     return {"phase": "intent", "op": op, "id": entry, "src": str(src), "dst": str(dst)}
 
 
-def test_intent_without_reservation_never_touches_what_is_at_the_target(tmp_path: Path) -> None:
-    src = write(tmp_path / "a.mkv", b"mine")
-    dst = write(tmp_path / "lib" / "a.mkv", b"")  # someone else's empty file
-    journal = lines(tmp_path / "j.jsonl", intent(src, dst))
-    state = settle(journal)
-    assert state.steps["e1"].phase == "rolled_back"
-    assert dst.exists() and src.read_bytes() == b"mine"
-
-
 def test_an_empty_reservation_is_removed_and_the_step_rolled_back(tmp_path: Path) -> None:
     src = write(tmp_path / "a.mkv", b"mine")
     dst = write(tmp_path / "lib" / "a.mkv", b"")
@@ -255,3 +246,21 @@ def test_ctrl_c_checkpoints_and_resume_finishes_without_redoing(
     assert not [p for p in source.rglob("*") if p.is_file()]
     with pytest.raises(UsageError, match="no interrupted run"):
         checkpoints.latest_unfinished(state_dir)
+
+
+def test_an_empty_reservation_whose_reserved_line_was_cut_off_is_ours(tmp_path: Path) -> None:
+    """Found by the SIGKILL suite: killed between the O_EXCL create and the ``reserved`` line."""
+    src = write(tmp_path / "a.mkv", b"mine")
+    dst = write(tmp_path / "lib" / "a.mkv", b"")
+    journal = lines(tmp_path / "j.jsonl", intent(src, dst))
+    assert settle(journal).steps["e1"].phase == "rolled_back"
+    assert not dst.exists()
+    assert src.read_bytes() == b"mine"
+
+
+def test_a_non_empty_file_at_a_target_with_only_an_intent_is_not_ours(tmp_path: Path) -> None:
+    src = write(tmp_path / "a.mkv", b"mine")
+    dst = write(tmp_path / "lib" / "a.mkv", b"someone else's")
+    journal = lines(tmp_path / "j.jsonl", intent(src, dst))
+    assert settle(journal).steps["e1"].phase == "rolled_back"
+    assert dst.read_bytes() == b"someone else's"

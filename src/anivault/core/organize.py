@@ -138,6 +138,10 @@ def apply_plan(
 def _apply_one(entry: PlanEntry, journal: Journal) -> ApplyOutcome:
     try:
         _check_fresh(entry)
+        if entry.target.exists() or entry.target.is_symlink():
+            # Checked before the intent line, so that after a crash an empty file at a target
+            # with only an intent line can be told apart as our own reservation.
+            raise OrganizeConflictError(f"{entry.target} already exists; left untouched")
         _make_parents(entry.target.parent, journal)
     except AniVaultError as exc:
         return ApplyOutcome(entry, "failed", exc.code, exc.message)

@@ -77,7 +77,7 @@ def read_plan(path: Path) -> Plan:
         raise UsageError(f"{path}: not a readable plan ({exc})") from exc
     try:
         plan = _plan_from_dict(document)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UsageError(f"{path}: not a valid {FORMAT} plan ({exc!r})") from exc
     _refuse_shared_targets(plan)
     return plan
@@ -118,8 +118,8 @@ def _entry_to_dict(entry: PlanEntry) -> dict[str, Any]:
     }
 
 
-def _plan_from_dict(document: dict[str, Any]) -> Plan:
-    if document.get("format") != FORMAT:
+def _plan_from_dict(document: object) -> Plan:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"format must be {FORMAT!r}")
     root = Path(document["target_root"])
     raw_options = document["options"]

@@ -3,7 +3,8 @@
 The journal (see ``organize``) is written ahead of every step, so after a crash — even SIGKILL or
 a power cut — it says which entry may be in flight and how far it got:
 
-- ``intent`` only: nothing was reserved at the target; the source is where it was.
+- ``intent`` only: the target did not exist when the line was written (apply checks first);
+  an empty file there now is our reservation whose ``reserved`` line the crash cut off.
 - ``intent`` + ``reserved``: an empty reservation (or, across devices, a verified copy renamed
   onto it) may be at the target, and the source may or may not be gone yet.
 
@@ -114,7 +115,11 @@ def _settle_one(step: StepState) -> str:
     if step.op in ("hardlink", "symlink"):
         return "done" if _is_our_link(step) else "rolled_back"
     if not step.reserved:
-        return "rolled_back"  # the target was never ours; nothing to clean
+        if step.source.exists() and step.target.is_file() and step.target.stat().st_size == 0:
+            # The target was absent when the intent was written, so an empty file there is our
+            # reservation, made just before the crash cut off its "reserved" line.
+            step.target.unlink()
+        return "rolled_back"
     _discard(partial_name(step.target))
     source_there, target_there = step.source.exists(), step.target.exists()
     if target_there and not source_there:
