@@ -220,3 +220,36 @@ def test_pacing_applies_between_real_moves(source: Path, library: Path, tmp_path
     outcomes = apply_all(build_plan(items, library), tmp_path / "j.jsonl", pacer=pacer)
     assert [o.status for o in outcomes] == ["moved"] * 3
     assert slept == [1.0, 1.0]
+
+
+# --- a batch's Fonts/ folder ---------------------------------------------------------------------
+
+
+def test_a_batch_fonts_folder_follows_its_videos_into_the_season_folder(
+    source: Path, library: Path, tmp_path: Path
+) -> None:
+    items = [matched(source, f"batch/Frieren - {n:02d}.mkv", episode=n, sidecars=(".ass",)) for n in (1, 2)]
+    write(source / "batch" / "Fonts" / "Kaisei.ttf", b"font one")
+    write(source / "batch" / "Fonts" / "Noto.otf", b"font two")
+    plan = build_plan(items, library, PlanOptions(on_conflict="index"))
+    fonts = {e.relative_source: e for e in plan.entries if "/Fonts/" in e.relative_source}
+    assert {k: v.relative_target for k, v in fonts.items()} == {
+        "batch/Fonts/Kaisei.ttf": "Frieren (2023)/Season 01/Fonts/Kaisei.ttf",
+        "batch/Fonts/Noto.otf": "Frieren (2023)/Season 01/Fonts/Noto.otf",
+    }
+    first_video = by_source(plan)["batch/Frieren - 01.mkv"]
+    assert {(e.role, e.owner_id, e.status) for e in fonts.values()} == {
+        ("sidecar", first_video.entry_id, "planned")
+    }
+    assert [o.status for o in apply_all(plan, tmp_path / "j.jsonl")] == ["moved"] * 6
+    assert (library / "Frieren (2023)" / "Season 01" / "Fonts" / "Noto.otf").read_bytes() == b"font two"
+
+
+def test_a_fonts_folder_shared_by_two_shows_stays_where_it_is(source: Path, library: Path) -> None:
+    items = [
+        matched(source, "mixed/Frieren - 01.mkv"),
+        matched(source, "mixed/Other - 01.mkv", title="Other"),
+    ]
+    write(source / "mixed" / "fonts" / "a.ttf", b"font")
+    plan = build_plan(items, library)
+    assert [e.relative_source for e in plan.entries] == ["mixed/Frieren - 01.mkv", "mixed/Other - 01.mkv"]

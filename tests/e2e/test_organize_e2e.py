@@ -232,3 +232,39 @@ def test_sigkill_at_random_points_then_resume_loses_nothing_and_matches_an_unint
         final = files(work / "downloads", work / "library")
         assert final == expected, f"resume after a kill at journal line ~{kill_after} differs"
         assert Counter(final.values()) == original
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_run_resume_after_an_interrupted_lookup_reruns_with_the_saved_options(
+    small_library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], anivault_env: Path
+) -> None:
+    from anivault.core import checkpoint as checkpoints
+    from anivault.core.checkpoint import Checkpoint
+    from anivault.core.plan import PlanOptions
+    from anivault.core.runner import RunRequest, request_to_dict
+    from anivault.core.session import journal_path_for
+
+    state = anivault_env / "state"
+    target = tmp_path / "library"
+    before = Counter(files(small_library).values())
+    request = RunRequest(
+        small_library, target, True, 0, 0.62, state, PlanOptions(action="copy", on_conflict="index")
+    )
+    run_id = "20260101T000000.000-killed"  # as a run killed during lookup leaves it
+    checkpoints.save(
+        state,
+        Checkpoint(run_id, "lookup", str(journal_path_for(state, run_id)), request=request_to_dict(request)),
+    )
+
+    status, out, _ = run_cli(["--json", "run", "--resume"], capsys)
+
+    assert status == 0
+    started = next(e for e in events(out) if e["event"] == "started" and e["phase"] == "run")
+    assert started["fields"]["run_id"] == run_id  # type: ignore[index]
+    copied = [e["fields"] for e in events(out) if e["event"] == "file"]
+    assert copied and {f["action"] for f in copied} == {"copy"}  # type: ignore[index]
+    assert Counter(files(small_library).values()) == before  # copies: the downloads stay
+    assert (
+        json.loads((state / "runs" / run_id / "checkpoint.json").read_text(encoding="utf-8"))["phase"]
+        == "finished"
+    )

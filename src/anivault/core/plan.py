@@ -29,6 +29,7 @@ HASH_CHUNK = 1 << 20
 PARTIAL_HASH_BYTES = 64 << 10
 """Head and tail bytes hashed for an entry's fingerprint: catches a re-encode of equal size."""
 MAX_INDEX = 99
+FONTS_DIR = "fonts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,7 @@ def build_plan(
         if item.status != "matched" or item.match is None:
             continue
         entries.extend(_entries_for(item, item.match, target_root, options))
+    entries.extend(_font_entries(entries, target_root))
     entries.sort(key=lambda e: e.relative_source)
     resolved = _resolve_conflicts(entries, target_root, options.on_conflict)
     if options.on_conflict == "fail":
@@ -164,6 +166,51 @@ def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptio
         )
         entries.append(_retarget(side, root, sidecar_target(video_rel, sidecar.tail)))
     return entries
+
+
+def _font_entries(entries: list[PlanEntry], root: Path) -> list[PlanEntry]:
+    """A batch's ``Fonts/`` folder (the fonts its .ass subtitles need) follows the batch: into the
+    season folder when every video of the batch goes to one, else into the show folder, else it
+    stays (one folder of fonts cannot follow two shows). It travels with the batch's first video."""
+    by_folder: dict[Path, list[PlanEntry]] = defaultdict(list)
+    for entry in entries:
+        if entry.role == "video" and entry.status != "error":
+            by_folder[entry.source.parent].append(entry)
+    fonts: list[PlanEntry] = []
+    for folder, videos in sorted(by_folder.items()):
+        font_dir = next(
+            (d for d in sorted(folder.iterdir()) if d.is_dir() and d.name.casefold() == FONTS_DIR), None
+        )
+        destination = _common_folder([PurePosixPath(v.relative_target) for v in videos])
+        if font_dir is None or destination is None:
+            continue
+        owner = min(videos, key=lambda v: v.relative_source)
+        base = owner.relative_source.rpartition("/")[0]
+        for font in sorted(f for f in font_dir.iterdir() if f.is_file()):
+            try:
+                print_ = fingerprint(font)
+            except OSError:
+                continue
+            relative = "/".join(p for p in (base, font_dir.name, font.name) if p)
+            entry = replace(
+                owner,
+                entry_id=f"{owner.entry_id}/{font_dir.name}/{font.name}",
+                source=font,
+                role="sidecar",
+                relative_source=relative,
+                owner_id=owner.entry_id,
+                fingerprint=print_,
+            )
+            fonts.append(_retarget(entry, root, destination / font_dir.name / font.name))
+    return fonts
+
+
+def _common_folder(targets: list[PurePosixPath]) -> PurePosixPath | None:
+    parents = {t.parent for t in targets}
+    if len(parents) == 1:
+        return parents.pop()
+    shows = {t.parts[0] for t in targets}
+    return PurePosixPath(shows.pop()) if len(shows) == 1 and "Movies" not in shows else None
 
 
 def _retarget(entry: PlanEntry, root: Path, relative: PurePosixPath) -> PlanEntry:
@@ -217,8 +264,8 @@ def _index_taken_targets(entries: list[PlanEntry], root: Path) -> list[PlanEntry
     taken = {e.relative_target.casefold() for e in entries}
     sidecars: dict[str, list[PlanEntry]] = defaultdict(list)
     for entry in entries:
-        if entry.owner_id is not None:
-            sidecars[entry.owner_id].append(entry)
+        if entry.owner_id is not None and entry.entry_id.startswith(entry.owner_id + "."):
+            sidecars[entry.owner_id].append(entry)  # named after the video (fonts are not)
     moved: dict[str, PlanEntry] = {}
     for entry in entries:
         if entry.role != "video" or entry.status != "exists":
