@@ -268,3 +268,28 @@ def test_run_resume_after_an_interrupted_lookup_reruns_with_the_saved_options(
         json.loads((state / "runs" / run_id / "checkpoint.json").read_text(encoding="utf-8"))["phase"]
         == "finished"
     )
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_on_conflict_fail_refuses_before_moving_and_leaves_nothing_to_resume(
+    small_library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "library"
+    plan = tmp_path / "plan.json"
+    run_cli(["organize", "--src", str(small_library), "--dst", str(target), "--plan", str(plan)], capsys)
+    first = next(e for e in json.loads(plan.read_text(encoding="utf-8"))["entries"] if e["role"] == "video")
+    taken = target / first["target"]
+    taken.parent.mkdir(parents=True)
+    taken.write_bytes(b"a different release already in the library")
+    before = files(small_library, target)
+
+    status, _, err = run_cli(
+        ["organize", "--src", str(small_library), "--dst", str(target), "--apply", "--on-conflict", "fail"],
+        capsys,
+    )
+
+    assert status != 0
+    assert "error E-ORGANIZE-CONFLICT" in err
+    assert files(small_library, target) == before
+    status, _, err = run_cli(["organize", "--resume"], capsys)
+    assert status == 2 and "no interrupted run" in err

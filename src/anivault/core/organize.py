@@ -1,16 +1,21 @@
-"""Apply a plan: no-clobber moves, a write-ahead journal, recorded per-file failures.
+"""Apply a plan: no-clobber moves, copies and links, a write-ahead journal, per-file outcomes.
 
 How a move can never overwrite or lose a file:
 
-1. The target name is *reserved* by creating it with ``O_CREAT | O_EXCL``; if anything already
-   has that name, the OS refuses and we record a conflict instead of replacing it.
+1. The target must be absent before the ``intent`` line is written, and its name is then
+   *reserved* by creating it with ``O_CREAT | O_EXCL``; if anything took the name meanwhile, the
+   OS refuses and we record a conflict instead of replacing it.
 2. On the same device the source is then ``os.replace``d onto its own reservation: one atomic
    rename, so the file is at exactly one of the two paths at every instant.
-3. Across devices the bytes are copied to a temp file beside the target, flushed and fsynced,
-   size-checked, renamed onto the reservation, and only then is the source deleted.
+3. Across devices (and for ``--action copy``) the bytes are copied to a temp file beside the
+   target, fsynced, checked against the source's size and SHA-256, renamed onto the reservation,
+   and only then (for a move) is the source deleted.
+4. Hard and symbolic links refuse an existing target by themselves; a hard link across devices
+   falls back to a verified copy.
 
-Every step is journalled before it happens (``intent``) and after (``done``), each line fsynced,
-so a crash leaves a journal that says exactly which file may be mid-flight.
+The journal gets one fsynced line per step — ``mkdir`` (before creating a folder), ``intent``,
+``reserved``, ``fallback``, then ``done`` or ``failed`` — so a crash at any instant leaves a record
+that ``recovery.settle`` can finish or roll back, and that ``undo`` can reverse.
 """
 
 from __future__ import annotations

@@ -33,7 +33,13 @@ from anivault.core.planfile import read_plan, write_plan
 from anivault.core.scan import scan_tree
 from anivault.core.session import apply_session, journal_path_for
 from anivault.core.templates import scheme_for
-from anivault.errors import InterruptedRunError, PermissionDeniedError, SourceMissingError, UsageError
+from anivault.errors import (
+    AniVaultError,
+    InterruptedRunError,
+    PermissionDeniedError,
+    SourceMissingError,
+    UsageError,
+)
 from anivault.services.cache.store import CacheStats
 from anivault.services.tmdb.client import ClientStats, TmdbClient
 from anivault.utils.logging import log_event
@@ -121,8 +127,15 @@ def run_library(
     )
     if request.apply:
         checkpoints.save(request.state_dir, checkpoint)
-    matched, skipped = _lookup(request, client, reporter)
-    plan = build_plan(matched, request.target, request.plan_options, source_root=request.source)
+    try:
+        matched, skipped = _lookup(request, client, reporter)
+        plan = build_plan(matched, request.target, request.plan_options, source_root=request.source)
+    except InterruptedRunError:
+        raise  # the checkpoint stays at "lookup": --resume starts the lookups again
+    except AniVaultError:
+        if request.apply:  # e.g. --on-conflict fail: nothing moved, nothing to resume
+            checkpoints.save(request.state_dir, checkpoint.advanced(phase="finished"))
+        raise
     reporter.emit(
         Event("plan", "built", {"entries": len(plan.entries), "actionable": len(plan.actionable())})
     )

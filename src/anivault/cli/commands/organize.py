@@ -63,8 +63,9 @@ class OrganizeFlags:
         }
         return replace(settings, **{k: v for k, v in changes.items() if v is not None})
 
-    def given(self) -> list[str]:
-        return [f"--{name.replace('_', '-')}" for name in self.__slots__ if getattr(self, name) is not None]
+    def given(self) -> dict[str, object]:
+        """Option name → value, for the checks of modes that take none of them."""
+        return {f"--{name.replace('_', '-')}": getattr(self, name) for name in self.__slots__}
 
 
 @click.command("organize")
@@ -121,12 +122,16 @@ def organize_command(
     overrides = Overrides(max_workers, tmdb_concurrency, rate, lang)
     settings = flags.apply_to(overrides.apply_to(app.loaded.settings))
     if undo_journal is not None:
-        _refuse_with("--undo", source, target, apply, resume, from_plan, *flags.given())
+        _refuse_with(
+            "--undo",
+            {"--src": source, "--dst": target, "--apply": apply, "--resume": resume, "--from-plan": from_plan}
+            | flags.given(),
+        )
         return _undo(app, undo_journal.expanduser())
     if from_plan is not None:
-        _refuse_with(
-            "--from-plan", source, target, resume, *[f for f in flags.given() if f != "--io-pace-limit"]
-        )
+        allowed = {"--io-pace-limit"}
+        others = {k: v for k, v in flags.given().items() if k not in allowed}
+        _refuse_with("--from-plan", {"--src": source, "--dst": target, "--resume": resume} | others)
         return execute(
             app,
             lambda reporter: apply_plan_file(
@@ -153,7 +158,7 @@ def run_or_resume(
 ) -> int:
     """The shared body of ``run`` and ``organize --src/--dst`` (and their ``--resume``)."""
     if resume:
-        _refuse_with("--resume", source, target, apply, *flags.given())
+        _refuse_with("--resume", {"--src": source, "--dst": target, "--apply": apply} | flags.given())
         return execute(
             app,
             lambda reporter: resume_last(
@@ -230,9 +235,8 @@ def _undo(app: AppContext, journal: Path) -> int:
     return exit_codes.PARTIAL if report.left else exit_codes.OK
 
 
-def _refuse_with(mode: str, *others: object) -> None:
+def _refuse_with(mode: str, others: dict[str, object]) -> None:
     """``mode`` brings its own sources and options: anything else given alongside is a mistake."""
-    named = [o for o in others if isinstance(o, str) and o.startswith("--")]
-    if named or any(o not in (None, False) and not isinstance(o, str) for o in others):
-        extra = ", ".join(named) or "--src/--dst/--apply"
-        raise UsageError(f"{mode} takes no other organize options (got {extra})")
+    given = sorted(name for name, value in others.items() if value is not None and value is not False)
+    if given:
+        raise UsageError(f"{mode} takes no other organize options (got {', '.join(given)})")
