@@ -213,3 +213,18 @@ def test_posix_paths_stop_at_path_max() -> None:
     assert long_path("/a/b", windows=False) == "/a/b"
     with pytest.raises(PathTooLongError):
         long_path("/" + "f" * 5000, windows=False)
+
+
+@pytest.mark.parametrize(
+    ("style", "title", "folder"),
+    [
+        ("smart", "Re:Zero", "Re - Zero (2023)"),
+        ("smart", "Time 12:30 Special", "Time 12-30 Special (2023)"),
+        ("space-dash-space", "Time 12:30", "Time 12 - 30 (2023)"),
+        ("dash", "Re:Zero kara : Hajimeru", "Re-Zero kara-Hajimeru (2023)"),
+        ("delete", "Re:Zero", "ReZero (2023)"),
+    ],
+)
+def test_colon_replacement_is_configurable(style: str, title: str, folder: str) -> None:
+    naming = Naming(scheme_for("default", None), colon=style)
+    assert target_for(tv(title, 1, (1,)), ".mkv", naming).parts[0] == folder

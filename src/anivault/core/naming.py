@@ -31,6 +31,9 @@ WINDOWS_LONG_PATH_MAX = 32767
 LONG_PREFIX = "\\\\?\\"
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _SMART_COLON = re.compile(r"\s*:\s*")
+_CLOCK_COLON = re.compile(r"(?<=\d):(?=\d)")
+COLON_STYLES = ("smart", "space-dash-space", "dash", "delete")
+"""How a colon in a title is written (Sonarr's choices): smart is ``Re - Zero`` but ``12-30``."""
 _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)} | {f"LPT{i}" for i in range(1, 10)}
 )
@@ -67,6 +70,8 @@ class Naming:
     scheme: NamingScheme = field(default_factory=lambda: preset("default"))
     max_path_chars: int = MAX_PATH_CHARS
     """Budget for the whole target path including the library root; titles are cut to fit."""
+    colon: str = "smart"
+    """One of ``COLON_STYLES``."""
 
 
 DEFAULT_NAMING = Naming()
@@ -86,7 +91,7 @@ def target_for(
     if match.media_type == "tv" and (match.season is None or not match.episodes):
         raise ValueError("a TV match needs a season and episodes to be named")
     template = naming.scheme.movie if match.media_type == "movie" else naming.scheme.tv
-    body, tail = _safe_title(match.title)
+    body, tail = _safe_title(match.title, naming.colon)
     values: dict[str, str | int | None] = {
         "year": match.year,
         "season": match.season,
@@ -152,12 +157,21 @@ def _overflow(segments: tuple[str, ...], ext: str, root: str, max_chars: int) ->
     return max(over)
 
 
-def _safe_title(title: str) -> tuple[str, str]:
+def replace_colons(text: str, style: str) -> str:
+    """``Re:Zero`` → ``Re - Zero`` (smart, space-dash-space), ``Re-Zero`` (dash), ``ReZero``
+    (delete); smart keeps clock-like ``12:30`` compact as ``12-30``."""
+    if style == "smart":
+        text = _CLOCK_COLON.sub("-", text)
+    replacement = {"dash": "-", "delete": ""}.get(style, " - ")
+    return " ".join(_SMART_COLON.sub(replacement, text.strip()).strip(" -").split())
+
+
+def _safe_title(title: str, colon: str = "smart") -> tuple[str, str]:
     """The title as a field value: NFC, smart colon, forbidden characters → ``_`` with a hash
     tail (returned apart, so truncation never cuts it). Trailing dots stay (``Your Name.``);
     ``safe_segment`` cleans the segment as a whole."""
     title = unicodedata.normalize("NFC", title)
-    title = _SMART_COLON.sub(" - ", title.strip()).strip(" -") if ":" in title else title
+    title = replace_colons(title, colon) if ":" in title else title
     tail = ""
     if _FORBIDDEN.search(title):
         tail = "_" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:HASH_CHARS]

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
 from anivault.core.models import Match, Score
-from anivault.core.naming import Naming, safe_segment
+from anivault.core.naming import COLON_STYLES, Naming, safe_segment
 from anivault.core.plan import (
     ACTIONS,
     CONFLICT_POLICIES,
@@ -50,6 +50,7 @@ def plan_to_json(plan: Plan) -> str:
             "preset": options.naming.scheme.name,
             "template": options.naming.scheme.tv.text,
             "max_path_chars": options.naming.max_path_chars,
+            "colon": options.naming.colon,
         },
         "entries": [_entry_to_dict(e) for e in plan.entries],
     }
@@ -127,6 +128,7 @@ def _plan_from_dict(document: object) -> Plan:
         naming=Naming(
             scheme_for(raw_options["preset"], raw_options["template"]),
             int(raw_options["max_path_chars"]),
+            _choice(raw_options["colon"], COLON_STYLES),
         ),
         action=_choice(raw_options["action"], ACTIONS),
         on_conflict=cast(ConflictPolicy, _choice(raw_options["on_conflict"], CONFLICT_POLICIES)),

@@ -227,6 +227,7 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "preset": options.naming.scheme.name,
         "template": options.naming.scheme.tv.text,
         "max_path_chars": options.naming.max_path_chars,
+        "colon": options.naming.colon,
         "plan_file": str(request.plan_file) if request.plan_file else None,
         "io_pace_limit": request.io_pace_limit,
     }
@@ -242,7 +243,7 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
             min_confidence=float(raw["min_confidence"]),
             state_dir=state_dir,
             plan_options=PlanOptions(
-                Naming(scheme_for(raw["preset"], raw["template"]), int(raw["max_path_chars"])),
+                Naming(scheme_for(raw["preset"], raw["template"]), int(raw["max_path_chars"]), raw["colon"]),
                 raw["action"],
                 raw["on_conflict"],
             ),

@@ -50,6 +50,7 @@ class Settings:
     """Series template replacing the preset's; empty keeps the preset."""
     max_path_chars: int = 4095
     """Whole-path budget for targets, library root included; 259 for Windows without long paths."""
+    colon_replacement: str = "smart"
     action: str = "move"
     on_conflict: str = "skip"
     io_pace_limit: float = 0.0
@@ -75,6 +76,7 @@ class Settings:
 _CHOICES: dict[str, tuple[str, ...]] = {
     "tmdb_backend": ("tmdbv3api", "requests"),
     "naming_preset": ("default", "jellyfin", "plex", "kodi"),
+    "colon_replacement": ("smart", "space-dash-space", "dash", "delete"),
     "action": ("move", "copy", "hardlink", "symlink"),
     "on_conflict": ("skip", "index", "fail"),
 }

@@ -190,7 +190,9 @@ def run_or_resume(
 def plan_options(settings: Settings) -> PlanOptions:
     """Raises UsageError for a template with unknown fields or unsafe characters."""
     naming = Naming(
-        scheme_for(settings.naming_preset, settings.naming_template or None), settings.max_path_chars
+        scheme_for(settings.naming_preset, settings.naming_template or None),
+        settings.max_path_chars,
+        settings.colon_replacement,
     )
     action = next(a for a in ACTIONS if a == settings.action)
     policy = next(c for c in CONFLICT_POLICIES if c == settings.on_conflict)
