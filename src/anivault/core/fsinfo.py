@@ -64,7 +64,7 @@ def parse_mounts(text: str) -> list[Mount]:
 
 def detect(path: Path) -> str | None:
     """``network_fs_type`` for a real path on this machine; None when the OS cannot tell."""
-    resolved = str(_existing_ancestor(path).resolve())
+    resolved = str(existing_ancestor(path).resolve())
     if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
         drive = os.path.splitdrive(resolved)[0] + "\\"
         if ctypes.windll.kernel32.GetDriveTypeW(drive) == _DRIVE_REMOTE:
@@ -77,7 +77,7 @@ def detect(path: Path) -> str | None:
     return network_fs_type(resolved, parse_mounts(text))
 
 
-def _existing_ancestor(path: Path) -> Path:
+def existing_ancestor(path: Path) -> Path:
     """The library may not exist yet (dry run): ask about the nearest folder that does."""
     current = path.absolute()
     while not current.exists() and current.parent != current:

@@ -114,11 +114,6 @@ def target_for(
         keep = max(MIN_TITLE_BYTES, keep - overflow)
 
 
-def episode_token(season: int, episodes: tuple[int, ...]) -> str:
-    """``S01E07``, or ``S01E07-E08`` for a multi-episode file (the Jellyfin/Plex form)."""
-    return f"S{season:02d}{episode_suffix(episodes)}"
-
-
 def episode_suffix(episodes: tuple[int, ...]) -> str:
     """The template field ``episode_token``: ``E07``, or ``E07-E08`` for a multi-episode file."""
     first = f"E{episodes[0]:02d}"

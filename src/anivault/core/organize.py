@@ -242,7 +242,7 @@ def move_no_clobber(source: Path, target: Path, *, on_reserved: Callable[[], Non
         os.replace(os_path(source), os_path(target))
     except OSError as exc:
         if exc.errno != errno.EXDEV:
-            _discard(target)
+            discard(target)
             raise _translate(exc, target) from exc
         _copy_verified(source, target)
         source.unlink()
@@ -288,12 +288,12 @@ def _copy_verified(source: Path, target: Path) -> None:
             raise FileSystemError(f"copy of {source} did not verify (size or hash); source kept")
         os.replace(os_path(temp), os_path(target))
     except OSError as exc:
-        _discard(temp)
-        _discard(target)
+        discard(temp)
+        discard(target)
         raise _translate(exc, target) from exc
     except AniVaultError:
-        _discard(temp)
-        _discard(target)
+        discard(temp)
+        discard(target)
         raise
 
 
@@ -310,7 +310,8 @@ def os_path(path: Path) -> str:
     return long_path(str(path), windows=sys.platform == "win32")
 
 
-def _discard(path: Path) -> None:
+def discard(path: Path) -> None:
+    """Remove a file of ours if it is there (a reservation, a partial copy)."""
     try:
         path.unlink()
     except FileNotFoundError:

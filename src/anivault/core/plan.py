@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from anivault.core.fsinfo import existing_ancestor
 from anivault.core.models import Match, MatchedFile
 from anivault.core.naming import DEFAULT_NAMING, Naming, sidecar_target, target_for
 from anivault.errors import AniVaultError, OrganizeConflictError
@@ -222,17 +223,10 @@ def _effective_action(action: Action, source: Path, root: Path) -> tuple[Action,
     if action != "hardlink":
         return action, ""
     try:
-        same = source.stat().st_dev == _existing_ancestor(root).stat().st_dev
+        same = source.stat().st_dev == existing_ancestor(root).stat().st_dev
     except OSError:
         return action, ""
     return (action, "") if same else ("copy", "hardlink across devices: copied instead")
-
-
-def _existing_ancestor(path: Path) -> Path:
-    current = path.absolute()
-    while not current.exists() and current.parent != current:
-        current = current.parent
-    return current
 
 
 def _resolve_conflicts(entries: list[PlanEntry], root: Path, policy: ConflictPolicy) -> list[PlanEntry]:

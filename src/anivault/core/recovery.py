@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from anivault.core.organize import Journal, partial_name, sha256_of
+from anivault.core.organize import Journal, discard, partial_name, sha256_of
 
 TERMINAL = ("done", "failed", "rolled_back")
 
@@ -113,14 +113,14 @@ def settle(journal_path: Path) -> JournalState:
 
 def _settle_one(step: StepState) -> str:
     if step.op in ("hardlink", "symlink"):
-        return "done" if _is_our_link(step) else "rolled_back"
+        return "done" if is_our_link(step) else "rolled_back"
     if not step.reserved:
         if step.source.exists() and step.target.is_file() and step.target.stat().st_size == 0:
             # The target was absent when the intent was written, so an empty file there is our
             # reservation, made just before the crash cut off its "reserved" line.
             step.target.unlink()
         return "rolled_back"
-    _discard(partial_name(step.target))
+    discard(partial_name(step.target))
     source_there, target_there = step.source.exists(), step.target.exists()
     if target_there and not source_there:
         whole = step.size is None or step.target.stat().st_size == step.size
@@ -129,11 +129,12 @@ def _settle_one(step: StepState) -> str:
         if step.op == "move":
             step.source.unlink()  # the verified copy at the target is the file now
         return "done"
-    _discard(step.target)  # our empty reservation, or a copy that never verified
+    discard(step.target)  # our empty reservation, or a copy that never verified
     return "rolled_back" if source_there else "failed"
 
 
-def _is_our_link(step: StepState) -> bool:
+def is_our_link(step: StepState) -> bool:
+    """The target is the very hard or symbolic link this step makes to its source."""
     target = step.target
     if step.op == "symlink":
         return target.is_symlink() and os.readlink(target) == str(step.source.absolute())
@@ -145,10 +146,3 @@ def _is_our_link(step: StepState) -> bool:
 
 def _same_bytes(first: Path, second: Path) -> bool:
     return first.stat().st_size == second.stat().st_size and sha256_of(first) == sha256_of(second)
-
-
-def _discard(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return

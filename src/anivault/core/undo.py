@@ -9,13 +9,12 @@ Folders the run created are removed once empty; folders that were already there 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from anivault.core.organize import Journal, move_no_clobber
 from anivault.core.plan import fingerprint
-from anivault.core.recovery import StepState, settle
+from anivault.core.recovery import StepState, is_our_link, settle
 from anivault.errors import AniVaultError, UsageError
 
 
@@ -76,16 +75,10 @@ def _reverse(step: StepState, journal: Journal) -> str | None:
 
 
 def _ours(step: StepState) -> bool:
-    target = step.target
-    if step.op == "symlink":
-        return target.is_symlink() and os.readlink(target) == str(step.source.absolute())
-    if step.op == "hardlink":
-        try:
-            return target.exists() and os.path.samefile(step.source, target)
-        except OSError:
-            return False
+    if step.op in ("hardlink", "symlink"):
+        return is_our_link(step)
     try:
-        current = fingerprint(target)
+        current = fingerprint(step.target)
     except OSError:
         return False
     return step.size is None or (current.size, current.partial_hash) == (step.size, step.partial_hash)
