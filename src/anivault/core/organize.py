@@ -125,13 +125,13 @@ def apply_plan(
     for entry in ordered:
         if entry.entry_id in already_done:
             continue
-        if should_stop():
-            break
         if entry.role == "sidecar" and entry.owner_id in failed_videos:
             outcome = ApplyOutcome(entry, "skipped", message="its video was not moved")
         else:
             if pacer is not None:
                 pacer.wait()
+            if should_stop():  # after the pause too: Ctrl+C during it must not start a move
+                break
             outcome = _apply_one(entry, journal)
         if entry.role == "video" and outcome.status != "moved":
             failed_videos.add(entry.entry_id)
