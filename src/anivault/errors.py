@@ -22,6 +22,7 @@ boundary, with ``raise ... from exc``; only ``cli/`` turns them into messages an
     │   ├── DiskFullError       E-FS-NOSPACE
     │   └── SourceMissingError  E-FS-SRC-MISSING
     ├── OrganizeConflictError   E-ORGANIZE-CONFLICT  two sources for one target, or target taken
+    ├── PlanStaleError          E-PLAN-STALE     a source changed between planning and applying
     └── InterruptedRunError     E-INTERRUPTED    Ctrl+C / stop request honoured
 """
 
@@ -105,6 +106,10 @@ class SourceMissingError(FileSystemError):
 
 class OrganizeConflictError(AniVaultError):
     code = "E-ORGANIZE-CONFLICT"
+
+
+class PlanStaleError(AniVaultError):
+    code = "E-PLAN-STALE"
 
 
 class InterruptedRunError(AniVaultError):

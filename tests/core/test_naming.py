@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from anivault.core.models import Match, Score
 from anivault.core.naming import (
     MAX_SEGMENT_BYTES,
-    episode_token,
     safe_segment,
     sidecar_target,
     target_for,
@@ -179,7 +178,7 @@ def test_safe_segment_is_always_a_valid_segment(text: str) -> None:
     ],
 )
 def test_episode_token(season: int, episodes: tuple[int, ...], token: str) -> None:
-    assert episode_token(season, episodes) == token
+    assert target_for(tv("Show", season, episodes), ".mkv").stem == f"Show (2020) {token}"
 
 
 def test_tv_layout() -> None:

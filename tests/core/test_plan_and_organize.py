@@ -11,7 +11,7 @@ import pytest
 
 from anivault.core.models import Match, MatchedFile, ParsedFile, ParsedName, ScannedFile, Score, Sidecar
 from anivault.core.organize import ApplyOutcome, Journal, apply_plan, move_no_clobber
-from anivault.core.plan import Plan, PlanEntry, build_plan, entry_id
+from anivault.core.plan import Fingerprint, Plan, PlanEntry, build_plan, entry_id
 from anivault.errors import FileSystemError, OrganizeConflictError, SourceMissingError
 
 SCORE = Score(0.95, (("title", 0.8), ("episode", 0.05)))
@@ -148,8 +148,16 @@ def test_plan_is_deterministic(source: Path, library: Path) -> None:
 
 
 def test_entry_id_is_stable_and_tracks_edits() -> None:
-    assert entry_id("a/x.mkv", 10, 5) == entry_id("a/x.mkv", 10, 5)
-    variants = [("a/x.mkv", 10, 5), ("a/x.mkv", 11, 5), ("a/x.mkv", 10, 6), ("b/x.mkv", 10, 5)]
+    base = Fingerprint(10, 5, 7, "ab")
+    assert entry_id("a/x.mkv", base) == entry_id("a/x.mkv", Fingerprint(10, 5, 7, "ab"))
+    variants = [
+        ("a/x.mkv", base),
+        ("a/x.mkv", Fingerprint(11, 5, 7, "ab")),
+        ("a/x.mkv", Fingerprint(10, 6, 7, "ab")),
+        ("a/x.mkv", Fingerprint(10, 5, 8, "ab")),
+        ("a/x.mkv", Fingerprint(10, 5, 7, "cd")),
+        ("b/x.mkv", base),
+    ]
     assert len({entry_id(*variant) for variant in variants}) == len(variants)
 
 
@@ -260,16 +268,25 @@ def test_apply_moves_everything_and_journals_intent_then_done(
         assert entry.target.read_bytes() == entry.relative_source.encode()
         assert not entry.source.exists()
     records = read_journal(tmp_path / "state" / "journal.jsonl")
-    assert len(records) == 10
+    # Every folder it had to create is journalled before it exists, so undo can remove exactly those.
+    assert [r["path"] for r in records if r["phase"] == "mkdir"] == [
+        str(library),
+        str(library / "Frieren (2023)"),
+        str(library / "Frieren (2023)" / "Season 01"),
+    ]
+    assert len(records) == 3 + 3 * len(plan.entries)
     for entry in plan.entries:
-        mine = [r for r in records if r["id"] == entry.entry_id]
-        assert [r["phase"] for r in mine] == ["intent", "done"]
+        assert entry.fingerprint is not None
+        mine = [r for r in records if r.get("id") == entry.entry_id]
+        assert [r["phase"] for r in mine] == ["intent", "reserved", "done"]
         assert mine[0] == {
             "phase": "intent",
             "op": "move",
             "id": entry.entry_id,
             "src": str(entry.source),
             "dst": str(entry.target),
+            "size": entry.fingerprint.size,
+            "partial_hash": entry.fingerprint.partial_hash,
         }
 
 
@@ -295,12 +312,7 @@ def test_sidecars_are_skipped_when_their_video_fails(source: Path, library: Path
     assert video.source.read_bytes() == b"new"
     assert sidecar.source.exists()
     assert not sidecar.target.exists()
-    records = read_journal(tmp_path / "journal.jsonl")
-    assert [(r["phase"], r["id"]) for r in records] == [
-        ("intent", video.entry_id),
-        ("failed", video.entry_id),
-    ]
-    assert records[1]["code"] == "E-ORGANIZE-CONFLICT"
+    assert read_journal(tmp_path / "journal.jsonl") == []  # refused before any intent
 
 
 def test_a_vanished_source_is_a_recorded_failure(source: Path, library: Path, tmp_path: Path) -> None:
@@ -330,4 +342,5 @@ def test_should_stop_stops_between_files(source: Path, library: Path, tmp_path: 
     assert [(o.entry.relative_source, o.status) for o in outcomes] == [("Frieren - 01.mkv", "moved")]
     assert (source / "Frieren - 02.mkv").exists()
     assert (source / "Frieren - 03.mkv").exists()
-    assert [r["phase"] for r in read_journal(tmp_path / "journal.jsonl")] == ["intent", "done"]
+    phases = [r["phase"] for r in read_journal(tmp_path / "journal.jsonl")]
+    assert phases == ["mkdir", "mkdir", "mkdir", "intent", "reserved", "done"]

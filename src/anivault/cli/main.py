@@ -11,6 +11,7 @@ import click
 from anivault import __version__
 from anivault.cli import exit_codes
 from anivault.cli.app import create_app
+from anivault.cli.commands.organize import organize_command
 from anivault.cli.commands.run import run_command
 from anivault.cli.options import output_options
 from anivault.errors import AniVaultError, InterruptedRunError
@@ -36,6 +37,7 @@ def cli(ctx: click.Context, json_output: bool, no_color: bool, log_level: str) -
 
 
 cli.add_command(run_command)
+cli.add_command(organize_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -82,3 +82,64 @@ tuning_options = _compose(
     click.option("--rate", type=click.FloatRange(0.1, 50), default=None, help="TMDB requests per second."),
     click.option("--lang", default=None, help="TMDB language for titles, e.g. en-US, ja-JP."),
 )
+
+
+def _folder_option(flag: str, dest: str, help_text: str) -> Callable[[F], F]:
+    """A folder option that may be left out (``--resume``, ``--from-plan`` bring their own)."""
+    return click.option(
+        flag, dest, default=None, type=click.Path(path_type=Path, file_okay=False), help=help_text
+    )
+
+
+optional_source_option = _folder_option(
+    "--src", "source", "Folder of downloads to organise (read recursively)."
+)
+optional_target_option = _folder_option("--dst", "target", "Library folder to organise into.")
+resume_option = click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the last interrupted --apply run with its own sources, target and options.",
+)
+organize_options = _compose(
+    click.option(
+        "--action",
+        type=click.Choice(["move", "copy", "hardlink", "symlink"]),
+        default=None,
+        help="What to do with each file [setting: action; default move]. "
+        "A hardlink across devices becomes a copy, and the plan says so.",
+    ),
+    click.option(
+        "--on-conflict",
+        type=click.Choice(["skip", "index", "fail"]),
+        default=None,
+        help="A different file already at the target: skip it, add ' (2)', or fail before "
+        "anything moves [setting: on_conflict; default skip]. Identical files are duplicates.",
+    ),
+    click.option(
+        "--plan",
+        "plan_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Write the reviewable plan (JSON) to FILE; edit it, then organize --from-plan FILE --apply.",
+    ),
+    click.option(
+        "--preset",
+        type=click.Choice(["default", "jellyfin", "plex", "kodi"]),
+        default=None,
+        help="Naming preset [setting: naming_preset]: jellyfin adds [tmdbid-N], plex {tmdb-N}.",
+    ),
+    click.option(
+        "--template",
+        default=None,
+        help="Series naming template, e.g. '{title} ({year})/Season {season:02d}/{title} "
+        "S{season:02d}{episode_token}.{ext}' [setting: naming_template]. "
+        "Fields: title, year, season, episode_token, tmdb_id.",
+    ),
+    click.option(
+        "--io-pace-limit",
+        type=click.FloatRange(min=1),
+        default=None,
+        help="At most N file operations per minute (antivirus-heavy or network drives) "
+        "[setting: io_pace_limit; 0 = unlimited].",
+    ),
+)

@@ -157,6 +157,8 @@ def plan_entry_fields(entry: PlanEntry) -> dict[str, object]:
         "role": entry.role,
         "status": entry.status,
         "code": entry.error_code,
+        "action": entry.action,
+        "note": entry.note,
         "media_type": match.media_type,
         "tmdb_id": match.tmdb_id,
         "season": match.season,

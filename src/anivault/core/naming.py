@@ -9,17 +9,31 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from anivault.core.models import Match
+from anivault.core.templates import NamingScheme, preset
+from anivault.errors import PathTooLongError
 
 MAX_SEGMENT_BYTES = 255
 TAIL_RESERVE = 32
 """Bytes kept free after a video's stem for the extension or a sidecar's tags (.jpn.forced.srt)."""
 STEM_BUDGET = MAX_SEGMENT_BYTES - TAIL_RESERVE
 HASH_CHARS = 6
+MIN_TITLE_BYTES = 12
+"""A title is never cut below this: past it the library root is simply too deep."""
+MAX_PATH_CHARS = 4095
+POSIX_PATH_MAX = 4096
+WINDOWS_MAX_PATH = 259
+"""MAX_PATH is 260 including the terminating NUL."""
+WINDOWS_LONG_PATH_MAX = 32767
+LONG_PREFIX = "\\\\?\\"
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _SMART_COLON = re.compile(r"\s*:\s*")
+_CLOCK_COLON = re.compile(r"(?<=\d):(?=\d)")
+COLON_STYLES = ("smart", "space-dash-space", "dash", "delete")
+"""How a colon in a title is written (Sonarr's choices): smart is ``Re - Zero`` but ``12-30``."""
 _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)} | {f"LPT{i}" for i in range(1, 10)}
 )
@@ -49,29 +63,115 @@ def safe_segment(text: str, *, max_bytes: int = MAX_SEGMENT_BYTES) -> str:
     return (body + suffix) or "_"
 
 
-def episode_token(season: int, episodes: tuple[int, ...]) -> str:
-    """``S01E07``, or ``S01E07-E08`` for a multi-episode file (the Jellyfin/Plex form)."""
-    first = f"S{season:02d}E{episodes[0]:02d}"
-    return first if len(episodes) == 1 else f"{first}-E{episodes[-1]:02d}"
+@dataclass(frozen=True, slots=True)
+class Naming:
+    """Everything that decides a target name: the scheme and the total path budget."""
+
+    scheme: NamingScheme = field(default_factory=lambda: preset("default"))
+    max_path_chars: int = MAX_PATH_CHARS
+    """Budget for the whole target path including the library root; titles are cut to fit."""
+    colon: str = "smart"
+    """One of ``COLON_STYLES``."""
 
 
-def target_for(match: Match, extension: str) -> PurePosixPath:
+DEFAULT_NAMING = Naming()
+
+
+def target_for(
+    match: Match, extension: str, naming: Naming = DEFAULT_NAMING, *, root: str = ""
+) -> PurePosixPath:
     """Library-relative target of a matched video; ``extension`` includes the dot.
 
     File stems stay within ``STEM_BUDGET`` so that every sidecar tail up to ``TAIL_RESERVE`` bytes
-    fits with the *same* stem (players pair subtitles by stem), and a long title is cut before
-    the episode token, never the token itself.
+    fits with the *same* stem (players pair subtitles by stem); folders stay within 255 bytes; and
+    ``root`` + the whole path stays within ``naming.max_path_chars``. Only the title is cut to get
+    there — never the year, tmdb id or episode token. Raises PathTooLongError (``E-FS-LONGPATH``)
+    when even a short title cannot fit, ValueError for a TV match without season or episodes.
     """
-    show = safe_segment(f"{match.title} ({match.year})" if match.year else match.title)
-    ext = extension.lower()
-    if match.media_type == "movie":
-        return PurePosixPath("Movies", show, _fit(show, "") + ext)
-    if match.season is None or not match.episodes:
+    if match.media_type == "tv" and (match.season is None or not match.episodes):
         raise ValueError("a TV match needs a season and episodes to be named")
-    season_dir = f"Season {match.season:02d}"
-    return PurePosixPath(
-        show, season_dir, _fit(show, f" {episode_token(match.season, match.episodes)}") + ext
-    )
+    template = naming.scheme.movie if match.media_type == "movie" else naming.scheme.tv
+    body, tail = _safe_title(match.title, naming.colon)
+    values: dict[str, str | int | None] = {
+        "year": match.year,
+        "season": match.season,
+        "episode_token": episode_suffix(match.episodes) if match.episodes else None,
+        "tmdb_id": match.tmdb_id,
+    }
+    ext = extension.lower()
+    keep = len(body.encode("utf-8"))
+    while True:
+        title = _truncate_utf8(body, keep).rstrip() + tail
+        segments = tuple(safe_segment(s) for s in template.render({**values, "title": title}))
+        overflow = _overflow(segments, ext, root, naming.max_path_chars)
+        if overflow <= 0:
+            return PurePosixPath(*segments[:-1], segments[-1] + ext)
+        if keep <= MIN_TITLE_BYTES:
+            raise PathTooLongError(
+                f"no title short enough fits below {root or 'the library'}"
+                f" within {naming.max_path_chars} characters"
+            )
+        keep = max(MIN_TITLE_BYTES, keep - overflow)
+
+
+def episode_suffix(episodes: tuple[int, ...]) -> str:
+    """The template field ``episode_token``: ``E07``, or ``E07-E08`` for a multi-episode file."""
+    first = f"E{episodes[0]:02d}"
+    return first if len(episodes) == 1 else f"{first}-E{episodes[-1]:02d}"
+
+
+def long_path(path: str, *, windows: bool) -> str:
+    r"""The form of ``path`` the OS API accepts: on Windows past 259 characters, ``\\?\`` (or
+    ``\\?\UNC\`` for a share) switches off the MAX_PATH limit. A pure function of its inputs,
+    so the Windows rules are tested on every OS. Raises PathTooLongError where no prefix helps:
+    a relative path, or one beyond the 32,767-character limit (or PATH_MAX bytes elsewhere)."""
+    if not windows:
+        if len(path.encode("utf-8")) >= POSIX_PATH_MAX:
+            raise PathTooLongError(f"path longer than {POSIX_PATH_MAX} bytes: {path[:80]}…")
+        return path
+    path = path.replace("/", "\\")
+    if len(path) <= WINDOWS_MAX_PATH or path.startswith(LONG_PREFIX):
+        return path
+    if path.startswith("\\\\"):
+        prefixed = LONG_PREFIX + "UNC\\" + path[2:]
+    elif re.match(r"^[A-Za-z]:\\", path):
+        prefixed = LONG_PREFIX + path
+    else:
+        raise PathTooLongError(f"relative path past {WINDOWS_MAX_PATH} characters cannot be prefixed: {path}")
+    if len(prefixed) > WINDOWS_LONG_PATH_MAX:
+        raise PathTooLongError(f"path longer than {WINDOWS_LONG_PATH_MAX} characters even with {LONG_PREFIX}")
+    return prefixed
+
+
+def _overflow(segments: tuple[str, ...], ext: str, root: str, max_chars: int) -> int:
+    """How many bytes/characters the rendered path is over its tightest budget (≤ 0: fits)."""
+    over = [len(s.encode("utf-8")) - MAX_SEGMENT_BYTES for s in segments[:-1]]
+    over.append(len(segments[-1].encode("utf-8")) - STEM_BUDGET)
+    whole = len(root) + (1 if root else 0) + sum(len(s) + 1 for s in segments) - 1 + len(ext)
+    over.append(whole - max_chars)
+    return max(over)
+
+
+def replace_colons(text: str, style: str) -> str:
+    """``Re:Zero`` → ``Re - Zero`` (smart, space-dash-space), ``Re-Zero`` (dash), ``ReZero``
+    (delete); smart keeps clock-like ``12:30`` compact as ``12-30``."""
+    if style == "smart":
+        text = _CLOCK_COLON.sub("-", text)
+    replacement = {"dash": "-", "delete": ""}.get(style, " - ")
+    return " ".join(_SMART_COLON.sub(replacement, text.strip()).strip(" -").split())
+
+
+def _safe_title(title: str, colon: str = "smart") -> tuple[str, str]:
+    """The title as a field value: NFC, smart colon, forbidden characters → ``_`` with a hash
+    tail (returned apart, so truncation never cuts it). Trailing dots stay (``Your Name.``);
+    ``safe_segment`` cleans the segment as a whole."""
+    title = unicodedata.normalize("NFC", title)
+    title = replace_colons(title, colon) if ":" in title else title
+    tail = ""
+    if _FORBIDDEN.search(title):
+        tail = "_" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:HASH_CHARS]
+        title = _FORBIDDEN.sub("_", title)
+    return " ".join(title.split()), tail
 
 
 def sidecar_target(video_target: PurePosixPath, tail: str) -> PurePosixPath:
@@ -79,12 +179,6 @@ def sidecar_target(video_target: PurePosixPath, tail: str) -> PurePosixPath:
     safe_tail = _FORBIDDEN.sub("_", tail)
     stem = _truncate_utf8(video_target.stem, MAX_SEGMENT_BYTES - len(safe_tail.encode("utf-8")))
     return video_target.with_name(stem + safe_tail)
-
-
-def _fit(show: str, token: str) -> str:
-    """``show + token`` within the stem budget, shortening ``show`` only."""
-    room = STEM_BUDGET - len(token.encode("utf-8"))
-    return _truncate_utf8(show, room).rstrip(". ") + token
 
 
 def _truncate_utf8(text: str, max_bytes: int) -> str:

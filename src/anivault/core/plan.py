@@ -12,16 +12,42 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from anivault.core.fsinfo import existing_ancestor
 from anivault.core.models import Match, MatchedFile
-from anivault.core.naming import sidecar_target, target_for
-from anivault.errors import OrganizeConflictError
+from anivault.core.naming import DEFAULT_NAMING, Naming, sidecar_target, target_for
+from anivault.errors import AniVaultError, OrganizeConflictError
 
-EntryStatus = Literal["planned", "conflict", "exists", "duplicate", "in_place"]
+EntryStatus = Literal["planned", "conflict", "exists", "duplicate", "in_place", "error"]
+Action = Literal["move", "copy", "hardlink", "symlink"]
+ConflictPolicy = Literal["skip", "index", "fail"]
+ACTIONS: tuple[Action, ...] = ("move", "copy", "hardlink", "symlink")
+CONFLICT_POLICIES: tuple[ConflictPolicy, ...] = ("skip", "index", "fail")
 HASH_CHUNK = 1 << 20
+PARTIAL_HASH_BYTES = 64 << 10
+"""Head and tail bytes hashed for an entry's fingerprint: catches a re-encode of equal size."""
+MAX_INDEX = 99
+FONTS_DIR = "fonts"
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What a source looked like when planned; a different one later means the plan is stale."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    partial_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOptions:
+    naming: Naming = field(default_factory=lambda: DEFAULT_NAMING)
+    action: Action = "move"
+    on_conflict: ConflictPolicy = "skip"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,74 +63,173 @@ class PlanEntry:
     owner_id: str | None = None
     """For a sidecar: the entry id of its video."""
     error_code: str | None = None
+    action: Action = "move"
+    note: str = ""
+    """Why the action or target differs from what was asked (hardlink fallback, index suffix)."""
+    fingerprint: Fingerprint | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
     target_root: Path
     entries: tuple[PlanEntry, ...]
+    source_root: Path | None = None
+    options: PlanOptions = field(default_factory=PlanOptions)
 
     def actionable(self) -> tuple[PlanEntry, ...]:
         return tuple(e for e in self.entries if e.status == "planned")
 
 
-def entry_id(relative: str, size: int, mtime_ns: int) -> str:
-    """Stable id of a source file as planned: changes if the file is replaced or edited."""
-    return hashlib.sha256(f"{relative}\0{size}\0{mtime_ns}".encode()).hexdigest()[:16]
+def entry_id(relative: str, print_: Fingerprint) -> str:
+    """Stable id of a source file as planned: changes if the file is replaced, edited or moved."""
+    key = f"{relative}\0{print_.size}\0{print_.mtime_ns}\0{print_.inode}\0{print_.partial_hash}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-def build_plan(matched: Iterable[MatchedFile], target_root: Path) -> Plan:
-    """Plan every matched video and its sidecars, then resolve conflicts over the whole plan."""
+def fingerprint(path: Path) -> Fingerprint:
+    """Size, mtime, inode and a hash of the first and last 64 KiB. Raises OSError."""
+    stat = path.stat()
+    digest = hashlib.sha256(str(stat.st_size).encode())
+    with path.open("rb") as handle:
+        digest.update(handle.read(PARTIAL_HASH_BYTES))
+        if stat.st_size > PARTIAL_HASH_BYTES:
+            handle.seek(max(PARTIAL_HASH_BYTES, stat.st_size - PARTIAL_HASH_BYTES))
+            digest.update(handle.read(PARTIAL_HASH_BYTES))
+    return Fingerprint(stat.st_size, stat.st_mtime_ns, stat.st_ino, digest.hexdigest()[:32])
+
+
+def build_plan(
+    matched: Iterable[MatchedFile],
+    target_root: Path,
+    options: PlanOptions | None = None,
+    *,
+    source_root: Path | None = None,
+) -> Plan:
+    """Plan every matched video and its sidecars, then resolve conflicts over the whole plan.
+
+    Raises OrganizeConflictError under ``on_conflict="fail"`` when any entry conflicts, before
+    anything moves. A target too long for the path budget is an ``error`` entry, not a crash.
+    """
+    options = options or PlanOptions()
     entries: list[PlanEntry] = []
     for item in matched:
         if item.status != "matched" or item.match is None:
             continue
-        scanned = item.parsed.scanned
-        video_rel = target_for(item.match, scanned.path.suffix)
-        video_id = entry_id(scanned.relative, scanned.size, scanned.mtime_ns)
-        entries.append(_entry(video_id, scanned.path, scanned.relative, target_root, video_rel, item.match))
-        folder = scanned.relative.rpartition("/")[0]
-        for sidecar in scanned.sidecars:
-            relative = f"{folder}/{sidecar.path.name}" if folder else sidecar.path.name
-            rel_target = sidecar_target(video_rel, sidecar.tail)
-            entries.append(
-                _entry(
-                    f"{video_id}{sidecar.tail}",
-                    sidecar.path,
-                    relative,
-                    target_root,
-                    rel_target,
-                    item.match,
-                    owner=video_id,
-                )
-            )
+        entries.extend(_entries_for(item, item.match, target_root, options))
+    entries.extend(_font_entries(entries, target_root))
     entries.sort(key=lambda e: e.relative_source)
-    return Plan(target_root, tuple(_resolve_conflicts(entries)))
+    resolved = _resolve_conflicts(entries, target_root, options.on_conflict)
+    if options.on_conflict == "fail":
+        _refuse_conflicts(resolved)
+    return Plan(target_root, tuple(resolved), source_root, options)
 
 
-def _entry(
-    identifier: str,
-    source: Path,
-    relative: str,
-    root: Path,
-    rel_target: PurePosixPath,
-    match: Match,
-    owner: str | None = None,
-) -> PlanEntry:
-    return PlanEntry(
-        entry_id=identifier,
-        source=source,
-        target=root.joinpath(*rel_target.parts),
-        role="video" if owner is None else "sidecar",
+def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptions) -> list[PlanEntry]:
+    scanned = item.parsed.scanned
+    try:
+        video_print = fingerprint(scanned.path)
+    except OSError:
+        return []  # vanished since the scan: nothing to plan
+    video_id = entry_id(scanned.relative, video_print)
+    action, note = _effective_action(options.action, scanned.path, root)
+    video = PlanEntry(
+        entry_id=video_id,
+        source=scanned.path,
+        target=root,
+        role="video",
         status="planned",
-        relative_source=relative,
-        relative_target=rel_target.as_posix(),
+        relative_source=scanned.relative,
+        relative_target="",
         match=match,
-        owner_id=owner,
+        action=action,
+        note=note,
+        fingerprint=video_print,
     )
+    try:
+        video_rel = target_for(match, scanned.path.suffix, options.naming, root=str(root))
+    except AniVaultError as exc:
+        return [replace(video, status="error", error_code=exc.code, note=exc.message)]
+    entries = [_retarget(video, root, video_rel)]
+    folder = scanned.relative.rpartition("/")[0]
+    for sidecar in scanned.sidecars:
+        try:
+            side_print = fingerprint(sidecar.path)
+        except OSError:
+            continue
+        side = replace(
+            video,
+            entry_id=f"{video_id}{sidecar.tail}",
+            source=sidecar.path,
+            role="sidecar",
+            relative_source=f"{folder}/{sidecar.path.name}" if folder else sidecar.path.name,
+            owner_id=video_id,
+            fingerprint=side_print,
+        )
+        entries.append(_retarget(side, root, sidecar_target(video_rel, sidecar.tail)))
+    return entries
 
 
-def _resolve_conflicts(entries: list[PlanEntry]) -> list[PlanEntry]:
+def _font_entries(entries: list[PlanEntry], root: Path) -> list[PlanEntry]:
+    """A batch's ``Fonts/`` folder (the fonts its .ass subtitles need) follows the batch: into the
+    season folder when every video of the batch goes to one, else into the show folder, else it
+    stays (one folder of fonts cannot follow two shows). It travels with the batch's first video."""
+    by_folder: dict[Path, list[PlanEntry]] = defaultdict(list)
+    for entry in entries:
+        if entry.role == "video" and entry.status != "error":
+            by_folder[entry.source.parent].append(entry)
+    fonts: list[PlanEntry] = []
+    for folder, videos in sorted(by_folder.items()):
+        font_dir = next(
+            (d for d in sorted(folder.iterdir()) if d.is_dir() and d.name.casefold() == FONTS_DIR), None
+        )
+        destination = _common_folder([PurePosixPath(v.relative_target) for v in videos])
+        if font_dir is None or destination is None:
+            continue
+        owner = min(videos, key=lambda v: v.relative_source)
+        base = owner.relative_source.rpartition("/")[0]
+        for font in sorted(f for f in font_dir.iterdir() if f.is_file()):
+            try:
+                print_ = fingerprint(font)
+            except OSError:
+                continue
+            relative = "/".join(p for p in (base, font_dir.name, font.name) if p)
+            entry = replace(
+                owner,
+                entry_id=f"{owner.entry_id}/{font_dir.name}/{font.name}",
+                source=font,
+                role="sidecar",
+                relative_source=relative,
+                owner_id=owner.entry_id,
+                fingerprint=print_,
+            )
+            fonts.append(_retarget(entry, root, destination / font_dir.name / font.name))
+    return fonts
+
+
+def _common_folder(targets: list[PurePosixPath]) -> PurePosixPath | None:
+    parents = {t.parent for t in targets}
+    if len(parents) == 1:
+        return parents.pop()
+    shows = {t.parts[0] for t in targets}
+    return PurePosixPath(shows.pop()) if len(shows) == 1 and "Movies" not in shows else None
+
+
+def _retarget(entry: PlanEntry, root: Path, relative: PurePosixPath) -> PlanEntry:
+    return replace(entry, target=root.joinpath(*relative.parts), relative_target=relative.as_posix())
+
+
+def _effective_action(action: Action, source: Path, root: Path) -> tuple[Action, str]:
+    """A hard link cannot cross devices: say so in the plan and copy instead."""
+    if action != "hardlink":
+        return action, ""
+    try:
+        same = source.stat().st_dev == existing_ancestor(root).stat().st_dev
+    except OSError:
+        return action, ""
+    return (action, "") if same else ("copy", "hardlink across devices: copied instead")
+
+
+def _resolve_conflicts(entries: list[PlanEntry], root: Path, policy: ConflictPolicy) -> list[PlanEntry]:
     by_target: dict[str, list[int]] = defaultdict(list)
     for index, entry in enumerate(entries):
         by_target[entry.relative_target.casefold()].append(index)  # case-insensitive file systems
@@ -115,9 +240,9 @@ def _resolve_conflicts(entries: list[PlanEntry]) -> list[PlanEntry]:
                 resolved[index] = replace(
                     resolved[index], status="conflict", error_code=OrganizeConflictError.code
                 )
-    for index, entry in enumerate(resolved):
-        if entry.status == "planned":
-            resolved[index] = replace(entry, status=_on_disk_status(entry))
+    resolved = [replace(e, status=_on_disk_status(e)) if e.status == "planned" else e for e in resolved]
+    if policy == "index":
+        resolved = _index_taken_targets(resolved, root)
     blocked = {e.entry_id for e in resolved if e.role == "video" and e.status != "planned"}
     return [
         replace(e, status="conflict", error_code=OrganizeConflictError.code)
@@ -125,6 +250,57 @@ def _resolve_conflicts(entries: list[PlanEntry]) -> list[PlanEntry]:
         else e
         for e in resolved
     ]
+
+
+def _index_taken_targets(entries: list[PlanEntry], root: Path) -> list[PlanEntry]:
+    """``--on-conflict index``: a video whose target holds *different* bytes gets ``(2)``, ``(3)``…
+    and its sidecars follow it, so nothing is overwritten and nothing is left behind."""
+    taken = {e.relative_target.casefold() for e in entries}
+    sidecars: dict[str, list[PlanEntry]] = defaultdict(list)
+    for entry in entries:
+        if entry.owner_id is not None and entry.entry_id.startswith(entry.owner_id + "."):
+            sidecars[entry.owner_id].append(entry)  # named after the video (fonts are not)
+    moved: dict[str, PlanEntry] = {}
+    for entry in entries:
+        if entry.role != "video" or entry.status != "exists":
+            continue
+        family = [entry, *sidecars[entry.entry_id]]
+        for number in range(2, MAX_INDEX + 1):
+            video_rel = _indexed(PurePosixPath(entry.relative_target), number)
+            targets = [video_rel] + [
+                sidecar_target(video_rel, s.entry_id[len(entry.entry_id) :]) for s in family[1:]
+            ]
+            if all(
+                t.as_posix().casefold() not in taken and not root.joinpath(*t.parts).exists() for t in targets
+            ):
+                for member, target in zip(family, targets, strict=True):
+                    taken.add(target.as_posix().casefold())
+                    moved[member.entry_id] = replace(
+                        _retarget(member, root, target),
+                        status="planned",
+                        error_code=None,
+                        note=_join(member.note, f"target taken: indexed ({number})"),
+                    )
+                break
+    return [moved.get(e.entry_id, e) for e in entries]
+
+
+def _indexed(target: PurePosixPath, number: int) -> PurePosixPath:
+    return target.with_name(f"{target.stem} ({number}){target.suffix}")
+
+
+def _join(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
+
+
+def _refuse_conflicts(entries: list[PlanEntry]) -> None:
+    clashes = [e for e in entries if e.status in ("conflict", "exists")]
+    if clashes:
+        first = clashes[0]
+        raise OrganizeConflictError(
+            f"{len(clashes)} plan entries conflict (first: {first.relative_source} → "
+            f"{first.relative_target}); --on-conflict fail: nothing was moved"
+        )
 
 
 def _on_disk_status(entry: PlanEntry) -> EntryStatus:

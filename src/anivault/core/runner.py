@@ -13,18 +13,34 @@ import os
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from anivault.core import checkpoint as checkpoints
+from anivault.core import fsinfo
+from anivault.core.checkpoint import Checkpoint
 from anivault.core.events import Event, Reporter
 from anivault.core.matching import Matcher
 from anivault.core.models import MatchedFile, ParsedFile, ScannedFile, Skipped
-from anivault.core.organize import ApplyOutcome, Journal, apply_plan
+from anivault.core.naming import Naming
+from anivault.core.organize import ApplyOutcome
 from anivault.core.parsing import parse_file
-from anivault.core.pipeline import Pipeline, Stage, interrupt_between_steps
-from anivault.core.plan import Plan, build_plan
+from anivault.core.pipeline import Pipeline, Stage
+from anivault.core.plan import Plan, PlanOptions, build_plan
+from anivault.core.planfile import read_plan, write_plan
 from anivault.core.scan import scan_tree
-from anivault.errors import InterruptedRunError, PermissionDeniedError, SourceMissingError, UsageError
+from anivault.core.session import apply_session, journal_path_for
+from anivault.core.templates import scheme_for
+from anivault.errors import (
+    AniVaultError,
+    InterruptedRunError,
+    PermissionDeniedError,
+    SourceMissingError,
+    UsageError,
+)
+from anivault.services.cache.store import CacheStats
 from anivault.services.tmdb.client import ClientStats, TmdbClient
 from anivault.utils.logging import log_event
 
@@ -41,6 +57,11 @@ class RunRequest:
     workers: int
     min_confidence: float
     state_dir: Path
+    plan_options: PlanOptions = field(default_factory=PlanOptions)
+    plan_file: Path | None = None
+    """Where to write the reviewable plan (``--plan FILE``), if anywhere."""
+    io_pace_limit: float | None = None
+    """File operations per minute at most (``--io-pace-limit``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +95,19 @@ class RunResult:
     journal: Path | None
     error_codes: tuple[str, ...]
     """Distinct error codes met (deferred lookups, failed moves…), most severe first by CLI's order."""
+    warnings: tuple[str, ...] = ()
+    """Said once per run: a network file system under the source or library, for instance."""
 
 
-def run_library(request: RunRequest, *, client: TmdbClient, reporter: Reporter) -> RunResult:
+def run_library(
+    request: RunRequest, *, client: TmdbClient, reporter: Reporter, run_id: str | None = None
+) -> RunResult:
     """Run the whole job. Raises UsageError/SourceMissingError for bad inputs before any work,
-    InterruptedRunError on Ctrl+C (after the current file operation completes)."""
+    InterruptedRunError on Ctrl+C (after the current file operation completes), and
+    OrganizeConflictError under ``--on-conflict fail`` when the plan has a conflict."""
     _check_paths(request)
     started = time.monotonic()
-    run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    run_id = run_id or new_run_id()
     log_event(
         logger,
         logging.INFO,
@@ -95,16 +121,31 @@ def run_library(request: RunRequest, *, client: TmdbClient, reporter: Reporter) 
     reporter.emit(
         Event("run", "started", {"run_id": run_id, "source": str(request.source), "apply": request.apply})
     )
-    matched, skipped = _lookup(request, client, reporter)
-    plan = build_plan(matched, request.target)
+    warnings = network_warnings((request.source, request.target), request.io_pace_limit, reporter)
+    checkpoint = Checkpoint(
+        run_id, "lookup", str(journal_path_for(request.state_dir, run_id)), request=request_to_dict(request)
+    )
+    if request.apply:
+        checkpoints.save(request.state_dir, checkpoint)
+    try:
+        matched, skipped = _lookup(request, client, reporter)
+        plan = build_plan(matched, request.target, request.plan_options, source_root=request.source)
+    except InterruptedRunError:
+        raise  # the checkpoint stays at "lookup": --resume starts the lookups again
+    except AniVaultError:
+        if request.apply:  # e.g. --on-conflict fail: nothing moved, nothing to resume
+            checkpoints.save(request.state_dir, checkpoint.advanced(phase="finished"))
+        raise
     reporter.emit(
         Event("plan", "built", {"entries": len(plan.entries), "actionable": len(plan.actionable())})
     )
+    if request.plan_file is not None:
+        write_plan(plan, request.plan_file)
     outcomes: list[ApplyOutcome] = []
     journal_path: Path | None = None
-    if request.apply and plan.actionable():
-        journal_path = request.state_dir / "journals" / f"{run_id}.jsonl"
-        outcomes = _apply(plan, journal_path, reporter)
+    if request.apply:
+        outcomes = _apply(plan, request.state_dir, checkpoint, request.io_pace_limit, reporter)
+        journal_path = Path(checkpoint.journal) if outcomes else None
     stats = client.stats()
     result = RunResult(
         run_id=run_id,
@@ -115,10 +156,147 @@ def run_library(request: RunRequest, *, client: TmdbClient, reporter: Reporter) 
         outcomes=tuple(outcomes),
         journal=journal_path,
         error_codes=_error_codes(matched, plan, outcomes),
+        warnings=warnings,
     )
     reporter.emit(Event("run", "finished", {"run_id": run_id}))
     log_event(logger, logging.INFO, "run_finished", run_id=run_id, summary=_as_fields(result.summary))
     return result
+
+
+def apply_plan_file(
+    plan_path: Path, *, state_dir: Path, apply: bool, io_pace_limit: float | None, reporter: Reporter
+) -> RunResult:
+    """``organize --from-plan FILE``: show (dry run) or execute exactly the entries in the file.
+
+    Raises UsageError for an unreadable or invalid plan and OrganizeConflictError when two
+    entries claim one target — both before anything moves.
+    """
+    started = time.monotonic()
+    plan = read_plan(plan_path)
+    run_id = new_run_id()
+    warnings = network_warnings(_roots(plan), io_pace_limit, reporter)
+    outcomes: list[ApplyOutcome] = []
+    if apply:
+        checkpoint = Checkpoint(run_id, "apply", str(journal_path_for(state_dir, run_id)))
+        outcomes = _apply(plan, state_dir, checkpoint, io_pace_limit, reporter)
+    return _plan_result(run_id, plan, outcomes, state_dir if apply else None, started, warnings)
+
+
+def resume_last(
+    state_dir: Path, *, client_factory: Callable[[], TmdbClient], reporter: Reporter
+) -> RunResult:
+    """``--resume``: continue the newest unfinished run with its own saved options and plan.
+
+    A run stopped during lookup is started again under the same id (lookups come from the cache);
+    one stopped while applying settles its journal and applies what is left of its saved plan.
+    Raises UsageError when there is nothing to resume.
+    """
+    checkpoint = checkpoints.latest_unfinished(state_dir)
+    if checkpoint.phase == "lookup" or checkpoint.plan is None:
+        request = request_from_dict(checkpoint.request, state_dir)
+        return run_library(request, client=client_factory(), reporter=reporter, run_id=checkpoint.run_id)
+    started = time.monotonic()
+    plan = read_plan(Path(checkpoint.plan))
+    pace = checkpoint.request.get("io_pace_limit")
+    reporter.emit(Event("run", "resumed", {"run_id": checkpoint.run_id, "done": checkpoint.done}))
+    warnings = network_warnings(_roots(plan), pace, reporter)
+    outcomes = _apply(plan, state_dir, checkpoint, pace, reporter)
+    return _plan_result(checkpoint.run_id, plan, outcomes, state_dir, started, warnings)
+
+
+def new_run_id() -> str:
+    """Sortable by start time (``--resume`` picks the newest), unique across parallel runs."""
+    now = time.time()
+    return (
+        time.strftime("%Y%m%dT%H%M%S", time.gmtime(now))
+        + f".{int(now * 1000) % 1000:03d}-"
+        + uuid.uuid4().hex[:6]
+    )
+
+
+def request_to_dict(request: RunRequest) -> dict[str, Any]:
+    """The options a resumed run needs, JSON-shaped for its checkpoint."""
+    options = request.plan_options
+    return {
+        "source": str(request.source),
+        "target": str(request.target),
+        "workers": request.workers,
+        "min_confidence": request.min_confidence,
+        "action": options.action,
+        "on_conflict": options.on_conflict,
+        "preset": options.naming.scheme.name,
+        "template": options.naming.scheme.tv.text,
+        "max_path_chars": options.naming.max_path_chars,
+        "colon": options.naming.colon,
+        "plan_file": str(request.plan_file) if request.plan_file else None,
+        "io_pace_limit": request.io_pace_limit,
+    }
+
+
+def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
+    try:
+        return RunRequest(
+            source=Path(raw["source"]),
+            target=Path(raw["target"]),
+            apply=True,
+            workers=int(raw["workers"]),
+            min_confidence=float(raw["min_confidence"]),
+            state_dir=state_dir,
+            plan_options=PlanOptions(
+                Naming(scheme_for(raw["preset"], raw["template"]), int(raw["max_path_chars"]), raw["colon"]),
+                raw["action"],
+                raw["on_conflict"],
+            ),
+            plan_file=Path(raw["plan_file"]) if raw.get("plan_file") else None,
+            io_pace_limit=raw.get("io_pace_limit"),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UsageError(f"the checkpoint does not describe a run ({exc!r}); start it again") from exc
+
+
+def network_warnings(paths: tuple[Path, ...], pace: float | None, reporter: Reporter) -> tuple[str, ...]:
+    """One warning per network file system met: moves there are slow, and pacing may help."""
+    warnings = []
+    for path in paths:
+        kind = fsinfo.detect(path)
+        if kind is None:
+            continue
+        hint = "" if pace else " Consider --io-pace-limit N if an antivirus or the server chokes."
+        message = (
+            f"{path} is on a network file system ({kind}): each move is a network round trip, "
+            f"expect it to be several times slower than a local disk.{hint}"
+        )
+        warnings.append(message)
+        reporter.emit(Event("organize", "network_fs", {"path": str(path), "fs_type": kind}))
+        log_event(logger, logging.WARNING, "network_fs", path=str(path), fs_type=kind)
+    return tuple(warnings)
+
+
+def _roots(plan: Plan) -> tuple[Path, ...]:
+    return (plan.source_root, plan.target_root) if plan.source_root else (plan.target_root,)
+
+
+def _plan_result(
+    run_id: str,
+    plan: Plan,
+    outcomes: list[ApplyOutcome],
+    state_dir: Path | None,
+    started: float,
+    warnings: tuple[str, ...],
+) -> RunResult:
+    """A result for runs that start from a saved plan: no lookups, so those counts are zero."""
+    stats = ClientStats(requests_sent=0, retries=0, rate_limited=0, cache=CacheStats(0, 0, 0, 0))
+    return RunResult(
+        run_id=run_id,
+        summary=_summarise([], [], plan, outcomes, stats, time.monotonic() - started),
+        plan=plan,
+        unresolved=(),
+        skipped=(),
+        outcomes=tuple(outcomes),
+        journal=journal_path_for(state_dir, run_id) if state_dir is not None and outcomes else None,
+        error_codes=_error_codes([], plan, outcomes),
+        warnings=warnings,
+    )
 
 
 def _as_fields(summary: RunSummary) -> dict[str, object]:
@@ -204,12 +382,10 @@ def _lookup(
     return matched, skipped
 
 
-def _apply(plan: Plan, journal_path: Path, reporter: Reporter) -> list[ApplyOutcome]:
-    journal = Journal(journal_path)
-    outcomes: list[ApplyOutcome] = []
-
+def _apply(
+    plan: Plan, state_dir: Path, checkpoint: Checkpoint, pace: float | None, reporter: Reporter
+) -> list[ApplyOutcome]:
     def report(outcome: ApplyOutcome) -> None:
-        outcomes.append(outcome)
         _log_outcome(outcome)
         reporter.emit(
             Event(
@@ -218,23 +394,20 @@ def _apply(plan: Plan, journal_path: Path, reporter: Reporter) -> list[ApplyOutc
                 {
                     "status": outcome.status,
                     "target": outcome.entry.relative_target,
+                    "action": outcome.entry.action,
                     "code": outcome.error_code,
                 },
             )
         )
 
-    reporter.emit(
-        Event("organize", "started", {"entries": len(plan.actionable()), "journal": str(journal_path)})
+    return apply_session(
+        plan,
+        state_dir=state_dir,
+        checkpoint=checkpoint,
+        reporter=reporter,
+        on_outcome=report,
+        io_pace_limit=pace,
     )
-    try:
-        with interrupt_between_steps() as interrupted:
-            apply_plan(plan, journal, should_stop=interrupted.is_set, on_outcome=report)
-    finally:
-        journal.close()
-    if interrupted.is_set():
-        done = f"{len(outcomes)} of {len(plan.actionable())}"
-        raise InterruptedRunError(f"interrupted after {done} file operations; journal at {journal_path}")
-    return outcomes
 
 
 def _summarise(

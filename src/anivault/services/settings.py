@@ -45,6 +45,16 @@ class Settings:
     max_workers: int = 4
     min_confidence: float = 0.62
     home: str = ""
+    naming_preset: str = "default"
+    naming_template: str = ""
+    """Series template replacing the preset's; empty keeps the preset."""
+    max_path_chars: int = 4095
+    """Whole-path budget for targets, library root included; 259 for Windows without long paths."""
+    colon_replacement: str = "smart"
+    action: str = "move"
+    on_conflict: str = "skip"
+    io_pace_limit: float = 0.0
+    """File operations per minute at most; 0 means no limit."""
 
     @property
     def home_dir(self) -> Path:
@@ -63,7 +73,13 @@ class Settings:
         return self.home_dir / "state"
 
 
-_CHOICES: dict[str, tuple[str, ...]] = {"tmdb_backend": ("tmdbv3api", "requests")}
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "tmdb_backend": ("tmdbv3api", "requests"),
+    "naming_preset": ("default", "jellyfin", "plex", "kodi"),
+    "colon_replacement": ("smart", "space-dash-space", "dash", "delete"),
+    "action": ("move", "copy", "hardlink", "symlink"),
+    "on_conflict": ("skip", "index", "fail"),
+}
 
 
 @dataclass(frozen=True, slots=True)

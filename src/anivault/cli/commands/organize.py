@@ -1,0 +1,244 @@
+"""``anivault organize``: plan and apply, apply an edited plan, undo a journal, or resume.
+
+Four modes, one per way users reach their library: ``--src/--dst`` (like ``run``, with every
+organize option), ``--from-plan FILE`` (exactly the reviewed entries), ``--undo JOURNAL`` and
+``--resume``. Dry-run stays the default for the first two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from anivault.cli import exit_codes
+from anivault.cli.app import AppContext
+from anivault.cli.deps import Overrides, build_tmdb_client
+from anivault.cli.options import (
+    apply_option,
+    optional_source_option,
+    optional_target_option,
+    organize_options,
+    resume_option,
+    tuning_options,
+)
+from anivault.cli.render import (
+    NdjsonReporter,
+    RichReporter,
+    emit_run_result,
+    first_message_per_code,
+    render_run,
+)
+from anivault.core.events import Event, Reporter
+from anivault.core.naming import Naming
+from anivault.core.plan import ACTIONS, CONFLICT_POLICIES, PlanOptions
+from anivault.core.runner import RunRequest, RunResult, apply_plan_file, resume_last, run_library
+from anivault.core.templates import scheme_for
+from anivault.core.undo import undo
+from anivault.errors import UsageError
+from anivault.services.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizeFlags:
+    """The organize options of one invocation; None keeps the setting."""
+
+    action: str | None = None
+    on_conflict: str | None = None
+    preset: str | None = None
+    template: str | None = None
+    io_pace_limit: float | None = None
+    plan_file: Path | None = None
+
+    def apply_to(self, settings: Settings) -> Settings:
+        changes: dict[str, Any] = {
+            "action": self.action,
+            "on_conflict": self.on_conflict,
+            "naming_preset": self.preset,
+            "naming_template": self.template,
+            "io_pace_limit": self.io_pace_limit,
+        }
+        return replace(settings, **{k: v for k, v in changes.items() if v is not None})
+
+    def given(self) -> dict[str, object]:
+        """Option name → value, for the checks of modes that take none of them."""
+        return {f"--{name.replace('_', '-')}": getattr(self, name) for name in self.__slots__}
+
+
+@click.command("organize")
+@optional_source_option
+@optional_target_option
+@apply_option
+@organize_options
+@click.option(
+    "--from-plan",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Apply exactly the entries of a plan written by --plan (and possibly edited).",
+)
+@click.option(
+    "--undo",
+    "undo_journal",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Put back everything the run with this journal did.",
+)
+@resume_option
+@tuning_options
+@click.pass_obj
+def organize_command(
+    app: AppContext,
+    *,
+    source: Path | None,
+    target: Path | None,
+    apply: bool,
+    action: str | None,
+    on_conflict: str | None,
+    plan_file: Path | None,
+    preset: str | None,
+    template: str | None,
+    io_pace_limit: float | None,
+    from_plan: Path | None,
+    undo_journal: Path | None,
+    resume: bool,
+    max_workers: int | None,
+    tmdb_concurrency: int | None,
+    rate: float | None,
+    lang: str | None,
+) -> int:
+    """Organise a download folder into the library, with a reviewable plan and an undo journal.
+
+    \b
+    Examples:
+      anivault organize --src ~/Downloads/anime --dst ~/Media/Anime --plan plan.json
+      anivault organize --from-plan plan.json --apply
+      anivault organize --undo ~/.anivault/state/journals/RUN.jsonl
+      anivault organize --resume
+    """
+    flags = OrganizeFlags(action, on_conflict, preset, template, io_pace_limit, plan_file)
+    overrides = Overrides(max_workers, tmdb_concurrency, rate, lang)
+    settings = flags.apply_to(overrides.apply_to(app.loaded.settings))
+    if undo_journal is not None:
+        _refuse_with(
+            "--undo",
+            {"--src": source, "--dst": target, "--apply": apply, "--resume": resume, "--from-plan": from_plan}
+            | flags.given(),
+        )
+        return _undo(app, undo_journal.expanduser())
+    if from_plan is not None:
+        allowed = {"--io-pace-limit"}
+        others = {k: v for k, v in flags.given().items() if k not in allowed}
+        _refuse_with("--from-plan", {"--src": source, "--dst": target, "--resume": resume} | others)
+        return execute(
+            app,
+            lambda reporter: apply_plan_file(
+                from_plan.expanduser(),
+                state_dir=settings.state_dir,
+                apply=apply,
+                io_pace_limit=settings.io_pace_limit or None,
+                reporter=reporter,
+            ),
+            applied=apply,
+        )
+    return run_or_resume(app, settings, source=source, target=target, apply=apply, resume=resume, flags=flags)
+
+
+def run_or_resume(
+    app: AppContext,
+    settings: Settings,
+    *,
+    source: Path | None,
+    target: Path | None,
+    apply: bool,
+    resume: bool,
+    flags: OrganizeFlags,
+) -> int:
+    """The shared body of ``run`` and ``organize --src/--dst`` (and their ``--resume``)."""
+    if resume:
+        _refuse_with("--resume", {"--src": source, "--dst": target, "--apply": apply} | flags.given())
+        return execute(
+            app,
+            lambda reporter: resume_last(
+                settings.state_dir,
+                client_factory=lambda: build_tmdb_client(settings, app.api_key),
+                reporter=reporter,
+            ),
+            applied=True,
+        )
+    if source is None or target is None:
+        raise UsageError("--src and --dst are required (unless --resume, --from-plan or --undo)")
+    client = build_tmdb_client(settings, app.api_key)
+    request = RunRequest(
+        source=source.expanduser(),
+        target=target.expanduser(),
+        apply=apply,
+        workers=settings.max_workers,
+        min_confidence=settings.min_confidence,
+        state_dir=settings.state_dir,
+        plan_options=plan_options(settings),
+        plan_file=flags.plan_file.expanduser() if flags.plan_file else None,
+        io_pace_limit=settings.io_pace_limit or None,
+    )
+    return execute(
+        app, lambda reporter: run_library(request, client=client, reporter=reporter), applied=apply
+    )
+
+
+def plan_options(settings: Settings) -> PlanOptions:
+    """Raises UsageError for a template with unknown fields or unsafe characters."""
+    naming = Naming(
+        scheme_for(settings.naming_preset, settings.naming_template or None),
+        settings.max_path_chars,
+        settings.colon_replacement,
+    )
+    action = next(a for a in ACTIONS if a == settings.action)
+    policy = next(c for c in CONFLICT_POLICIES if c == settings.on_conflict)
+    return PlanOptions(naming, action, policy)
+
+
+def execute(app: AppContext, work: Callable[[Reporter], RunResult], *, applied: bool) -> int:
+    """Run ``work(reporter)`` with the right reporter, render its result, pick the exit status."""
+    if app.json_output:
+        reporter = NdjsonReporter()
+        result = work(reporter)
+        emit_run_result(reporter, result)
+    else:
+        with RichReporter(app.err) as progress:
+            result = work(progress)
+        render_run(app.out, result, applied=applied)
+    for warning in result.warnings:
+        app.err.print(f"warning: {warning}", markup=False)
+    for code, message in first_message_per_code(result):
+        app.err.print(f"error {code}: {message}", markup=False)
+    return exit_codes.for_run(result.error_codes)
+
+
+def _undo(app: AppContext, journal: Path) -> int:
+    report = undo(journal)
+    fields = {
+        "restored": report.restored,
+        "already_undone": report.already_undone,
+        "left": list(report.left),
+        "folders_removed": report.folders_removed,
+    }
+    if app.json_output:
+        NdjsonReporter().emit(Event("undo", "finished", fields))
+    else:
+        app.out.print(
+            f"restored {report.restored}, already undone {report.already_undone}, "
+            f"folders removed {report.folders_removed}",
+            markup=False,
+        )
+    for problem in report.left:
+        app.err.print(f"warning: {problem}", markup=False)
+    return exit_codes.PARTIAL if report.left else exit_codes.OK
+
+
+def _refuse_with(mode: str, others: dict[str, object]) -> None:
+    """``mode`` brings its own sources and options: anything else given alongside is a mistake."""
+    given = sorted(name for name, value in others.items() if value is not None and value is not False)
+    if given:
+        raise UsageError(f"{mode} takes no other organize options (got {', '.join(given)})")

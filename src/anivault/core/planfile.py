@@ -1,0 +1,195 @@
+"""The reviewable plan file (``--plan FILE``; schema in ``schemas/plan.schema.json``).
+
+Users read it, edit targets, delete entries they disagree with, then run
+``organize --from-plan FILE --apply``, which executes exactly what is left. So the file is
+byte-deterministic (sorted keys, entries in source order, no timestamps), and reading it back is
+strict: a wrong format, a target escaping the library (``..``, absolute) or a name Windows could
+not hold is refused up front with ``E-USAGE``, and two entries aiming at one target are refused
+with ``E-ORGANIZE-CONFLICT`` before anything moves. Whether a source changed since planning is
+checked per entry when it is applied (``E-PLAN-STALE``), from the fingerprint stored here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path, PurePosixPath
+from typing import Any, cast
+
+from anivault.core.models import Match, Score
+from anivault.core.naming import COLON_STYLES, Naming, safe_segment
+from anivault.core.plan import (
+    ACTIONS,
+    CONFLICT_POLICIES,
+    Action,
+    ConflictPolicy,
+    EntryStatus,
+    Fingerprint,
+    Plan,
+    PlanEntry,
+    PlanOptions,
+)
+from anivault.core.templates import scheme_for
+from anivault.errors import OrganizeConflictError, UsageError
+
+FORMAT = "anivault-plan/1"
+STATUSES = ("planned", "conflict", "exists", "duplicate", "in_place", "error")
+
+
+def plan_to_json(plan: Plan) -> str:
+    """The plan as the text written to disk: same plan in, same bytes out."""
+    options = plan.options
+    document = {
+        "format": FORMAT,
+        "source_root": str(plan.source_root) if plan.source_root is not None else None,
+        "target_root": str(plan.target_root),
+        "options": {
+            "action": options.action,
+            "on_conflict": options.on_conflict,
+            "preset": options.naming.scheme.name,
+            "template": options.naming.scheme.tv.text,
+            "max_path_chars": options.naming.max_path_chars,
+            "colon": options.naming.colon,
+        },
+        "entries": [_entry_to_dict(e) for e in plan.entries],
+    }
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def write_plan(plan: Plan, path: Path) -> None:
+    """Write atomically (temp file + rename), so a reader never sees half a plan."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.tmp")
+    with temp.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write(plan_to_json(plan))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+
+
+def read_plan(path: Path) -> Plan:
+    """Load a (possibly hand-edited) plan. Raises UsageError or OrganizeConflictError."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise UsageError(f"no plan file at {path}") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}: not a readable plan ({exc})") from exc
+    try:
+        plan = _plan_from_dict(document)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise UsageError(f"{path}: not a valid {FORMAT} plan ({exc!r})") from exc
+    _refuse_shared_targets(plan)
+    return plan
+
+
+def _entry_to_dict(entry: PlanEntry) -> dict[str, Any]:
+    match = entry.match
+    print_ = entry.fingerprint
+    return {
+        "id": entry.entry_id,
+        "role": entry.role,
+        "owner": entry.owner_id,
+        "source": str(entry.source),
+        "relative_source": entry.relative_source,
+        "target": entry.relative_target,
+        "action": entry.action,
+        "status": entry.status,
+        "code": entry.error_code,
+        "note": entry.note,
+        "fingerprint": None
+        if print_ is None
+        else {
+            "size": print_.size,
+            "mtime_ns": print_.mtime_ns,
+            "inode": print_.inode,
+            "partial_hash": print_.partial_hash,
+        },
+        "match": {
+            "media_type": match.media_type,
+            "tmdb_id": match.tmdb_id,
+            "title": match.title,
+            "year": match.year,
+            "season": match.season,
+            "episodes": list(match.episodes),
+            "score": match.score.total,
+            "reasons": dict(match.score.parts),
+        },
+    }
+
+
+def _plan_from_dict(document: object) -> Plan:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f"format must be {FORMAT!r}")
+    root = Path(document["target_root"])
+    raw_options = document["options"]
+    options = PlanOptions(
+        naming=Naming(
+            scheme_for(raw_options["preset"], raw_options["template"]),
+            int(raw_options["max_path_chars"]),
+            _choice(raw_options["colon"], COLON_STYLES),
+        ),
+        action=_choice(raw_options["action"], ACTIONS),
+        on_conflict=cast(ConflictPolicy, _choice(raw_options["on_conflict"], CONFLICT_POLICIES)),
+    )
+    entries = tuple(_entry_from_dict(raw, root) for raw in document["entries"])
+    source_root = document.get("source_root")
+    return Plan(root, entries, Path(source_root) if source_root else None, options)
+
+
+def _entry_from_dict(raw: dict[str, Any], root: Path) -> PlanEntry:
+    target = _library_relative(str(raw["target"]))
+    match = raw["match"]
+    print_ = raw.get("fingerprint")
+    role = _choice(raw["role"], ("video", "sidecar"))
+    return PlanEntry(
+        entry_id=str(raw["id"]),
+        source=Path(raw["source"]),
+        target=root.joinpath(*target.parts),
+        role=cast(Any, role),
+        status=cast(EntryStatus, _choice(raw["status"], STATUSES)),
+        relative_source=str(raw["relative_source"]),
+        relative_target=target.as_posix(),
+        match=Match(
+            media_type=_choice(match["media_type"], ("tv", "movie")),
+            tmdb_id=int(match["tmdb_id"]),
+            title=str(match["title"]),
+            year=match.get("year"),
+            season=match.get("season"),
+            episodes=tuple(int(e) for e in match["episodes"]),
+            score=Score(float(match["score"]), tuple(sorted(match.get("reasons", {}).items()))),
+        ),
+        owner_id=raw.get("owner"),
+        error_code=raw.get("code"),
+        action=cast(Action, _choice(raw["action"], ACTIONS)),
+        note=str(raw.get("note", "")),
+        fingerprint=None if print_ is None else Fingerprint(**print_),
+    )
+
+
+def _library_relative(text: str) -> PurePosixPath:
+    """An edited target must stay inside the library and be a name every OS can hold."""
+    path = PurePosixPath(text)
+    if path.is_absolute() or not path.parts or "\\" in text:
+        raise ValueError(f"target {text!r} must be a relative path with / separators")
+    for part in path.parts:
+        if part in ("..", ".") or safe_segment(part) != part:
+            raise ValueError(f"target {text!r}: {part!r} is not a safe file or folder name")
+    return path
+
+
+def _choice(value: object, allowed: tuple[str, ...]) -> Any:
+    if value not in allowed:
+        raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _refuse_shared_targets(plan: Plan) -> None:
+    counts = Counter(e.relative_target.casefold() for e in plan.actionable())
+    shared = sorted(target for target, count in counts.items() if count > 1)
+    if shared:
+        raise OrganizeConflictError(
+            f"{len(shared)} target(s) claimed by more than one plan entry (first: {shared[0]}); "
+            "nothing was moved"
+        )

@@ -1,0 +1,97 @@
+"""One apply session: a saved plan, its journal and checkpoint, Ctrl+C and resume handled.
+
+Every ``--apply`` — from ``run``, ``organize``, ``--from-plan`` or ``--resume`` — goes through
+``apply_session``. Before the first file moves, the plan is saved beside the run's checkpoint, so
+a resumed run executes the very same plan without asking TMDB again; on (re)entry the journal is
+settled first (``recovery.settle``), and entries it records as done are skipped, so a resumed run
+redoes nothing and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from anivault.core import checkpoint as checkpoints
+from anivault.core.checkpoint import CHECKPOINT_EVERY_SECONDS, Checkpoint
+from anivault.core.events import Event, Reporter
+from anivault.core.organize import ApplyOutcome, Journal, Pacer, apply_plan
+from anivault.core.pipeline import interrupt_between_steps
+from anivault.core.plan import Plan
+from anivault.core.planfile import write_plan
+from anivault.core.recovery import settle
+from anivault.errors import InterruptedRunError
+
+
+def journal_path_for(state_dir: Path, run_id: str) -> Path:
+    return state_dir / "journals" / f"{run_id}.jsonl"
+
+
+def apply_session(
+    plan: Plan,
+    *,
+    state_dir: Path,
+    checkpoint: Checkpoint,
+    reporter: Reporter,
+    on_outcome: Callable[[ApplyOutcome], None],
+    io_pace_limit: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> list[ApplyOutcome]:
+    """Apply ``plan`` under ``checkpoint``'s journal; mark the run finished when done.
+
+    Raises InterruptedRunError on Ctrl+C once the current file operation has completed (the
+    checkpoint is saved first, so ``--resume`` continues from there).
+    """
+    plan_path = checkpoints.run_dir(state_dir, checkpoint.run_id) / "plan.json"
+    if checkpoint.plan is None:
+        write_plan(plan, plan_path)
+    journal_path = Path(checkpoint.journal)
+    already = settle(journal_path).done_ids()
+    actionable = len(plan.actionable())
+    current = checkpoint.advanced(phase="apply", plan=str(plan_path), total=actionable, done=len(already))
+    checkpoints.save(state_dir, current)
+    reporter.emit(
+        Event(
+            "organize",
+            "started",
+            {
+                "entries": actionable - len(already),
+                "already_done": len(already),
+                "journal": str(journal_path),
+            },
+        )
+    )
+    outcomes: list[ApplyOutcome] = []
+    last_saved = clock()
+
+    def report(outcome: ApplyOutcome) -> None:
+        nonlocal last_saved
+        outcomes.append(outcome)
+        on_outcome(outcome)
+        if clock() - last_saved >= CHECKPOINT_EVERY_SECONDS:
+            checkpoints.save(state_dir, current.advanced(done=len(already) + len(outcomes)))
+            last_saved = clock()
+
+    journal = Journal(journal_path)
+    try:
+        with interrupt_between_steps() as interrupted:
+            apply_plan(
+                plan,
+                journal,
+                should_stop=interrupted.is_set,
+                on_outcome=report,
+                pacer=Pacer(io_pace_limit) if io_pace_limit else None,
+                already_done=already,
+            )
+    finally:
+        journal.close()
+    done = len(already) + len(outcomes)
+    if interrupted.is_set():
+        checkpoints.save(state_dir, current.advanced(done=done))
+        raise InterruptedRunError(
+            f"interrupted after {done} of {actionable} file operations; "
+            f"`anivault run --resume` continues, journal at {journal_path}"
+        )
+    checkpoints.save(state_dir, current.advanced(phase="finished", done=done))
+    return outcomes

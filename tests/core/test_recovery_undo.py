@@ -1,0 +1,266 @@
+"""Crash states settled from the journal, undo of every action, and Ctrl+C → checkpoint → resume."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from tests.core.test_plan_and_organize import matched, write
+
+from anivault.core import checkpoint as checkpoints
+from anivault.core.checkpoint import Checkpoint
+from anivault.core.events import NullReporter
+from anivault.core.organize import ApplyOutcome, Journal, apply_plan, partial_name
+from anivault.core.plan import Plan, PlanOptions, build_plan
+from anivault.core.recovery import read_journal, settle
+from anivault.core.runner import resume_last
+from anivault.core.session import apply_session, journal_path_for
+from anivault.core.undo import undo
+from anivault.errors import InterruptedRunError, UsageError
+from anivault.services.tmdb.client import TmdbClient
+
+
+def tree(*roots: Path) -> dict[str, str]:
+    """Every file (and symlink) under the roots with its content hash."""
+    found = {}
+    for root in roots:
+        for path in sorted(root.rglob("*")) if root.exists() else []:
+            if path.is_file() or path.is_symlink():
+                found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def folders(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_dir()) if root.exists() else []
+
+
+def apply_all(plan: Plan, journal_path: Path) -> list[ApplyOutcome]:
+    journal = Journal(journal_path)
+    try:
+        return apply_plan(plan, journal, should_stop=lambda: False, on_outcome=lambda _: None)
+    finally:
+        journal.close()
+
+
+def lines(path: Path, *records: dict[str, object]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    return tmp_path / "downloads"
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    path = tmp_path / "library"
+    write(path / "Other Show (2020)" / "Season 01" / "Other Show (2020) S01E01.mkv", b"already here")
+    return path
+
+
+def three_episodes(source: Path) -> list:  # type: ignore[type-arg]
+    return [
+        matched(
+            source,
+            f"batch/Frieren - {n:02d}.mkv",
+            episode=n,
+            content=os.urandom(1000 + n),
+            sidecars=(".en.ass",),
+        )
+        for n in (1, 2, 3)
+    ]
+
+
+# --- undo --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["move", "copy", "hardlink", "symlink"])
+def test_undo_after_apply_restores_the_exact_original_tree(
+    action: str, source: Path, library: Path, tmp_path: Path
+) -> None:
+    items = three_episodes(source)
+    before, library_folders = tree(source, library), folders(library)
+    journal = tmp_path / "journal.jsonl"
+    plan = build_plan(items, library, PlanOptions(action=action))  # type: ignore[arg-type]
+    assert [o.status for o in apply_all(plan, journal)] == ["moved"] * 6
+    assert tree(source, library) != before
+
+    report = undo(journal)
+
+    assert (report.restored, report.already_undone, report.left) == (6, 0, ())
+    assert report.folders_removed == 2  # "Frieren (2023)" and its "Season 01"; the library was there
+    assert tree(source, library) == before
+    assert folders(library) == library_folders
+    again = undo(journal)
+    assert (again.restored, again.already_undone, again.left) == (0, 6, ())
+    assert tree(source, library) == before
+
+
+def test_undo_leaves_a_file_changed_since_the_run_and_says_so(
+    source: Path, library: Path, tmp_path: Path
+) -> None:
+    items = three_episodes(source)
+    journal = tmp_path / "journal.jsonl"
+    plan = build_plan(items, library)
+    apply_all(plan, journal)
+    edited = next(e.target for e in plan.entries if e.relative_source.endswith("02.mkv"))
+    edited.write_bytes(b"re-encoded by the user")
+    report = undo(journal)
+    assert report.restored == 5
+    assert len(report.left) == 1
+    assert str(edited) in report.left[0]
+    assert edited.read_bytes() == b"re-encoded by the user"
+    assert edited.parent.is_dir()  # not empty, so kept
+
+
+def test_undo_keeps_a_copy_whose_original_is_gone(source: Path, library: Path, tmp_path: Path) -> None:
+    items = three_episodes(source)
+    journal = tmp_path / "journal.jsonl"
+    plan = build_plan(items, library, PlanOptions(action="copy"))
+    apply_all(plan, journal)
+    items[0].parsed.scanned.path.unlink()
+    report = undo(journal)
+    assert len(report.left) == 1
+    assert "is gone, so this copy is kept" in report.left[0]
+
+
+def test_undo_of_a_missing_journal_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError):
+        undo(tmp_path / "nope.jsonl")
+
+
+# --- crash states --------------------------------------------------------------------------------
+
+
+def intent(src: Path, dst: Path, op: str = "move", entry: str = "e1") -> dict[str, object]:
+    return {"phase": "intent", "op": op, "id": entry, "src": str(src), "dst": str(dst)}
+
+
+def test_an_empty_reservation_is_removed_and_the_step_rolled_back(tmp_path: Path) -> None:
+    src = write(tmp_path / "a.mkv", b"mine")
+    dst = write(tmp_path / "lib" / "a.mkv", b"")
+    journal = lines(tmp_path / "j.jsonl", intent(src, dst), {"phase": "reserved", "id": "e1"})
+    assert settle(journal).steps["e1"].phase == "rolled_back"
+    assert not dst.exists()
+    assert src.read_bytes() == b"mine"
+    assert read_journal(journal).done_ids() == frozenset()
+
+
+def test_a_rename_that_happened_before_the_crash_counts_as_done(tmp_path: Path) -> None:
+    src = tmp_path / "a.mkv"
+    dst = write(tmp_path / "lib" / "a.mkv", b"mine")
+    journal = lines(tmp_path / "j.jsonl", {**intent(src, dst), "size": 4}, {"phase": "reserved", "id": "e1"})
+    assert settle(journal).done_ids() == frozenset({"e1"})
+    assert dst.read_bytes() == b"mine"
+
+
+def test_a_verified_cross_device_copy_finishes_by_deleting_the_source(tmp_path: Path) -> None:
+    src = write(tmp_path / "a.mkv", b"mine")
+    dst = write(tmp_path / "lib" / "a.mkv", b"mine")
+    leftover = write(partial_name(dst), b"mi")
+    journal = lines(tmp_path / "j.jsonl", intent(src, dst), {"phase": "reserved", "id": "e1"})
+    assert settle(journal).done_ids() == frozenset({"e1"})
+    assert not src.exists() and not leftover.exists()
+    assert dst.read_bytes() == b"mine"
+
+
+def test_a_half_written_copy_is_discarded_and_the_source_kept(tmp_path: Path) -> None:
+    src = write(tmp_path / "a.mkv", b"mine")
+    dst = write(tmp_path / "lib" / "a.mkv", b"")
+    leftover = write(partial_name(dst), b"mi")
+    journal = lines(tmp_path / "j.jsonl", intent(src, dst, op="copy"), {"phase": "reserved", "id": "e1"})
+    assert settle(journal).steps["e1"].phase == "rolled_back"
+    assert not dst.exists() and not leftover.exists()
+    assert src.read_bytes() == b"mine"
+
+
+def test_a_torn_last_line_is_ignored(tmp_path: Path) -> None:
+    src = write(tmp_path / "a.mkv", b"mine")
+    dst = tmp_path / "lib" / "a.mkv"
+    journal = lines(tmp_path / "j.jsonl", intent(src, dst))
+    with journal.open("a", encoding="utf-8") as handle:
+        handle.write('{"phase": "reser')
+    assert settle(journal).steps["e1"].phase == "rolled_back"
+
+
+@pytest.mark.parametrize("op", ["hardlink", "symlink"])
+def test_links_are_done_when_they_exist_and_redone_otherwise(op: str, tmp_path: Path) -> None:
+    src = write(tmp_path / "a.mkv", b"mine")
+    made = tmp_path / "lib" / "made.mkv"
+    missing = tmp_path / "lib" / "missing.mkv"
+    made.parent.mkdir()
+    if op == "hardlink":
+        os.link(src, made)
+    else:
+        os.symlink(src.absolute(), made)
+    journal = lines(tmp_path / "j.jsonl", intent(src, made, op, "e1"), intent(src, missing, op, "e2"))
+    state = settle(journal)
+    assert (state.steps["e1"].phase, state.steps["e2"].phase) == ("done", "rolled_back")
+
+
+# --- Ctrl+C, checkpoint, resume ------------------------------------------------------------------
+
+
+def test_ctrl_c_checkpoints_and_resume_finishes_without_redoing(
+    source: Path, library: Path, tmp_path: Path
+) -> None:
+    items = three_episodes(source)
+    before = sorted(tree(source, library).values())
+    state_dir = tmp_path / "state"
+    plan = build_plan(items, library)
+    checkpoint = Checkpoint("20260101T000000.000-abcdef", "apply", str(journal_path_for(state_dir, "r")))
+    seen: list[ApplyOutcome] = []
+
+    def press_ctrl_c_once(outcome: ApplyOutcome) -> None:
+        seen.append(outcome)
+        if len(seen) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.raises(InterruptedRunError) as caught:
+        apply_session(
+            plan,
+            state_dir=state_dir,
+            checkpoint=checkpoint,
+            reporter=NullReporter(),
+            on_outcome=press_ctrl_c_once,
+        )
+    assert caught.value.code == "E-INTERRUPTED"
+    assert "--resume" in caught.value.message
+    assert len(seen) == 2
+    saved = checkpoints.latest_unfinished(state_dir)
+    assert (saved.phase, saved.done, saved.total) == ("apply", 2, 6)
+
+    def no_client() -> TmdbClient:
+        raise AssertionError("an apply-phase resume must not need TMDB")
+
+    result = resume_last(state_dir, client_factory=no_client, reporter=NullReporter())
+
+    assert [o.status for o in result.outcomes] == ["moved"] * 4
+    assert {o.entry.entry_id for o in result.outcomes}.isdisjoint({o.entry.entry_id for o in seen})
+    assert sorted(tree(source, library).values()) == before
+    assert not [p for p in source.rglob("*") if p.is_file()]
+    with pytest.raises(UsageError, match="no interrupted run"):
+        checkpoints.latest_unfinished(state_dir)
+
+
+def test_an_empty_reservation_whose_reserved_line_was_cut_off_is_ours(tmp_path: Path) -> None:
+    """Found by the SIGKILL suite: killed between the O_EXCL create and the ``reserved`` line."""
+    src = write(tmp_path / "a.mkv", b"mine")
+    dst = write(tmp_path / "lib" / "a.mkv", b"")
+    journal = lines(tmp_path / "j.jsonl", intent(src, dst))
+    assert settle(journal).steps["e1"].phase == "rolled_back"
+    assert not dst.exists()
+    assert src.read_bytes() == b"mine"
+
+
+def test_a_non_empty_file_at_a_target_with_only_an_intent_is_not_ours(tmp_path: Path) -> None:
+    src = write(tmp_path / "a.mkv", b"mine")
+    dst = write(tmp_path / "lib" / "a.mkv", b"someone else's")
+    journal = lines(tmp_path / "j.jsonl", intent(src, dst))
+    assert settle(journal).steps["e1"].phase == "rolled_back"
+    assert dst.read_bytes() == b"someone else's"
