@@ -22,6 +22,7 @@ boundary, with ``raise ... from exc``; only ``cli/`` turns them into messages an
     │   ├── DiskFullError       E-FS-NOSPACE
     │   └── SourceMissingError  E-FS-SRC-MISSING
     ├── OrganizeConflictError   E-ORGANIZE-CONFLICT  two sources for one target, or target taken
+    ├── LibraryBusyError        E-BUSY           another run is applying to the same library
     └── InterruptedRunError     E-INTERRUPTED    Ctrl+C / stop request honoured
 """
 
@@ -105,6 +106,10 @@ class SourceMissingError(FileSystemError):
 
 class OrganizeConflictError(AniVaultError):
     code = "E-ORGANIZE-CONFLICT"
+
+
+class LibraryBusyError(AniVaultError):
+    code = "E-BUSY"
 
 
 class InterruptedRunError(AniVaultError):

@@ -70,6 +70,10 @@ def test_429_storm_respects_rate_and_retry_after(lab: scenarios.Lab, retry_after
     assert_ok(scenarios.tmdb_429_storm(lab, retry_after=retry_after))
 
 
+def test_two_processes_share_cache_and_lock_the_library(lab: scenarios.Lab) -> None:
+    assert_ok(scenarios.two_processes(lab))
+
+
 def test_tmdb_dying_mid_run_still_finishes(lab: scenarios.Lab) -> None:
     assert_ok(scenarios.tmdb_server_dies(lab))
 

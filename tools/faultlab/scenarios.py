@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import threading
 import time
@@ -20,6 +21,7 @@ from tools.tmdb_standin.server import Standin
 
 INTERRUPTED_STATUS = 130
 CONFIG_STATUS = 6
+BUSY_STATUS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +290,32 @@ def hostile_names(lab: Lab, names: list[bytes]) -> ScenarioResult:
     result = lab.cli().run(lab.run_args(), timeout=300)
     checks = [_status_check(result, {0, 3}, "hostile-name run"), _no_traceback(result, "hostile-name run")]
     return _result("hostile names", lab, before, len(names), checks)
+
+
+def two_processes(lab: Lab, *, stagger: float = 0.4) -> ScenarioResult:
+    """Two dry runs share one cache, then two applying runs share one library: no corruption, and
+    the later applying run stops with E-BUSY instead of racing the first for the same targets."""
+    before = lab.make_library()
+    lab.standin.configure(latency_ms=20)
+    readers = [lab.cli().start(lab.run_args(apply=False)) for _ in range(2)]
+    dry = [finish(process) for process in readers]
+    quarantine = lab.work / "home" / "cache" / "quarantine"
+    cache_intact = not quarantine.exists() or not any(quarantine.iterdir())
+    shutil.rmtree(lab.work / "home" / "cache")  # a cold cache keeps the first applying run busy
+    first = lab.cli().start(lab.run_args("--max-workers", "1"))
+    time.sleep(stagger)
+    second = lab.cli().run(lab.run_args())
+    applied = finish(first)
+    lab.standin.configure(latency_ms=0)
+    checks = [
+        Check("concurrent dry runs planned the same", _planned(dry[0]) == _planned(dry[1]) != set()),
+        Check("shared cache not corrupted", cache_intact),
+        _status_check(applied, {0, 3}, "first applying run"),
+        _status_check(second, {BUSY_STATUS}, "second applying run"),
+        _code_check(second, "E-BUSY", "second applying run"),
+        _no_traceback(second, "second applying run"),
+    ]
+    return _result("two processes, one cache and library", lab, before, 2, checks)
 
 
 def _planned(result: CliResult) -> set[tuple[str, str]]:

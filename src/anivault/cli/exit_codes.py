@@ -7,6 +7,7 @@ from anivault.errors import (
     ConfigError,
     FileSystemError,
     InterruptedRunError,
+    LibraryBusyError,
     TmdbError,
     TmdbKeyError,
     UsageError,
@@ -20,6 +21,7 @@ TMDB_KEY = 4
 TMDB = 5
 CONFIG = 6
 FILESYSTEM = 7
+BUSY = 8
 INTERRUPTED = 130
 
 _BY_ERROR: tuple[tuple[type[AniVaultError], int], ...] = (
@@ -29,6 +31,7 @@ _BY_ERROR: tuple[tuple[type[AniVaultError], int], ...] = (
     (TmdbError, TMDB),
     (FileSystemError, FILESYSTEM),
     (InterruptedRunError, INTERRUPTED),
+    (LibraryBusyError, BUSY),
 )
 
 

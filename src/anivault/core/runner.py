@@ -13,10 +13,12 @@ import os
 import time
 import uuid
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from anivault.core.events import Event, Reporter
+from anivault.core.library_lock import hold_library
 from anivault.core.matching import Matcher
 from anivault.core.models import MatchedFile, ParsedFile, ScannedFile, Skipped
 from anivault.core.organize import ApplyOutcome, Journal, apply_plan
@@ -95,6 +97,13 @@ def run_library(request: RunRequest, *, client: TmdbClient, reporter: Reporter) 
     reporter.emit(
         Event("run", "started", {"run_id": run_id, "source": str(request.source), "apply": request.apply})
     )
+    with hold_library(request.state_dir, request.target) if request.apply else nullcontext():
+        return _run(request, run_id, started, client, reporter)
+
+
+def _run(
+    request: RunRequest, run_id: str, started: float, client: TmdbClient, reporter: Reporter
+) -> RunResult:
     matched, skipped = _lookup(request, client, reporter)
     plan = build_plan(matched, request.target)
     reporter.emit(
