@@ -12,9 +12,12 @@ from anivault.errors import LibraryBusyError
 
 def test_second_holder_of_one_library_is_refused_with_the_holder(tmp_path: Path) -> None:
     library = tmp_path / "library"
-    with hold_library(tmp_path / "state", library), pytest.raises(LibraryBusyError) as refused:
-        with hold_library(tmp_path / "state", library):
-            pass
+    with (
+        hold_library(tmp_path / "state", library),
+        pytest.raises(LibraryBusyError) as refused,
+        hold_library(tmp_path / "state", library),
+    ):
+        pass
     assert refused.value.code == "E-BUSY"
     assert "pid " in refused.value.message and str(library) in refused.value.message
 
