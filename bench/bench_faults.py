@@ -43,6 +43,8 @@ def plan(work: Path) -> list[tuple[str, Callable[[scenarios.Lab], scenarios.Scen
         ("429-ra1", lambda lab: scenarios.tmdb_429_storm(lab, retry_after=1)),
         ("429-date", lambda lab: scenarios.tmdb_429_storm(lab, retry_after="http-date:2")),
         ("tmdb-dies", scenarios.tmdb_server_dies),
+        ("5xx-bursts", scenarios.tmdb_5xx_burst),
+        ("stalls", scenarios.tmdb_stalls),
         ("two-processes", scenarios.two_processes),
         ("hostile", lambda lab: scenarios.hostile_names(lab, HOSTILE)),
     ]

@@ -74,6 +74,14 @@ def test_two_processes_share_cache_and_lock_the_library(lab: scenarios.Lab) -> N
     assert_ok(scenarios.two_processes(lab))
 
 
+def test_5xx_bursts_are_retried_to_the_same_plan(lab: scenarios.Lab) -> None:
+    assert_ok(scenarios.tmdb_5xx_burst(lab))
+
+
+def test_stalling_tmdb_ends_in_bounded_time(lab: scenarios.Lab) -> None:
+    assert_ok(scenarios.tmdb_stalls(lab))
+
+
 def test_tmdb_dying_mid_run_still_finishes(lab: scenarios.Lab) -> None:
     assert_ok(scenarios.tmdb_server_dies(lab))
 

@@ -250,6 +250,43 @@ def tmdb_429_storm(lab: Lab, *, rate: float = 8.0, retry_after: int | str = 1) -
     )
 
 
+def tmdb_5xx_burst(lab: Lab) -> ScenarioResult:
+    """Bursts of 500/502/503/504 answers: retried with backoff, the run completes as if calm."""
+    before = lab.make_library()
+    calm = lab.cli().run(lab.run_args(apply=False))
+    shutil.rmtree(lab.work / "home" / "cache")
+    lab.standin.reset_log()
+    lab.standin.configure(fail_nth=frozenset(range(3, 400, 6)), fail_status=503)
+    stormy = lab.cli().run(lab.run_args(apply=False), timeout=300)
+    log = lab.standin.request_log
+    lab.standin.configure(fail_nth=frozenset())
+    checks = [
+        Check("5xx answers were served", any(e["status"] >= 500 for e in log)),
+        _status_check(stormy, {calm.status}, "run through 5xx bursts"),
+        _no_traceback(stormy, "run through 5xx bursts"),
+        Check("same plan as a calm run", _planned(calm) == _planned(stormy) != set()),
+    ]
+    return _result("5xx bursts", lab, before, sum(e["status"] >= 500 for e in log), checks)
+
+
+def tmdb_stalls(lab: Lab, *, stall: float = 2.0, read_timeout: float = 0.5) -> ScenarioResult:
+    """Answers that stall past the read timeout: the run gives up on them in bounded time."""
+    before = lab.make_library()
+    lab.standin.configure(stall_seconds=stall)
+    cli = lab.cli(ANIVAULT_TMDB_READ_TIMEOUT=str(read_timeout), ANIVAULT_TMDB_MAX_ATTEMPTS="2")
+    started = time.monotonic()
+    result = cli.run(lab.run_args(), timeout=300)
+    seconds = time.monotonic() - started
+    lab.standin.configure(stall_seconds=0.0)
+    checks = [
+        _status_check(result, {3, 5}, "run against a stalling TMDB"),
+        _no_traceback(result, "run against a stalling TMDB"),
+        Check("run reached its summary", any(e.get("event") == "summary" for e in result.events)),
+        Check("gave up on TMDB in bounded time", seconds < 30, f"{seconds:.1f} s"),
+    ]
+    return _result("TMDB stalls past read timeout", lab, before, 1, checks)
+
+
 def tmdb_server_dies(lab: Lab, *, after_requests: int = 15) -> ScenarioResult:
     """The stand-in goes down mid-run: the run still finishes, reports what it could not look up."""
     before = lab.make_library()
