@@ -79,13 +79,13 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(
-        f"{'scenario':<34} {'faults':>6} {'files':>6} {'lost':>5} {'dup':>4} {'torn':>5}"
+        f"{'scenario':<38} {'faults':>6} {'files':>6} {'lost':>5} {'dup':>4} {'torn':>5}"
         f" {'checks':>7} {'s':>6}"
     )
     for result, seconds in rows:
         passed = sum(c.passed for c in result.checks)
         print(
-            f"{result.name:<34} {result.faults_injected:>6} {result.files_checked:>6} "
+            f"{result.name:<38} {result.faults_injected:>6} {result.files_checked:>6} "
             f"{result.verdict.files_lost:>5} {sum(result.verdict.duplicated.values()):>4} "
             f"{len(result.verdict.half_written):>5} {passed:>3}/{len(result.checks):<3} {seconds:>6.1f}"
         )
