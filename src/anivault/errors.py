@@ -23,6 +23,7 @@ boundary, with ``raise ... from exc``; only ``cli/`` turns them into messages an
     │   └── SourceMissingError  E-FS-SRC-MISSING
     ├── OrganizeConflictError   E-ORGANIZE-CONFLICT  two sources for one target, or target taken
     ├── PlanStaleError          E-PLAN-STALE     a source changed between planning and applying
+    ├── LibraryBusyError        E-BUSY           another run is applying to the same library
     └── InterruptedRunError     E-INTERRUPTED    Ctrl+C / stop request honoured
 """
 
@@ -110,6 +111,10 @@ class OrganizeConflictError(AniVaultError):
 
 class PlanStaleError(AniVaultError):
     code = "E-PLAN-STALE"
+
+
+class LibraryBusyError(AniVaultError):
+    code = "E-BUSY"
 
 
 class InterruptedRunError(AniVaultError):

@@ -7,6 +7,8 @@ from anivault.errors import (
     ConfigError,
     FileSystemError,
     InterruptedRunError,
+    LibraryBusyError,
+    OrganizeConflictError,
     TmdbError,
     TmdbKeyError,
     UsageError,
@@ -20,6 +22,8 @@ TMDB_KEY = 4
 TMDB = 5
 CONFIG = 6
 FILESYSTEM = 7
+BUSY = 8
+CONFLICT = 9
 INTERRUPTED = 130
 
 _BY_ERROR: tuple[tuple[type[AniVaultError], int], ...] = (
@@ -29,6 +33,8 @@ _BY_ERROR: tuple[tuple[type[AniVaultError], int], ...] = (
     (TmdbError, TMDB),
     (FileSystemError, FILESYSTEM),
     (InterruptedRunError, INTERRUPTED),
+    (LibraryBusyError, BUSY),
+    (OrganizeConflictError, CONFLICT),
 )
 
 

@@ -14,6 +14,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from anivault.core import checkpoint as checkpoints
 from anivault.core import fsinfo
 from anivault.core.checkpoint import Checkpoint
 from anivault.core.events import Event, Reporter
+from anivault.core.library_lock import hold_library
 from anivault.core.matching import Matcher
 from anivault.core.models import MatchedFile, ParsedFile, ScannedFile, Skipped
 from anivault.core.naming import Naming
@@ -121,6 +123,13 @@ def run_library(
     reporter.emit(
         Event("run", "started", {"run_id": run_id, "source": str(request.source), "apply": request.apply})
     )
+    with hold_library(request.state_dir, request.target) if request.apply else nullcontext():
+        return _run(request, run_id, started, client, reporter)
+
+
+def _run(
+    request: RunRequest, run_id: str, started: float, client: TmdbClient, reporter: Reporter
+) -> RunResult:
     warnings = network_warnings((request.source, request.target), request.io_pace_limit, reporter)
     checkpoint = Checkpoint(
         run_id, "lookup", str(journal_path_for(request.state_dir, run_id)), request=request_to_dict(request)

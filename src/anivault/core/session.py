@@ -16,6 +16,7 @@ from pathlib import Path
 from anivault.core import checkpoint as checkpoints
 from anivault.core.checkpoint import CHECKPOINT_EVERY_SECONDS, Checkpoint
 from anivault.core.events import Event, Reporter
+from anivault.core.library_lock import hold_library
 from anivault.core.organize import ApplyOutcome, Journal, Pacer, apply_plan
 from anivault.core.pipeline import interrupt_between_steps
 from anivault.core.plan import Plan
@@ -43,55 +44,56 @@ def apply_session(
     Raises InterruptedRunError on Ctrl+C once the current file operation has completed (the
     checkpoint is saved first, so ``--resume`` continues from there).
     """
-    plan_path = checkpoints.run_dir(state_dir, checkpoint.run_id) / "plan.json"
-    if checkpoint.plan is None:
-        write_plan(plan, plan_path)
-    journal_path = Path(checkpoint.journal)
-    already = settle(journal_path).done_ids()
-    actionable = len(plan.actionable())
-    current = checkpoint.advanced(phase="apply", plan=str(plan_path), total=actionable, done=len(already))
-    checkpoints.save(state_dir, current)
-    reporter.emit(
-        Event(
-            "organize",
-            "started",
-            {
-                "entries": actionable - len(already),
-                "already_done": len(already),
-                "journal": str(journal_path),
-            },
-        )
-    )
-    outcomes: list[ApplyOutcome] = []
-    last_saved = clock()
-
-    def report(outcome: ApplyOutcome) -> None:
-        nonlocal last_saved
-        outcomes.append(outcome)
-        on_outcome(outcome)
-        if clock() - last_saved >= CHECKPOINT_EVERY_SECONDS:
-            checkpoints.save(state_dir, current.advanced(done=len(already) + len(outcomes)))
-            last_saved = clock()
-
-    journal = Journal(journal_path)
-    try:
-        with interrupt_between_steps() as interrupted:
-            apply_plan(
-                plan,
-                journal,
-                should_stop=interrupted.is_set,
-                on_outcome=report,
-                pacer=Pacer(io_pace_limit) if io_pace_limit else None,
-                already_done=already,
+    with hold_library(state_dir, plan.target_root):
+        plan_path = checkpoints.run_dir(state_dir, checkpoint.run_id) / "plan.json"
+        if checkpoint.plan is None:
+            write_plan(plan, plan_path)
+        journal_path = Path(checkpoint.journal)
+        already = settle(journal_path).done_ids()
+        actionable = len(plan.actionable())
+        current = checkpoint.advanced(phase="apply", plan=str(plan_path), total=actionable, done=len(already))
+        checkpoints.save(state_dir, current)
+        reporter.emit(
+            Event(
+                "organize",
+                "started",
+                {
+                    "entries": actionable - len(already),
+                    "already_done": len(already),
+                    "journal": str(journal_path),
+                },
             )
-    finally:
-        journal.close()
-    done = len(already) + len(outcomes)
-    if interrupted.is_set():
-        checkpoints.save(state_dir, current.advanced(done=done))
-        raise InterruptedRunError(
-            f"interrupted after {done} of {actionable} file operations; "
-            f"`anivault run --resume` continues, journal at {journal_path}"
         )
-    checkpoints.save(state_dir, current.advanced(phase="finished", done=done))
-    return outcomes
+        outcomes: list[ApplyOutcome] = []
+        last_saved = clock()
+
+        def report(outcome: ApplyOutcome) -> None:
+            nonlocal last_saved
+            outcomes.append(outcome)
+            on_outcome(outcome)
+            if clock() - last_saved >= CHECKPOINT_EVERY_SECONDS:
+                checkpoints.save(state_dir, current.advanced(done=len(already) + len(outcomes)))
+                last_saved = clock()
+
+        journal = Journal(journal_path)
+        try:
+            with interrupt_between_steps() as interrupted:
+                apply_plan(
+                    plan,
+                    journal,
+                    should_stop=interrupted.is_set,
+                    on_outcome=report,
+                    pacer=Pacer(io_pace_limit) if io_pace_limit else None,
+                    already_done=already,
+                )
+        finally:
+            journal.close()
+        done = len(already) + len(outcomes)
+        if interrupted.is_set():
+            checkpoints.save(state_dir, current.advanced(done=done))
+            raise InterruptedRunError(
+                f"interrupted after {done} of {actionable} file operations; "
+                f"`anivault run --resume` continues, journal at {journal_path}"
+            )
+        checkpoints.save(state_dir, current.advanced(phase="finished", done=done))
+        return outcomes

@@ -1,0 +1,107 @@
+"""The fault table: every scenario of the fault suite, at a size you choose, with files lost counted.
+
+Runs the same scenarios as ``tests/faults`` (``tools/faultlab``): the real CLI in subprocesses, real
+files, the real TMDB stand-in. Prints one row per scenario — faults injected, files checked, files
+lost (must be 0) and whether every promised exit status and error code held. It asserts nothing.
+
+    .venv/bin/python bench/bench_faults.py                 # the CI-sized run
+    .venv/bin/python bench/bench_faults.py --series 20     # larger libraries
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tools.faultlab import scenarios
+from tools.faultlab.cli import unprivileged_available
+from tools.faultlab.mounts import mounts_permitted
+from tools.tmdb_standin import Catalog, Standin
+
+HOSTILE = [
+    "[Grp] Emoji 🎉 title - 07.mkv".encode(),
+    b"[Grp] Undecodable \xff name - 02.mkv",
+    b"CON.mkv",
+    b"[Grp] Trailing dots - 04... .mkv",
+    ("[Grp] " + "Very Long Title " * 15 + "- 06.mkv").encode(),
+]
+
+
+def plan(work: Path) -> list[tuple[str, Callable[[scenarios.Lab], scenarios.ScenarioResult]]]:
+    runs: list[tuple[str, Callable[[scenarios.Lab], scenarios.ScenarioResult]]] = [
+        ("sigint", scenarios.sigint_during_lookup),
+        ("corrupt-cache", scenarios.corrupt_cache),
+        ("invalid-config", scenarios.invalid_config),
+        ("429-ra0", lambda lab: scenarios.tmdb_429_storm(lab, retry_after=0)),
+        ("429-ra1", lambda lab: scenarios.tmdb_429_storm(lab, retry_after=1)),
+        ("429-date", lambda lab: scenarios.tmdb_429_storm(lab, retry_after="http-date:2")),
+        ("tmdb-dies", scenarios.tmdb_server_dies),
+        ("5xx-bursts", scenarios.tmdb_5xx_burst),
+        ("stalls", scenarios.tmdb_stalls),
+        ("two-processes", scenarios.two_processes),
+        ("hostile", lambda lab: scenarios.hostile_names(lab, HOSTILE)),
+    ]
+    if mounts_permitted(work / "probe"):
+        runs.append(("disk-full", scenarios.disk_full_on_target))
+    if unprivileged_available():
+        runs += [
+            ("ro-target", scenarios.read_only_target),
+            ("unreadable-src", scenarios.unreadable_source_folder),
+        ]
+    return runs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--series", type=int, default=6, help="series per generated library")
+    parser.add_argument("--movies", type=int, default=2)
+    args = parser.parse_args()
+    catalog = Catalog.load()
+    work = Path(tempfile.mkdtemp(prefix="anivault-faults-"))
+    rows = []
+    try:
+        for slug, scenario in plan(work):
+            standin = Standin(catalog).start()
+            started = time.monotonic()
+            try:
+                result = scenario(scenarios.Lab(work / slug, standin, args.series, args.movies))
+            finally:
+                standin.stop()
+            rows.append((result, time.monotonic() - started))
+            print(f"  {result.name}: {'ok' if result.ok else 'FAILED'}", file=sys.stderr, flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(
+        f"{'scenario':<38} {'faults':>6} {'files':>6} {'lost':>5} {'dup':>4} {'torn':>5}"
+        f" {'checks':>7} {'s':>6}"
+    )
+    for result, seconds in rows:
+        passed = sum(c.passed for c in result.checks)
+        print(
+            f"{result.name:<38} {result.faults_injected:>6} {result.files_checked:>6} "
+            f"{result.verdict.files_lost:>5} {sum(result.verdict.duplicated.values()):>4} "
+            f"{len(result.verdict.half_written):>5} {passed:>3}/{len(result.checks):<3} {seconds:>6.1f}"
+        )
+    total = (
+        len(rows),
+        sum(r.faults_injected for r, _ in rows),
+        sum(r.files_checked for r, _ in rows),
+        sum(r.verdict.files_lost for r, _ in rows),
+    )
+    print(
+        f"scenarios {total[0]}, faults injected {total[1]}, files checked {total[2]}, files lost {total[3]}"
+    )
+    for result, _ in rows:
+        for line in result.failures():
+            print(f"  FAILED {result.name}: {line}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""One applying run per library: a cross-process lock named after the destination folder.
+
+Two ``anivault --apply`` runs into one library would plan the same targets and race for them; the
+no-clobber moves keep every file safe, but half of each run would fail with conflicts. The second
+run therefore stops at once with ``E-BUSY`` and a message saying which run holds the library.
+The lock lives under the AniVault home (never in the library, which a dry run must not touch) and
+is an OS lock (``fcntl``/``msvcrt`` via filelock), so a crashed run never leaves it held. It is
+re-entrant within one process, so a run may hold it from its start and its apply step again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from anivault.errors import LibraryBusyError
+
+
+def lock_path(state_dir: Path, library: Path) -> Path:
+    digest = hashlib.sha256(os.fsencode(library.resolve())).hexdigest()[:16]
+    return state_dir / "locks" / f"library-{digest}.lock"
+
+
+@contextmanager
+def hold_library(state_dir: Path, library: Path) -> Iterator[None]:
+    path = lock_path(state_dir, library)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(path, timeout=0, is_singleton=True, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise LibraryBusyError(
+            f"another anivault run is applying to {library} ({_holder(path)}); "
+            "wait for it to finish, then run again"
+        ) from exc
+    try:
+        _write_holder(path)
+        yield
+    finally:
+        lock.release()
+
+
+def _holder_note(path: Path) -> Path:
+    return path.with_suffix(".owner")
+
+
+def _write_holder(path: Path) -> None:
+    _holder_note(path).write_text(f"pid {os.getpid()}", encoding="utf-8")
+
+
+def _holder(path: Path) -> str:
+    try:
+        return _holder_note(path).read_text(encoding="utf-8").strip()
+    except OSError:
+        return "pid unknown"

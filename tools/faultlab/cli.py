@@ -1,0 +1,123 @@
+"""Run the real ``anivault`` CLI in a subprocess, pointed at the stand-in and a throw-away home."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+UNPRIVILEGED = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner")
+"""Root without the capabilities that ignore permission bits: a real permission check, even in CI
+containers where tests run as root and no other user can reach the interpreter."""
+
+
+@dataclass(frozen=True, slots=True)
+class CliResult:
+    status: int
+    stdout: str
+    stderr: str
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+    @property
+    def error_codes(self) -> set[str]:
+        """Every stable error code the run reported, in its events or on stderr."""
+        codes = {
+            str(event["fields"]["code"])
+            for event in self.events
+            if isinstance(event.get("fields"), dict) and event["fields"].get("code")
+        }
+        for line in self.stderr.splitlines():
+            if line.startswith("error E-"):
+                codes.add(line.split()[1].rstrip(":"))
+        return codes
+
+    @property
+    def crashed(self) -> bool:
+        return "Traceback (most recent call last)" in self.stderr + self.stdout
+
+
+@dataclass(frozen=True, slots=True)
+class Cli:
+    home: Path
+    base_url: str
+    api_key: str
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("ANIVAULT_", "TMDB_"))}
+        env.update(
+            ANIVAULT_HOME=str(self.home),
+            ANIVAULT_TMDB_BASE_URL=self.base_url,
+            TMDB_API_KEY=self.api_key,
+            COLUMNS="200",
+            PYTHONIOENCODING="utf-8",
+        )
+        env.update(self.extra_env)
+        return env
+
+    def command(self, args: Sequence[str], *, unprivileged: bool = False) -> list[str]:
+        prefix = list(UNPRIVILEGED) if unprivileged and os.geteuid() == 0 else []
+        return [*prefix, sys.executable, "-m", "anivault", *args]
+
+    def run(self, args: Sequence[str], *, timeout: float = 180, unprivileged: bool = False) -> CliResult:
+        done = subprocess.run(
+            self.command(args, unprivileged=unprivileged),
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+            check=False,
+        )
+        return CliResult(done.returncode, done.stdout, done.stderr)
+
+    def start(self, args: Sequence[str]) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            self.command(args),
+            env=self.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 120) -> CliResult:
+    stdout, stderr = process.communicate(timeout=timeout)
+    return CliResult(process.returncode, stdout, stderr)
+
+
+def signal_after(process: subprocess.Popen[str], delay: float, signum: int = signal.SIGINT) -> bool:
+    """Send ``signum`` after ``delay`` seconds unless the process already ended; True if sent."""
+    deadline = time.monotonic() + delay
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        time.sleep(0.01)
+    if process.poll() is not None:
+        return False
+    process.send_signal(signum)
+    return True
+
+
+def unprivileged_available() -> bool:
+    """Whether permission bits bind the CLI: a non-root user, or root able to drop its overrides."""
+    if os.geteuid() != 0:
+        return True
+    if shutil.which("setpriv") is None:
+        return False
+    probe = subprocess.run([*UNPRIVILEGED, "true"], capture_output=True, check=False)
+    return probe.returncode == 0

@@ -1,0 +1,411 @@
+"""The fault scenarios: each builds a library, runs the real CLI, injects one kind of fault and
+returns what it checked. Tests assert on the checks; the bench prints them as a table."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.faultlab.cli import Cli, CliResult, finish, signal_after
+from tools.faultlab.mounts import small_filesystem
+from tools.faultlab.snapshot import TreeSnapshot, Verdict, compare, snapshot
+from tools.make_sample_library import generate
+from tools.tmdb_standin.server import Standin
+
+INTERRUPTED_STATUS = 130
+CONFIG_STATUS = 6
+BUSY_STATUS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    passed: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioResult:
+    name: str
+    faults_injected: int
+    files_checked: int
+    verdict: Verdict
+    checks: tuple[Check, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict.clean and all(check.passed for check in self.checks)
+
+    def failures(self) -> list[str]:
+        lines = [f"{c.name}: {c.detail}" for c in self.checks if not c.passed]
+        if not self.verdict.clean:
+            lines.append(
+                f"verdict: lost={dict(self.verdict.lost)} duplicated={dict(self.verdict.duplicated)} "
+                f"half_written={self.verdict.half_written}"
+            )
+        return lines
+
+
+@dataclass(slots=True)
+class Lab:
+    """One scenario's world: a work folder, the stand-in, and a CLI bound to both."""
+
+    work: Path
+    standin: Standin
+    series: int = 6
+    movies: int = 2
+
+    def __post_init__(self) -> None:
+        self.work.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def source(self) -> Path:
+        return self.work / "downloads"
+
+    @property
+    def library(self) -> Path:
+        return self.work / "library"
+
+    def cli(self, **extra_env: str) -> Cli:
+        return Cli(self.work / "home", self.standin.base_url, self.standin.api_key, extra_env)
+
+    def make_library(self, seed: int = 11) -> TreeSnapshot:
+        generate(self.source, seed=seed, series=self.series, movies=self.movies)
+        return snapshot(self.source, self.library)
+
+    def run_args(self, *extra: str, apply: bool = True) -> list[str]:
+        mode = "--apply" if apply else "--dry-run"
+        return ["--json", "run", "--src", str(self.source), "--dst", str(self.library), mode, *extra]
+
+
+def _status_check(result: CliResult, allowed: set[int], what: str) -> Check:
+    return Check(f"{what} exit status", result.status in allowed, f"got {result.status}, want {allowed}")
+
+
+def _no_traceback(result: CliResult, what: str) -> Check:
+    return Check(f"{what} without a traceback", not result.crashed, result.stderr[-400:])
+
+
+def _code_check(result: CliResult, code: str, what: str) -> Check:
+    return Check(f"{what} reports {code}", code in result.error_codes, f"codes: {sorted(result.error_codes)}")
+
+
+def _result(name: str, lab: Lab, before: TreeSnapshot, faults: int, checks: list[Check]) -> ScenarioResult:
+    after = snapshot(lab.source, lab.library)
+    return ScenarioResult(name, faults, len(before.files), compare(before, after), tuple(checks))
+
+
+def sigint_during_lookup(lab: Lab, *, delay: float = 0.8) -> ScenarioResult:
+    """Ctrl+C while TMDB lookups are in flight: E-INTERRUPTED, nothing moved; a rerun completes."""
+    before = lab.make_library()
+    lab.standin.configure(latency_ms=40)
+    process = lab.cli().start(lab.run_args("--max-workers", "2"))
+    sent = signal_after(process, delay, signal.SIGINT)
+    interrupted = finish(process)
+    lab.standin.configure(latency_ms=0)
+    checks = [
+        Check("signal delivered before the run ended", sent),
+        _status_check(interrupted, {INTERRUPTED_STATUS}, "interrupted run"),
+        _code_check(interrupted, "E-INTERRUPTED", "interrupted run"),
+        _no_traceback(interrupted, "interrupted run"),
+        Check("nothing moved before the interrupt", not any(lab.library.rglob("*.mkv"))),
+    ]
+    rerun = lab.cli().run(lab.run_args())
+    checks += [_status_check(rerun, {0, 3}, "rerun"), _no_traceback(rerun, "rerun")]
+    return _result("sigint during lookup", lab, before, 1, checks)
+
+
+def disk_full_on_target(
+    lab: Lab, *, capacity: int = 1 << 20, big: int = 8, size: int = 300_000
+) -> ScenarioResult:
+    """A real 1 MiB tmpfs as the library; videos padded so they cannot all fit."""
+    lab.make_library()
+    rng = random.Random(5)
+    videos = sorted(p for p in lab.source.rglob("*.mkv") if "Sample" not in p.name)[:big]
+    for video in videos:
+        video.write_bytes(rng.randbytes(size))
+    before = snapshot(lab.source, lab.library)
+    with small_filesystem(lab.library, capacity):
+        result = lab.cli().run(lab.run_args())
+        after = snapshot(lab.source, lab.library)
+    checks = [
+        _status_check(result, {3, 7}, "disk-full run"),
+        _code_check(result, "E-FS-NOSPACE", "disk-full run"),
+        _no_traceback(result, "disk-full run"),
+    ]
+    return ScenarioResult("disk full on target", 1, len(before.files), compare(before, after), tuple(checks))
+
+
+def read_only_target(lab: Lab) -> ScenarioResult:
+    """The library folder exists but may not be written (permission bits that bind, not root's)."""
+    before = lab.make_library()
+    lab.library.mkdir()
+    lab.library.chmod(0o555)
+    try:
+        result = lab.cli().run(lab.run_args(), unprivileged=True)
+    finally:
+        lab.library.chmod(0o755)
+    checks = [
+        _status_check(result, {3, 7}, "read-only target run"),
+        _code_check(result, "E-FS-PERM", "read-only target run"),
+        _no_traceback(result, "read-only target run"),
+        Check("run reached its summary", any(e.get("event") == "summary" for e in result.events)),
+    ]
+    return _result("read-only target", lab, before, 1, checks)
+
+
+def unreadable_source_folder(lab: Lab) -> ScenarioResult:
+    """One release folder cannot be listed: skipped and reported, everything else still organised."""
+    before = lab.make_library()
+    folders = sorted(p for p in lab.source.iterdir() if p.is_dir())
+    locked = folders[0]
+    locked.chmod(0)
+    try:
+        result = lab.cli().run(lab.run_args(), unprivileged=True)
+    finally:
+        locked.chmod(0o755)
+    skipped = [e for e in result.events if e.get("event") == "skipped"]
+    checks = [
+        _status_check(result, {0, 3}, "run with an unreadable folder"),
+        _no_traceback(result, "run with an unreadable folder"),
+        Check(
+            "unreadable folder reported as skipped",
+            any(locked.name in str(e["fields"].get("path", "")) for e in skipped),
+            f"skipped events: {skipped[:3]}",
+        ),
+        Check("other folders organised", any(lab.library.rglob("*.mkv"))),
+        Check("locked folder left untouched", any(locked.iterdir())),
+    ]
+    return _result("unreadable source folder", lab, before, 1, checks)
+
+
+def corrupt_cache(lab: Lab) -> ScenarioResult:
+    """Every third cache file torn or garbage: quarantined and re-fetched, the same plan results."""
+    before = lab.make_library()
+    first = lab.cli().run(lab.run_args(apply=False))
+    cache_files = sorted((lab.work / "home" / "cache").rglob("*.json"))
+    damaged = cache_files[::3]
+    for index, path in enumerate(damaged):
+        raw = path.read_bytes()
+        path.write_bytes(raw[: len(raw) // 2] if index % 2 else b"\x00\xff not json")
+    second = lab.cli().run(lab.run_args(apply=False))
+    checks = [
+        _status_check(second, {first.status}, "run on a corrupt cache"),
+        _no_traceback(second, "run on a corrupt cache"),
+        Check("cache files damaged", bool(damaged), f"{len(damaged)} of {len(cache_files)}"),
+        Check("same plan as before the damage", _planned(first) == _planned(second)),
+        Check(
+            "damaged files quarantined",
+            len(list((lab.work / "home" / "cache" / "quarantine").glob("*"))) >= len(damaged),
+        ),
+    ]
+    return _result("corrupt cache", lab, before, len(damaged), checks)
+
+
+def invalid_config(lab: Lab) -> ScenarioResult:
+    """Broken TOML and an ill-typed value: E-CONFIG naming the file (and line), exit 6, nothing moved."""
+    before = lab.make_library()
+    config = lab.work / "home" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    checks: list[Check] = []
+    for label, text in (
+        ("broken TOML", "tmdb_rate = 20\nmax_workers = \n"),
+        ("ill-typed", 'tmdb_rate = "fast"\n'),
+    ):
+        config.write_text(text, encoding="utf-8")
+        result = lab.cli().run(lab.run_args())
+        checks += [
+            _status_check(result, {CONFIG_STATUS}, label),
+            _code_check(result, "E-CONFIG", label),
+            _no_traceback(result, label),
+            Check(f"{label} message names the file", str(config) in result.stderr, result.stderr[-300:]),
+        ]
+    return _result("invalid config", lab, before, 2, checks)
+
+
+def tmdb_429_storm(lab: Lab, *, rate: float = 8.0, retry_after: int | str = 1) -> ScenarioResult:
+    """Forced 429s with Retry-After: the client never outruns --rate nor a received Retry-After."""
+    before = lab.make_library()
+    storm = frozenset(range(5, 200, 7))
+    lab.standin.configure(fail_nth=storm, fail_status=429, retry_after=retry_after)
+    result = lab.cli().run(lab.run_args("--rate", str(rate)), timeout=300)
+    log = lab.standin.request_log
+    lab.standin.configure(fail_nth=frozenset())
+    checks = [
+        _status_check(result, {0, 3}, "429 storm run"),
+        _no_traceback(result, "429 storm run"),
+        Check("429s were served", any(e["status"] == 429 for e in log)),
+        _rate_check(log, rate),
+        _retry_after_check(log, retry_after),
+    ]
+    return _result(
+        f"429 storm (Retry-After {retry_after})", lab, before, sum(e["status"] == 429 for e in log), checks
+    )
+
+
+def tmdb_5xx_burst(lab: Lab) -> ScenarioResult:
+    """Bursts of 500/502/503/504 answers: retried with backoff, the run completes as if calm."""
+    before = lab.make_library()
+    calm = lab.cli().run(lab.run_args(apply=False))
+    shutil.rmtree(lab.work / "home" / "cache")
+    lab.standin.reset_log()
+    lab.standin.configure(fail_nth=frozenset(range(3, 400, 6)), fail_status=503)
+    stormy = lab.cli().run(lab.run_args(apply=False), timeout=300)
+    log = lab.standin.request_log
+    lab.standin.configure(fail_nth=frozenset())
+    checks = [
+        Check("5xx answers were served", any(e["status"] >= 500 for e in log)),
+        _status_check(stormy, {calm.status}, "run through 5xx bursts"),
+        _no_traceback(stormy, "run through 5xx bursts"),
+        Check("same plan as a calm run", _planned(calm) == _planned(stormy) != set()),
+    ]
+    return _result("5xx bursts", lab, before, sum(e["status"] >= 500 for e in log), checks)
+
+
+def tmdb_stalls(lab: Lab, *, stall: float = 2.0, read_timeout: float = 0.5) -> ScenarioResult:
+    """Answers that stall past the read timeout: the run gives up on them in bounded time."""
+    before = lab.make_library()
+    lab.standin.configure(stall_seconds=stall)
+    cli = lab.cli(ANIVAULT_TMDB_READ_TIMEOUT=str(read_timeout), ANIVAULT_TMDB_MAX_ATTEMPTS="2")
+    started = time.monotonic()
+    result = cli.run(lab.run_args(), timeout=300)
+    seconds = time.monotonic() - started
+    lab.standin.configure(stall_seconds=0.0)
+    checks = [
+        _status_check(result, {3, 5}, "run against a stalling TMDB"),
+        _no_traceback(result, "run against a stalling TMDB"),
+        Check("run reached its summary", any(e.get("event") == "summary" for e in result.events)),
+        Check("gave up on TMDB in bounded time", seconds < 30, f"{seconds:.1f} s"),
+    ]
+    return _result("TMDB stalls past read timeout", lab, before, 1, checks)
+
+
+def tmdb_server_dies(lab: Lab, *, after_requests: int = 15) -> ScenarioResult:
+    """The stand-in goes down mid-run: the run still finishes, reports what it could not look up."""
+    before = lab.make_library()
+    stop = threading.Event()
+
+    def kill_when_busy() -> None:
+        while not stop.is_set():
+            if lab.standin.request_count >= after_requests:
+                lab.standin.configure(down=True)
+                return
+            time.sleep(0.005)
+
+    watcher = threading.Thread(target=kill_when_busy, daemon=True)
+    watcher.start()
+    cli = lab.cli(
+        ANIVAULT_TMDB_MAX_ATTEMPTS="2", ANIVAULT_TMDB_CONNECT_TIMEOUT="1", ANIVAULT_TMDB_READ_TIMEOUT="2"
+    )
+    result = cli.run(lab.run_args(), timeout=300)
+    stop.set()
+    lab.standin.configure(down=False)
+    checks = [
+        _status_check(result, {3, 5}, "run with TMDB dead"),
+        _no_traceback(result, "run with TMDB dead"),
+        Check("run reached its summary", any(e.get("event") == "summary" for e in result.events)),
+    ]
+    return _result("TMDB dies mid-run", lab, before, 1, checks)
+
+
+def hostile_names(lab: Lab, names: list[bytes]) -> ScenarioResult:
+    """Real files with hostile names (bytes, so undecodable ones too) through ``run --apply``."""
+    lab.source.mkdir(parents=True, exist_ok=True)
+    for index, name in enumerate(names):
+        folder = os.path.join(os.fsencode(lab.source), b"release %d" % index)
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, name), "wb") as handle:
+            handle.write(b"hostile %d " % index + name)
+    before = snapshot(lab.source, lab.library)
+    result = lab.cli().run(lab.run_args(), timeout=300)
+    checks = [_status_check(result, {0, 3}, "hostile-name run"), _no_traceback(result, "hostile-name run")]
+    return _result("hostile names", lab, before, len(names), checks)
+
+
+def two_processes(lab: Lab, *, stagger: float = 0.4) -> ScenarioResult:
+    """Two dry runs share one cache, then two applying runs share one library: no corruption, and
+    the later applying run stops with E-BUSY instead of racing the first for the same targets."""
+    before = lab.make_library()
+    lab.standin.configure(latency_ms=20)
+    readers = [lab.cli().start(lab.run_args(apply=False)) for _ in range(2)]
+    dry = [finish(process) for process in readers]
+    quarantine = lab.work / "home" / "cache" / "quarantine"
+    cache_intact = not quarantine.exists() or not any(quarantine.iterdir())
+    shutil.rmtree(lab.work / "home" / "cache")  # a cold cache keeps the first applying run busy
+    first = lab.cli().start(lab.run_args("--max-workers", "1"))
+    time.sleep(stagger)
+    second = lab.cli().run(lab.run_args())
+    applied = finish(first)
+    lab.standin.configure(latency_ms=0)
+    checks = [
+        Check("concurrent dry runs planned the same", _planned(dry[0]) == _planned(dry[1]) != set()),
+        Check("shared cache not corrupted", cache_intact),
+        _status_check(applied, {0, 3}, "first applying run"),
+        _status_check(second, {BUSY_STATUS}, "second applying run"),
+        _code_check(second, "E-BUSY", "second applying run"),
+        _no_traceback(second, "second applying run"),
+    ]
+    return _result("two processes, one cache and library", lab, before, 2, checks)
+
+
+def _planned(result: CliResult) -> set[tuple[str, str]]:
+    return {
+        (str(e["fields"].get("source")), str(e["fields"].get("target")))
+        for e in result.events
+        if e.get("event") == "entry"
+    }
+
+
+def _rate_check(log: list[dict[str, object]], rate: float) -> Check:
+    times = sorted(float(e["t"]) for e in log)  # type: ignore[arg-type]
+    worst, start = 0, 0
+    for end, moment in enumerate(times):
+        while moment - times[start] >= 1.0:
+            start += 1
+        worst = max(worst, end - start + 1)
+    return Check(
+        f"never more than {rate:g} requests in any 1-s window", worst <= rate, f"worst window: {worst}"
+    )
+
+
+IN_FLIGHT_SLACK = 0.05
+"""Requests already on the wire when a 429 was answered are not a breach of its Retry-After."""
+
+
+def _retry_deadline(wall: float, retry_after: int | str) -> float:
+    """When a 429 answered at ``wall`` lets the client back in: an HTTP-date names a whole second."""
+    text = str(retry_after)
+    if text.startswith("http-date:"):
+        return float(int(wall + int(text.split(":", 1)[1])))
+    return wall + float(text)
+
+
+def _retry_after_check(log: list[dict[str, object]], retry_after: int | str) -> Check:
+    entries = sorted(log, key=lambda e: float(e["wall"]))  # type: ignore[arg-type]
+    breaches = []
+    for index, entry in enumerate(entries):
+        if entry["status"] != 429:
+            continue
+        answered = float(entry["wall"])  # type: ignore[arg-type]
+        deadline = _retry_deadline(answered, retry_after)
+        for later in entries[index + 1 :]:
+            moment = float(later["wall"])  # type: ignore[arg-type]
+            if moment >= deadline:
+                break
+            if moment > answered + IN_FLIGHT_SLACK:
+                breaches.append(round(deadline - moment, 3))
+    return Check(
+        f"no request before a 429's Retry-After ({retry_after}) elapsed",
+        not breaches,
+        f"early by: {breaches[:5]}",
+    )
+
+
+Scenario = Callable[[Lab], ScenarioResult]
