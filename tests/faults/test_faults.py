@@ -7,6 +7,7 @@ that bind are skipped with the reason where the machine cannot provide them.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -35,6 +36,20 @@ def lab(tmp_path: Path, tmdb_standin: Standin) -> scenarios.Lab:
 def assert_ok(result: scenarios.ScenarioResult) -> None:
     assert result.files_checked > 0
     assert result.ok, "\n".join(result.failures())
+
+
+KILLS = int(os.environ.get("ANIVAULT_FAULT_KILLS", "4"))
+
+
+@pytest.mark.parametrize("action", ["move", "copy"])
+def test_sigkill_then_resume_equals_an_uninterrupted_run(lab: scenarios.Lab, action: str) -> None:
+    assert_ok(scenarios.sigkill_then_resume(lab, kills=KILLS, action=action))
+
+
+def test_sigkill_during_cross_device_moves_then_resume(lab: scenarios.Lab, tmp_path: Path) -> None:
+    if not mounts_permitted(tmp_path / "probe"):
+        pytest.skip("cannot mount a tmpfs here for a second device")
+    assert_ok(scenarios.sigkill_then_resume(lab, kills=KILLS, cross_device=True))
 
 
 def test_sigint_during_lookup_is_interrupted_and_rerun_completes(lab: scenarios.Lab) -> None:

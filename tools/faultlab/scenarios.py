@@ -7,12 +7,17 @@ import os
 import random
 import shutil
 import signal
+import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from anivault.core.organize import partial_name
+from anivault.core.recovery import read_journal
 from tools.faultlab.cli import Cli, CliResult, finish, signal_after
 from tools.faultlab.mounts import small_filesystem
 from tools.faultlab.snapshot import TreeSnapshot, Verdict, compare, snapshot
@@ -326,6 +331,14 @@ def hostile_names(lab: Lab, names: list[bytes]) -> ScenarioResult:
     before = snapshot(lab.source, lab.library)
     result = lab.cli().run(lab.run_args(), timeout=300)
     checks = [_status_check(result, {0, 3}, "hostile-name run"), _no_traceback(result, "hostile-name run")]
+    journal = _newest(lab.work / "home" / "state" / "journals")
+    if journal is not None:  # something moved: --undo must put back exactly the original tree
+        undone = lab.cli().run(["--json", "organize", "--undo", str(journal)])
+        checks += [
+            _status_check(undone, {0}, "undo of the hostile-name run"),
+            _no_traceback(undone, "undo of the hostile-name run"),
+            Check("undo restored the downloads exactly", snapshot(lab.source).under(0) == before.under(0)),
+        ]
     return _result("hostile names", lab, before, len(names), checks)
 
 
@@ -353,6 +366,106 @@ def two_processes(lab: Lab, *, stagger: float = 0.4) -> ScenarioResult:
         _no_traceback(second, "second applying run"),
     ]
     return _result("two processes, one cache and library", lab, before, 2, checks)
+
+
+def sigkill_then_resume(
+    lab: Lab, *, kills: int = 5, action: str = "move", cross_device: bool = False, seed: int = 3
+) -> ScenarioResult:
+    """SIGKILL ``run --apply`` at random journal lines, then ``run --resume``: every time the final
+    tree equals an uninterrupted run's, and the content multiset never shrinks in between.
+
+    With ``cross_device`` the library is a tmpfs, so every move is a copy → verify → delete."""
+    generate(lab.work / "pristine", seed=11, series=lab.series, movies=lab.movies)
+    reference = _fresh_copy(lab, "reference")
+    cli = lab.cli()
+    with _library_device(reference / "library", cross_device):
+        done = cli.run(_apply_args(reference, action))
+        expected = snapshot(reference / "downloads", reference / "library").files
+    journal_lines = _count_lines(_newest(lab.work / "home" / "state" / "journals"))
+    rng = random.Random(seed)
+    checks = [_status_check(done, {0, 3}, "uninterrupted run"), Check("journal written", journal_lines > 4)]
+    before = snapshot(lab.work / "pristine")
+    landed, attempts, verdicts = 0, 0, []
+    while landed < kills and attempts < kills * 3:
+        attempts += 1
+        work = _fresh_copy(lab, f"kill-{attempts}")
+        with _library_device(work / "library", cross_device):
+            known = set((lab.work / "home" / "state" / "journals").glob("*.jsonl"))
+            process = cli.start(_apply_args(work, action))
+            _kill_at_line(process, lab.work / "home" / "state" / "journals", known, rng, journal_lines)
+            if process.returncode != -signal.SIGKILL:
+                continue  # it finished before the kill landed: not a kill during --apply
+            landed += 1
+            after_kill = _without_in_flight(snapshot(work / "downloads", work / "library"), lab, known, work)
+            verdicts.append(compare(before, after_kill, copies_allowed=action != "move"))
+            resumed = cli.run(["--json", "run", "--resume"])
+            final = snapshot(work / "downloads", work / "library").files
+        checks += [
+            _status_check(resumed, {0, 3}, f"resume after kill {landed}"),
+            Check(f"kill {landed}: resumed tree equals the uninterrupted one", final == expected),
+        ]
+    checks.append(Check(f"{kills} kills landed during --apply", landed == kills, f"{landed} in {attempts}"))
+    lost = [v for v in verdicts if v.files_lost or v.half_written]
+    checks.append(Check("nothing lost or torn right after any kill", not lost, str(lost[:1])))
+    name = f"SIGKILL + resume ({action}{', cross-device' if cross_device else ''})"
+    checked = len(before.files) * max(landed, 1)
+    return ScenarioResult(name, landed, checked, Verdict(Counter(), Counter(), ()), tuple(checks))
+
+
+def _without_in_flight(after: TreeSnapshot, lab: Lab, known: set[Path], work: Path) -> TreeSnapshot:
+    """Drop what the journal itself declares in flight: the empty reservation at a target whose
+    ``done`` line the kill cut off, and the partial copy beside it. ``--resume`` settles both."""
+    fresh = [p for p in (lab.work / "home" / "state" / "journals").glob("*.jsonl") if p not in known]
+    ours: set[str] = set()
+    for step in read_journal(fresh[0]).in_flight() if fresh else []:
+        for path in (step.target, partial_name(step.target)):
+            if path.exists() and (path != step.target or path.stat().st_size == 0):
+                ours.add(f"1:{os.path.relpath(path, work / 'library')}")
+    return TreeSnapshot({k: v for k, v in after.files.items() if k not in ours})
+
+
+def _apply_args(work: Path, action: str) -> list[str]:
+    source, library = str(work / "downloads"), str(work / "library")
+    return ["--json", "run", "--src", source, "--dst", library, "--apply", "--action", action]
+
+
+def _fresh_copy(lab: Lab, name: str) -> Path:
+    work = lab.work / name
+    shutil.copytree(lab.work / "pristine", work / "downloads")
+    return work
+
+
+@contextmanager
+def _library_device(library: Path, separate: bool) -> Iterator[None]:
+    if not separate:
+        yield
+        return
+    with small_filesystem(library, 256 << 20):
+        yield
+
+
+def _newest(folder: Path) -> Path | None:
+    journals = sorted(folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime_ns)
+    return journals[-1] if journals else None
+
+
+def _count_lines(path: Path | None) -> int:
+    return sum(1 for _ in path.open("rb")) if path else 0
+
+
+def _kill_at_line(
+    process: subprocess.Popen[str], journals: Path, known: set[Path], rng: random.Random, total: int
+) -> None:
+    target = rng.randint(1, max(1, total - 1))
+    while process.poll() is None:
+        fresh = [p for p in journals.glob("*.jsonl") if p not in known]
+        if fresh and _count_lines(fresh[0]) >= target:
+            time.sleep(rng.random() * 0.003)  # land anywhere inside the next file operation
+            break
+        time.sleep(0.0005)
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
 
 
 def _planned(result: CliResult) -> set[tuple[str, str]]:
