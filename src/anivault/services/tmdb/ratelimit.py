@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timezone
@@ -19,11 +20,20 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 
 
-class TokenBucket:
-    """Allows ``rate`` acquisitions per second with bursts up to ``burst``; thread-safe.
+WINDOW_SECONDS = 1.0
+WINDOW_MARGIN = 0.05
+"""Slack on the 1-s window so network jitter between our clock and TMDB's cannot squeeze one more
+request into a window as TMDB counts it."""
 
-    ``acquire`` reserves a slot under the lock and sleeps outside it, so waiting threads queue in
-    arrival order and never hold the lock while asleep.
+
+class TokenBucket:
+    """At most ``rate`` requests in any 1-s window, spaced by ``1/rate`` after a burst; thread-safe.
+
+    A plain token bucket lets ``burst + rate`` requests through the first second after an idle
+    spell — over ``--rate`` in that window, which is the promise users read. So every slot is also
+    checked against the last ``floor(rate)`` slots handed out: the next one waits until the oldest
+    of them is a full window old. ``acquire`` reserves a slot under the lock and sleeps outside
+    it, so waiting threads queue in arrival order and never hold the lock while asleep.
     """
 
     def __init__(self, rate: float, burst: int, *, clock: Clock, sleep: Sleep) -> None:
@@ -31,6 +41,8 @@ class TokenBucket:
             raise ValueError("rate must be > 0 and burst >= 1")
         self._interval = 1.0 / rate
         self._burst_span = burst * self._interval
+        self._per_window = max(1, int(rate))
+        self._recent: deque[float] = deque(maxlen=self._per_window)
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -42,8 +54,12 @@ class TokenBucket:
             now = self._clock()
             # Credit never accumulates beyond the burst: idle time is capped.
             slot = max(self._next_free, now - self._burst_span + self._interval)
+            if len(self._recent) == self._per_window:
+                slot = max(slot, self._recent[0] + WINDOW_SECONDS + WINDOW_MARGIN)
             self._next_free = slot + self._interval
-            wait = max(0.0, slot - now)
+            sends_at = max(slot, now)  # burst slots lie in the past; the window counts real sends
+            self._recent.append(sends_at)
+            wait = sends_at - now
         if wait > 0:
             self._sleep(wait)
         return wait
