@@ -12,6 +12,7 @@ from anivault.errors import TmdbKeyError, TmdbNotFoundError, TmdbRateLimitError,
 from anivault.services.cache import JsonCache
 from anivault.services.tmdb.backends import RequestsBackend, TmdbV3ApiBackend
 from anivault.services.tmdb.client import TmdbClient
+from anivault.services.tmdb.health import HealthPolicy, StateChange
 from anivault.services.tmdb.ratelimit import RetryPolicy
 from anivault.services.tmdb.transport import Credential, TmdbTransport, TransportSettings
 from tools.tmdb_standin import Standin
@@ -27,6 +28,7 @@ def make_client(
     key: str | None = None,
     retry: RetryPolicy = FAST_RETRY,
     read_timeout: float = 5.0,
+    health: HealthPolicy | None = None,
 ) -> TmdbClient:
     transport = TmdbTransport(
         TransportSettings(
@@ -36,6 +38,7 @@ def make_client(
             concurrency=2,
             read_timeout=read_timeout,
             retry=retry,
+            health=health or HealthPolicy(),
         ),
         Credential(key or standin.api_key),
     )
@@ -146,3 +149,52 @@ def test_stall_past_the_read_timeout_is_unavailable(tmdb_standin: Standin, tmp_p
         make_client(
             tmdb_standin, tmp_path, read_timeout=0.2, retry=RetryPolicy(max_attempts=2, backoff_base=0.01)
         ).search("tv", "Frieren")
+
+
+# --- the link state machine, end to end ----------------------------------------------------------
+
+
+def test_dead_tmdb_opens_the_breaker_then_lookups_fail_fast_without_requests(
+    tmdb_standin: Standin, tmp_path: Path
+) -> None:
+    policy = HealthPolicy(consecutive_failures=3, half_open_after=60.0)
+    client = make_client(tmdb_standin, tmp_path, health=policy)
+    changes: list[StateChange] = []
+    client.watch(changes.append)
+    client.search("tv", "Frieren")  # cached from here on
+    tmdb_standin.configure(down=True)
+    with pytest.raises(TmdbUnavailableError):
+        client.search("tv", "Mob Psycho")
+    assert [c.after for c in changes] == ["cache_only"]
+    sent = tmdb_standin.request_count
+    started = time.monotonic()
+    with pytest.raises(TmdbUnavailableError, match="CacheOnly"):
+        client.search("tv", "Another title")
+    assert time.monotonic() - started < 0.5
+    assert tmdb_standin.request_count == sent, "CacheOnly must not send"
+    assert client.search("tv", "Frieren"), "cached lookups still answer"
+
+
+def test_half_open_probe_recovers_when_tmdb_is_back(tmdb_standin: Standin, tmp_path: Path) -> None:
+    policy = HealthPolicy(consecutive_failures=2, half_open_after=0.2)
+    client = make_client(tmdb_standin, tmp_path, health=policy)
+    tmdb_standin.configure(down=True)
+    with pytest.raises(TmdbUnavailableError):
+        client.search("tv", "Frieren")
+    tmdb_standin.configure(down=False)
+    time.sleep(0.25)
+    assert client.search("tv", "Frieren")
+    assert client.search("tv", "Mob Psycho") is not None
+
+
+def test_a_rejected_key_costs_one_request_and_the_link_goes_cache_only(
+    tmdb_standin: Standin, tmp_path: Path
+) -> None:
+    client = make_client(tmdb_standin, tmp_path, key="0" * 32)
+    changes: list[StateChange] = []
+    client.watch(changes.append)
+    for title in ("Frieren", "Mob Psycho", "Haikyuu"):
+        with pytest.raises(TmdbKeyError):
+            client.search("tv", title)
+    assert tmdb_standin.request_count == 1
+    assert [(c.after, c.reason) for c in changes] == [("cache_only", "the TMDB key was rejected (401)")]

@@ -13,6 +13,7 @@ from anivault.services.cache import JsonCache
 from anivault.services.settings import KEY_ENV_VARS, Settings
 from anivault.services.tmdb.backends import RequestsBackend, TmdbBackend, TmdbV3ApiBackend
 from anivault.services.tmdb.client import TmdbClient
+from anivault.services.tmdb.health import HealthPolicy
 from anivault.services.tmdb.ratelimit import RetryPolicy
 from anivault.services.tmdb.transport import Credential, TmdbTransport, TransportSettings
 
@@ -50,7 +51,13 @@ def build_tmdb_client(settings: Settings, api_key: str | None) -> TmdbClient:
             concurrency=settings.tmdb_concurrency,
             connect_timeout=settings.tmdb_connect_timeout,
             read_timeout=settings.tmdb_read_timeout,
-            retry=RetryPolicy(max_attempts=settings.tmdb_max_attempts),
+            retry=RetryPolicy(max_attempts=settings.tmdb_max_attempts, backoff_cap=settings.tmdb_backoff_cap),
+            health=HealthPolicy(
+                breaker_window=settings.tmdb_breaker_window,
+                breaker_ratio=settings.tmdb_breaker_ratio,
+                half_open_after=settings.tmdb_half_open_after,
+                consecutive_failures=settings.tmdb_consecutive_failures,
+            ),
         ),
         Credential(api_key),
     )

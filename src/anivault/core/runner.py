@@ -360,6 +360,11 @@ def _lookup(
     request: RunRequest, client: TmdbClient, reporter: Reporter
 ) -> tuple[list[MatchedFile], list[Skipped]]:
     matcher = Matcher(client, min_confidence=request.min_confidence)
+    client.watch(
+        lambda change: reporter.emit(
+            Event("tmdb", "state", {"from": change.before, "to": change.after, "reason": change.reason})
+        )
+    )
     workers = max(1, request.workers)
     pipeline = Pipeline(
         scan_tree(request.source, exclude=request.target.resolve()),

@@ -41,6 +41,11 @@ class Settings:
     tmdb_connect_timeout: float = 5.0
     tmdb_read_timeout: float = 15.0
     tmdb_max_attempts: int = 6
+    tmdb_backoff_cap: float = 30.0
+    tmdb_breaker_window: float = 300.0
+    tmdb_breaker_ratio: float = 0.6
+    tmdb_half_open_after: float = 600.0
+    tmdb_consecutive_failures: int = 5
     language: str = "en-US"
     max_workers: int = 4
     min_confidence: float = 0.62

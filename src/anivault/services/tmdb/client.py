@@ -15,6 +15,7 @@ from typing import Any
 from anivault.services.cache import CacheKey, CacheStats, JsonCache, normalize_query
 from anivault.services.tmdb import mapping
 from anivault.services.tmdb.backends import TmdbBackend
+from anivault.services.tmdb.health import StateChange
 from anivault.services.tmdb.models import MediaType, SearchHit, TitleDetails
 from anivault.services.tmdb.transport import TmdbTransport
 
@@ -53,6 +54,10 @@ class TmdbClient:
         key = CacheKey(f"{media_type}/{tmdb_id}", "", self._language)
         body = self._cached(key, lambda: self._backend.details(media_type, tmdb_id))
         return mapping.title_details(media_type, body)
+
+    def watch(self, listener: Callable[[StateChange], None]) -> None:
+        """Be told of every change of the link's state (Normal, Throttle, CacheOnly…)."""
+        self._transport.health.watch(listener)
 
     def stats(self) -> ClientStats:
         transport = self._transport.stats

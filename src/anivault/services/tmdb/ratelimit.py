@@ -39,6 +39,7 @@ class TokenBucket:
     def __init__(self, rate: float, burst: int, *, clock: Clock, sleep: Sleep) -> None:
         if rate <= 0 or burst < 1:
             raise ValueError("rate must be > 0 and burst >= 1")
+        self._rate, self._burst = rate, burst
         self._interval = 1.0 / rate
         self._burst_span = burst * self._interval
         self._per_window = max(1, int(rate))
@@ -63,6 +64,15 @@ class TokenBucket:
         if wait > 0:
             self._sleep(wait)
         return wait
+
+    def scale(self, factor: float) -> None:
+        """Run at ``factor`` × the configured rate (Throttle halves it; Normal restores 1.0)."""
+        with self._lock:
+            rate = self._rate * factor
+            self._interval = 1.0 / rate
+            self._burst_span = min(self._burst, max(1, int(rate))) * self._interval
+            self._per_window = max(1, int(rate))
+            self._recent = deque(self._recent, maxlen=self._per_window)
 
     def hold_until(self, instant: float) -> None:
         """Make every later acquisition wait until ``instant`` (a received Retry-After)."""

@@ -8,7 +8,9 @@ backend can use it directly; either way every request goes through ``request`` b
 * waits for the token bucket and the concurrency semaphore;
 * always passes a (connect, read) timeout — requests has no default;
 * retries 429 (honouring ``Retry-After`` first), 5xx and network failures with backoff;
-* translates what is left into our error tree, so both backends fail identically.
+* translates what is left into our error tree, so both backends fail identically;
+* reports every outcome to the link's state machine (``health``) and asks it before sending, so a
+  dead or hostile TMDB turns the run into CacheOnly instead of a long wait.
 
 After a 401 the key is known bad: later calls raise ``TmdbKeyError`` without sending anything.
 """
@@ -34,7 +36,9 @@ from anivault.errors import (
     TmdbRateLimitError,
     TmdbUnavailableError,
 )
+from anivault.services.tmdb.health import HealthPolicy, LinkHealth, StateChange
 from anivault.services.tmdb.ratelimit import Clock, RetryPolicy, Sleep, TokenBucket, parse_retry_after
+from anivault.utils.logging import log_event
 
 logger = logging.getLogger("anivault.services.tmdb.transport")
 
@@ -65,6 +69,7 @@ class TransportSettings:
     connect_timeout: float = 5.0
     read_timeout: float = 15.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    health: HealthPolicy = field(default_factory=HealthPolicy)
 
 
 class TransportStats:
@@ -115,6 +120,7 @@ class TmdbTransport(requests.Session):
         self._key_rejected = threading.Event()
         self._key_confirmed = threading.Event()
         self._probe = threading.Lock()
+        self.health = LinkHealth(settings.health, clock=clock, on_change=self._on_state_change)
         self.headers.update({"Accept": "application/json", "User-Agent": "AniVault"})
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
@@ -129,6 +135,10 @@ class TmdbTransport(requests.Session):
         send = partial(super().request, method, target, *args, **{**kwargs, "headers": headers})
         attempts = self.settings.retry.max_attempts
         for attempt in range(1, attempts + 1):
+            if not self.health.admit():
+                raise TmdbUnavailableError(
+                    "TMDB lookups are paused (CacheOnly); this one is deferred to `anivault run --resume`"
+                )
             outcome = self._attempt_guarded(send, attempt)
             if isinstance(outcome, requests.Response):
                 return outcome
@@ -155,10 +165,12 @@ class TmdbTransport(requests.Session):
         self._bucket.acquire()
         with self._slots:
             self.stats.bump("sent")
+            started = self._clock()
             try:
                 response = send()
             except (requests.ConnectionError, requests.Timeout) as exc:
                 self.stats.bump("network_errors")
+                self.health.record("network")
                 logger.warning("event=tmdb_network_error attempt=%d error=%s", attempt, type(exc).__name__)
                 return _Retry(
                     self.settings.retry.backoff(attempt, self._rng),
@@ -166,9 +178,11 @@ class TmdbTransport(requests.Session):
                         f"TMDB unreachable at {self.settings.base_url}: {type(exc).__name__}"
                     ),
                 )
-        return self._classify(response, attempt)
+        return self._classify(response, attempt, self._clock() - started)
 
-    def _classify(self, response: requests.Response, attempt: int) -> requests.Response | _Retry:
+    def _classify(
+        self, response: requests.Response, attempt: int, latency: float
+    ) -> requests.Response | _Retry:
         status = response.status_code
         # The URL may carry api_key=…; the log formatter masks it before anything reaches disk.
         logger.debug("event=tmdb_response status=%d attempt=%d url=%s", status, attempt, response.url)
@@ -177,10 +191,12 @@ class TmdbTransport(requests.Session):
             waited = parse_retry_after(response.headers.get("Retry-After"), now_epoch=self._wall_clock())
             delay = waited if waited is not None else self.settings.retry.backoff(attempt, self._rng)
             self._bucket.hold_until(self._clock() + delay)
+            self.health.record("429", retry_after=waited)
             logger.warning("event=tmdb_429 attempt=%d retry_after=%.3f", attempt, delay)
             return _Retry(delay, TmdbRateLimitError(f"TMDB kept answering 429 after {attempt} attempts"))
         if status >= 500:
             self.stats.bump("server_errors")
+            self.health.record("5xx")
             logger.warning("event=tmdb_5xx attempt=%d status=%d", attempt, status)
             return _Retry(
                 self.settings.retry.backoff(attempt, self._rng),
@@ -188,12 +204,25 @@ class TmdbTransport(requests.Session):
             )
         if status == 401:
             self._key_rejected.set()
+            self.health.key_rejected()
             logger.error("event=tmdb_key_rejected status=401")
             raise TmdbKeyError(_KEY_HELP)
         self._key_confirmed.set()
+        self.health.record("ok", latency=latency)
         if status == 404:
             raise TmdbNotFoundError(f"TMDB has no {urlsplit(response.url).path}")
         return response
+
+    def _on_state_change(self, change: StateChange) -> None:
+        self._bucket.scale(self.settings.health.throttle_factor if change.after != "normal" else 1.0)
+        log_event(
+            logger,
+            logging.WARNING if change.after == "cache_only" else logging.INFO,
+            "tmdb_state",
+            before=change.before,
+            after=change.after,
+            reason=change.reason,
+        )
 
     def _authorise(self, url: str, headers: dict[str, str]) -> str:
         parts = urlsplit(url)
