@@ -293,8 +293,25 @@ def tmdb_stalls(lab: Lab, *, stall: float = 2.0, read_timeout: float = 0.5) -> S
 
 
 def tmdb_server_dies(lab: Lab, *, after_requests: int = 15) -> ScenarioResult:
-    """The stand-in goes down mid-run: the run still finishes, reports what it could not look up."""
+    """The stand-in goes down mid-run: the run finishes in CacheOnly with the rest deferred; once
+    TMDB is back, ``run --resume`` completes the library exactly as an undisturbed run would."""
     before = lab.make_library()
+    reference = lab.work / "reference"
+    shutil.copytree(lab.source, reference / "downloads")
+    calm = Cli(lab.work / "calm-home", lab.standin.base_url, lab.standin.api_key)
+    calm.run(
+        [
+            "--json",
+            "run",
+            "--src",
+            str(reference / "downloads"),
+            "--dst",
+            str(reference / "library"),
+            "--apply",
+        ]
+    )
+    expected = snapshot(reference / "downloads", reference / "library").files
+    lab.standin.reset_log()
     stop = threading.Event()
 
     def kill_when_busy() -> None:
@@ -306,18 +323,26 @@ def tmdb_server_dies(lab: Lab, *, after_requests: int = 15) -> ScenarioResult:
 
     watcher = threading.Thread(target=kill_when_busy, daemon=True)
     watcher.start()
-    cli = lab.cli(
-        ANIVAULT_TMDB_MAX_ATTEMPTS="2", ANIVAULT_TMDB_CONNECT_TIMEOUT="1", ANIVAULT_TMDB_READ_TIMEOUT="2"
-    )
+    cli = lab.cli(ANIVAULT_TMDB_CONNECT_TIMEOUT="1", ANIVAULT_TMDB_READ_TIMEOUT="2")
     result = cli.run(lab.run_args(), timeout=300)
     stop.set()
     lab.standin.configure(down=False)
+    states = [e["fields"]["to"] for e in result.events if e.get("event") == "state"]
+    deferred = [e for e in result.events if e.get("event") == "deferred"]
+    resumed = cli.run(["--json", "run", "--resume"], timeout=300)
     checks = [
-        _status_check(result, {3, 5}, "run with TMDB dead"),
+        _status_check(result, {3}, "run with TMDB dead"),
+        _code_check(result, "E-TMDB-NET", "run with TMDB dead"),
         _no_traceback(result, "run with TMDB dead"),
-        Check("run reached its summary", any(e.get("event") == "summary" for e in result.events)),
+        Check("the link went CacheOnly", "cache_only" in states, f"states: {states}"),
+        Check("the rest was deferred", bool(deferred), f"{deferred[:1]}"),
+        _status_check(resumed, {0}, "--resume with TMDB back"),
+        Check(
+            "resumed library equals an undisturbed run's",
+            snapshot(lab.source, lab.library).files == expected,
+        ),
     ]
-    return _result("TMDB dies mid-run", lab, before, 1, checks)
+    return _result("TMDB dies mid-run, then --resume", lab, before, 1, checks)
 
 
 def hostile_names(lab: Lab, names: list[bytes]) -> ScenarioResult:

@@ -155,6 +155,10 @@ def _run(
     if request.apply:
         outcomes = _apply(plan, request.state_dir, checkpoint, request.io_pace_limit, reporter)
         journal_path = Path(checkpoint.journal) if outcomes else None
+        deferred = sum(1 for m in matched if m.status == "deferred")
+        if deferred:  # TMDB was unreachable for some: `--resume` looks them up again later
+            checkpoints.save(request.state_dir, checkpoint)
+            reporter.emit(Event("run", "deferred", {"files": deferred, "resume": "anivault run --resume"}))
     stats = client.stats()
     result = RunResult(
         run_id=run_id,
