@@ -37,8 +37,10 @@ HOSTILE = [
 def plan(work: Path) -> list[tuple[str, Callable[[scenarios.Lab], scenarios.ScenarioResult]]]:
     runs: list[tuple[str, Callable[[scenarios.Lab], scenarios.ScenarioResult]]] = [
         ("sigint", scenarios.sigint_during_lookup),
+        ("sigint-apply", scenarios.sigint_during_apply),
         ("corrupt-cache", scenarios.corrupt_cache),
         ("invalid-config", scenarios.invalid_config),
+        ("damaged-state", scenarios.damaged_plan_and_journal),
         ("429-ra0", lambda lab: scenarios.tmdb_429_storm(lab, retry_after=0)),
         ("429-ra1", lambda lab: scenarios.tmdb_429_storm(lab, retry_after=1)),
         ("429-date", lambda lab: scenarios.tmdb_429_storm(lab, retry_after="http-date:2")),

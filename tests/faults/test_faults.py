@@ -56,6 +56,10 @@ def test_sigint_during_lookup_is_interrupted_and_rerun_completes(lab: scenarios.
     assert_ok(scenarios.sigint_during_lookup(lab))
 
 
+def test_sigint_during_apply_checkpoints_and_resume_finishes(lab: scenarios.Lab) -> None:
+    assert_ok(scenarios.sigint_during_apply(lab))
+
+
 def test_disk_full_removes_partial_target_and_keeps_source(lab: scenarios.Lab, tmp_path: Path) -> None:
     if not mounts_permitted(tmp_path / "probe"):
         pytest.skip("cannot mount a size-limited tmpfs here")
@@ -74,6 +78,10 @@ def test_unreadable_source_folder_is_skipped_and_reported(lab: scenarios.Lab) ->
 
 def test_corrupt_cache_is_quarantined_and_the_plan_unchanged(lab: scenarios.Lab) -> None:
     assert_ok(scenarios.corrupt_cache(lab))
+
+
+def test_truncated_plan_is_refused_and_torn_journal_still_undoes(lab: scenarios.Lab) -> None:
+    assert_ok(scenarios.damaged_plan_and_journal(lab))
 
 
 def test_invalid_config_is_a_clear_config_error(lab: scenarios.Lab) -> None:

@@ -108,7 +108,7 @@ def _result(name: str, lab: Lab, before: TreeSnapshot, faults: int, checks: list
 
 
 def sigint_during_lookup(lab: Lab, *, delay: float = 0.8) -> ScenarioResult:
-    """Ctrl+C while TMDB lookups are in flight: E-INTERRUPTED, nothing moved; a rerun completes."""
+    """Ctrl+C while TMDB lookups are in flight: E-INTERRUPTED, nothing moved; --resume completes."""
     before = lab.make_library()
     lab.standin.configure(latency_ms=40)
     process = lab.cli().start(lab.run_args("--max-workers", "2"))
@@ -122,9 +122,49 @@ def sigint_during_lookup(lab: Lab, *, delay: float = 0.8) -> ScenarioResult:
         _no_traceback(interrupted, "interrupted run"),
         Check("nothing moved before the interrupt", not any(lab.library.rglob("*.mkv"))),
     ]
-    rerun = lab.cli().run(lab.run_args())
-    checks += [_status_check(rerun, {0, 3}, "rerun"), _no_traceback(rerun, "rerun")]
-    return _result("sigint during lookup", lab, before, 1, checks)
+    resumed = lab.cli().run(["--json", "run", "--resume"])
+    checks += [_status_check(resumed, {0, 3}, "resume"), _no_traceback(resumed, "resume")]
+    checks.append(Check("resume organised the library", any(lab.library.rglob("*.mkv"))))
+    return _result("SIGINT during lookup, then --resume", lab, before, 1, checks)
+
+
+def sigint_during_apply(lab: Lab, *, pace: int = 240) -> ScenarioResult:
+    """Ctrl+C while files move (paced so the signal lands mid-apply): the current move completes,
+    E-INTERRUPTED, a checkpoint is saved, and --resume finishes exactly the rest."""
+    before = lab.make_library()
+    expected = _undisturbed(lab)
+    cli = lab.cli()
+    process = cli.start(lab.run_args("--io-pace-limit", str(pace)))
+    assert process.stdout is not None
+    moved_before_signal = 0
+    for line in process.stdout:  # wait until a few files have moved
+        moved_before_signal += '"event": "file"' in line
+        if moved_before_signal >= 3:
+            process.send_signal(signal.SIGINT)
+            break
+    interrupted = finish(process)
+    checkpoints = list((lab.work / "home" / "state" / "runs").glob("*/checkpoint.json"))
+    partial = snapshot(lab.source, lab.library)
+    resumed = cli.run(["--json", "run", "--resume"])
+    checks = [
+        Check("signal landed mid-apply", moved_before_signal >= 3),
+        _status_check(interrupted, {INTERRUPTED_STATUS}, "interrupted apply"),
+        _code_check(interrupted, "E-INTERRUPTED", "interrupted apply"),
+        _no_traceback(interrupted, "interrupted apply"),
+        Check("checkpoint written", bool(checkpoints)),
+        Check("nothing lost or torn at the interrupt", compare(before, partial).clean),
+        _status_check(resumed, {0, 3}, "resume"),
+        Check(
+            "resumed library equals an undisturbed run's", snapshot(lab.source, lab.library).files == expected
+        ),
+        Check(
+            "resume did only the rest",
+            not any(
+                e.get("event") == "file" and e["fields"].get("status") == "failed" for e in resumed.events
+            ),
+        ),
+    ]
+    return _result("SIGINT during apply, then --resume", lab, before, 1, checks)
 
 
 def disk_full_on_target(
@@ -214,6 +254,39 @@ def corrupt_cache(lab: Lab) -> ScenarioResult:
     return _result("corrupt cache", lab, before, len(damaged), checks)
 
 
+def damaged_plan_and_journal(lab: Lab) -> ScenarioResult:
+    """A truncated plan file is refused before anything moves; a journal whose last line was torn
+    still undoes the run exactly."""
+    before = lab.make_library()
+    cli = lab.cli()
+    plan = lab.work / "plan.json"
+    cli.run([*lab.run_args(apply=False), "--plan", str(plan)])
+    raw = plan.read_bytes()
+    plan.write_bytes(raw[: len(raw) // 2])
+    refused = cli.run(["--json", "organize", "--from-plan", str(plan), "--apply"])
+    checks = [
+        Check("plan file written", len(raw) > 100),
+        _status_check(refused, {2}, "applying a truncated plan"),
+        _code_check(refused, "E-USAGE", "applying a truncated plan"),
+        _no_traceback(refused, "applying a truncated plan"),
+        Check("nothing moved from a truncated plan", not lab.library.exists()),
+    ]
+    applied = cli.run(lab.run_args())
+    journal = _newest(lab.work / "home" / "state" / "journals")
+    if journal is None:
+        checks.append(Check("the apply run wrote a journal", False, applied.stderr[-300:]))
+        return _result("truncated plan, torn journal", lab, before, 2, checks)
+    with journal.open("ab") as handle:
+        handle.write(b'{"step": "intent", "entry": "torn-by-a-cr')
+    undone = cli.run(["--json", "organize", "--undo", str(journal)])
+    checks += [
+        _status_check(undone, {0}, "undo with a torn last journal line"),
+        _no_traceback(undone, "undo with a torn last journal line"),
+        Check("undo restored the downloads exactly", snapshot(lab.source).under(0) == before.under(0)),
+    ]
+    return _result("truncated plan, torn journal", lab, before, 2, checks)
+
+
 def invalid_config(lab: Lab) -> ScenarioResult:
     """Broken TOML and an ill-typed value: E-CONFIG naming the file (and line), exit 6, nothing moved."""
     before = lab.make_library()
@@ -296,21 +369,7 @@ def tmdb_server_dies(lab: Lab, *, after_requests: int = 15) -> ScenarioResult:
     """The stand-in goes down mid-run: the run finishes in CacheOnly with the rest deferred; once
     TMDB is back, ``run --resume`` completes the library exactly as an undisturbed run would."""
     before = lab.make_library()
-    reference = lab.work / "reference"
-    shutil.copytree(lab.source, reference / "downloads")
-    calm = Cli(lab.work / "calm-home", lab.standin.base_url, lab.standin.api_key)
-    calm.run(
-        [
-            "--json",
-            "run",
-            "--src",
-            str(reference / "downloads"),
-            "--dst",
-            str(reference / "library"),
-            "--apply",
-        ]
-    )
-    expected = snapshot(reference / "downloads", reference / "library").files
+    expected = _undisturbed(lab)
     lab.standin.reset_log()
     stop = threading.Event()
 
@@ -491,6 +550,16 @@ def _kill_at_line(
     if process.poll() is None:
         process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)
+
+
+def _undisturbed(lab: Lab) -> dict[str, str]:
+    """The tree an undisturbed ``run --apply`` makes of a copy of the downloads (own home, own cache)."""
+    reference = lab.work / "reference"
+    shutil.copytree(lab.source, reference / "downloads")
+    calm = Cli(lab.work / "calm-home", lab.standin.base_url, lab.standin.api_key)
+    source, library = str(reference / "downloads"), str(reference / "library")
+    calm.run(["--json", "run", "--src", source, "--dst", library, "--apply"])
+    return snapshot(reference / "downloads", reference / "library").files
 
 
 def _planned(result: CliResult) -> set[tuple[str, str]]:
