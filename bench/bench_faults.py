@@ -34,8 +34,10 @@ HOSTILE = [
 ]
 
 
-def plan(work: Path) -> list[tuple[str, Callable[[scenarios.Lab], scenarios.ScenarioResult]]]:
+def plan(work: Path, kills: int) -> list[tuple[str, Callable[[scenarios.Lab], scenarios.ScenarioResult]]]:
     runs: list[tuple[str, Callable[[scenarios.Lab], scenarios.ScenarioResult]]] = [
+        ("kill-move", lambda lab: scenarios.sigkill_then_resume(lab, kills=kills, action="move")),
+        ("kill-copy", lambda lab: scenarios.sigkill_then_resume(lab, kills=kills, action="copy")),
         ("sigint", scenarios.sigint_during_lookup),
         ("sigint-apply", scenarios.sigint_during_apply),
         ("corrupt-cache", scenarios.corrupt_cache),
@@ -52,6 +54,9 @@ def plan(work: Path) -> list[tuple[str, Callable[[scenarios.Lab], scenarios.Scen
     ]
     if mounts_permitted(work / "probe"):
         runs.append(("disk-full", scenarios.disk_full_on_target))
+        runs.append(
+            ("kill-xdev", lambda lab: scenarios.sigkill_then_resume(lab, kills=kills, cross_device=True))
+        )
     if unprivileged_available():
         runs += [
             ("ro-target", scenarios.read_only_target),
@@ -64,12 +69,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--series", type=int, default=6, help="series per generated library")
     parser.add_argument("--movies", type=int, default=2)
+    parser.add_argument(
+        "--kills", type=int, default=20, help="SIGKILLs per action (move, copy, cross-device)"
+    )
     args = parser.parse_args()
     catalog = Catalog.load()
     work = Path(tempfile.mkdtemp(prefix="anivault-faults-"))
     rows = []
     try:
-        for slug, scenario in plan(work):
+        for slug, scenario in plan(work, args.kills):
             standin = Standin(catalog).start()
             started = time.monotonic()
             try:
