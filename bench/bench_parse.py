@@ -80,10 +80,11 @@ def main() -> int:
     print(f"{'category':<26}{'n':>6}{'exact %':>10}{'fail %':>9}")
     for key in sorted(totals, key=lambda k: (k == "ALL", k.startswith("origin:"), k)):
         row = totals[key]
-        print(
-            f"{key:<26}{row['n']:>6}{100 * row['exact'] / row['n']:>10.1f}{100 * row['failed'] / row['n']:>9.2f}"
-        )
+        exact, failed = 100 * row["exact"] / row["n"], 100 * row["failed"] / row["n"]
+        print(f"{key:<26}{row['n']:>6}{exact:>10.1f}{failed:>9.2f}")
     for category, lines in sorted(misses.items()):
+        if not lines:
+            continue
         print(f"-- misses in {category}:")
         for line in lines:
             print(f"   {line}")

@@ -12,7 +12,7 @@ import re
 from typing import Final
 
 from anivault.core.models import ParsedFile, ParsedName, ScannedFile
-from anivault.core.parsing.names import parse_name
+from anivault.core.parsing.names import parse_folder_name, parse_name
 from anivault.errors import ParseError
 
 _BARE_EPISODE: Final = re.compile(r"\s*(?:E|EP|Episode\s*)?(\d{1,4})(?:v(\d))?\s*", re.IGNORECASE)
@@ -22,14 +22,14 @@ def parse_file(scanned: ScannedFile) -> ParsedFile:
     """Parse ``scanned``; ``error`` starts with ``E-PARSE-FAIL`` when neither name nor folder has a title."""
     parsed = parse_name(scanned.path.name)
     if parsed is None or not _usable_title(parsed.title) or _bare_episode(scanned.path.stem):
-        folder = parse_name(scanned.path.parent.name)
+        folder = parse_folder_name(scanned.path.parent.name)
         if folder is None or not _usable_title(folder.title):
             if parsed is not None and _usable_title(parsed.title):
                 return ParsedFile(scanned, parsed)
             return ParsedFile(scanned, None, f"{ParseError.code}: no title in name or folder")
         return ParsedFile(scanned, _from_folder(scanned, parsed, folder))
     if parsed.season is None:
-        folder = parse_name(scanned.path.parent.name)
+        folder = parse_folder_name(scanned.path.parent.name)
         if folder is not None and folder.season is not None and _same_title(folder.title, parsed.title):
             parsed = dataclasses.replace(parsed, season=folder.season)
     return ParsedFile(scanned, parsed)

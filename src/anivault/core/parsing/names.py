@@ -10,6 +10,7 @@ years and alternative titles move out of it into their own fields.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -43,6 +44,8 @@ _PAREN_YEAR: Final = re.compile(r"\s*[(\[](?P<year>(?:19|20)\d{2})[)\]]$")
 _BARE_YEAR: Final = re.compile(r"^(?P<title>.+?)[ ._]+(?P<year>(?:19|20)\d{2})$")
 _ALTERNATIVE: Final = re.compile(r"^(?P<title>.+?)\s+\((?P<alt>[^()]*[^\W\d_][^()]*)\)$")
 _ABSOLUTE: Final = re.compile(r"^\s*\((?P<first>\d{1,4})(?:-(?P<last>\d{1,4}))?\)")
+_TAGS: Final = re.compile(r"\s*[\[(【]")
+_DECORATION: Final = re.compile(r"\]\s*[★☆♪・◆◇]*\s*\[")
 _LEADING_GROUP: Final = re.compile(r"^\s*[\[【]([^\]】]+)[\]】]")
 _SIDECAR_EXTENSIONS: Final = frozenset({".ass", ".ssa", ".srt", ".sub", ".idx", ".vtt", ".sup", ".mka"})
 _SPECIAL_KINDS: Final = frozenset(
@@ -69,9 +72,8 @@ def parse_name(name: str) -> ParsedName | None:
         stem = strip_language_tags(stem)
     if not stem:
         return None
-    raw = _anitopy(stem)
-    # Old fansubs separate words with underscores only: read their shapes as if they were spaces.
-    shape = stem.replace("_", " ") if " " not in stem else stem
+    shape = _shape(stem)
+    raw = _anitopy(shape)
     reading = read_scene(shape) or read_brackets(shape) or read_dash(shape) or read_movie(shape)
     title = _as_written(str(raw.get("anime_title") or ""), shape)
     episodes = _episodes(raw.get("episode_number"))
@@ -85,7 +87,8 @@ def parse_name(name: str) -> ParsedName | None:
     if reading is not None:
         title = LEADING_BRACKETS.sub("", reading.title) if not reading.group else reading.title
         episodes = reading.episodes
-        season = reading.season if reading.season is not None else season
+        season = reading.season  # anitopy's season came from inside the title ("3x3 Eyes") or is
+        # repeated in it ("Title S2"), where the title normalisation below finds it again
         year = reading.year if reading.year is not None else year
         special = reading.special or (special if not episodes else None)
         version = reading.version or version
@@ -101,7 +104,7 @@ def parse_name(name: str) -> ParsedName | None:
         episodes=episodes,
         kind=_kind(special, episodes, year),
         year=year,
-        group=_group(stem, reading, raw),
+        group=_group(shape, title, reading, raw),
         resolution=_first(raw.get("video_resolution")),
         alternative_title=alternative,
         special=special,
@@ -110,6 +113,42 @@ def parse_name(name: str) -> ParsedName | None:
         crc=_first(raw.get("file_checksum")),
         languages=languages,
     )
+
+
+@lru_cache(maxsize=_PARSE_CACHE_SIZE)
+def parse_folder_name(name: str) -> ParsedName | None:
+    """Parse a folder name. A folder names a series or a season, not an episode, so a lone number
+    anitopy takes for the episode belongs to the title ("Galaxy Express 999", "Slimes for 300
+    Years … Season 2"); ranges and scene ``S01E01`` forms are still read as numbers."""
+    parsed = parse_name(name)
+    if parsed is None or len(parsed.episodes) != 1:
+        return parsed
+    shape = _shape(split_extension(clean_name(name))[0])
+    if read_scene(shape) or read_dash(shape) or read_brackets(shape):
+        return parsed
+    text = _TAGS.split(LEADING_BRACKETS.sub("", shape), maxsplit=1)[0]
+    title, season, year, special, alternative = _normalise_title(text, shape, None, parsed.year, None)
+    if not any(ch.isalnum() for ch in title):
+        return parsed
+    return dataclasses.replace(
+        parsed,
+        title=title,
+        season=season,
+        episodes=(),
+        kind=_kind(special, (), year),
+        year=year,
+        special=special,
+        alternative_title=alternative,
+    )
+
+
+def _shape(stem: str) -> str:
+    """The stem as the readers see it: CJK lenticular brackets as square ones, decorations between
+    brackets dropped (``【MMZYSUB】★【Golden Time】`` → ``[MMZYSUB][Golden Time]``), and underscores
+    as spaces when a name uses nothing else (old fansub style)."""
+    if "【" in stem:
+        stem = _DECORATION.sub("][", stem.replace("【", "[").replace("】", "]"))
+    return stem.replace("_", " ") if " " not in stem else stem
 
 
 def _anitopy(stem: str) -> Mapping[str, Any]:
@@ -151,7 +190,8 @@ def _normalise_title(
 
 def _spaced(title: str, stem: str) -> str:
     """Underscores are always separators; dots only in dot-separated (scene) names."""
-    title = title.replace("_", " ")
+    if " " not in stem:
+        title = title.replace("_", " ")
     if " " not in stem and "_" not in stem and stem.count(".") >= 2:
         title = title.replace(".", " ")
     return " ".join(title.split())
@@ -178,11 +218,17 @@ def _kind(special: str | None, episodes: tuple[int, ...], year: int | None) -> F
     return "episode" if episodes else "unknown"
 
 
-def _group(stem: str, reading: Reading | None, raw: Mapping[str, Any]) -> str | None:
+def _group(stem: str, title: str, reading: Reading | None, raw: Mapping[str, Any]) -> str | None:
+    """The leading bracket (numeric ones too: ``[46620]``) unless it holds the title itself;
+    anitopy's guess only when it has letters (it takes an absolute range ``(191-195)`` for one)."""
     if reading is not None and reading.group:
         return reading.group
     leading = _LEADING_GROUP.match(stem)
-    return leading.group(1).strip() if leading else _first(raw.get("release_group"))
+    if leading:
+        group = leading.group(1).strip()
+        return None if group == title else group
+    guess = _first(raw.get("release_group"))
+    return guess if guess and any(ch.isalpha() for ch in guess) and guess != title else None
 
 
 def _absolute(rest: str) -> tuple[int, ...]:

@@ -101,7 +101,7 @@ def read_scene(stem: str) -> Reading | None:
         return None
     numbers = [int(e) for e in EPISODE_TOKEN.findall(scene.group(2))]
     episodes = episode_numbers(numbers[0], numbers[-1]) if "-" in scene.group(2) else tuple(numbers)
-    return Reading(title=stem[: scene.start()], episodes=episodes, season=int(scene.group(1)))
+    return Reading(title=stem[: scene.start()].rstrip(" ._-"), episodes=episodes, season=int(scene.group(1)))
 
 
 def read_movie(stem: str) -> Reading | None:
@@ -146,6 +146,7 @@ _FALLBACKS: Final = tuple(
     )
 )
 _YEARS: Final = range(1900, 2100)
+_COUNTED_WORD: Final = re.compile(r"\b(?:Season|Part|Cour|Vol|Volume|Movie|Film)$", re.IGNORECASE)
 
 
 def read_fallback(stem: str) -> Reading | None:
@@ -153,8 +154,10 @@ def read_fallback(stem: str) -> Reading | None:
     body = LEADING_BRACKETS.sub("", stem).strip() if not stem.startswith("[") or "]." not in stem else stem
     for pattern, special, generic in _FALLBACKS:
         result = pattern.parse(body)
-        if result is None or not isinstance(result["ep"], int) or (generic and result["ep"] in _YEARS):
+        if result is None or not isinstance(result["ep"], int):
             continue
+        if generic and (result["ep"] in _YEARS or _COUNTED_WORD.search(result["title"])):
+            continue  # "Title 2016" is a year, "Title Season 2" a season, not episodes
         title = str(result["title"]).strip()
         if any(ch.isalpha() for ch in title):
             return Reading(title=title, episodes=(result["ep"],), special=special)
