@@ -116,8 +116,16 @@ def _crc(rng: random.Random) -> str:
 
 
 def _fansub_name(rng: random.Random, title: str, number: str) -> str:
-    style = rng.randrange(9)
+    style = rng.randrange(13)
     group = rng.choice(_FANSUB_GROUPS)
+    if number.isdigit() and style == 9:
+        return f"[{group}] {title} - {number} END [1080p][{_crc(rng)}].mkv"
+    if number.isdigit() and style == 10 and not title[-1].isdigit():
+        return f"[{group}] {title} {number} [1080p].mkv"  # no dash: the number is the last word
+    if number.isdigit() and style == 11:
+        return f"[{group}] {title} - Episode {int(number)} [1080p].mkv"
+    if style >= 9:
+        return f"[{group}] {title} - {number} [WEB 1080p HEVC AAC][Eng Sub].mkv"
     if style == 0:
         return f"[SubsPlease] {title} - {number} (1080p) [{_crc(rng)}].mkv"
     if style == 1:

@@ -297,3 +297,67 @@ def test_folder_gives_title_and_season_to_bare_numbers(
         version,
     )
     assert result.parsed.title_source == "folder"
+
+
+# --- no-dash and spelled-out episode numbers ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "season", "episodes"),
+    [
+        ("[Anime Time] Mob Psycho 100 2nd Season 11 [1080p].mkv", "Mob Psycho 100", 2, (11,)),
+        (
+            "[EMBER] Anime 80 Nichikan Sekai Isshuu 04 [1080p].mkv",
+            "Anime 80 Nichikan Sekai Isshuu",
+            None,
+            (4,),
+        ),
+        ("[Judas] 3x3 Eyes - Seima Densetsu 03 [1080p].mkv", "3x3 Eyes - Seima Densetsu", None, (3,)),
+        ("[Anime Time] Black Lagoon 1 (Black Lagoon) 12 [1080p].mkv", "Black Lagoon 1", None, (12,)),
+        ("[ASW] Ranma 1-2 (Ranma1-2) - Episode 20 [1080p].mkv", "Ranma 1-2", None, (20,)),
+        ("[EMBER] 3x3 Eyes - 05 END [1080p][03805289].mkv", "3x3 Eyes", None, (5,)),
+    ],
+)
+def test_numbers_in_titles_without_the_dash_convention(
+    name: str, title: str, season: int | None, episodes: tuple[int, ...]
+) -> None:
+    result = parsed(name)
+    assert (result.title, result.season, result.episodes) == (title, season, episodes)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["[G] Title Season 2 [BD 1080p].mkv", "[G] Title Movie 2 [BD 1080p].mkv", "[G] Title 2016 [BD].mkv"],
+)
+def test_a_counted_word_or_year_before_the_tags_is_not_an_episode(name: str) -> None:
+    assert parsed(name).episodes == ()
+
+
+def test_scene_movie_with_a_number_in_its_title() -> None:
+    result = parsed("Meitantei.Conan.11.ninme.no.Striker.2012.1080p.BluRay.x264-CAKES.mkv")
+    assert (result.title, result.year, result.episodes, result.kind) == (
+        "Meitantei Conan 11 ninme no Striker",
+        2012,
+        (),
+        "movie",
+    )
+
+
+def test_folder_title_keeps_a_number_range_that_is_part_of_it() -> None:
+    relative = "[Judas] Ranma 1-2 [BD 1080p x265]/E06.mkv"
+    result = parse_file(ScannedFile(path=Path("/library") / relative, relative=relative, size=0, mtime_ns=0))
+    assert result.parsed is not None
+    assert (result.parsed.title, result.parsed.episodes, result.parsed.group) == ("Ranma 1-2", (6,), "Judas")
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("[G] Gekijouban Title [BD 1080p].mkv", "Gekijouban Title"),
+        ("[G] Title the Movie 2 [BD 1080p].mkv", "Title the Movie 2"),
+        ("[G] Title - Movie [1080p].mkv", "Title - Movie"),
+    ],
+)
+def test_movie_hints_without_a_year(name: str, title: str) -> None:
+    result = parsed(name)
+    assert (result.title, result.kind, result.episodes, result.special) == (title, "movie", (), None)

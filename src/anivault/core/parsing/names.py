@@ -26,6 +26,7 @@ from anivault.core.parsing.structure import (
     read_brackets,
     read_dash,
     read_fallback,
+    read_last_word,
     read_movie,
     read_scene,
 )
@@ -54,7 +55,6 @@ _SPECIAL_KINDS: Final = frozenset(
 _EXTRA_KINDS: Final = frozenset({"ncop", "nced", "op", "ed", "pv", "cm", "preview", "menu", "trailer"})
 _MOVIE_KINDS: Final = frozenset({"movie", "gekijouban"})
 _PARSE_CACHE_SIZE: Final = 65536
-_NO_YEAR: Final = -1  # "no episodes and no year so far": lets a trailing bare year count
 
 
 @lru_cache(maxsize=_PARSE_CACHE_SIZE)
@@ -74,11 +74,19 @@ def parse_name(name: str) -> ParsedName | None:
         return None
     shape = _shape(stem)
     raw = _anitopy(shape)
-    reading = read_scene(shape) or read_brackets(shape) or read_dash(shape) or read_movie(shape)
-    title = _as_written(str(raw.get("anime_title") or ""), shape)
+    reading = (
+        read_scene(shape)
+        or read_brackets(shape)
+        or read_dash(shape)
+        or read_movie(shape)
+        or read_last_word(shape)
+    )
+    title = str(raw.get("anime_title") or "")
     episodes = _episodes(raw.get("episode_number"))
     if reading is None and (not title or not episodes) and raw.get("anime_year") is None:
         reading = read_fallback(shape)
+    if reading is None:
+        title = _as_written(title, shape)
     season = _int(raw.get("anime_season"))
     year = _int(raw.get("anime_year"))
     special = _first(raw.get("anime_type"))
@@ -94,20 +102,21 @@ def parse_name(name: str) -> ParsedName | None:
         version = reading.version or version
         absolute = _absolute(reading.rest)
     title, season, year, special, alternative = _normalise_title(
-        title, stem, season, year if episodes else year or _NO_YEAR, special
+        title, stem, season, year, special, bare_year_is_movie=not episodes
     )
     if not any(ch.isalnum() for ch in title):
         return None
+    kind = _kind(special, episodes, year)
     return ParsedName(
         title=title,
         season=season,
         episodes=episodes,
-        kind=_kind(special, episodes, year),
+        kind=kind,
         year=year,
         group=_group(shape, title, reading, raw),
         resolution=_first(raw.get("video_resolution")),
         alternative_title=alternative,
-        special=special,
+        special=special if kind in ("special", "extra") else None,  # "Movie" is a kind, not a marker
         absolute_episodes=absolute,
         version=version,
         crc=_first(raw.get("file_checksum")),
@@ -121,13 +130,15 @@ def parse_folder_name(name: str) -> ParsedName | None:
     anitopy takes for the episode belongs to the title ("Galaxy Express 999", "Slimes for 300
     Years … Season 2"); ranges and scene ``S01E01`` forms are still read as numbers."""
     parsed = parse_name(name)
-    if parsed is None or len(parsed.episodes) != 1:
+    if parsed is None or not parsed.episodes:
         return parsed
     shape = _shape(split_extension(clean_name(name))[0])
     if read_scene(shape) or read_dash(shape) or read_brackets(shape):
         return parsed
     text = _TAGS.split(LEADING_BRACKETS.sub("", shape), maxsplit=1)[0]
-    title, season, year, special, alternative = _normalise_title(text, shape, None, parsed.year, None)
+    title, season, year, special, alternative = _normalise_title(
+        text, shape, None, parsed.year, None, bare_year_is_movie=False
+    )
     if not any(ch.isalnum() for ch in title):
         return parsed
     return dataclasses.replace(
@@ -160,9 +171,19 @@ def _anitopy(stem: str) -> Mapping[str, Any]:
 
 
 def _normalise_title(
-    title: str, stem: str, season: int | None, year: int | None, special: str | None
+    title: str,
+    stem: str,
+    season: int | None,
+    year: int | None,
+    special: str | None,
+    *,
+    bare_year_is_movie: bool,
 ) -> tuple[str, int | None, int | None, str | None, str | None]:
-    """Move season markers, special suffixes, years and an alternative title out of the title."""
+    """Move season markers, special suffixes, years and an alternative title out of the title.
+
+    A trailing bare year ("Kimi no Na wa 2016") is only taken when the name has no episodes: in an
+    episode's title it is more often part of the name than a release year.
+    """
     title = _spaced(title, stem)
     if match := _SPECIAL_SUFFIX.search(title):
         special = special or match.group(1)
@@ -174,12 +195,10 @@ def _normalise_title(
     elif season is not None and (match := _SEASON_WORD.search(title)):
         title = title[: match.start()].strip()  # anitopy took "Season 2"'s number, not its word
     if match := _PAREN_YEAR.search(title):
-        year = year if year not in (None, _NO_YEAR) else int(match.group("year"))
+        year = year if year is not None else int(match.group("year"))
         title = title[: match.start()].strip()
-    if year == _NO_YEAR:  # no episodes and no year yet: a trailing bare year is a movie's
-        match = _BARE_YEAR.match(title)
-        year = int(match.group("year")) if match else None
-        title = match.group("title") if match else title
+    elif bare_year_is_movie and year is None and (match := _BARE_YEAR.match(title)):
+        title, year = match.group("title"), int(match.group("year"))
     alternative = None
     if match := _ALTERNATIVE.match(title):
         title, alternative = match.group("title"), match.group("alt").strip()
@@ -189,7 +208,7 @@ def _normalise_title(
 
 
 def _spaced(title: str, stem: str) -> str:
-    """Underscores are always separators; dots only in dot-separated (scene) names."""
+    """Underscores are separators when a name has no spaces; dots only in dot-separated names."""
     if " " not in stem:
         title = title.replace("_", " ")
     if " " not in stem and "_" not in stem and stem.count(".") >= 2:

@@ -12,15 +12,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import parse
 
 # An episode token: ``07``, ``07v2``, ``01-02``, ``01~02``, ``01+02``, ``12.5``.
 _NUMBER: Final = r"(?P<ep>\d{1,4})(?:\.(?P<half>5))?(?:[-~+](?P<last>\d{1,4}))?(?:v(?P<version>\d))?"
 _AFTER: Final = r"(?=\s*(?:[\[(【]|$))"
-# ``Title - 07 [1080p]``: the number after the last spaced dash, followed only by tags.
-DASH_EPISODE: Final = re.compile(rf"\s+-\s+{_NUMBER}{_AFTER}")
+_EPISODE_WORD: Final = r"(?:Episode\s*|Ep\.?\s*|E)?"
+# ``Title - 07 [1080p]``: the number after the last spaced dash, followed only by tags (or the
+# "END" groups put on a season's last episode).
+_END: Final = r"(?:\s+(?:END|FINAL|Fin))?"
+DASH_EPISODE: Final = re.compile(rf"\s+-\s+{_EPISODE_WORD}{_NUMBER}{_END}{_AFTER}", re.IGNORECASE)
+# ``[Group] Title 07 [1080p]``: no dash, the number is the last word before the tags.
+LAST_WORD_EPISODE: Final = re.compile(
+    rf"^(?P<title>\S.*?)\s+{_EPISODE_WORD}{_NUMBER}{_END}"
+    r"(?=(?:\s*[\[(【][^\])】]*[\])】])*\s*$)",
+    re.IGNORECASE,
+)
+# ``Title.Part.2.2012.1080p.BluRay``: a scene movie's year sits just before the technical tags.
+SCENE_MOVIE: Final = re.compile(
+    r"^(?P<title>[^\s\[\]]+?)\.(?P<year>(?:19|20)\d{2})\.(?:\d{3,4}p|BluRay|BDRip|WEB|HDTV|DVDRip|REMUX)\b",
+    re.IGNORECASE,
+)
 # ``Title - OVA``, ``Title - SP02``, ``Title - NCOP1``, ``Title - Episode 0``, ``Title - Recap``.
 DASH_SPECIAL: Final = re.compile(
     r"\s+-\s+(?P<kind>OVA|OAD|ONA|SP|Specials?|NCOP|NCED|OP|ED|PV|CM|Preview|Recap|Picture Drama|EX)"
@@ -80,10 +94,10 @@ def read_dash(stem: str) -> Reading | None:
     first = int(episode.group("ep"))
     if episode.group("half"):
         return Reading(
-            stem[: episode.start()],
-            (),
-            f"{first}.5",
-            _opt_int(episode.group("version")),
+            title=stem[: episode.start()],
+            episodes=(),
+            special=f"{first}.5",
+            version=_opt_int(episode.group("version")),
             rest=stem[episode.end() :],
         )
     return Reading(
@@ -105,11 +119,28 @@ def read_scene(stem: str) -> Reading | None:
 
 
 def read_movie(stem: str) -> Reading | None:
-    """``[Group] Title (1993) [BD 1080p]``: a year in parentheses ends the title of a movie."""
-    match = _MOVIE.match(stem)
+    """``[Group] Title (1993) [BD 1080p]`` or ``Title.2012.1080p.BluRay``: a year ends a movie title."""
+    match = _MOVIE.match(stem) or SCENE_MOVIE.match(stem)
     if not match:
         return None
     return Reading(title=match.group("title"), episodes=(), year=int(match.group("year")))
+
+
+def read_last_word(stem: str) -> Reading | None:
+    """``[Group] Title 07 [1080p]``: trusted over anitopy, which picks numbers inside titles
+    ("Mob Psycho 100 2nd Season 11"), unless the number is a year or counts a season/part/movie."""
+    match = LAST_WORD_EPISODE.match(LEADING_BRACKETS.sub("", stem))
+    if not match or match.group("half"):
+        return None
+    first = int(match.group("ep"))
+    title = match.group("title")
+    if first in _YEARS or (_COUNTED_WORD.search(title) and not _ORDINAL_COUNTED.search(title)):
+        return None
+    return Reading(
+        title=title,
+        episodes=episode_numbers(first, _opt_int(match.group("last"))),
+        version=_opt_int(match.group("version")),
+    )
 
 
 def read_brackets(stem: str) -> Reading | None:
@@ -129,13 +160,14 @@ def read_brackets(stem: str) -> Reading | None:
     return None
 
 
-# Tried in order on the stem when anitopy yields no title or no episode. ``parse`` patterns read
-# like the names they match, which keeps this list reviewable as it grows.
-# The generic "title number" shapes would read a year as an episode, so they refuse years.
+# Tried in order when anitopy yields no title or no episode: the first on the whole stem, the rest
+# once leading group brackets are gone. ``parse`` patterns read like the names they match, which
+# keeps this list reviewable as it grows. The generic "title number" shapes would read a year or a
+# "Season 2" as an episode, so they refuse those.
+_BRACKETED_TITLE: Final = parse.compile("[{title}].{ep:d}")  # [Keroro].148 (anitopy crashes on it)
 _FALLBACKS: Final = tuple(
     (parse.compile(pattern, case_sensitive=False), special, generic)
     for pattern, special, generic in (
-        ("[{title}].{ep:d}", None, False),  # [Keroro].148 (anitopy crashes on it)
         ("{title}-ep{ep:d}{}", None, False),  # Title-ep1 [720p]
         ("{title}-ep{ep:d}", None, False),
         ("{title} ep{ep:d}{}", None, False),
@@ -146,14 +178,17 @@ _FALLBACKS: Final = tuple(
     )
 )
 _YEARS: Final = range(1900, 2100)
+_ORDINAL_COUNTED: Final = re.compile(r"\d(?:st|nd|rd|th)\s+(?:Season|Part|Cour)$", re.IGNORECASE)
 _COUNTED_WORD: Final = re.compile(r"\b(?:Season|Part|Cour|Vol|Volume|Movie|Film)$", re.IGNORECASE)
 
 
 def read_fallback(stem: str) -> Reading | None:
     """The ``parse``-library patterns, on the stem with leading group brackets removed."""
-    body = LEADING_BRACKETS.sub("", stem).strip() if not stem.startswith("[") or "]." not in stem else stem
-    for pattern, special, generic in _FALLBACKS:
-        result = pattern.parse(body)
+    body = LEADING_BRACKETS.sub("", stem).strip()
+    attempts: list[tuple[Any, str, str | None, bool]] = [(_BRACKETED_TITLE, stem, None, False)]
+    attempts += [(pattern, body, special, generic) for pattern, special, generic in _FALLBACKS]
+    for pattern, text, special, generic in attempts:
+        result = pattern.parse(text)
         if result is None or not isinstance(result["ep"], int):
             continue
         if generic and (result["ep"] in _YEARS or _COUNTED_WORD.search(result["title"])):
@@ -165,10 +200,8 @@ def read_fallback(stem: str) -> Reading | None:
 
 
 def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    match = None
-    for match in pattern.finditer(text):  # noqa: B007 - we want the last one
-        pass
-    return match
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None
 
 
 def _opt_int(text: str | None) -> int | None:
