@@ -77,11 +77,11 @@ def main() -> int:
             misses[item["category"]].append(
                 f"{item['path']}\n      want {item['expected']['title']!r} {item['in_name']} got {got}"
             )
-    print(f"{'category':<26}{'n':>6}{'exact %':>10}{'fail %':>9}")
+    print(f"{'category':<26}{'n':>6}{'exact %':>10}{'misses':>8}{'fail %':>9}")
     for key in sorted(totals, key=lambda k: (k == "ALL", k.startswith("origin:"), k)):
         row = totals[key]
         exact, failed = 100 * row["exact"] / row["n"], 100 * row["failed"] / row["n"]
-        print(f"{key:<26}{row['n']:>6}{exact:>10.1f}{failed:>9.2f}")
+        print(f"{key:<26}{row['n']:>6}{exact:>10.1f}{row['n'] - row['exact']:>8}{failed:>9.2f}")
     for category, lines in sorted(misses.items()):
         if not lines:
             continue

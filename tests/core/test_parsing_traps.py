@@ -361,3 +361,24 @@ def test_folder_title_keeps_a_number_range_that_is_part_of_it() -> None:
 def test_movie_hints_without_a_year(name: str, title: str) -> None:
     result = parsed(name)
     assert (result.title, result.kind, result.episodes, result.special) == (title, "movie", (), None)
+
+
+@pytest.mark.parametrize("stem", ["Episode 5", "E05", "05"])
+def test_bare_number_in_a_titleless_folder_is_a_recorded_failure(stem: str) -> None:
+    relative = f"2023/{stem}.mkv"
+    result = parse_file(ScannedFile(path=Path("/library") / relative, relative=relative, size=0, mtime_ns=0))
+    assert result.parsed is None
+    assert result.error is not None
+    assert result.error.startswith("E-PARSE-FAIL")
+
+
+def test_bare_zero_under_a_titled_folder_is_a_special() -> None:
+    relative = "[Judas] Title S2 [BD 1080p]/00.mkv"
+    result = parse_file(ScannedFile(path=Path("/library") / relative, relative=relative, size=0, mtime_ns=0))
+    assert result.parsed is not None
+    assert (result.parsed.title, result.parsed.season, result.parsed.episodes, result.parsed.kind) == (
+        "Title",
+        2,
+        (0,),
+        "special",
+    )

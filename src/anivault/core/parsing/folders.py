@@ -11,7 +11,7 @@ import dataclasses
 import re
 from typing import Final
 
-from anivault.core.models import ParsedFile, ParsedName, ScannedFile
+from anivault.core.models import FileKind, ParsedFile, ParsedName, ScannedFile
 from anivault.core.parsing.names import parse_folder_name, parse_name
 from anivault.errors import ParseError
 
@@ -20,12 +20,11 @@ _BARE_EPISODE: Final = re.compile(r"\s*(?:E|EP|Episode\s*)?(\d{1,4})(?:v(\d))?\s
 
 def parse_file(scanned: ScannedFile) -> ParsedFile:
     """Parse ``scanned``; ``error`` starts with ``E-PARSE-FAIL`` when neither name nor folder has a title."""
-    parsed = parse_name(scanned.path.name)
-    if parsed is None or not _usable_title(parsed.title) or _bare_episode(scanned.path.stem):
+    # "Episode 5.mkv" would give the title "Episode": a bare number's title is its folder's.
+    parsed = None if _bare_episode(scanned.path.stem) else parse_name(scanned.path.name)
+    if parsed is None or not _usable_title(parsed.title):
         folder = parse_folder_name(scanned.path.parent.name)
         if folder is None or not _usable_title(folder.title):
-            if parsed is not None and _usable_title(parsed.title):
-                return ParsedFile(scanned, parsed)
             return ParsedFile(scanned, None, f"{ParseError.code}: no title in name or folder")
         return ParsedFile(scanned, _from_folder(scanned, parsed, folder))
     if parsed.season is None:
@@ -36,17 +35,21 @@ def parse_file(scanned: ScannedFile) -> ParsedFile:
 
 
 def _from_folder(scanned: ScannedFile, parsed: ParsedName | None, folder: ParsedName) -> ParsedName:
+    """The folder's title, year and group with the file's own numbers (and its season if it has one)."""
     bare = _bare_episode(scanned.path.stem)
     episodes = bare[0] if bare else (parsed.episodes if parsed else ())
     version = bare[1] if bare else (parsed.version if parsed else None)
-    base = parsed or folder
+    if bare:
+        kind: FileKind = "special" if 0 in episodes else "episode"  # TMDB seasons start at 1
+    else:
+        kind = parsed.kind if parsed else folder.kind
     return dataclasses.replace(
-        base,
+        parsed or folder,
         title=folder.title,
         alternative_title=folder.alternative_title,
         season=parsed.season if parsed and parsed.season is not None else folder.season,
         episodes=episodes,
-        kind="episode" if bare else (base.kind if parsed else folder.kind),
+        kind=kind,
         year=folder.year,
         group=folder.group,
         resolution=(parsed.resolution if parsed else None) or folder.resolution,
