@@ -49,6 +49,16 @@ class ParsedName:
     group: str | None = None
     resolution: str | None = None
     title_source: Literal["file", "folder"] = "file"
+    alternative_title: str | None = None
+    """A second title the name carries in brackets: ``Title (Alt Title) - 07``."""
+    special: str | None = None
+    """The special/extra marker as written (``OVA``, ``SP``, ``NCOP``, ``EX``, ``12.5``)."""
+    absolute_episodes: tuple[int, ...] = ()
+    """Absolute numbers given beside relative ones: ``Fairy_Tail_2_-_16-20_(191-195)``."""
+    version: int | None = None
+    crc: str | None = None
+    languages: tuple[str, ...] = ()
+    """Sidecar language tags: ``.jpn.forced.srt`` → ("jpn", "forced")."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,17 @@
+"""Release file name → ``ParsedName``: anitopy first, the ``parse`` library as fallback, then ours.
+
+text.py       make any name safe to read (surrogates, NFD, bidi marks, trailing dots) and split
+              off the extension and sidecar language tags
+structure.py  the release-name shapes anitopy misreads (`` - 07``, ``SP02``, ``[A][07][B]``,
+              ``S01E05``) and the ``parse``-library fallback patterns
+names.py      parse_name: anitopy, then those readers, then title normalisation
+folders.py    parse_file: the parent folder is evidence too (``Title S2/01.mkv``)
+"""
+
+from __future__ import annotations
+
+from anivault.core.parsing.folders import parse_file
+from anivault.core.parsing.names import parse_name
+from anivault.core.parsing.text import sidecar_languages
+
+__all__ = ["parse_file", "parse_name", "sidecar_languages"]

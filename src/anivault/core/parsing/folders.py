@@ -1,0 +1,77 @@
+"""``parse_file``: a scanned video's name, with its parent folder as evidence for what it lacks.
+
+Batch releases put the title and season on the folder (``[Group] Title S2 [BD 1080p]/01.mkv``);
+a file whose own name has no usable title borrows the folder's, and a titled file borrows the
+folder's season when both name the same show. Failures are recorded results, never exceptions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Final
+
+from anivault.core.models import FileKind, ParsedFile, ParsedName, ScannedFile
+from anivault.core.parsing.names import parse_folder_name, parse_name
+from anivault.errors import ParseError
+
+_BARE_EPISODE: Final = re.compile(r"\s*(?:E|EP|Episode\s*)?(\d{1,4})(?:v(\d))?\s*", re.IGNORECASE)
+
+
+def parse_file(scanned: ScannedFile) -> ParsedFile:
+    """Parse ``scanned``; ``error`` starts with ``E-PARSE-FAIL`` when neither name nor folder has a title."""
+    # "Episode 5.mkv" would give the title "Episode": a bare number's title is its folder's.
+    parsed = None if _bare_episode(scanned.path.stem) else parse_name(scanned.path.name)
+    if parsed is None or not _usable_title(parsed.title):
+        folder = parse_folder_name(scanned.path.parent.name)
+        if folder is None or not _usable_title(folder.title):
+            return ParsedFile(scanned, None, f"{ParseError.code}: no title in name or folder")
+        return ParsedFile(scanned, _from_folder(scanned, parsed, folder))
+    if parsed.season is None:
+        folder = parse_folder_name(scanned.path.parent.name)
+        if folder is not None and folder.season is not None and _same_title(folder.title, parsed.title):
+            parsed = dataclasses.replace(parsed, season=folder.season)
+    return ParsedFile(scanned, parsed)
+
+
+def _from_folder(scanned: ScannedFile, parsed: ParsedName | None, folder: ParsedName) -> ParsedName:
+    """The folder's title, year and group with the file's own numbers (and its season if it has one)."""
+    bare = _bare_episode(scanned.path.stem)
+    episodes = bare[0] if bare else (parsed.episodes if parsed else ())
+    version = bare[1] if bare else (parsed.version if parsed else None)
+    if bare:
+        kind: FileKind = "special" if 0 in episodes else "episode"  # TMDB seasons start at 1
+    else:
+        kind = parsed.kind if parsed else folder.kind
+    return dataclasses.replace(
+        parsed or folder,
+        title=folder.title,
+        alternative_title=folder.alternative_title,
+        season=parsed.season if parsed and parsed.season is not None else folder.season,
+        episodes=episodes,
+        kind=kind,
+        year=folder.year,
+        group=folder.group,
+        resolution=(parsed.resolution if parsed else None) or folder.resolution,
+        version=version,
+        title_source="folder",
+    )
+
+
+def _bare_episode(stem: str) -> tuple[tuple[int, ...], int | None] | None:
+    """``01``, ``E05``, ``Episode 5``, ``05v2`` → ((5,), version); anything else → None."""
+    match = _BARE_EPISODE.fullmatch(stem)
+    if not match:
+        return None
+    return (int(match.group(1)),), (int(match.group(2)) if match.group(2) else None)
+
+
+def _usable_title(title: str) -> bool:
+    return any(ch.isalpha() for ch in title)
+
+
+def _same_title(a: str, b: str) -> bool:
+    def squash(text: str) -> str:
+        return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+    return squash(a) == squash(b)

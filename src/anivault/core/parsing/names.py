@@ -1,0 +1,275 @@
+"""``parse_name``: one file or folder name → ``ParsedName`` (or None when nothing usable is in it).
+
+Order of evidence: the unambiguous shapes in ``structure`` (scene ``S01E05``, all-bracket names,
+fansub `` - 07``, ``Title (1993)`` movies) override anitopy, because anitopy's token guessing is
+exactly what fails on those; anitopy supplies everything else (group, resolution, CRC, year) and the
+title/episode when no shape matches; the ``parse``-library patterns catch what anitopy leaves
+without a title or an episode. Then the title is normalised: season markers, special suffixes,
+years and alternative titles move out of it into their own fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any, Final
+
+import anitopy
+
+from anivault.core.models import FileKind, ParsedName
+from anivault.core.parsing.structure import (
+    LEADING_BRACKETS,
+    Reading,
+    episode_numbers,
+    read_brackets,
+    read_dash,
+    read_fallback,
+    read_last_word,
+    read_movie,
+    read_scene,
+)
+from anivault.core.parsing.text import clean_name, sidecar_languages, split_extension, strip_language_tags
+
+_SPECIAL_SUFFIX: Final = re.compile(r"[\s\-_]+(OVA|OAD|ONA|SP|Specials?)\s*$", re.IGNORECASE)
+_SEASON_SUFFIX: Final = re.compile(
+    r"[\s\-_]+(?:S(?P<s>\d{1,2})|(?:Season|Part|Cour)\s*(?P<season>\d{1,2})"
+    r"|(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+(?:Season|Part|Cour))\s*$",
+    re.IGNORECASE,
+)
+_SEASON_WORD: Final = re.compile(r"[\s\-_]+(?:Season|Part|Cour)$", re.IGNORECASE)
+_ROMAN_SUFFIX: Final = re.compile(r"\s(?P<roman>II|III|IV|V|VI|VII|VIII|IX|X)$")
+_ROMAN: Final = {"II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+_PAREN_YEAR: Final = re.compile(r"\s*[(\[](?P<year>(?:19|20)\d{2})[)\]]$")
+_BARE_YEAR: Final = re.compile(r"^(?P<title>.+?)[ ._]+(?P<year>(?:19|20)\d{2})$")
+_ALTERNATIVE: Final = re.compile(r"^(?P<title>.+?)\s+\((?P<alt>[^()]*[^\W\d_][^()]*)\)$")
+_ABSOLUTE: Final = re.compile(r"^\s*\((?P<first>\d{1,4})(?:-(?P<last>\d{1,4}))?\)")
+_TAGS: Final = re.compile(r"\s*[\[(【]")
+_DECORATION: Final = re.compile(r"\]\s*[★☆♪・◆◇]*\s*\[")
+_LEADING_GROUP: Final = re.compile(r"^\s*[\[【]([^\]】]+)[\]】]")
+_SIDECAR_EXTENSIONS: Final = frozenset({".ass", ".ssa", ".srt", ".sub", ".idx", ".vtt", ".sup", ".mka"})
+_SPECIAL_KINDS: Final = frozenset(
+    {"ova", "oad", "ona", "sp", "special", "specials", "ex", "recap", "picture drama"}
+)
+_EXTRA_KINDS: Final = frozenset({"ncop", "nced", "op", "ed", "pv", "cm", "preview", "menu", "trailer"})
+_MOVIE_KINDS: Final = frozenset({"movie", "gekijouban"})
+_PARSE_CACHE_SIZE: Final = 65536
+
+
+@lru_cache(maxsize=_PARSE_CACHE_SIZE)
+def parse_name(name: str) -> ParsedName | None:
+    """Parse one file or folder name; None when no title comes out. Pure, memoised, never raises.
+
+    Broken input (lone surrogates from undecodable bytes, NFD, bidi marks, emoji, trailing dots)
+    is cleaned first; anitopy's own crashes on odd names count as "anitopy found nothing".
+    """
+    clean = clean_name(name)
+    stem, extension = split_extension(clean)
+    languages: tuple[str, ...] = ()
+    if extension.casefold() in _SIDECAR_EXTENSIONS:
+        languages = sidecar_languages(clean)
+        stem = strip_language_tags(stem)
+    if not stem:
+        return None
+    shape = _shape(stem)
+    raw = _anitopy(shape)
+    reading = (
+        read_scene(shape)
+        or read_brackets(shape)
+        or read_dash(shape)
+        or read_movie(shape)
+        or read_last_word(shape)
+    )
+    title = str(raw.get("anime_title") or "")
+    episodes = _episodes(raw.get("episode_number"))
+    if reading is None and (not title or not episodes) and raw.get("anime_year") is None:
+        reading = read_fallback(shape)
+    if reading is None:
+        title = _as_written(title, shape)
+    season = _int(raw.get("anime_season"))
+    year = _int(raw.get("anime_year"))
+    special = _first(raw.get("anime_type"))
+    version = _int(raw.get("release_version"))
+    absolute: tuple[int, ...] = ()
+    if reading is not None:
+        title = LEADING_BRACKETS.sub("", reading.title) if not reading.group else reading.title
+        episodes = reading.episodes
+        season = reading.season  # anitopy's season came from inside the title ("3x3 Eyes") or is
+        # repeated in it ("Title S2"), where the title normalisation below finds it again
+        year = reading.year if reading.year is not None else year
+        special = reading.special or (special if not episodes else None)
+        version = reading.version or version
+        absolute = _absolute(reading.rest)
+    title, season, year, special, alternative = _normalise_title(
+        title, stem, season, year, special, bare_year_is_movie=not episodes
+    )
+    if not any(ch.isalnum() for ch in title):
+        return None
+    kind = _kind(special, episodes, year)
+    return ParsedName(
+        title=title,
+        season=season,
+        episodes=episodes,
+        kind=kind,
+        year=year,
+        group=_group(shape, title, reading, raw),
+        resolution=_first(raw.get("video_resolution")),
+        alternative_title=alternative,
+        special=special if kind in ("special", "extra") else None,  # "Movie" is a kind, not a marker
+        absolute_episodes=absolute,
+        version=version,
+        crc=_first(raw.get("file_checksum")),
+        languages=languages,
+    )
+
+
+@lru_cache(maxsize=_PARSE_CACHE_SIZE)
+def parse_folder_name(name: str) -> ParsedName | None:
+    """Parse a folder name. A folder names a series or a season, not an episode, so a lone number
+    anitopy takes for the episode belongs to the title ("Galaxy Express 999", "Slimes for 300
+    Years … Season 2"); ranges and scene ``S01E01`` forms are still read as numbers."""
+    parsed = parse_name(name)
+    if parsed is None or not parsed.episodes:
+        return parsed
+    shape = _shape(split_extension(clean_name(name))[0])
+    if read_scene(shape) or read_dash(shape) or read_brackets(shape):
+        return parsed
+    text = _TAGS.split(LEADING_BRACKETS.sub("", shape), maxsplit=1)[0]
+    title, season, year, special, alternative = _normalise_title(
+        text, shape, None, parsed.year, None, bare_year_is_movie=False
+    )
+    if not any(ch.isalnum() for ch in title):
+        return parsed
+    return dataclasses.replace(
+        parsed,
+        title=title,
+        season=season,
+        episodes=(),
+        kind=_kind(special, (), year),
+        year=year,
+        special=special,
+        alternative_title=alternative,
+    )
+
+
+def _shape(stem: str) -> str:
+    """The stem as the readers see it: CJK lenticular brackets as square ones, decorations between
+    brackets dropped (``【MMZYSUB】★【Golden Time】`` → ``[MMZYSUB][Golden Time]``), and underscores
+    as spaces when a name uses nothing else (old fansub style)."""
+    if "【" in stem:
+        stem = _DECORATION.sub("][", stem.replace("【", "[").replace("】", "]"))
+    return stem.replace("_", " ") if " " not in stem else stem
+
+
+def _anitopy(stem: str) -> Mapping[str, Any]:
+    # A fixed extension stops anitopy from eating a dotted title part ("Aldnoah.Zero") as one.
+    try:
+        return anitopy.parse(f"{stem}.mkv") or {}
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        return {}  # anitopy bugs on odd token sequences ("[Keroro].148"); the fallback reads those
+
+
+def _normalise_title(
+    title: str,
+    stem: str,
+    season: int | None,
+    year: int | None,
+    special: str | None,
+    *,
+    bare_year_is_movie: bool,
+) -> tuple[str, int | None, int | None, str | None, str | None]:
+    """Move season markers, special suffixes, years and an alternative title out of the title.
+
+    A trailing bare year ("Kimi no Na wa 2016") is only taken when the name has no episodes: in an
+    episode's title it is more often part of the name than a release year.
+    """
+    title = _spaced(title, stem)
+    if match := _SPECIAL_SUFFIX.search(title):
+        special = special or match.group(1)
+        title = title[: match.start()].strip()
+    if match := _SEASON_SUFFIX.search(title):
+        marked = int(match.group("s") or match.group("season") or match.group("nth"))
+        season = season if season is not None else marked
+        title = title[: match.start()].strip()
+    elif season is not None and (match := _SEASON_WORD.search(title)):
+        title = title[: match.start()].strip()  # anitopy took "Season 2"'s number, not its word
+    if match := _PAREN_YEAR.search(title):
+        year = year if year is not None else int(match.group("year"))
+        title = title[: match.start()].strip()
+    elif bare_year_is_movie and year is None and (match := _BARE_YEAR.match(title)):
+        title, year = match.group("title"), int(match.group("year"))
+    alternative = None
+    if match := _ALTERNATIVE.match(title):
+        title, alternative = match.group("title"), match.group("alt").strip()
+    if season is None and (match := _ROMAN_SUFFIX.search(title)):
+        season = _ROMAN[match.group("roman")]  # kept in the title too: it is often part of the name
+    return title.strip(" -_"), season, year, special, alternative
+
+
+def _spaced(title: str, stem: str) -> str:
+    """Underscores are separators when a name has no spaces; dots only in dot-separated names."""
+    if " " not in stem:
+        title = title.replace("_", " ")
+    if " " not in stem and "_" not in stem and stem.count(".") >= 2:
+        title = title.replace(".", " ")
+    return " ".join(title.split())
+
+
+def _as_written(title: str, stem: str) -> str:
+    """anitopy's title re-read from the name, so dots and "..." inside a title survive."""
+    words = title.split()
+    if not words:
+        return title
+    pattern = r"[\s._]+".join(re.escape(word) for word in words)
+    match = re.search(pattern + r"[.]*", stem)
+    return match.group() if match else title
+
+
+def _kind(special: str | None, episodes: tuple[int, ...], year: int | None) -> FileKind:
+    marker = (special or "").casefold()
+    if marker in _EXTRA_KINDS:
+        return "extra"
+    if marker in _SPECIAL_KINDS or marker.endswith(".5") or 0 in episodes:
+        return "special"  # regular TMDB seasons start at episode 1, and have no half episodes
+    if marker in _MOVIE_KINDS or (not episodes and year is not None):
+        return "movie"
+    return "episode" if episodes else "unknown"
+
+
+def _group(stem: str, title: str, reading: Reading | None, raw: Mapping[str, Any]) -> str | None:
+    """The leading bracket (numeric ones too: ``[46620]``) unless it holds the title itself;
+    anitopy's guess only when it has letters (it takes an absolute range ``(191-195)`` for one)."""
+    if reading is not None and reading.group:
+        return reading.group
+    leading = _LEADING_GROUP.match(stem)
+    if leading:
+        group = leading.group(1).strip()
+        return None if group == title else group
+    guess = _first(raw.get("release_group"))
+    return guess if guess and any(ch.isalpha() for ch in guess) and guess != title else None
+
+
+def _absolute(rest: str) -> tuple[int, ...]:
+    match = _ABSOLUTE.match(rest)
+    if not match:
+        return ()
+    return episode_numbers(int(match.group("first")), _int(match.group("last")))
+
+
+def _episodes(value: object) -> tuple[int, ...]:
+    numbers = [n for n in (_int(v) for v in (value if isinstance(value, list) else [value])) if n is not None]
+    if len(numbers) == 2:
+        return episode_numbers(numbers[0], numbers[1])
+    return tuple(numbers)
+
+
+def _int(value: object) -> int | None:
+    text = _first(value)
+    return int(text) if text is not None and text.isascii() and text.isdigit() else None
+
+
+def _first(value: object) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return str(value) if value not in (None, "") else None
