@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import datetime, timezone
 
@@ -14,6 +13,7 @@ from anivault.cli.app import create_app
 from anivault.cli.commands.organize import organize_command
 from anivault.cli.commands.run import run_command
 from anivault.cli.options import output_options
+from anivault.cli.render import ndjson_line
 from anivault.errors import AniVaultError, InterruptedRunError
 
 
@@ -68,6 +68,6 @@ def _fail(error: AniVaultError, json_output: bool) -> int:
             "event": "error",
             "fields": {"code": error.code, "message": error.message, "exit_status": status},
         }
-        sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+        sys.stdout.write(ndjson_line(event) + "\n")
     click.echo(f"error {error.code}: {error.message}", err=True)
     return status

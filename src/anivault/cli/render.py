@@ -43,8 +43,19 @@ class NdjsonReporter:
             "event": event.event,
             "fields": dict(event.fields),
         }
-        self._stream.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+        self._stream.write(ndjson_line(line) + "\n")
         self._stream.flush()
+
+
+def ndjson_line(value: object) -> str:
+    """One JSON line, UTF-8 as it reads best; a file name with undecodable bytes (lone surrogates on
+    Linux) is escaped as ``\\udcXX`` instead, which is still valid JSON and round-trips to the bytes."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, default=str)
+    return text
 
 
 class RichReporter:
