@@ -48,22 +48,34 @@ class TokenBucket:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._next_free = clock() - self._burst_span
+        self._holds = 0
+        self._held_until = float("-inf")
 
     def acquire(self) -> float:
-        """Block until a request may be sent; return the seconds waited."""
-        with self._lock:
-            now = self._clock()
-            # Credit never accumulates beyond the burst: idle time is capped.
-            slot = max(self._next_free, now - self._burst_span + self._interval)
-            if len(self._recent) == self._per_window:
-                slot = max(slot, self._recent[0] + WINDOW_SECONDS + WINDOW_MARGIN)
-            self._next_free = slot + self._interval
-            sends_at = max(slot, now)  # burst slots lie in the past; the window counts real sends
-            self._recent.append(sends_at)
-            wait = sends_at - now
-        if wait > 0:
-            self._sleep(wait)
-        return wait
+        """Block until a request may be sent; return the seconds waited.
+
+        A Retry-After that arrives while a thread sleeps towards its slot voids that slot: the
+        thread queues again behind the hold instead of sending before the server allowed it.
+        """
+        waited = 0.0
+        while True:
+            with self._lock:
+                now = self._clock()
+                # Credit never accumulates beyond the burst: idle time is capped.
+                slot = max(self._next_free, now - self._burst_span + self._interval)
+                if len(self._recent) == self._per_window:
+                    slot = max(slot, self._recent[0] + WINDOW_SECONDS + WINDOW_MARGIN)
+                self._next_free = slot + self._interval
+                sends_at = max(slot, now)  # burst slots lie in the past; the window counts real sends
+                self._recent.append(sends_at)
+                wait = sends_at - now
+                holds_seen = self._holds
+            if wait > 0:
+                self._sleep(wait)
+                waited += wait
+            with self._lock:
+                if self._holds == holds_seen or self._held_until <= self._clock():
+                    return waited
 
     def scale(self, factor: float) -> None:
         """Run at ``factor`` × the configured rate (Throttle halves it; Normal restores 1.0)."""
@@ -78,6 +90,8 @@ class TokenBucket:
         """Make every later acquisition wait until ``instant`` (a received Retry-After)."""
         with self._lock:
             self._next_free = max(self._next_free, instant)
+            self._held_until = max(self._held_until, instant)
+            self._holds += 1
 
 
 @dataclass(frozen=True, slots=True)

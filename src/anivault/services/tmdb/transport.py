@@ -162,8 +162,10 @@ class TmdbTransport(requests.Session):
 
     def _attempt(self, send: Callable[[], requests.Response], attempt: int) -> requests.Response | _Retry:
         """One try: the response on success, else how long to wait and what to raise if it was the last."""
-        self._bucket.acquire()
         with self._slots:
+            # Pace inside the slot: a thread that waited for a free slot must not send on a token
+            # taken before a Retry-After arrived.
+            self._bucket.acquire()
             self.stats.bump("sent")
             started = self._clock()
             try:
