@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sys
 from datetime import datetime, timezone
 
@@ -40,6 +41,7 @@ cli.add_command(run_command)
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run Click, map every outcome to an exit status."""
+    multiprocessing.freeze_support()  # a frozen binary's parse workers start here, not in Click
     json_output = "--json" in (argv if argv is not None else sys.argv[1:])
     try:
         status = cli.main(args=argv, prog_name="anivault", standalone_mode=False)

@@ -41,6 +41,8 @@ class RunRequest:
     workers: int
     min_confidence: float
     state_dir: Path
+    parse_processes: int = 0
+    """Worker processes for the CPU-bound parse stage; 0 parses on one thread of this process."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +179,13 @@ def _lookup(
     pipeline = Pipeline(
         scan_tree(request.source, exclude=request.target.resolve()),
         [
-            Stage("parse", parse_file, ScannedFile, workers=1),
+            Stage(
+                "parse",
+                parse_file,
+                ScannedFile,
+                workers=2 * request.parse_processes or 1,  # two batches in flight per process
+                processes=request.parse_processes,
+            ),
             Stage("match", matcher.match, ParsedFile, workers=workers),
         ],
         workers=request.workers,
