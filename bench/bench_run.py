@@ -1,10 +1,14 @@
-"""Throughput, TMDB cost and accuracy of a full dry-run `run` over generated sample libraries.
+"""Throughput, TMDB cost and accuracy of a full dry-run `run`; wall time and peak RSS at scale.
 
-Runs the real pipeline in-process against the local TMDB stand-in: a cold-cache run, then a
-warm one, over one or more sample libraries generated with different seeds. Prints figures; it
-asserts nothing (goals are read from the figures, never from timed unit tests).
+Accuracy mode (default) runs the real pipeline in-process against the local TMDB stand-in: a
+cold-cache run, then a warm one, over one or more sample libraries generated with different
+seeds. Scale mode (``--files``) runs the installed ``anivault --json run`` binary in a child
+process over synthetic trees from ``bench/make_tree.py`` — warm cache at each N, and a cold one on
+``--cold-files`` — and reads the child's own peak RSS from ``wait4``. Prints figures; it asserts
+nothing (goals are read from the figures, never from timed unit tests).
 
     .venv/bin/python bench/bench_run.py --seeds 3
+    .venv/bin/python bench/bench_run.py --files 10000 100000 300000 --cold-files 30000
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from anivault.core.models import Match, Score
 from anivault.core.naming import target_for
 from anivault.core.runner import RunRequest, run_library
 from anivault.services.settings import Settings
+from bench.scale import run_scale
 from tools.make_sample_library import ManifestEntry, generate
 from tools.tmdb_standin import Catalog, Standin
 
@@ -52,7 +57,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=int, default=3, help="how many sample libraries (seeds 1..N)")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--files", type=int, nargs="*", help="scale mode: tree sizes, e.g. 10000 100000")
+    parser.add_argument("--cold-files", type=int, default=0, help="scale mode: one cold-cache run at N")
+    parser.add_argument("--trees", type=Path, default=Path("/tmp"), help="scale mode: where trees live")
+    parser.add_argument("--binary", type=Path, default=Path(sys.executable).with_name("anivault"))
     args = parser.parse_args()
+    if args.files or args.cold_files:
+        run_scale(args.files or [], args.cold_files, trees=args.trees, binary=args.binary)
+        return
     standin = Standin(Catalog.load()).start()
     per_category: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     totals = collections.Counter[str]()

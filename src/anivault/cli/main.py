@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 from datetime import datetime, timezone
 
@@ -42,6 +43,7 @@ cli.add_command(organize_command)
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run Click, map every outcome to an exit status."""
+    multiprocessing.freeze_support()  # a frozen binary's parse workers start here, not in Click
     json_output = "--json" in (argv if argv is not None else sys.argv[1:])
     try:
         status = cli.main(args=argv, prog_name="anivault", standalone_mode=False)

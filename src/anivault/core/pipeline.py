@@ -10,16 +10,22 @@ This is the only module in ``core`` that touches ``queue``, ``threading`` or
 * every put and get is timed and re-checks the stop ``Event``; the first worker exception stops
   everything and is re-raised in the caller with its original traceback;
 * results are yielded on the caller's thread, which waits in short timed gets so Ctrl+C arrives;
-* ``workers=0`` runs the same stages inline, in order, for deterministic tests and tracebacks.
+* ``workers=0`` runs the same stages inline, in order, for deterministic tests and tracebacks;
+* a stage with ``processes > 0`` hands batches of items to a process pool instead: CPU-bound work
+  (parsing, ~3k names/s per core) is serialised by the GIL on threads. Its workers are spawned,
+  not forked (forking while the logging and HTTP threads hold locks can deadlock the child), and
+  ignore SIGINT so that Ctrl+C reaches only this process, which then stops the pool.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import queue
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
@@ -27,6 +33,9 @@ from typing import Any
 
 POLL_SECONDS = 0.1
 DEFAULT_QUEUE_SIZE = 256
+PROCESS_BATCH = 128
+"""Items per round trip to a worker process: large enough that pickling and the pipe's wake-ups
+are a small share of the work, small enough that a batch is a fraction of the queue."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +46,10 @@ class Stage:
     func: Callable[[Any], Any]
     accepts: type | tuple[type, ...]
     workers: int = 1
+    processes: int = 0
+    """When > 0 (and the pipeline is threaded), ``func`` runs in this many worker processes, fed
+    in batches by the stage's ``workers`` threads; ``func`` must then be a module-level function
+    of picklable items."""
 
 
 class _EndOfStream:
@@ -95,22 +108,25 @@ class Pipeline:
 
     def _run_threaded(self) -> Iterator[Any]:
         queues: list[queue.Queue[Any]] = [queue.Queue(self._queue_size) for _ in range(len(self._stages) + 1)]
-        pools = [ThreadPoolExecutor(max_workers=1, thread_name_prefix="anivault-source")]
+        pools: list[Executor] = [ThreadPoolExecutor(max_workers=1, thread_name_prefix="anivault-source")]
         futures: list[Future[None]] = [pools[0].submit(self._feed, queues[0])]
-        for index, stage in enumerate(self._stages):
-            pool = ThreadPoolExecutor(max_workers=stage.workers, thread_name_prefix=f"anivault-{stage.name}")
-            pools.append(pool)
-            remaining = _Countdown(stage.workers)
-            futures += [
-                pool.submit(self._work, stage, queues[index], queues[index + 1], remaining)
-                for _ in range(stage.workers)
-            ]
         try:
+            for index, stage in enumerate(self._stages):
+                process_pool = _process_pool(stage.processes) if stage.processes > 0 else None
+                if process_pool is not None:
+                    pools.append(process_pool)
+                pool = ThreadPoolExecutor(stage.workers, thread_name_prefix=f"anivault-{stage.name}")
+                pools.append(pool)
+                remaining = _Countdown(stage.workers)
+                futures += [
+                    pool.submit(self._work, stage, queues[index], queues[index + 1], remaining, process_pool)
+                    for _ in range(stage.workers)
+                ]
             yield from self._drain(queues[-1], futures)
         finally:
             self.stop.set()
-            for pool in pools:
-                pool.shutdown(wait=True)
+            for pool in reversed(pools):  # threads first: they wait on the process pools
+                pool.shutdown(wait=True, cancel_futures=True)
 
     def _drain(self, results: queue.Queue[Any], futures: list[Future[None]]) -> Iterator[Any]:
         while True:
@@ -137,7 +153,12 @@ class Pipeline:
             self._put(out, _END)
 
     def _work(
-        self, stage: Stage, inbox: queue.Queue[Any], out: queue.Queue[Any], remaining: _Countdown
+        self,
+        stage: Stage,
+        inbox: queue.Queue[Any],
+        out: queue.Queue[Any],
+        remaining: _Countdown,
+        process_pool: ProcessPoolExecutor | None,
     ) -> None:
         try:
             while not self.stop.is_set():
@@ -148,16 +169,39 @@ class Pipeline:
                 if item is _END:
                     inbox.put(_END)  # let this stage's other workers see it too
                     return
-                result = stage.func(item) if isinstance(item, stage.accepts) else item
-                if not self._put(out, result):
-                    return
-                self.counters.bump(stage.name)
+                if process_pool is None:
+                    results = [stage.func(item) if isinstance(item, stage.accepts) else item]
+                else:
+                    results = self._in_process_pool(stage, process_pool, _batch_after(item, inbox))
+                for result in results:
+                    if not self._put(out, result):
+                        return
+                    self.counters.bump(stage.name)
         except BaseException:
             self.stop.set()
             raise
         finally:
             if remaining.last_one_out():
                 self._put(out, _END)
+
+    def _in_process_pool(self, stage: Stage, pool: ProcessPoolExecutor, batch: list[Any]) -> list[Any]:
+        """``batch`` through ``stage.func`` in a worker process; items it does not accept stay here."""
+        chosen = [i for i, item in enumerate(batch) if isinstance(item, stage.accepts)]
+        if not chosen:
+            return batch
+        future = pool.submit(_apply_each, stage.func, [batch[i] for i in chosen])
+        while True:
+            try:
+                done = future.result(timeout=POLL_SECONDS)
+                break
+            except FutureTimeout:
+                if self.stop.is_set():
+                    future.cancel()
+                    return []
+        results = list(batch)
+        for index, result in zip(chosen, done, strict=True):
+            results[index] = result
+        return results
 
     def _put(self, out: queue.Queue[Any], item: Any) -> bool:
         while not self.stop.is_set():
@@ -167,6 +211,35 @@ class Pipeline:
                 continue
             return True
         return False
+
+
+def _batch_after(first: Any, inbox: queue.Queue[Any]) -> list[Any]:
+    """``first`` plus whatever is already waiting, up to a batch; never waits for more."""
+    batch = [first]
+    while len(batch) < PROCESS_BATCH:
+        try:
+            item = inbox.get_nowait()
+        except queue.Empty:
+            break
+        if item is _END:
+            inbox.put(_END)  # seen by the next get, after this batch is passed on
+            break
+        batch.append(item)
+    return batch
+
+
+def _apply_each(func: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    return [func(item) for item in items]
+
+
+def _process_pool(processes: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=processes, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint
+    )
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class _Countdown:

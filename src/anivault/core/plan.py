@@ -10,6 +10,7 @@ and carry no timestamps, so the same tree, settings and cache give the same plan
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -304,16 +305,16 @@ def _refuse_conflicts(entries: list[PlanEntry]) -> None:
 
 
 def _on_disk_status(entry: PlanEntry) -> EntryStatus:
+    # One stat of the target settles the common case (nothing there yet); resolving both paths
+    # for every entry cost more than the whole rest of planning on a 300k-file tree.
     try:
-        if entry.source.resolve() == entry.target.resolve():
+        target = os.stat(entry.target)
+        source = os.stat(entry.source)
+        if os.path.samestat(source, target):
             return "in_place"
-        if not entry.target.exists():
-            return "planned"
-        same = entry.target.stat().st_size == entry.source.stat().st_size and _sha256(
-            entry.target
-        ) == _sha256(entry.source)
+        same = target.st_size == source.st_size and _sha256(entry.target) == _sha256(entry.source)
     except OSError:
-        return "planned"  # apply re-checks under its no-clobber reservation
+        return "planned"  # nothing there (the common case), or apply re-checks under its reservation
     return "duplicate" if same else "exists"
 
 

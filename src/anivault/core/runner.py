@@ -64,6 +64,8 @@ class RunRequest:
     """Where to write the reviewable plan (``--plan FILE``), if anywhere."""
     io_pace_limit: float | None = None
     """File operations per minute at most (``--io-pace-limit``)."""
+    parse_processes: int = 0
+    """Worker processes for the CPU-bound parse stage; 0 parses on one thread of this process."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +245,7 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "colon": options.naming.colon,
         "plan_file": str(request.plan_file) if request.plan_file else None,
         "io_pace_limit": request.io_pace_limit,
+        "parse_processes": request.parse_processes,
     }
 
 
@@ -262,6 +265,7 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
             ),
             plan_file=Path(raw["plan_file"]) if raw.get("plan_file") else None,
             io_pace_limit=raw.get("io_pace_limit"),
+            parse_processes=int(raw.get("parse_processes", 0)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"the checkpoint does not describe a run ({exc!r}); start it again") from exc
@@ -373,7 +377,13 @@ def _lookup(
     pipeline = Pipeline(
         scan_tree(request.source, exclude=request.target.resolve()),
         [
-            Stage("parse", parse_file, ScannedFile, workers=1),
+            Stage(
+                "parse",
+                parse_file,
+                ScannedFile,
+                workers=2 * request.parse_processes or 1,  # two batches in flight per process
+                processes=request.parse_processes,
+            ),
             Stage("match", matcher.match, ParsedFile, workers=workers),
         ],
         workers=request.workers,

@@ -48,6 +48,8 @@ class Settings:
     tmdb_consecutive_failures: int = 5
     language: str = "en-US"
     max_workers: int = 4
+    parse_processes: int = 2
+    """Processes that parse names in parallel (the GIL serialises threads); 0 = none."""
     min_confidence: float = 0.62
     home: str = ""
     naming_preset: str = "default"

@@ -181,6 +181,7 @@ def run_or_resume(
         plan_options=plan_options(settings),
         plan_file=flags.plan_file.expanduser() if flags.plan_file else None,
         io_pace_limit=settings.io_pace_limit or None,
+        parse_processes=settings.parse_processes,
     )
     return execute(
         app, lambda reporter: run_library(request, client=client, reporter=reporter), applied=apply
