@@ -115,11 +115,13 @@ class Pipeline:
                 process_pool = _process_pool(stage.processes) if stage.processes > 0 else None
                 if process_pool is not None:
                     pools.append(process_pool)
-                pool = ThreadPoolExecutor(stage.workers, thread_name_prefix=f"anivault-{stage.name}")
-                pools.append(pool)
+                threads = ThreadPoolExecutor(stage.workers, thread_name_prefix=f"anivault-{stage.name}")
+                pools.append(threads)
                 remaining = _Countdown(stage.workers)
                 futures += [
-                    pool.submit(self._work, stage, queues[index], queues[index + 1], remaining, process_pool)
+                    threads.submit(
+                        self._work, stage, queues[index], queues[index + 1], remaining, process_pool
+                    )
                     for _ in range(stage.workers)
                 ]
             yield from self._drain(queues[-1], futures)
