@@ -9,7 +9,6 @@ folder there.
 from __future__ import annotations
 
 import logging
-import os
 import time
 import uuid
 from collections import Counter
@@ -17,20 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from anivault.core.events import Event, Reporter
-from anivault.core.matching import Matcher
-from anivault.core.models import MatchedFile, ParsedFile, ScannedFile, Skipped
+from anivault.core.lookup import LookupRequest, check_source, lookup_files
+from anivault.core.models import MatchedFile, Skipped
 from anivault.core.organize import ApplyOutcome, Journal, apply_plan
-from anivault.core.parsing import parse_file
-from anivault.core.pipeline import Pipeline, Stage, interrupt_between_steps
+from anivault.core.pipeline import interrupt_between_steps
 from anivault.core.plan import Plan, build_plan
-from anivault.core.scan import scan_tree
-from anivault.errors import InterruptedRunError, PermissionDeniedError, SourceMissingError, UsageError
+from anivault.core.status import StatusRecorder
+from anivault.errors import InterruptedRunError, UsageError
 from anivault.services.tmdb.client import ClientStats, TmdbClient
 from anivault.utils.logging import log_event
 
 logger = logging.getLogger("anivault.core.runner")
-
-PROGRESS_EVERY_SECONDS = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +37,7 @@ class RunRequest:
     workers: int
     min_confidence: float
     state_dir: Path
+    log_dir: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +75,25 @@ class RunResult:
 
 def run_library(request: RunRequest, *, client: TmdbClient, reporter: Reporter) -> RunResult:
     """Run the whole job. Raises UsageError/SourceMissingError for bad inputs before any work,
-    InterruptedRunError on Ctrl+C (after the current file operation completes)."""
+    InterruptedRunError on Ctrl+C (after the current file operation completes). The status
+    snapshot (``anivault status``) is written at the start, the end and on interruption."""
     _check_paths(request)
-    started = time.monotonic()
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    with StatusRecorder(
+        state_dir=request.state_dir,
+        log_dir=request.log_dir,
+        run_id=run_id,
+        source=request.source,
+        target=request.target,
+        apply=request.apply,
+    ) as status:
+        result = _run_phases(request, run_id, client=client, reporter=reporter)
+        status.finished(_as_fields(result.summary), result.error_codes)
+    return result
+
+
+def _run_phases(request: RunRequest, run_id: str, *, client: TmdbClient, reporter: Reporter) -> RunResult:
+    started = time.monotonic()
     log_event(
         logger,
         logging.INFO,
@@ -95,7 +107,11 @@ def run_library(request: RunRequest, *, client: TmdbClient, reporter: Reporter) 
     reporter.emit(
         Event("run", "started", {"run_id": run_id, "source": str(request.source), "apply": request.apply})
     )
-    matched, skipped = _lookup(request, client, reporter)
+    matched, skipped = lookup_files(
+        LookupRequest(request.source, request.target, request.workers, request.min_confidence),
+        client,
+        reporter,
+    )
     plan = build_plan(matched, request.target)
     reporter.emit(
         Event("plan", "built", {"entries": len(plan.entries), "actionable": len(plan.actionable())})
@@ -125,21 +141,6 @@ def _as_fields(summary: RunSummary) -> dict[str, object]:
     return {name: getattr(summary, name) for name in summary.__slots__}
 
 
-def _log_match(item: MatchedFile) -> None:
-    match = item.match
-    log_event(
-        logger,
-        logging.DEBUG,
-        "file_" + item.status,
-        source=item.parsed.scanned.relative,
-        code=item.error_code,
-        tmdb_id=match.tmdb_id if match else None,
-        season=match.season if match else None,
-        score=match.score.total if match else None,
-        note=item.note or None,
-    )
-
-
 def _log_outcome(outcome: ApplyOutcome) -> None:
     level = logging.INFO if outcome.status == "moved" else logging.WARNING
     log_event(
@@ -154,54 +155,11 @@ def _log_outcome(outcome: ApplyOutcome) -> None:
 
 
 def _check_paths(request: RunRequest) -> None:
-    if not request.source.exists():
-        raise SourceMissingError(f"source folder {request.source} does not exist")
-    if not request.source.is_dir():
-        raise UsageError(f"source {request.source} is not a folder")
-    try:
-        with os.scandir(request.source):
-            pass
-    except PermissionError as exc:
-        raise PermissionDeniedError(f"source folder {request.source} is not readable") from exc
+    check_source(request.source)
     if request.target.exists() and not request.target.is_dir():
         raise UsageError(f"destination {request.target} exists and is not a folder")
     if request.target.resolve() == request.source.resolve():
         raise UsageError("source and destination must be different folders")
-
-
-def _lookup(
-    request: RunRequest, client: TmdbClient, reporter: Reporter
-) -> tuple[list[MatchedFile], list[Skipped]]:
-    matcher = Matcher(client, min_confidence=request.min_confidence)
-    workers = max(1, request.workers)
-    pipeline = Pipeline(
-        scan_tree(request.source, exclude=request.target.resolve()),
-        [
-            Stage("parse", parse_file, ScannedFile, workers=1),
-            Stage("match", matcher.match, ParsedFile, workers=workers),
-        ],
-        workers=request.workers,
-    )
-    matched: list[MatchedFile] = []
-    skipped: list[Skipped] = []
-    last_progress = 0.0
-    try:
-        for item in pipeline.run():
-            if isinstance(item, Skipped):
-                skipped.append(item)
-                reporter.emit(Event("scan", "skipped", {"path": str(item.path), "reason": item.reason}))
-            else:
-                matched.append(item)
-                _log_match(item)
-            now = time.monotonic()
-            if now - last_progress >= PROGRESS_EVERY_SECONDS:
-                last_progress = now
-                reporter.emit(Event("match", "progress", dict(pipeline.counters.snapshot())))
-    except KeyboardInterrupt as exc:
-        raise InterruptedRunError("interrupted during lookup; nothing was moved") from exc
-    reporter.emit(Event("match", "progress", dict(pipeline.counters.snapshot())))
-    matched.sort(key=lambda m: m.parsed.scanned.relative)
-    return matched, skipped
 
 
 def _apply(plan: Plan, journal_path: Path, reporter: Reporter) -> list[ApplyOutcome]:

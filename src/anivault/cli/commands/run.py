@@ -53,6 +53,7 @@ def run_command(
         workers=settings.max_workers,
         min_confidence=settings.min_confidence,
         state_dir=settings.state_dir,
+        log_dir=settings.log_dir,
     )
     if app.json_output:
         reporter = NdjsonReporter()
