@@ -8,6 +8,7 @@ boundary, with ``raise ... from exc``; only ``cli/`` turns them into messages an
     AniVaultError
     ├── UsageError              E-USAGE          bad arguments or missing inputs
     ├── ConfigError             E-CONFIG         unreadable / invalid settings
+    │   └── KeyStorePinError    E-KEYSTORE-PIN   wrong PIN for the encrypted TMDB key store
     ├── TmdbError               E-TMDB           any TMDB failure
     │   ├── TmdbKeyError        E-TMDB-KEY       401: missing, invalid or suspended key
     │   ├── TmdbRateLimitError  E-TMDB-429       429s outlasted the retry budget
@@ -51,6 +52,10 @@ class UsageError(AniVaultError):
 
 class ConfigError(AniVaultError):
     code = "E-CONFIG"
+
+
+class KeyStorePinError(ConfigError):
+    code = "E-KEYSTORE-PIN"
 
 
 class TmdbError(AniVaultError):

@@ -120,8 +120,6 @@ def test_hold_until_delays_the_next_acquisition() -> None:
 def test_a_hold_received_while_sleeping_towards_a_slot_voids_that_slot() -> None:
     """Another worker's 429 arrives while this one waits for its token: it must not send on it."""
     fake = FakeTime()
-    limiter = bucket(fake, rate=2, burst=1)
-    limiter.acquire()
     hold_at = fake.now + 5.0
 
     def sleep_and_meet_a_retry_after(seconds: float) -> None:
@@ -129,7 +127,8 @@ def test_a_hold_received_while_sleeping_towards_a_slot_voids_that_slot() -> None
         if len(fake.sleeps) == 1:
             limiter.hold_until(hold_at)
 
-    limiter._sleep = sleep_and_meet_a_retry_after  # noqa: SLF001 - the worker thread's sleep
+    limiter = TokenBucket(2, 1, clock=fake.clock, sleep=sleep_and_meet_a_retry_after)
+    limiter.acquire()
     limiter.acquire()
     assert fake.now >= hold_at
     assert fake.sleeps[0] == pytest.approx(0.5)

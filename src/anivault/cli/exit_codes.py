@@ -7,6 +7,7 @@ from anivault.errors import (
     ConfigError,
     FileSystemError,
     InterruptedRunError,
+    KeyStorePinError,
     LibraryBusyError,
     OrganizeConflictError,
     TmdbError,
@@ -28,6 +29,7 @@ INTERRUPTED = 130
 
 _BY_ERROR: tuple[tuple[type[AniVaultError], int], ...] = (
     (UsageError, USAGE),
+    (KeyStorePinError, TMDB_KEY),
     (ConfigError, CONFIG),
     (TmdbKeyError, TMDB_KEY),
     (TmdbError, TMDB),

@@ -11,8 +11,12 @@ import click
 from anivault import __version__
 from anivault.cli import exit_codes
 from anivault.cli.app import create_app
+from anivault.cli.commands.match import match_command
 from anivault.cli.commands.organize import organize_command
 from anivault.cli.commands.run import run_command
+from anivault.cli.commands.scan import scan_command
+from anivault.cli.commands.settings import settings_group
+from anivault.cli.commands.status import status_command
 from anivault.cli.options import output_options
 from anivault.cli.render import ndjson_line
 from anivault.errors import AniVaultError, InterruptedRunError
@@ -39,6 +43,10 @@ def cli(ctx: click.Context, json_output: bool, no_color: bool, log_level: str) -
 
 cli.add_command(run_command)
 cli.add_command(organize_command)
+cli.add_command(scan_command)
+cli.add_command(match_command)
+cli.add_command(settings_group)
+cli.add_command(status_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,16 +16,21 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
+    Task,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from anivault.core.events import Event, Reporter
-from anivault.core.models import MatchedFile
+from anivault.core.models import MatchedFile, ScannedFile, Skipped
 from anivault.core.plan import PlanEntry
 from anivault.core.runner import RunResult
+from anivault.core.status import RunSnapshot
 
 MAX_PLAN_ROWS = 400
 
@@ -58,16 +63,25 @@ def ndjson_line(value: object) -> str:
     return text
 
 
+class RateColumn(ProgressColumn):
+    """Items per second, which rich only offers for bytes."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:6.1f}/s" if task.speed else "     -/s")
+
+
 class RichReporter:
-    """Progress bars per phase on stderr; silent about individual files."""
+    """Progress bars per phase on stderr (count, rate, ETA) and a line of live counters."""
 
     def __init__(self, console: Console) -> None:
         self._progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description:<8}"),
-            BarColumn(),
+            BarColumn(bar_width=20),
             MofNCompleteColumn(),
+            RateColumn(),
             TimeElapsedColumn(),
+            TimeRemainingColumn(),
             console=console,
             transient=False,
         )
@@ -86,10 +100,22 @@ class RichReporter:
             for phase in ("scan", "parse", "match"):
                 done = int(str(event.fields.get("source" if phase == "scan" else phase, 0)))
                 self._bar(phase, done, total=None if phase == "scan" else seen)
+            self._counters(event.fields)
         elif event.phase == "organize" and event.event == "started":
             self._bar("organize", 0, total=int(str(event.fields["entries"])))
         elif event.phase == "organize" and event.event == "file":
             self._progress.advance(self._tasks["organize"])
+
+    def _counters(self, fields: Any) -> None:
+        hits, misses = int(fields.get("cache_hits", 0)), int(fields.get("cache_misses", 0))
+        hit_rate = f"{100 * hits / (hits + misses):.0f}%" if hits + misses else "-"
+        line = (
+            f"parse failures {fields.get('parse_failed', 0)} · cache hits {hit_rate}"
+            f" · TMDB requests {fields.get('tmdb_requests', 0)} · 429s {fields.get('rate_limited', 0)}"
+        )
+        if "counters" not in self._tasks:
+            self._tasks["counters"] = self._progress.add_task(line, total=None, start=False)
+        self._progress.update(self._tasks["counters"], description=line)
 
     def _bar(self, phase: str, done: int, total: int | None) -> None:
         if phase not in self._tasks:
@@ -207,3 +233,113 @@ def first_message_per_code(result: RunResult) -> list[tuple[str, str]]:
         if outcome.error_code and outcome.error_code not in seen:
             seen[outcome.error_code] = outcome.message
     return list(seen.items())
+
+
+def scanned_fields(scanned: ScannedFile) -> dict[str, object]:
+    return {
+        "path": str(scanned.path),
+        "relative": scanned.relative,
+        "size": scanned.size,
+        "sidecars": [str(sidecar.path) for sidecar in scanned.sidecars],
+    }
+
+
+def render_scan(console: Console, files: list[ScannedFile], skipped: list[Skipped]) -> None:
+    table = Table(title=f"{len(files)} videos", expand=False)
+    table.add_column("File", overflow="fold", ratio=1)
+    table.add_column("MB", justify="right", no_wrap=True)
+    table.add_column("Sidecars", justify="right", no_wrap=True)
+    for scanned in files[:MAX_PLAN_ROWS]:
+        table.add_row(scanned.relative, f"{scanned.size / 1e6:.1f}", str(len(scanned.sidecars)))
+    console.print(table)
+    if len(files) > MAX_PLAN_ROWS:
+        console.print(f"… and {len(files) - MAX_PLAN_ROWS} more videos")
+    reasons: dict[str, int] = {}
+    for item in skipped:
+        reasons[item.reason] = reasons.get(item.reason, 0) + 1
+    for reason, count in sorted(reasons.items()):
+        console.print(f"skipped {count}: {reason}", markup=False)
+
+
+def emit_matches(reporter: Reporter, matched: list[MatchedFile]) -> None:
+    """One event per file: ``matched`` with the match, or its status with the candidates."""
+    for item in matched:
+        if item.match is not None:
+            reporter.emit(Event("match", "matched", matched_fields(item)))
+        else:
+            reporter.emit(Event("match", item.status, unresolved_fields(item)))
+    statuses: dict[str, int] = {}
+    for item in matched:
+        statuses[item.status] = statuses.get(item.status, 0) + 1
+    reporter.emit(Event("match", "summary", {"files": len(matched), **statuses}))
+
+
+def matched_fields(item: MatchedFile) -> dict[str, object]:
+    match = item.match
+    assert match is not None
+    return {
+        "source": item.parsed.scanned.relative,
+        "media_type": match.media_type,
+        "tmdb_id": match.tmdb_id,
+        "title": match.title,
+        "year": match.year,
+        "season": match.season,
+        "episodes": list(match.episodes),
+        "score": match.score.total,
+    }
+
+
+def render_matches(console: Console, matched: list[MatchedFile]) -> None:
+    table = Table(title="Matches", expand=False)
+    table.add_column("File", overflow="fold", ratio=1)
+    table.add_column("TMDB match", overflow="fold", ratio=1)
+    table.add_column("Score", justify="right", no_wrap=True)
+    for item in [m for m in matched if m.match is not None][:MAX_PLAN_ROWS]:
+        match = item.match
+        assert match is not None
+        where = f"S{match.season:02d}" if match.season is not None else ""
+        episodes = "".join(f"E{e:02d}" for e in match.episodes)
+        table.add_row(
+            item.parsed.scanned.relative,
+            f"{match.title} ({match.year or '?'}) {where}{episodes}".strip(),
+            f"{match.score.total:.2f}",
+        )
+    console.print(table)
+    unresolved = [m for m in matched if m.match is None]
+    if unresolved:
+        unmatched = Table(title="Not matched", expand=False)
+        unmatched.add_column("File", overflow="fold", ratio=1)
+        unmatched.add_column("Status", no_wrap=True)
+        unmatched.add_column("Why", overflow="fold", ratio=1)
+        for item in unresolved[:MAX_PLAN_ROWS]:
+            why = "; ".join(p for p in (item.error_code or "", item.note) if p)
+            unmatched.add_row(item.parsed.scanned.relative, item.status, why)
+        console.print(unmatched)
+    console.print(f"{len(matched) - len(unresolved)} matched, {len(unresolved)} not matched")
+
+
+def render_status(console: Console, snapshot: RunSnapshot | None) -> None:
+    if snapshot is None:
+        console.print("no run recorded yet: try  anivault run --src DIR --dst DIR", markup=False)
+        return
+    table = Table(title=f"Last run {snapshot.run_id}", show_header=False, expand=False)
+    table.add_column("", style="bold", no_wrap=True)
+    table.add_column("", overflow="fold")
+    rows: list[tuple[str, object]] = [
+        ("state", snapshot.state),
+        ("started", snapshot.started_at),
+        ("ended", snapshot.ended_at or "-"),
+        ("source", snapshot.source),
+        ("target", snapshot.target),
+        ("mode", "apply" if snapshot.apply else "dry-run"),
+        ("journal", snapshot.journal or "-"),
+        ("logs", snapshot.log_dir or "-"),
+        ("resumable", "yes" if snapshot.resumable else "no"),
+        ("error codes", ", ".join(snapshot.error_codes) or "-"),
+        *((name, value) for name, value in snapshot.counts.items()),
+    ]
+    if snapshot.message:
+        rows.append(("message", snapshot.message))
+    for name, value in rows:
+        table.add_row(name, str(value))
+    console.print(table)

@@ -64,6 +64,11 @@ def latest_unfinished(state_dir: Path) -> Checkpoint:
     raise UsageError(f"no interrupted run to resume under {runs}")
 
 
+def is_unfinished(state_dir: Path, run_id: str) -> bool:
+    checkpoint = _load(run_dir(state_dir, run_id) / "checkpoint.json")
+    return checkpoint is not None and checkpoint.phase != "finished"
+
+
 def _load(path: Path) -> Checkpoint | None:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))

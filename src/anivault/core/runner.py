@@ -9,7 +9,6 @@ folder there.
 from __future__ import annotations
 
 import logging
-import os
 import time
 import uuid
 from collections import Counter
@@ -24,22 +23,18 @@ from anivault.core import fsinfo
 from anivault.core.checkpoint import Checkpoint
 from anivault.core.events import Event, Reporter
 from anivault.core.library_lock import hold_library
-from anivault.core.matching import Matcher
-from anivault.core.models import MatchedFile, ParsedFile, ScannedFile, Skipped
+from anivault.core.lookup import LookupRequest, check_source, lookup_files
+from anivault.core.models import MatchedFile, Skipped
 from anivault.core.naming import Naming
 from anivault.core.organize import ApplyOutcome
-from anivault.core.parsing import parse_file
-from anivault.core.pipeline import Pipeline, Stage
 from anivault.core.plan import Plan, PlanOptions, build_plan
 from anivault.core.planfile import read_plan, write_plan
-from anivault.core.scan import scan_tree
 from anivault.core.session import apply_session, journal_path_for
+from anivault.core.status import StatusRecorder
 from anivault.core.templates import scheme_for
 from anivault.errors import (
     AniVaultError,
     InterruptedRunError,
-    PermissionDeniedError,
-    SourceMissingError,
     UsageError,
 )
 from anivault.services.cache.store import CacheStats
@@ -66,6 +61,8 @@ class RunRequest:
     """File operations per minute at most (``--io-pace-limit``)."""
     parse_processes: int = 0
     """Worker processes for the CPU-bound parse stage; 0 parses on one thread of this process."""
+    log_dir: Path | None = None
+    """Where this run's logs go, recorded in the status snapshot."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +122,18 @@ def run_library(
     reporter.emit(
         Event("run", "started", {"run_id": run_id, "source": str(request.source), "apply": request.apply})
     )
-    with hold_library(request.state_dir, request.target) if request.apply else nullcontext():
-        return _run(request, run_id, started, client, reporter)
+    recorder = StatusRecorder(
+        state_dir=request.state_dir,
+        log_dir=request.log_dir,
+        run_id=run_id,
+        source=request.source,
+        target=request.target,
+        apply=request.apply,
+    )
+    with recorder, hold_library(request.state_dir, request.target) if request.apply else nullcontext():
+        result = _run(request, run_id, started, client, reporter)
+        recorder.finished(_as_fields(result.summary), result.error_codes)
+        return result
 
 
 def _run(
@@ -139,7 +146,17 @@ def _run(
     if request.apply:
         checkpoints.save(request.state_dir, checkpoint)
     try:
-        matched, skipped = _lookup(request, client, reporter)
+        matched, skipped = lookup_files(
+            LookupRequest(
+                request.source,
+                request.target,
+                request.workers,
+                request.min_confidence,
+                request.parse_processes,
+            ),
+            client,
+            reporter,
+        )
         plan = build_plan(matched, request.target, request.plan_options, source_root=request.source)
     except InterruptedRunError:
         raise  # the checkpoint stays at "lookup": --resume starts the lookups again
@@ -320,21 +337,6 @@ def _as_fields(summary: RunSummary) -> dict[str, object]:
     return {name: getattr(summary, name) for name in summary.__slots__}
 
 
-def _log_match(item: MatchedFile) -> None:
-    match = item.match
-    log_event(
-        logger,
-        logging.DEBUG,
-        "file_" + item.status,
-        source=item.parsed.scanned.relative,
-        code=item.error_code,
-        tmdb_id=match.tmdb_id if match else None,
-        season=match.season if match else None,
-        score=match.score.total if match else None,
-        note=item.note or None,
-    )
-
-
 def _log_outcome(outcome: ApplyOutcome) -> None:
     level = logging.INFO if outcome.status == "moved" else logging.WARNING
     log_event(
@@ -349,65 +351,11 @@ def _log_outcome(outcome: ApplyOutcome) -> None:
 
 
 def _check_paths(request: RunRequest) -> None:
-    if not request.source.exists():
-        raise SourceMissingError(f"source folder {request.source} does not exist")
-    if not request.source.is_dir():
-        raise UsageError(f"source {request.source} is not a folder")
-    try:
-        with os.scandir(request.source):
-            pass
-    except PermissionError as exc:
-        raise PermissionDeniedError(f"source folder {request.source} is not readable") from exc
+    check_source(request.source)
     if request.target.exists() and not request.target.is_dir():
         raise UsageError(f"destination {request.target} exists and is not a folder")
     if request.target.resolve() == request.source.resolve():
         raise UsageError("source and destination must be different folders")
-
-
-def _lookup(
-    request: RunRequest, client: TmdbClient, reporter: Reporter
-) -> tuple[list[MatchedFile], list[Skipped]]:
-    matcher = Matcher(client, min_confidence=request.min_confidence)
-    client.watch(
-        lambda change: reporter.emit(
-            Event("tmdb", "state", {"from": change.before, "to": change.after, "reason": change.reason})
-        )
-    )
-    workers = max(1, request.workers)
-    pipeline = Pipeline(
-        scan_tree(request.source, exclude=request.target.resolve()),
-        [
-            Stage(
-                "parse",
-                parse_file,
-                ScannedFile,
-                workers=2 * request.parse_processes or 1,  # two batches in flight per process
-                processes=request.parse_processes,
-            ),
-            Stage("match", matcher.match, ParsedFile, workers=workers),
-        ],
-        workers=request.workers,
-    )
-    matched: list[MatchedFile] = []
-    skipped: list[Skipped] = []
-    last_progress = 0.0
-    try:
-        for item in pipeline.run():
-            if isinstance(item, Skipped):
-                skipped.append(item)
-                reporter.emit(Event("scan", "skipped", {"path": str(item.path), "reason": item.reason}))
-            else:
-                matched.append(item)
-                _log_match(item)
-            now = time.monotonic()
-            if now - last_progress >= PROGRESS_EVERY_SECONDS:
-                last_progress = now
-                reporter.emit(Event("match", "progress", dict(pipeline.counters.snapshot())))
-    except KeyboardInterrupt as exc:
-        raise InterruptedRunError("interrupted during lookup; nothing was moved") from exc
-    reporter.emit(Event("match", "progress", dict(pipeline.counters.snapshot())))
-    matched.sort(key=lambda m: m.parsed.scanned.relative)
-    return matched, skipped
 
 
 def _apply(

@@ -126,3 +126,23 @@ def _skip_reason(name: str) -> str:
     if ext in SIDECAR_EXTENSIONS:
         return "sidecar without a matching video"
     return "not a video"
+
+
+def scan_with_extensions(
+    root: Path, extensions: frozenset[str] | None = None
+) -> Iterator[ScannedFile | Skipped]:
+    """``scan_tree``, keeping only videos whose extension (``.mkv``, lower case) is in ``extensions``.
+
+    Videos left out are reported as skipped, so ``scan`` still accounts for every file it saw.
+    """
+    for item in scan_tree(root):
+        if isinstance(item, ScannedFile) and extensions and item.path.suffix.lower() not in extensions:
+            yield Skipped(item.path, "extension not selected")
+        else:
+            yield item
+
+
+def normalise_extensions(raw: tuple[str, ...]) -> frozenset[str] | None:
+    """``("MKV", ".mp4", "avi,ts")`` → ``{".mkv", ".mp4", ".avi", ".ts"}``; empty → no filter."""
+    names = {part.strip().lower().lstrip(".") for value in raw for part in value.split(",") if part.strip()}
+    return frozenset(f".{name}" for name in names) or None

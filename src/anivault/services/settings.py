@@ -12,11 +12,15 @@ says otherwise — tests and the demo point it at a temporary folder.
 from __future__ import annotations
 
 import os
+import re
 import sys
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+
+import tomli_w
 
 from anivault.errors import ConfigError
 
@@ -123,7 +127,8 @@ def load_settings(
     origins["home"] = "env:ANIVAULT_HOME" if f"{ENV_PREFIX}HOME" in env else "default"
     for origin, table in reversed(layers):
         for name, raw in table.items():
-            values[name] = _coerce(name, raw, origin)
+            located = raw if isinstance(raw, _Located) else _Located(raw, origin)
+            values[name] = _coerce(name, located.value, located.where)
             origins[name] = origin
     return LoadedSettings(Settings(**values), origins)
 
@@ -137,7 +142,7 @@ def _names() -> list[str]:
     return [f.name for f in fields(Settings)]
 
 
-def _read_toml(path: Path) -> Mapping[str, Any]:
+def _read_toml(path: Path) -> Mapping[str, _Located]:
     try:
         with path.open("rb") as handle:
             table = tomllib.load(handle)
@@ -149,8 +154,68 @@ def _read_toml(path: Path) -> Mapping[str, Any]:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
     unknown = sorted(set(table) - set(_names()))
     if unknown:
-        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(_names())}")
-    return dict(table)
+        where = _where(path, unknown[0])
+        raise ConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(_names())}")
+    return {name: _Located(value, _where(path, name)) for name, value in table.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _Located:
+    """A file value with its ``path:line``, so a wrong type names where to fix it."""
+
+    value: Any
+    where: str
+
+
+def _where(path: Path, name: str) -> str:
+    """``path:line`` of the line assigning ``name`` (flat keys only, which is all we accept)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return str(path)
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*=")
+    line = next((number for number, text in enumerate(lines, 1) if pattern.match(text)), None)
+    return f"{path}:{line}" if line else str(path)
+
+
+def user_config_path(env: Mapping[str, str] | None = None) -> Path:
+    """The file ``settings set`` writes: ``{home}/config.toml``."""
+    return default_home(os.environ if env is None else env) / USER_CONFIG_NAME
+
+
+def set_setting(path: Path, name: str, raw: str) -> Any:
+    """Validate ``raw`` for ``name``, then rewrite ``path`` atomically with it; return the typed value.
+
+    The existing file must itself be valid: we never turn a broken file into a different broken
+    file, and a crash mid-write leaves the old file (temp file + ``os.replace``).
+    """
+    if name not in _names() or name == "home":
+        settable = ", ".join(n for n in _names() if n != "home")
+        raise ConfigError(f"unknown setting {name}; settable: {settable}")
+    value = _coerce(name, _typed_text(name, raw), "command line")
+    table = {key: located.value for key, located in _read_toml(path).items()}
+    table[name] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".config.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            tomli_w.dump(table, out)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return value
+
+
+def _typed_text(name: str, raw: str) -> Any:
+    """Command-line text as the setting's type, so ``set tmdb_burst 4.5`` is refused, not truncated."""
+    wanted = type(getattr(Settings(), name))
+    if wanted is int:
+        try:
+            return int(raw)
+        except ValueError:
+            return raw
+    return raw
 
 
 def _coerce(name: str, raw: Any, origin: str) -> Any:

@@ -182,6 +182,7 @@ def run_or_resume(
         plan_file=flags.plan_file.expanduser() if flags.plan_file else None,
         io_pace_limit=settings.io_pace_limit or None,
         parse_processes=settings.parse_processes,
+        log_dir=settings.log_dir,
     )
     return execute(
         app, lambda reporter: run_library(request, client=client, reporter=reporter), applied=apply

@@ -1,0 +1,51 @@
+"""``anivault match``: look every file up on TMDB and report matches and unmatched; moves nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from anivault.cli import exit_codes
+from anivault.cli.app import AppContext
+from anivault.cli.deps import Overrides, build_tmdb_client
+from anivault.cli.options import source_option, tuning_options
+from anivault.cli.render import NdjsonReporter, RichReporter, emit_matches, render_matches
+from anivault.core.lookup import LookupRequest, check_source, lookup_files
+
+
+@click.command("match")
+@source_option
+@tuning_options
+@click.pass_obj
+def match_command(
+    app: AppContext,
+    *,
+    source: Path,
+    max_workers: int | None,
+    tmdb_concurrency: int | None,
+    rate: float | None,
+    lang: str | None,
+) -> int:
+    """Match every video below --src against TMDB and list the results, without planning moves.
+
+    \b
+    Example:
+      anivault match --src ~/Downloads/anime --lang ja-JP
+      anivault --json match --src ~/Downloads/anime > matches.ndjson
+    """
+    settings = Overrides(max_workers, tmdb_concurrency, rate, lang).apply_to(app.loaded.settings)
+    source = source.expanduser()
+    check_source(source)
+    client = build_tmdb_client(settings, app.api_key)
+    request = LookupRequest(source, None, settings.max_workers, settings.min_confidence)
+    if app.json_output:
+        reporter = NdjsonReporter()
+        matched, _skipped = lookup_files(request, client, reporter)
+        emit_matches(reporter, matched)
+    else:
+        with RichReporter(app.err) as progress:
+            matched, _skipped = lookup_files(request, client, progress)
+        render_matches(app.out, matched)
+    codes = tuple(dict.fromkeys(m.error_code for m in matched if m.error_code))
+    return exit_codes.for_run(codes)

@@ -1,0 +1,52 @@
+"""``anivault scan``: list the videos (with sidecars) a run would consider, and what it skips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from anivault.cli.app import AppContext
+from anivault.cli.options import source_option
+from anivault.cli.render import NdjsonReporter, render_scan, scanned_fields
+from anivault.core.events import Event
+from anivault.core.lookup import check_source
+from anivault.core.models import ScannedFile, Skipped
+from anivault.core.scan import normalise_extensions, scan_with_extensions
+
+
+@click.command("scan")
+@source_option
+@click.option(
+    "--ext",
+    "extensions",
+    multiple=True,
+    metavar="EXT",
+    help="Only these video extensions (repeat or comma-separate: --ext mkv,mp4). Default: all.",
+)
+@click.pass_obj
+def scan_command(app: AppContext, *, source: Path, extensions: tuple[str, ...]) -> int:
+    """List the video files below --src with their sidecars; touches nothing, needs no TMDB key.
+
+    \b
+    Example:
+      anivault scan --src ~/Downloads/anime --ext mkv,mp4
+      anivault --json scan --src ~/Downloads/anime | jq -r 'select(.event=="file").fields.relative'
+    """
+    source = source.expanduser()
+    check_source(source)
+    files: list[ScannedFile] = []
+    skipped: list[Skipped] = []
+    for item in scan_with_extensions(source, normalise_extensions(extensions)):
+        (files if isinstance(item, ScannedFile) else skipped).append(item)  # type: ignore[arg-type]
+    files.sort(key=lambda f: f.relative)
+    if app.json_output:
+        reporter = NdjsonReporter()
+        for scanned in files:
+            reporter.emit(Event("scan", "file", scanned_fields(scanned)))
+        for item in skipped:
+            reporter.emit(Event("scan", "skipped", {"path": str(item.path), "reason": item.reason}))
+        reporter.emit(Event("scan", "summary", {"files": len(files), "skipped": len(skipped)}))
+    else:
+        render_scan(app.out, files, skipped)
+    return 0

@@ -1,0 +1,31 @@
+"""``anivault status``: what the last run did, where its journal and logs are, whether to resume."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import click
+
+from anivault.cli.app import AppContext
+from anivault.cli.render import NdjsonReporter, render_status
+from anivault.core.events import Event
+from anivault.core.status import read_snapshot
+
+
+@click.command("status")
+@click.pass_obj
+def status_command(app: AppContext) -> int:
+    """Show the last run's snapshot: when, what, counts, journal and logs, resumable or not.
+
+    \b
+    Example:
+      anivault status
+      anivault --json status | jq .fields.state
+    """
+    snapshot = read_snapshot(app.loaded.settings.state_dir)
+    if app.json_output:
+        fields = {"found": snapshot is not None, **(asdict(snapshot) if snapshot else {})}
+        NdjsonReporter().emit(Event("status", "snapshot", fields))
+    else:
+        render_status(app.out, snapshot)
+    return 0

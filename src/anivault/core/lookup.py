@@ -1,0 +1,125 @@
+"""Scan → parse → match through the pipeline, without planning: what ``match`` and ``run`` share.
+
+``run`` plans and applies after this; ``match`` stops here and reports matches and unmatched
+files, so both look files up the same way and a ``match`` preview never disagrees with ``run``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from anivault.core.events import Event, Reporter
+from anivault.core.matching import Matcher
+from anivault.core.models import MatchedFile, ParsedFile, ScannedFile, Skipped
+from anivault.core.parsing import parse_file
+from anivault.core.pipeline import Pipeline, Stage
+from anivault.core.scan import scan_tree
+from anivault.errors import InterruptedRunError, PermissionDeniedError, SourceMissingError, UsageError
+from anivault.services.tmdb.client import TmdbClient
+from anivault.utils.logging import log_event
+
+logger = logging.getLogger("anivault.core.lookup")
+
+PROGRESS_EVERY_SECONDS = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class LookupRequest:
+    source: Path
+    exclude: Path | None
+    """A folder below ``source`` not to descend into (the library, when it lives inside)."""
+    workers: int
+    min_confidence: float
+    parse_processes: int = 0
+    """Worker processes for the CPU-bound parse stage; 0 parses on one thread of this process."""
+
+
+def check_source(source: Path) -> None:
+    """Refuse a missing, non-folder or unreadable source before any work starts."""
+    if not source.exists():
+        raise SourceMissingError(f"source folder {source} does not exist")
+    if not source.is_dir():
+        raise UsageError(f"source {source} is not a folder")
+    try:
+        with os.scandir(source):
+            pass
+    except PermissionError as exc:
+        raise PermissionDeniedError(f"source folder {source} is not readable") from exc
+
+
+def lookup_files(
+    request: LookupRequest, client: TmdbClient, reporter: Reporter
+) -> tuple[list[MatchedFile], list[Skipped]]:
+    """Every video below the source, matched (or not), sorted by relative path; and the skipped."""
+    matcher = Matcher(client, min_confidence=request.min_confidence)
+    client.watch(
+        lambda change: reporter.emit(
+            Event("tmdb", "state", {"from": change.before, "to": change.after, "reason": change.reason})
+        )
+    )
+    pipeline = Pipeline(
+        scan_tree(request.source, exclude=request.exclude.resolve() if request.exclude else None),
+        [
+            Stage(
+                "parse",
+                parse_file,
+                ScannedFile,
+                workers=2 * request.parse_processes or 1,  # two batches in flight per process
+                processes=request.parse_processes,
+            ),
+            Stage("match", matcher.match, ParsedFile, workers=max(1, request.workers)),
+        ],
+        workers=request.workers,
+    )
+    matched: list[MatchedFile] = []
+    skipped: list[Skipped] = []
+    last_progress = 0.0
+    try:
+        for item in pipeline.run():
+            if isinstance(item, Skipped):
+                skipped.append(item)
+                reporter.emit(Event("scan", "skipped", {"path": str(item.path), "reason": item.reason}))
+            else:
+                matched.append(item)
+                _log_match(item)
+            now = time.monotonic()
+            if now - last_progress >= PROGRESS_EVERY_SECONDS:
+                last_progress = now
+                reporter.emit(Event("match", "progress", _progress_fields(pipeline, matched, client)))
+    except KeyboardInterrupt as exc:
+        raise InterruptedRunError("interrupted during lookup; nothing was moved") from exc
+    reporter.emit(Event("match", "progress", _progress_fields(pipeline, matched, client)))
+    matched.sort(key=lambda m: m.parsed.scanned.relative)
+    return matched, skipped
+
+
+def _progress_fields(pipeline: Pipeline, matched: list[MatchedFile], client: TmdbClient) -> dict[str, object]:
+    """Stage counts plus the live counters people watch: parse failures and cache hits so far."""
+    stats = client.stats()
+    return {
+        **pipeline.counters.snapshot(),
+        "parse_failed": sum(1 for m in matched if m.status == "parse_failed"),
+        "cache_hits": stats.cache.hits,
+        "cache_misses": stats.cache.misses,
+        "tmdb_requests": stats.requests_sent,
+        "rate_limited": stats.rate_limited,
+    }
+
+
+def _log_match(item: MatchedFile) -> None:
+    match = item.match
+    log_event(
+        logger,
+        logging.DEBUG,
+        "file_" + item.status,
+        source=item.parsed.scanned.relative,
+        code=item.error_code,
+        tmdb_id=match.tmdb_id if match else None,
+        season=match.season if match else None,
+        score=match.score.total if match else None,
+        note=item.note or None,
+    )

@@ -1,0 +1,73 @@
+"""The TMDB key at rest: Fernet-encrypted under a key derived from a PIN with scrypt and a salt.
+
+Environment variables win (``TMDB_API_KEY``/``ANIVAULT_TMDB_KEY``); this store is for people who
+would rather not keep the key in a shell profile. The file holds only the salt, the KDF
+parameters and the Fernet token; without the PIN it is useless. A wrong PIN is ``E-KEYSTORE-PIN``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from anivault.errors import ConfigError, KeyStorePinError
+
+KEYSTORE_NAME = "tmdb_key.enc"
+PIN_ENV_VAR = "ANIVAULT_PIN"
+SCRYPT_N = 2**15
+SCRYPT_R = 8
+SCRYPT_P = 1
+SALT_BYTES = 16
+
+
+def keystore_path(home: Path) -> Path:
+    return home / KEYSTORE_NAME
+
+
+def store_key(path: Path, api_key: str, pin: str) -> None:
+    """Encrypt ``api_key`` under ``pin`` and replace the store atomically (owner-only on POSIX)."""
+    salt = os.urandom(SALT_BYTES)
+    token = Fernet(_derive(pin, salt, SCRYPT_N)).encrypt(api_key.encode("utf-8"))
+    payload = {
+        "version": 1,
+        "kdf": "scrypt",
+        "n": SCRYPT_N,
+        "salt": base64.b64encode(salt).decode("ascii"),
+        "token": token.decode("ascii"),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmdb_key.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(payload, out)
+        os.chmod(temp, 0o600)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def load_key(path: Path, pin: str) -> str:
+    """Decrypt the stored key. Raises KeyStorePinError for a wrong PIN, ConfigError for a bad file."""
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        salt = base64.b64decode(payload["salt"])
+        token = payload["token"].encode("ascii")
+        cost = int(payload["n"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"{path}: unreadable key store ({exc}); run settings set --tmdb-key") from exc
+    try:
+        return Fernet(_derive(pin, salt, cost)).decrypt(token).decode("utf-8")
+    except InvalidToken as exc:
+        raise KeyStorePinError(f"wrong PIN for the TMDB key store {path}") from exc
+
+
+def _derive(pin: str, salt: bytes, cost: int) -> bytes:
+    raw = Scrypt(salt=salt, length=32, n=cost, r=SCRYPT_R, p=SCRYPT_P).derive(pin.encode("utf-8"))
+    return base64.urlsafe_b64encode(raw)
