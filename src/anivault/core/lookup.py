@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from anivault.core.models import MatchedFile, ParsedFile, ScannedFile, Skipped
 from anivault.core.parsing import parse_file
 from anivault.core.pipeline import Pipeline, Stage
 from anivault.core.scan import scan_tree
+from anivault.core.spool import Spool
 from anivault.errors import InterruptedRunError, PermissionDeniedError, SourceMissingError, UsageError
 from anivault.services.tmdb.client import TmdbClient
 from anivault.utils.logging import log_event
@@ -38,6 +41,36 @@ class LookupRequest:
     """Worker processes for the CPU-bound parse stage; 0 parses on one thread of this process."""
 
 
+class LookupTally:
+    """What a run keeps of its lookups while the matched files flow on into the plan: counts by
+    status, the error codes met, and the unresolved and skipped files spooled to disk (sorted by
+    path when read), so memory stays flat however large the library."""
+
+    def __init__(self) -> None:
+        self.status: Counter[str] = Counter()
+        self.unresolved: Spool[MatchedFile] = Spool()
+        self.skipped: Spool[Skipped] = Spool()
+        self._codes: dict[str, None] = {}
+
+    @property
+    def error_codes(self) -> tuple[str, ...]:
+        return tuple(self._codes)
+
+    def matched(self, items: Iterable[MatchedFile | Skipped]) -> Iterator[MatchedFile]:
+        """Pass the matched files through; record everything else."""
+        for item in items:
+            if isinstance(item, Skipped):
+                self.skipped.append(str(item.path), item)
+                continue
+            self.status[item.status] += 1
+            if item.error_code:
+                self._codes.setdefault(item.error_code)
+            if item.status == "matched":
+                yield item
+            else:
+                self.unresolved.append(item.parsed.scanned.relative, item)
+
+
 def check_source(source: Path) -> None:
     """Refuse a missing, non-folder or unreadable source before any work starts."""
     if not source.exists():
@@ -55,6 +88,22 @@ def lookup_files(
     request: LookupRequest, client: TmdbClient, reporter: Reporter
 ) -> tuple[list[MatchedFile], list[Skipped]]:
     """Every video below the source, matched (or not), sorted by relative path; and the skipped."""
+    matched: list[MatchedFile] = []
+    skipped: list[Skipped] = []
+    for item in iter_lookup(request, client, reporter):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        else:
+            matched.append(item)
+    matched.sort(key=lambda m: m.parsed.scanned.relative)
+    return matched, skipped
+
+
+def iter_lookup(
+    request: LookupRequest, client: TmdbClient, reporter: Reporter
+) -> Iterator[MatchedFile | Skipped]:
+    """Each video's lookup outcome (and each skipped path) as the pipeline produces it, in no
+    particular order, with progress events on the way; holds nothing of what it yielded."""
     matcher = Matcher(client, min_confidence=request.min_confidence)
     client.watch(
         lambda change: reporter.emit(
@@ -75,34 +124,31 @@ def lookup_files(
         ],
         workers=request.workers,
     )
-    matched: list[MatchedFile] = []
-    skipped: list[Skipped] = []
+    parse_failed = 0
     last_progress = 0.0
     try:
         for item in pipeline.run():
             if isinstance(item, Skipped):
-                skipped.append(item)
                 reporter.emit(Event("scan", "skipped", {"path": str(item.path), "reason": item.reason}))
             else:
-                matched.append(item)
+                parse_failed += item.status == "parse_failed"
                 _log_match(item)
+            yield item
             now = time.monotonic()
             if now - last_progress >= PROGRESS_EVERY_SECONDS:
                 last_progress = now
-                reporter.emit(Event("match", "progress", _progress_fields(pipeline, matched, client)))
+                reporter.emit(Event("match", "progress", _progress_fields(pipeline, parse_failed, client)))
     except KeyboardInterrupt as exc:
         raise InterruptedRunError("interrupted during lookup; nothing was moved") from exc
-    reporter.emit(Event("match", "progress", _progress_fields(pipeline, matched, client)))
-    matched.sort(key=lambda m: m.parsed.scanned.relative)
-    return matched, skipped
+    reporter.emit(Event("match", "progress", _progress_fields(pipeline, parse_failed, client)))
 
 
-def _progress_fields(pipeline: Pipeline, matched: list[MatchedFile], client: TmdbClient) -> dict[str, object]:
+def _progress_fields(pipeline: Pipeline, parse_failed: int, client: TmdbClient) -> dict[str, object]:
     """Stage counts plus the live counters people watch: parse failures and cache hits so far."""
     stats = client.stats()
     return {
         **pipeline.counters.snapshot(),
-        "parse_failed": sum(1 for m in matched if m.status == "parse_failed"),
+        "parse_failed": parse_failed,
         "cache_hits": stats.cache.hits,
         "cache_misses": stats.cache.misses,
         "tmdb_requests": stats.requests_sent,

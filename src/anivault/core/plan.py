@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -20,6 +20,7 @@ from typing import Literal
 from anivault.core.fsinfo import existing_ancestor
 from anivault.core.models import Match, MatchedFile
 from anivault.core.naming import DEFAULT_NAMING, Naming, sidecar_target, target_for
+from anivault.core.plan_store import PlanEntries
 from anivault.errors import AniVaultError, OrganizeConflictError
 
 EntryStatus = Literal["planned", "conflict", "exists", "duplicate", "in_place", "error"]
@@ -73,12 +74,24 @@ class PlanEntry:
 @dataclass(frozen=True, slots=True)
 class Plan:
     target_root: Path
-    entries: tuple[PlanEntry, ...]
+    entries: Sequence[PlanEntry]
+    """In source order. Built plans read them from a disk spool on demand: iterate, don't copy."""
     source_root: Path | None = None
     options: PlanOptions = field(default_factory=PlanOptions)
 
     def actionable(self) -> tuple[PlanEntry, ...]:
+        """The entries to carry out, in memory: for applying, which touches each of them anyway."""
         return tuple(e for e in self.entries if e.status == "planned")
+
+    def status_counts(self) -> Counter[str]:
+        if isinstance(self.entries, PlanEntries):
+            return self.entries.status_counts()  # without reading every entry back
+        return Counter(e.status for e in self.entries)
+
+    def error_codes(self) -> tuple[str, ...]:
+        if isinstance(self.entries, PlanEntries):
+            return self.entries.error_codes()
+        return tuple(dict.fromkeys(e.error_code for e in self.entries if e.error_code))
 
 
 def entry_id(relative: str, print_: Fingerprint) -> str:
@@ -108,21 +121,27 @@ def build_plan(
 ) -> Plan:
     """Plan every matched video and its sidecars, then resolve conflicts over the whole plan.
 
-    Raises OrganizeConflictError under ``on_conflict="fail"`` when any entry conflicts, before
-    anything moves. A target too long for the path budget is an ``error`` entry, not a crash.
+    ``matched`` is consumed as a stream (unmatched items are ignored) and the entries are spooled
+    to disk, so memory does not grow with the library. Raises OrganizeConflictError under
+    ``on_conflict="fail"`` when any entry conflicts, before anything moves. A target too long for
+    the path budget is an ``error`` entry, not a crash.
     """
     options = options or PlanOptions()
-    entries: list[PlanEntry] = []
+    entries = PlanEntries()
+    fonts = _FontFolders()
     for item in matched:
         if item.status != "matched" or item.match is None:
             continue
-        entries.extend(_entries_for(item, item.match, target_root, options))
-    entries.extend(_font_entries(entries, target_root))
-    entries.sort(key=lambda e: e.relative_source)
-    resolved = _resolve_conflicts(entries, target_root, options.on_conflict)
+        for entry in _entries_for(item, item.match, target_root, options):
+            entries.add(entry)
+            fonts.note(entry)
+    for entry in fonts.entries(target_root):
+        entries.add(entry)
+    entries.seal()
+    _resolve_conflicts(entries, target_root, options.on_conflict)
     if options.on_conflict == "fail":
-        _refuse_conflicts(resolved)
-    return Plan(target_root, tuple(resolved), source_root, options)
+        _refuse_conflicts(entries)
+    return Plan(target_root, entries, source_root, options)
 
 
 def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptions) -> list[PlanEntry]:
@@ -170,41 +189,57 @@ def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptio
     return entries
 
 
-def _font_entries(entries: list[PlanEntry], root: Path) -> list[PlanEntry]:
+class _FontFolders:
     """A batch's ``Fonts/`` folder (the fonts its .ass subtitles need) follows the batch: into the
     season folder when every video of the batch goes to one, else into the show folder, else it
-    stays (one folder of fonts cannot follow two shows). It travels with the batch's first video."""
-    by_folder: dict[Path, list[PlanEntry]] = defaultdict(list)
-    for entry in entries:
-        if entry.role == "video" and entry.status != "error":
-            by_folder[entry.source.parent].append(entry)
-    fonts: list[PlanEntry] = []
-    for folder, videos in sorted(by_folder.items()):
-        font_dir = next(
-            (d for d in sorted(folder.iterdir()) if d.is_dir() and d.name.casefold() == FONTS_DIR), None
-        )
-        destination = _common_folder([PurePosixPath(v.relative_target) for v in videos])
-        if font_dir is None or destination is None:
-            continue
-        owner = min(videos, key=lambda v: v.relative_source)
-        base = owner.relative_source.rpartition("/")[0]
-        for font in sorted(f for f in font_dir.iterdir() if f.is_file()):
-            try:
-                print_ = fingerprint(font)
-            except OSError:
+    stays (one folder of fonts cannot follow two shows). It travels with the batch's first video.
+    Only the videos of folders that hold a ``Fonts/`` folder are kept until the end."""
+
+    def __init__(self) -> None:
+        self._font_dir: dict[Path, Path | None] = {}
+        self._videos: dict[Path, list[PlanEntry]] = defaultdict(list)
+
+    def note(self, entry: PlanEntry) -> None:
+        if entry.role != "video" or entry.status == "error":
+            return
+        folder = entry.source.parent
+        if folder not in self._font_dir:
+            self._font_dir[folder] = _fonts_dir_in(folder)
+        if self._font_dir[folder] is not None:
+            self._videos[folder].append(entry)
+
+    def entries(self, root: Path) -> Iterator[PlanEntry]:
+        for folder, videos in sorted(self._videos.items()):
+            font_dir = self._font_dir[folder]
+            destination = _common_folder([PurePosixPath(v.relative_target) for v in videos])
+            if font_dir is None or destination is None:
                 continue
-            relative = "/".join(p for p in (base, font_dir.name, font.name) if p)
-            entry = replace(
-                owner,
-                entry_id=f"{owner.entry_id}/{font_dir.name}/{font.name}",
-                source=font,
-                role="sidecar",
-                relative_source=relative,
-                owner_id=owner.entry_id,
-                fingerprint=print_,
-            )
-            fonts.append(_retarget(entry, root, destination / font_dir.name / font.name))
-    return fonts
+            owner = min(videos, key=lambda v: v.relative_source)
+            base = owner.relative_source.rpartition("/")[0]
+            for font in sorted(f for f in font_dir.iterdir() if f.is_file()):
+                try:
+                    print_ = fingerprint(font)
+                except OSError:
+                    continue
+                relative = "/".join(p for p in (base, font_dir.name, font.name) if p)
+                entry = replace(
+                    owner,
+                    entry_id=f"{owner.entry_id}/{font_dir.name}/{font.name}",
+                    source=font,
+                    role="sidecar",
+                    relative_source=relative,
+                    owner_id=owner.entry_id,
+                    fingerprint=print_,
+                )
+                yield _retarget(entry, root, destination / font_dir.name / font.name)
+
+
+def _fonts_dir_in(folder: Path) -> Path | None:
+    try:
+        folders = sorted(d for d in folder.iterdir() if d.is_dir())
+    except OSError:
+        return None
+    return next((d for d in folders if d.name.casefold() == FONTS_DIR), None)
 
 
 def _common_folder(targets: list[PurePosixPath]) -> PurePosixPath | None:
@@ -230,60 +265,54 @@ def _effective_action(action: Action, source: Path, root: Path) -> tuple[Action,
     return (action, "") if same else ("copy", "hardlink across devices: copied instead")
 
 
-def _resolve_conflicts(entries: list[PlanEntry], root: Path, policy: ConflictPolicy) -> list[PlanEntry]:
-    by_target: dict[str, list[int]] = defaultdict(list)
-    for index, entry in enumerate(entries):
-        by_target[entry.relative_target.casefold()].append(index)  # case-insensitive file systems
-    resolved = list(entries)
-    for indexes in by_target.values():
-        if len(indexes) > 1:
-            for index in indexes:
-                resolved[index] = replace(
-                    resolved[index], status="conflict", error_code=OrganizeConflictError.code
-                )
-    resolved = [replace(e, status=_on_disk_status(e)) if e.status == "planned" else e for e in resolved]
+def _resolve_conflicts(entries: PlanEntries, root: Path, policy: ConflictPolicy) -> None:
+    code = OrganizeConflictError.code
+    entries.replace_rows(
+        [(row, replace(e, status="conflict", error_code=code)) for row, e in entries.shared_target_rows()]
+    )
+    on_disk = ((row, e, _on_disk_status(e)) for row, e in entries.rows_with_status("planned"))
+    entries.replace_rows([(row, replace(e, status=s)) for row, e, s in on_disk if s != "planned"])
     if policy == "index":
-        resolved = _index_taken_targets(resolved, root)
-    blocked = {e.entry_id for e in resolved if e.role == "video" and e.status != "planned"}
-    return [
-        replace(e, status="conflict", error_code=OrganizeConflictError.code)
-        if e.role == "sidecar" and e.owner_id in blocked and e.status == "planned"
-        else e
-        for e in resolved
-    ]
+        _index_taken_targets(entries, root)
+    entries.replace_rows(
+        [(row, replace(e, status="conflict", error_code=code)) for row, e in entries.orphaned_sidecar_rows()]
+    )
 
 
-def _index_taken_targets(entries: list[PlanEntry], root: Path) -> list[PlanEntry]:
+def _index_taken_targets(entries: PlanEntries, root: Path) -> None:
     """``--on-conflict index``: a video whose target holds *different* bytes gets ``(2)``, ``(3)``…
     and its sidecars follow it, so nothing is overwritten and nothing is left behind."""
-    taken = {e.relative_target.casefold() for e in entries}
-    sidecars: dict[str, list[PlanEntry]] = defaultdict(list)
-    for entry in entries:
-        if entry.owner_id is not None and entry.entry_id.startswith(entry.owner_id + "."):
-            sidecars[entry.owner_id].append(entry)  # named after the video (fonts are not)
-    moved: dict[str, PlanEntry] = {}
-    for entry in entries:
-        if entry.role != "video" or entry.status != "exists":
-            continue
-        family = [entry, *sidecars[entry.entry_id]]
+    for row, video in list(entries.rows_with_status("exists", role="video")):
+        family = [(row, video)] + [
+            (r, s)
+            for r, s in entries.sidecar_rows(video.entry_id)
+            if s.entry_id.startswith(video.entry_id + ".")  # named after the video (fonts are not)
+        ]
         for number in range(2, MAX_INDEX + 1):
-            video_rel = _indexed(PurePosixPath(entry.relative_target), number)
+            video_rel = _indexed(PurePosixPath(video.relative_target), number)
             targets = [video_rel] + [
-                sidecar_target(video_rel, s.entry_id[len(entry.entry_id) :]) for s in family[1:]
+                sidecar_target(video_rel, s.entry_id[len(video.entry_id) :]) for _, s in family[1:]
             ]
-            if all(
-                t.as_posix().casefold() not in taken and not root.joinpath(*t.parts).exists() for t in targets
-            ):
-                for member, target in zip(family, targets, strict=True):
-                    taken.add(target.as_posix().casefold())
-                    moved[member.entry_id] = replace(
-                        _retarget(member, root, target),
-                        status="planned",
-                        error_code=None,
-                        note=_join(member.note, f"target taken: indexed ({number})"),
-                    )
+            if all(_is_free(entries, root, t) for t in targets):
+                entries.replace_rows(
+                    [
+                        (
+                            member_row,
+                            replace(
+                                _retarget(member, root, target),
+                                status="planned",
+                                error_code=None,
+                                note=_join(member.note, f"target taken: indexed ({number})"),
+                            ),
+                        )
+                        for (member_row, member), target in zip(family, targets, strict=True)
+                    ]
+                )
                 break
-    return [moved.get(e.entry_id, e) for e in entries]
+
+
+def _is_free(entries: PlanEntries, root: Path, target: PurePosixPath) -> bool:
+    return not entries.target_taken(target.as_posix()) and not root.joinpath(*target.parts).exists()
 
 
 def _indexed(target: PurePosixPath, number: int) -> PurePosixPath:
@@ -294,13 +323,14 @@ def _join(*notes: str) -> str:
     return "; ".join(n for n in notes if n)
 
 
-def _refuse_conflicts(entries: list[PlanEntry]) -> None:
-    clashes = [e for e in entries if e.status in ("conflict", "exists")]
-    if clashes:
-        first = clashes[0]
+def _refuse_conflicts(entries: PlanEntries) -> None:
+    clashes = entries.rows_with_status("conflict", "exists")
+    first = next(clashes, None)
+    if first is not None:
+        entry = first[1]
         raise OrganizeConflictError(
-            f"{len(clashes)} plan entries conflict (first: {first.relative_source} → "
-            f"{first.relative_target}); --on-conflict fail: nothing was moved"
+            f"{1 + sum(1 for _ in clashes)} plan entries conflict (first: {entry.relative_source} → "
+            f"{entry.relative_target}); --on-conflict fail: nothing was moved"
         )
 
 

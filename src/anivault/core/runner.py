@@ -12,7 +12,7 @@ import logging
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,7 @@ from anivault.core import fsinfo
 from anivault.core.checkpoint import Checkpoint
 from anivault.core.events import Event, Reporter
 from anivault.core.library_lock import hold_library
-from anivault.core.lookup import LookupRequest, check_source, lookup_files
+from anivault.core.lookup import LookupRequest, LookupTally, check_source, iter_lookup
 from anivault.core.models import MatchedFile, Skipped
 from anivault.core.naming import Naming
 from anivault.core.organize import ApplyOutcome
@@ -90,8 +90,9 @@ class RunResult:
     run_id: str
     summary: RunSummary
     plan: Plan
-    unresolved: tuple[MatchedFile, ...]
-    skipped: tuple[Skipped, ...]
+    unresolved: Sequence[MatchedFile]
+    """Files not matched (unmatched, deferred, parse failures), by source path."""
+    skipped: Sequence[Skipped]
     outcomes: tuple[ApplyOutcome, ...]
     journal: Path | None
     error_codes: tuple[str, ...]
@@ -146,7 +147,8 @@ def _run(
     if request.apply:
         checkpoints.save(request.state_dir, checkpoint)
     try:
-        matched, skipped = lookup_files(
+        tally = LookupTally()
+        lookups = iter_lookup(
             LookupRequest(
                 request.source,
                 request.target,
@@ -157,15 +159,18 @@ def _run(
             client,
             reporter,
         )
-        plan = build_plan(matched, request.target, request.plan_options, source_root=request.source)
+        plan = build_plan(
+            tally.matched(lookups), request.target, request.plan_options, source_root=request.source
+        )
     except InterruptedRunError:
         raise  # the checkpoint stays at "lookup": --resume starts the lookups again
     except AniVaultError:
         if request.apply:  # e.g. --on-conflict fail: nothing moved, nothing to resume
             checkpoints.save(request.state_dir, checkpoint.advanced(phase="finished"))
         raise
+    plan_status = plan.status_counts()
     reporter.emit(
-        Event("plan", "built", {"entries": len(plan.entries), "actionable": len(plan.actionable())})
+        Event("plan", "built", {"entries": len(plan.entries), "actionable": plan_status["planned"]})
     )
     if request.plan_file is not None:
         write_plan(plan, request.plan_file)
@@ -174,20 +179,20 @@ def _run(
     if request.apply:
         outcomes = _apply(plan, request.state_dir, checkpoint, request.io_pace_limit, reporter)
         journal_path = Path(checkpoint.journal) if outcomes else None
-        deferred = sum(1 for m in matched if m.status == "deferred")
+        deferred = tally.status["deferred"]
         if deferred:  # TMDB was unreachable for some: `--resume` looks them up again later
             checkpoints.save(request.state_dir, checkpoint)
             reporter.emit(Event("run", "deferred", {"files": deferred, "resume": "anivault run --resume"}))
     stats = client.stats()
     result = RunResult(
         run_id=run_id,
-        summary=_summarise(matched, skipped, plan, outcomes, stats, time.monotonic() - started),
+        summary=_summarise(tally, plan_status, outcomes, stats, time.monotonic() - started),
         plan=plan,
-        unresolved=tuple(m for m in matched if m.status != "matched"),
-        skipped=tuple(skipped),
+        unresolved=tally.unresolved,
+        skipped=tally.skipped,
         outcomes=tuple(outcomes),
         journal=journal_path,
-        error_codes=_error_codes(matched, plan, outcomes),
+        error_codes=_error_codes(tally.error_codes, plan, outcomes),
         warnings=warnings,
     )
     reporter.emit(Event("run", "finished", {"run_id": run_id}))
@@ -322,7 +327,7 @@ def _plan_result(
     stats = ClientStats(requests_sent=0, retries=0, rate_limited=0, cache=CacheStats(0, 0, 0, 0))
     return RunResult(
         run_id=run_id,
-        summary=_summarise([], [], plan, outcomes, stats, time.monotonic() - started),
+        summary=_summarise(LookupTally(), plan.status_counts(), outcomes, stats, time.monotonic() - started),
         plan=plan,
         unresolved=(),
         skipped=(),
@@ -387,24 +392,22 @@ def _apply(
 
 
 def _summarise(
-    matched: list[MatchedFile],
-    skipped: list[Skipped],
-    plan: Plan,
+    tally: LookupTally,
+    plan_status: Counter[str],
     outcomes: list[ApplyOutcome],
     stats: ClientStats,
     seconds: float,
 ) -> RunSummary:
-    status = Counter(m.status for m in matched)
-    plan_status = Counter(e.status for e in plan.entries)
+    status = tally.status
     moved = Counter(o.status for o in outcomes)
     return RunSummary(
-        files_seen=len(matched),
-        parsed=len(matched) - status["parse_failed"],
+        files_seen=status.total(),
+        parsed=status.total() - status["parse_failed"],
         parse_failed=status["parse_failed"],
         matched=status["matched"],
         unmatched=status["unmatched"],
         deferred=status["deferred"],
-        skipped=len(skipped),
+        skipped=len(tally.skipped),
         planned=plan_status["planned"],
         conflicts=plan_status["conflict"],
         already_there=plan_status["exists"] + plan_status["duplicate"] + plan_status["in_place"],
@@ -417,8 +420,7 @@ def _summarise(
     )
 
 
-def _error_codes(matched: list[MatchedFile], plan: Plan, outcomes: list[ApplyOutcome]) -> tuple[str, ...]:
-    codes = [m.error_code for m in matched if m.error_code]
-    codes += [e.error_code for e in plan.entries if e.error_code]
+def _error_codes(lookup_codes: Iterable[str], plan: Plan, outcomes: list[ApplyOutcome]) -> tuple[str, ...]:
+    codes = [*lookup_codes, *plan.error_codes()]
     codes += [o.error_code for o in outcomes if o.error_code]
     return tuple(dict.fromkeys(codes))

@@ -1,0 +1,167 @@
+"""The plan's entries spooled to disk (see ``core/spool.py``), with the whole-plan queries
+conflict resolution needs: targets claimed twice, entries by status, sidecars by their video.
+
+Each row keeps the entry pickled plus the columns those queries read; a change of status or
+target rewrites the row, so reading back always yields the entry as resolved.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, overload
+
+from anivault.core.spool import BATCH, dumps, loads, open_private_db
+
+if TYPE_CHECKING:
+    from anivault.core.plan import PlanEntry
+
+_SCHEMA = """
+CREATE TABLE entry (
+    source TEXT NOT NULL,
+    target_key TEXT NOT NULL,
+    entry_id TEXT NOT NULL,
+    owner_id TEXT,
+    role TEXT NOT NULL,
+    status TEXT NOT NULL,
+    code TEXT,
+    blob BLOB NOT NULL
+)
+"""
+
+
+def _row(entry: PlanEntry) -> tuple[str, str, str, str | None, str, str, str | None, bytes]:
+    return (
+        entry.relative_source,
+        entry.relative_target.casefold(),  # case-insensitive file systems
+        entry.entry_id,
+        entry.owner_id,
+        entry.role,
+        entry.status,
+        entry.error_code,
+        dumps(entry),
+    )
+
+
+class PlanEntries(Sequence["PlanEntry"]):
+    """Entries in source order, read lazily; filled by ``build_plan``, then sealed."""
+
+    def __init__(self) -> None:
+        self._db = open_private_db()
+        self._db.execute(_SCHEMA)
+        self._pending: list[tuple[object, ...]] = []
+        self._lock = threading.Lock()
+        self._length = 0
+
+    # --- building --------------------------------------------------------------------------------
+
+    def add(self, entry: PlanEntry) -> None:
+        with self._lock:
+            self._pending.append(_row(entry))
+            self._length += 1
+            if len(self._pending) >= BATCH:
+                self._flush()
+
+    def seal(self) -> None:
+        """No more entries: index them for ordered reads and the conflict queries."""
+        with self._lock:
+            self._flush()
+            self._db.execute("CREATE INDEX by_source ON entry (source)")
+            self._db.execute("CREATE INDEX by_target ON entry (target_key)")
+            self._db.execute("CREATE INDEX by_owner ON entry (owner_id)")
+
+    def shared_target_rows(self) -> Iterator[tuple[int, PlanEntry]]:
+        """Every entry whose target another entry also claims."""
+        return self._rows(
+            "WHERE target_key IN (SELECT target_key FROM entry GROUP BY target_key HAVING count(*) > 1)"
+        )
+
+    def rows_with_status(self, *statuses: str, role: str | None = None) -> Iterator[tuple[int, PlanEntry]]:
+        where = f"WHERE status IN ({', '.join('?' * len(statuses))})"
+        if role is None:
+            return self._rows(where, statuses)
+        return self._rows(where + " AND role = ?", (*statuses, role))
+
+    def sidecar_rows(self, owner_id: str) -> Iterator[tuple[int, PlanEntry]]:
+        return self._rows("WHERE owner_id = ? AND role = 'sidecar'", (owner_id,))
+
+    def orphaned_sidecar_rows(self) -> Iterator[tuple[int, PlanEntry]]:
+        """Planned sidecars whose video is not planned: they must not move without it."""
+        return self._rows(
+            "WHERE role = 'sidecar' AND status = 'planned' AND owner_id IN "
+            "(SELECT entry_id FROM entry WHERE role = 'video' AND status != 'planned')"
+        )
+
+    def target_taken(self, relative_target: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM entry WHERE target_key = ? LIMIT 1", (relative_target.casefold(),)
+        ).fetchone()
+        return row is not None
+
+    def replace_rows(self, changes: Sequence[tuple[int, PlanEntry]]) -> None:
+        self._db.executemany(
+            "UPDATE entry SET source = ?, target_key = ?, entry_id = ?, owner_id = ?, role = ?, "
+            "status = ?, code = ?, blob = ? WHERE rowid = ?",
+            [(*_row(entry), rowid) for rowid, entry in changes],
+        )
+
+    def status_counts(self) -> Counter[str]:
+        return Counter(dict(self._db.execute("SELECT status, count(*) FROM entry GROUP BY status")))
+
+    def error_codes(self) -> tuple[str, ...]:
+        """Distinct entry error codes, in source order of their first entry."""
+        rows = self._db.execute(
+            "SELECT code FROM entry WHERE code IS NOT NULL GROUP BY code ORDER BY min(source)"
+        )
+        return tuple(code for (code,) in rows)
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> PlanEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[PlanEntry]: ...
+    def __getitem__(self, index: int | slice) -> PlanEntry | Sequence[PlanEntry]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._length)
+            rows = self._rows("", limit=max(0, stop - start), offset=start)
+            return tuple(entry for _, entry in rows)[::step]
+        position = index + self._length if index < 0 else index
+        if not 0 <= position < self._length:
+            raise IndexError("plan entry index out of range")
+        return next(self._rows("", limit=1, offset=position))[1]
+
+    def __iter__(self) -> Iterator[PlanEntry]:
+        return (entry for _, entry in self._rows(""))
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence of the same entries: plans compare by content, as tuples did."""
+        if not isinstance(other, Sequence) or len(other) != self._length:
+            return False
+        return all(mine == theirs for mine, theirs in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # compared by content
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _rows(
+        self, where: str, parameters: tuple[object, ...] = (), *, limit: int = -1, offset: int = 0
+    ) -> Iterator[tuple[int, PlanEntry]]:
+        """Rows in source order, fetched in batches. Callers finish reading before they
+        ``replace_rows``: SQLite cursors are not stable under updates of the rows they walk."""
+        cursor = self._db.execute(
+            f"SELECT rowid, blob FROM entry {where} ORDER BY source, rowid LIMIT ? OFFSET ?",
+            (*parameters, limit, offset),
+        )
+        while batch := cursor.fetchmany(BATCH):
+            for rowid, blob in batch:
+                yield rowid, loads(blob)
+
+    def _flush(self) -> None:
+        self._db.executemany(f"INSERT INTO entry VALUES ({', '.join('?' * 8)})", self._pending)
+        self._pending.clear()

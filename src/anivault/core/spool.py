@@ -1,0 +1,117 @@
+"""Results spooled to a private on-disk SQLite database instead of held in memory.
+
+A 300k-file library makes ~400k plan entries and tens of thousands of unmatched or skipped files;
+as objects (paths, match, score, candidates) they cost 1–2 KB each, far over the run's memory
+budget. A spool writes each item as it arrives and reads it back on demand in key order, so the
+run holds SQLite's bounded page cache and one batch of rows. SQLite (standard library, so also in
+the frozen binary) does what an external merge sort would: it orders through an index and groups
+with SQL, spilling to its own temporary file. The database is SQLite's "private temporary" kind
+(empty file name): it lives in the temp folder and vanishes when the connection closes, so nothing
+is left behind even after a crash.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any, Generic, TypeVar, overload
+
+T = TypeVar("T")
+
+CACHE_KIB = 16 * 1024
+"""SQLite page cache (negative PRAGMA value = KiB): big enough to sort 400k keys quickly."""
+BATCH = 1000
+
+
+def open_private_db() -> sqlite3.Connection:
+    """A throw-away database in the temp folder; journal and fsync off, as nothing survives it."""
+    db = sqlite3.connect("", check_same_thread=False)  # "" = private temporary file
+    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    return db
+
+
+class Spool(Sequence[T], Generic[T]):
+    """An append-only sequence of picklable items, read back sorted by the key given with each.
+
+    Appending is thread-safe and batched; reading seals the spool (flushes and indexes it). Equal to
+    any sequence with the same items in the same order, as the tuples it replaces were.
+    """
+
+    def __init__(self) -> None:
+        self._db = open_private_db()
+        self._db.execute("CREATE TABLE item (key TEXT NOT NULL, blob BLOB NOT NULL)")
+        self._pending: list[tuple[str, bytes]] = []
+        self._lock = threading.Lock()
+        self._sealed = False
+        self._length = 0
+
+    def append(self, key: str, item: T) -> None:
+        with self._lock:
+            if self._sealed:
+                raise RuntimeError("spool is sealed: it has been read")
+            self._pending.append((key, pickle.dumps(item, pickle.HIGHEST_PROTOCOL)))
+            self._length += 1
+            if len(self._pending) >= BATCH:
+                self._flush()
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._length)
+            return tuple(self._read(limit=max(0, stop - start), offset=start))[::step]
+        position = index + self._length if index < 0 else index
+        if not 0 <= position < self._length:
+            raise IndexError("spool index out of range")
+        return next(self._read(limit=1, offset=position))
+
+    def __iter__(self) -> Iterator[T]:
+        return self._read(limit=-1, offset=0)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or len(other) != self._length:
+            return False
+        return all(mine == theirs for mine, theirs in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # compared by content
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _read(self, *, limit: int, offset: int) -> Iterator[T]:
+        self._seal()
+        cursor = self._db.execute(
+            "SELECT blob FROM item ORDER BY key, rowid LIMIT ? OFFSET ?", (limit, offset)
+        )
+        while rows := cursor.fetchmany(BATCH):
+            for (blob,) in rows:
+                yield pickle.loads(blob)
+
+    def _seal(self) -> None:
+        with self._lock:
+            if not self._sealed:
+                self._flush()
+                self._db.execute("CREATE INDEX by_key ON item (key)")
+                self._sealed = True
+
+    def _flush(self) -> None:
+        self._db.executemany("INSERT INTO item VALUES (?, ?)", self._pending)
+        self._pending.clear()
+
+
+def loads(blob: bytes) -> Any:
+    """Unpickle a row written by this module (only ever our own temp database)."""
+    return pickle.loads(blob)
+
+
+def dumps(item: object) -> bytes:
+    return pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
