@@ -266,17 +266,14 @@ def _effective_action(action: Action, source: Path, root: Path) -> tuple[Action,
 
 
 def _resolve_conflicts(entries: PlanEntries, root: Path, policy: ConflictPolicy) -> None:
-    code = OrganizeConflictError.code
-    entries.replace_rows(
-        [(row, replace(e, status="conflict", error_code=code)) for row, e in entries.shared_target_rows()]
+    entries.mark_shared_targets(OrganizeConflictError.code)
+    on_disk = (
+        (row, _on_disk_status(Path(source), Path(target))) for row, source, target in entries.planned_paths()
     )
-    on_disk = ((row, e, _on_disk_status(e)) for row, e in entries.rows_with_status("planned"))
-    entries.replace_rows([(row, replace(e, status=s)) for row, e, s in on_disk if s != "planned"])
+    entries.set_statuses([(status, row) for row, status in on_disk if status != "planned"])
     if policy == "index":
         _index_taken_targets(entries, root)
-    entries.replace_rows(
-        [(row, replace(e, status="conflict", error_code=code)) for row, e in entries.orphaned_sidecar_rows()]
-    )
+    entries.block_orphaned_sidecars(OrganizeConflictError.code)
 
 
 def _index_taken_targets(entries: PlanEntries, root: Path) -> None:
@@ -334,15 +331,15 @@ def _refuse_conflicts(entries: PlanEntries) -> None:
         )
 
 
-def _on_disk_status(entry: PlanEntry) -> EntryStatus:
+def _on_disk_status(source_path: Path, target_path: Path) -> EntryStatus:
     # One stat of the target settles the common case (nothing there yet); resolving both paths
     # for every entry cost more than the whole rest of planning on a 300k-file tree.
     try:
-        target = os.stat(entry.target)
-        source = os.stat(entry.source)
+        target = os.stat(target_path)
+        source = os.stat(source_path)
         if os.path.samestat(source, target):
             return "in_place"
-        same = target.st_size == source.st_size and _sha256(entry.target) == _sha256(entry.source)
+        same = target.st_size == source.st_size and _sha256(target_path) == _sha256(source_path)
     except OSError:
         return "planned"  # nothing there (the common case), or apply re-checks under its reservation
     return "duplicate" if same else "exists"

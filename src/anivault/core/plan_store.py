@@ -1,15 +1,16 @@
 """The plan's entries spooled to disk (see ``core/spool.py``), with the whole-plan queries
 conflict resolution needs: targets claimed twice, entries by status, sidecars by their video.
 
-Each row keeps the entry pickled plus the columns those queries read; a change of status or
-target rewrites the row, so reading back always yields the entry as resolved.
+Each row keeps the entry pickled plus the columns those queries read. Statuses are resolved in
+SQL (the pickled entry is corrected as it is read back); a change of target rewrites the row.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, overload
 
 from anivault.core.spool import BATCH, dumps, loads, open_private_db
@@ -21,6 +22,8 @@ _SCHEMA = """
 CREATE TABLE entry (
     source TEXT NOT NULL,
     target_key TEXT NOT NULL,
+    source_path TEXT NOT NULL,
+    target_path TEXT NOT NULL,
     entry_id TEXT NOT NULL,
     owner_id TEXT,
     role TEXT NOT NULL,
@@ -31,10 +34,12 @@ CREATE TABLE entry (
 """
 
 
-def _row(entry: PlanEntry) -> tuple[str, str, str, str | None, str, str, str | None, bytes]:
+def _row(entry: PlanEntry) -> tuple[object, ...]:
     return (
         entry.relative_source,
         entry.relative_target.casefold(),  # case-insensitive file systems
+        str(entry.source),
+        str(entry.target),
         entry.entry_id,
         entry.owner_id,
         entry.role,
@@ -71,11 +76,34 @@ class PlanEntries(Sequence["PlanEntry"]):
             self._db.execute("CREATE INDEX by_target ON entry (target_key)")
             self._db.execute("CREATE INDEX by_owner ON entry (owner_id)")
 
-    def shared_target_rows(self) -> Iterator[tuple[int, PlanEntry]]:
-        """Every entry whose target another entry also claims."""
-        return self._rows(
-            "WHERE target_key IN (SELECT target_key FROM entry GROUP BY target_key HAVING count(*) > 1)"
+    def mark_shared_targets(self, code: str) -> None:
+        """Every entry whose target another entry also claims becomes a conflict."""
+        self._db.execute(
+            "UPDATE entry SET status = 'conflict', code = ? WHERE target_key IN "
+            "(SELECT target_key FROM entry GROUP BY target_key HAVING count(*) > 1)",
+            (code,),
         )
+
+    def block_orphaned_sidecars(self, code: str) -> None:
+        """A sidecar must not move without its video: held back when the video is not planned."""
+        self._db.execute(
+            "UPDATE entry SET status = 'conflict', code = ? WHERE role = 'sidecar' AND status = 'planned' "
+            "AND owner_id IN (SELECT entry_id FROM entry WHERE role = 'video' AND status != 'planned')",
+            (code,),
+        )
+
+    def planned_paths(self) -> Iterator[tuple[int, str, str]]:
+        """(row, source path, target path) of every planned entry, in batches; finish reading
+        before ``set_statuses`` (SQLite cursors are not stable under updates of their rows)."""
+        cursor = self._db.execute(
+            "SELECT rowid, source_path, target_path FROM entry WHERE status = 'planned'"
+        )
+        while batch := cursor.fetchmany(BATCH):
+            yield from batch
+
+    def set_statuses(self, changes: Iterable[tuple[str, int]]) -> None:
+        """(status, row) pairs."""
+        self._db.executemany("UPDATE entry SET status = ? WHERE rowid = ?", changes)
 
     def rows_with_status(self, *statuses: str, role: str | None = None) -> Iterator[tuple[int, PlanEntry]]:
         where = f"WHERE status IN ({', '.join('?' * len(statuses))})"
@@ -86,13 +114,6 @@ class PlanEntries(Sequence["PlanEntry"]):
     def sidecar_rows(self, owner_id: str) -> Iterator[tuple[int, PlanEntry]]:
         return self._rows("WHERE owner_id = ? AND role = 'sidecar'", (owner_id,))
 
-    def orphaned_sidecar_rows(self) -> Iterator[tuple[int, PlanEntry]]:
-        """Planned sidecars whose video is not planned: they must not move without it."""
-        return self._rows(
-            "WHERE role = 'sidecar' AND status = 'planned' AND owner_id IN "
-            "(SELECT entry_id FROM entry WHERE role = 'video' AND status != 'planned')"
-        )
-
     def target_taken(self, relative_target: str) -> bool:
         row = self._db.execute(
             "SELECT 1 FROM entry WHERE target_key = ? LIMIT 1", (relative_target.casefold(),)
@@ -101,7 +122,8 @@ class PlanEntries(Sequence["PlanEntry"]):
 
     def replace_rows(self, changes: Sequence[tuple[int, PlanEntry]]) -> None:
         self._db.executemany(
-            "UPDATE entry SET source = ?, target_key = ?, entry_id = ?, owner_id = ?, role = ?, "
+            "UPDATE entry SET source = ?, target_key = ?, source_path = ?, target_path = ?, "
+            "entry_id = ?, owner_id = ?, role = ?, "
             "status = ?, code = ?, blob = ? WHERE rowid = ?",
             [(*_row(entry), rowid) for rowid, entry in changes],
         )
@@ -155,13 +177,16 @@ class PlanEntries(Sequence["PlanEntry"]):
         """Rows in source order, fetched in batches. Callers finish reading before they
         ``replace_rows``: SQLite cursors are not stable under updates of the rows they walk."""
         cursor = self._db.execute(
-            f"SELECT rowid, blob FROM entry {where} ORDER BY source, rowid LIMIT ? OFFSET ?",
+            f"SELECT rowid, status, code, blob FROM entry {where} ORDER BY source, rowid LIMIT ? OFFSET ?",
             (*parameters, limit, offset),
         )
         while batch := cursor.fetchmany(BATCH):
-            for rowid, blob in batch:
-                yield rowid, loads(blob)
+            for rowid, status, code, blob in batch:
+                entry: PlanEntry = loads(blob)
+                if entry.status != status or entry.error_code != code:  # resolved by SQL since
+                    entry = replace(entry, status=status, error_code=code)
+                yield rowid, entry
 
     def _flush(self) -> None:
-        self._db.executemany(f"INSERT INTO entry VALUES ({', '.join('?' * 8)})", self._pending)
+        self._db.executemany(f"INSERT INTO entry VALUES ({', '.join('?' * 10)})", self._pending)
         self._pending.clear()
