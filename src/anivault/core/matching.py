@@ -6,7 +6,9 @@ score parts into the plan and ``--json``. A series is chosen once per (kind, tit
 remembered, so a 24-file batch costs one search, not 24; the episode fit is then judged per file.
 
 Below ``min_confidence`` a file is left unmatched with its best candidates listed: a wrong
-guess is a misplaced file, which our users fear more than an unmatched one.
+guess is a misplaced file, which our users fear more than an unmatched one. Two candidates scoring
+within ``AMBIGUITY_MARGIN`` are a coin flip unless one is clearly the better known (popularity
+``POPULARITY_TIE_RATIO`` times the other's): TMDB itself ranks that way, and so do users' libraries.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from __future__ import annotations
 import math
 import threading
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
@@ -26,10 +28,19 @@ from anivault.services.tmdb.models import MediaType, SearchHit, TitleDetails
 
 SEARCH_TOP_N = 5
 DETAILS_TOP_N = 3
-MAX_DROPPED_WORDS = 2
+MAX_DROPPED_WORDS = 3
+DISTINCTIVE_WORDS = 2
 AMBIGUITY_MARGIN = 0.05
 """Two different titles scoring this close are a coin flip: ask the user instead."""
+POPULARITY_TIE_RATIO = 2.0
+"""...unless one of them is at least this many times as popular: then it is the one meant."""
+SAME_TITLE = 0.9
+"""Similarity above which words a candidate lacks are spelling ("Kay's" / "Kays"), not a subtitle."""
+SHORTENED_TITLE = 0.9
 SPECIALS_SEASON = 0
+_ROMAN = {"ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+
+Placement = tuple[int, tuple[int, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +48,8 @@ class Weights:
     """How much each part of the evidence counts; pinned by a test so changes are deliberate."""
 
     title: float = 0.80
+    exact_name: float = 0.08
+    """The name is the candidate's own title, not only one of its aliases (a remake's, a spin-off's)."""
     year_match: float = 0.10
     year_mismatch: float = -0.15
     popularity: float = 0.05
@@ -49,8 +62,16 @@ class SeriesChoice:
     """The shortlisted series/movies for one parsed title, best series-level score first."""
 
     options: tuple[tuple[TitleDetails, tuple[tuple[str, float], ...]], ...]
-    dropped_words: tuple[str, ...] = ()
-    """Words of the parsed title TMDB did not know: often a cour's own subtitle ("Super S")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """One candidate judged for one file: its score, where the file goes in it, or why nowhere."""
+
+    score: Score
+    details: TitleDetails
+    placed: Placement | None
+    problem: str = ""
 
 
 def normalize_title(text: str) -> str:
@@ -58,28 +79,49 @@ def normalize_title(text: str) -> str:
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
 
 
-def title_similarity(query: str, titles: Sequence[str]) -> float:
-    """Best similarity in [0, 1] between ``query`` and any of ``titles`` (order-insensitive)."""
+def title_similarity(query: str, titles: Sequence[str], *, shortened: bool = True) -> float:
+    """Best similarity in [0, 1] between ``query`` and any of ``titles`` (order-insensitive).
+
+    A query whose every word is in a longer title ("Ajin" / "Ajin: Demi-Human") scores
+    ``SHORTENED_TITLE``: groups shorten long official titles, but the full title still ranks first.
+    ``shortened=False`` leaves that out, to shortlist search hits by how literally they match.
+    """
     wanted = normalize_title(query)
+    words = set(wanted.split())
     best = 0.0
     for title in titles:
         candidate = normalize_title(title)
         if candidate:
             best = max(best, fuzz.ratio(wanted, candidate), fuzz.token_sort_ratio(wanted, candidate))
+            if shortened and words and words <= set(candidate.split()):
+                best = max(best, 100 * SHORTENED_TITLE)
     return best / 100.0
+
+
+def all_titles(details: TitleDetails) -> tuple[str, ...]:
+    return (
+        details.title,
+        details.original_title,
+        *details.alternative_titles,
+        *(t for _, t in details.translated_titles),
+    )
+
+
+def queried_titles(parsed: ParsedName) -> tuple[str, ...]:
+    """The titles a name carries: ``Jungle Taitei (Kimba the White Lion)`` gives both."""
+    return (parsed.title, parsed.alternative_title) if parsed.alternative_title else (parsed.title,)
 
 
 def score_series(
     parsed: ParsedName, details: TitleDetails, weights: Weights
 ) -> tuple[tuple[str, float], ...]:
     """Named score parts for ``details`` as the series/movie of ``parsed`` (pure)."""
-    titles = (
-        details.title,
-        details.original_title,
-        *details.alternative_titles,
-        *(t for _, t in details.translated_titles),
-    )
-    parts = [("title", weights.title * title_similarity(parsed.title, titles))]
+    titles = all_titles(details)
+    similarity = max(title_similarity(query, titles) for query in queried_titles(parsed))
+    parts = [("title", weights.title * similarity)]
+    own_names = {normalize_title(details.title), normalize_title(details.original_title)}
+    if any(normalize_title(query) in own_names for query in queried_titles(parsed)):
+        parts.append(("exact_name", weights.exact_name))
     if parsed.year is not None and details.year is not None:
         season_years = {s.air_year for s in details.seasons}
         fits = parsed.year == details.year or parsed.year in season_years
@@ -88,18 +130,61 @@ def score_series(
     return tuple(parts)
 
 
-def place_episodes(parsed: ParsedName, details: TitleDetails) -> tuple[int, tuple[int, ...]] | None:
+def extra_words(query: str, details: TitleDetails) -> tuple[str, ...]:
+    """Words of ``query`` missing from the candidate's closest title: a cour's own number or
+    subtitle ("Psycho-Pass 3", "Tokyo Ghoul Root A"), or mere spelling ("Kays")."""
+    titles = [normalize_title(t) for t in all_titles(details) if normalize_title(t)]
+    if not titles:
+        return ()
+    wanted = normalize_title(query)
+    closest = max(titles, key=lambda t: (fuzz.token_set_ratio(wanted, t), fuzz.ratio(wanted, t)))
+    known = set(closest.split())
+    return tuple(word for word in wanted.split() if word not in known)
+
+
+def sequel_words(parsed: ParsedName, details: TitleDetails) -> tuple[str, ...]:
+    """The words that make ``parsed`` a sequel of ``details`` ("3", "iii", "root a"); empty when the
+    name gives its season itself or is plainly the series' own title, spelling aside."""
+    if parsed.season is not None or details.media_type != "tv":
+        return ()
+    extra = extra_words(parsed.title, details)
+    if len(extra) == 1 and _season_word(extra[0]) is not None:
+        return extra
+    if not extra or title_similarity(parsed.title, all_titles(details)) >= SAME_TITLE:
+        return ()
+    return extra
+
+
+def sequel_season(parsed: ParsedName, details: TitleDetails, words: tuple[str, ...]) -> int | None:
+    """The TMDB season of a sequel cour released under its own title: "Title 2"/"Title III" when
+    TMDB has that season, else the only later season long enough to hold the episode; or None."""
+    number = _season_word(words[0]) if len(words) == 1 else None
+    if number is not None and details.season(number) is not None:
+        return number
+    last = max(parsed.episodes, default=1)
+    later = [s.number for s in details.seasons if s.number >= 2 and s.episode_count >= last]
+    return later[0] if len(later) == 1 else None
+
+
+def _season_word(word: str) -> int | None:
+    number = int(word) if word.isdigit() else _ROMAN.get(word)
+    return number if number is not None and 2 <= number <= 99 else None
+
+
+def place_episodes(parsed: ParsedName, details: TitleDetails) -> Placement | None:
     """(season, episodes) in TMDB's numbering for ``parsed``, or None when it does not fit.
 
     Continuing numbering (episode 13 of a show whose season 1 has 12) moves to later seasons.
+    Specials (and an episode 0) go to Season 00; a group's "SP2" is TMDB's S00E02 only by chance,
+    so unless Specials holds a single episode the file keeps its own name there (no episode).
     """
-    if parsed.kind == "special":
-        # A group's "SP2" is not TMDB's S00E02 unless Specials holds a single episode: guessing
-        # would misfile it, so anything else is left for the user.
+    if parsed.kind == "special" or parsed.episodes == (0,):
         season0 = details.season(SPECIALS_SEASON)
-        if season0 and season0.episode_count == 1 and parsed.episodes in ((1,), ()):
+        if season0 is None or season0.episode_count == 0:
+            return None
+        if season0.episode_count == 1 and parsed.episodes in ((), (0,), (1,)):
             return SPECIALS_SEASON, (1,)
-        return None
+        return SPECIALS_SEASON, ()
     if not parsed.episodes or 0 in parsed.episodes:  # regular TMDB seasons number from 1
         return None
     season_number = parsed.season if parsed.season is not None else _season_of_year(parsed, details)
@@ -133,7 +218,7 @@ class Matcher:
         self._client = client
         self._min_confidence = min_confidence
         self._weights = weights or Weights()
-        self._chosen: dict[tuple[MediaType, str, int | None], SeriesChoice | None] = {}
+        self._chosen: dict[tuple[MediaType, tuple[str, ...], int | None], SeriesChoice | None] = {}
         self._lock = threading.Lock()
 
     def match(self, item: ParsedFile) -> MatchedFile:
@@ -156,49 +241,61 @@ class Matcher:
         """Combine series-level evidence with this file's episode fit, then apply the gate."""
         ranked = sorted(
             (self._evaluate(parsed, details, parts) for details, parts in choice.options),
-            key=lambda e: (-e[0].total, -e[1].popularity, e[1].tmdb_id),
+            key=lambda e: (-e.score.total, -e.details.popularity, e.details.tmdb_id),
         )
         candidates = tuple(
-            Candidate(d.media_type, d.tmdb_id, d.title, d.year, sc.total) for sc, d, _ in ranked
+            Candidate(e.details.media_type, e.details.tmdb_id, e.details.title, e.details.year, e.score.total)
+            for e in ranked
         )
-        score, details, placed = ranked[0]
-        if details.media_type == "tv" and choice.dropped_words and parsed.season is None:
-            words = " ".join(choice.dropped_words)
-            note = f"'{words}' is not part of any TMDB title: a sequel or cour title? season unknown"
-            return MatchedFile(item, "unmatched", candidates=candidates, note=note)
-        if details.media_type == "tv" and placed is None:
-            return MatchedFile(item, "unmatched", candidates=candidates, note="episode fits no TMDB season")
-        if score.total < self._min_confidence:
+        best = ranked[0]
+        if best.problem:
+            return MatchedFile(item, "unmatched", candidates=candidates, note=best.problem)
+        if best.score.total < self._min_confidence:
             return MatchedFile(
                 item, "unmatched", candidates=candidates, note="below the confidence threshold"
             )
-        if len(ranked) > 1 and score.total - ranked[1][0].total < AMBIGUITY_MARGIN:
-            rival = ranked[1][1]
+        if len(ranked) > 1 and _too_close(best, ranked[1]):
+            rival = ranked[1].details
             note = f"ambiguous: also {rival.title} ({rival.year}); add the year to the name or pick the id"
             return MatchedFile(item, "unmatched", candidates=candidates, note=note)
-        season, episodes = placed if placed else (None, ())
+        season, episodes = best.placed if best.placed else (None, ())
+        details = best.details
         match = Match(
-            details.media_type, details.tmdb_id, details.title, details.year, season, episodes, score
+            details.media_type, details.tmdb_id, details.title, details.year, season, episodes, best.score
         )
         return MatchedFile(item, "matched", match=match, candidates=candidates[1:])
 
     def _evaluate(
         self, parsed: ParsedName, details: TitleDetails, series_parts: tuple[tuple[str, float], ...]
-    ) -> tuple[Score, TitleDetails, tuple[int, tuple[int, ...]] | None]:
+    ) -> Evaluation:
         parts = list(series_parts)
-        placed = None
-        if details.media_type == "tv":
-            placed = place_episodes(parsed, details)
-            # Whether "SP1" fits says little about which series it belongs to: do not let it rank.
-            if parsed.kind != "special":
-                parts.append(
-                    ("episode", self._weights.episode_fits if placed else self._weights.episode_misfit)
-                )
-        total = round(max(0.0, min(1.0, sum(v for _, v in parts))), 4)
-        return Score(total, tuple(parts)), details, placed
+        if details.media_type != "tv":
+            return Evaluation(_total(parts), details, None)
+        words = sequel_words(parsed, details)
+        if words:
+            season = sequel_season(parsed, details, words)
+            if season is None:
+                words_text = " ".join(words)
+                note = f"'{words_text}' is not part of any TMDB title: a sequel or cour title? season unknown"
+                return Evaluation(_total(parts), details, None, note)
+            parsed = replace(parsed, season=season)
+            # The cour's own subtitle is not the series' title: judge the title without it.
+            base = " ".join(w for w in normalize_title(parsed.title).split() if w not in words)
+            parts = [
+                ("title", self._weights.title * title_similarity(base, all_titles(details)))
+                if name == "title"
+                else (name, value)
+                for name, value in parts
+            ]
+        placed = place_episodes(parsed, details)
+        if parsed.kind != "special" and parsed.episodes != (0,):
+            parts.append(("episode", self._weights.episode_fits if placed else self._weights.episode_misfit))
+        elif not placed:  # "SP1" fitting says little about the series; a show without specials, much
+            parts.append(("episode", self._weights.episode_misfit))
+        return Evaluation(_total(parts), details, placed, "" if placed else "episode fits no TMDB season")
 
     def _series(self, media_type: MediaType, parsed: ParsedName) -> SeriesChoice | None:
-        memo_key = (media_type, normalize_title(parsed.title), parsed.year)
+        memo_key = (media_type, tuple(normalize_title(t) for t in queried_titles(parsed)), parsed.year)
         with self._lock:
             if memo_key in self._chosen:
                 return self._chosen[memo_key]
@@ -208,12 +305,16 @@ class Matcher:
         return choice
 
     def _choose(self, media_type: MediaType, parsed: ParsedName) -> SeriesChoice | None:
-        hits, dropped = self._search(media_type, parsed)
+        hits = self._search(media_type, parsed)
         if not hits:
             return None
+        queries = queried_titles(parsed)
         shortlist = sorted(
             hits[:SEARCH_TOP_N],
-            key=lambda h: (-title_similarity(parsed.title, (h.title, h.original_title)), -h.popularity),
+            key=lambda h: (
+                -max(title_similarity(q, (h.title, h.original_title), shortened=False) for q in queries),
+                -h.popularity,
+            ),
         )[:DETAILS_TOP_N]
         scored: list[tuple[float, TitleDetails, tuple[tuple[str, float], ...]]] = []
         for hit in shortlist:
@@ -226,18 +327,41 @@ class Matcher:
         if not scored:
             return None
         scored.sort(key=lambda s: (-s[0], -s[1].popularity, s[1].tmdb_id))
-        return SeriesChoice(tuple((details, parts) for _, details, parts in scored), dropped)
+        return SeriesChoice(tuple((details, parts) for _, details, parts in scored))
 
-    def _search(
-        self, media_type: MediaType, parsed: ParsedName
-    ) -> tuple[tuple[SearchHit, ...], tuple[str, ...]]:
-        """TMDB ANDs query words, so one stray word (a cour subtitle) empties the result:
-        retry without the year filter, then with trailing words dropped (and say which)."""
-        words = parsed.title.split()
-        for dropped in range(0, min(MAX_DROPPED_WORDS, len(words) - 1) + 1):
-            kept = len(words) - dropped
+    def _search(self, media_type: MediaType, parsed: ParsedName) -> tuple[SearchHit, ...]:
+        """The first query variant TMDB knows, each tried with the year filter and then without."""
+        for query in search_queries(parsed):
             for year in dict.fromkeys((parsed.year, None)):
-                hits = self._client.search(media_type, " ".join(words[:kept]), year=year)
+                hits = self._client.search(media_type, query, year=year)
                 if hits:
-                    return hits, tuple(words[kept:])
-        return (), ()
+                    return hits
+        return ()
+
+
+def search_queries(parsed: ParsedName) -> Iterator[str]:
+    """Query variants, most literal first. TMDB ANDs query words, so one word it lacks (a cour's
+    subtitle, "Kays" for "Kay's", "5000" for "5,000") empties the result: then try the bracketed
+    alternative title, the title with trailing words dropped, and its longest words alone. Ranking
+    compares the candidates with the whole title afterwards, so a loose query costs no accuracy."""
+    yield parsed.title
+    if parsed.alternative_title:
+        yield parsed.alternative_title
+    words = parsed.title.split()
+    for dropped in range(1, min(MAX_DROPPED_WORDS, len(words) - 1) + 1):
+        yield " ".join(words[:-dropped])
+    meaningful = [w for w in words if any(ch.isalnum() for ch in w)]
+    if len(meaningful) > DISTINCTIVE_WORDS:
+        longest = set(sorted(meaningful, key=len, reverse=True)[:DISTINCTIVE_WORDS])
+        yield " ".join(w for w in meaningful if w in longest)
+
+
+def _total(parts: list[tuple[str, float]]) -> Score:
+    return Score(round(max(0.0, min(1.0, sum(v for _, v in parts))), 4), tuple(parts))
+
+
+def _too_close(best: Evaluation, rival: Evaluation) -> bool:
+    """A different title scoring within the margin, and not clearly less known, is a coin flip."""
+    if best.score.total - rival.score.total >= AMBIGUITY_MARGIN:
+        return False
+    return best.details.popularity < POPULARITY_TIE_RATIO * rival.details.popularity

@@ -335,6 +335,29 @@ def _log_match(item: MatchedFile) -> None:
     )
 
 
+def match_fields(item: MatchedFile) -> dict[str, object]:
+    """One file's lookup outcome, JSON-shaped: the choice with its score parts, or why not and the
+    best candidates. Emitted as it happens so a listener never needs the whole library in memory."""
+    match = item.match
+    return {
+        "source": item.parsed.scanned.relative,
+        "status": item.status,
+        "code": item.error_code,
+        "note": item.note,
+        "media_type": match.media_type if match else None,
+        "tmdb_id": match.tmdb_id if match else None,
+        "title": match.title if match else None,
+        "season": match.season if match else None,
+        "episodes": list(match.episodes) if match else [],
+        "score": match.score.total if match else None,
+        "score_parts": dict(match.score.parts) if match else {},
+        "candidates": [
+            {"media_type": c.media_type, "tmdb_id": c.tmdb_id, "title": c.title, "year": c.year, "score": c.score}
+            for c in item.candidates
+        ],
+    }
+
+
 def _log_outcome(outcome: ApplyOutcome) -> None:
     level = logging.INFO if outcome.status == "moved" else logging.WARNING
     log_event(
@@ -399,6 +422,7 @@ def _lookup(
             else:
                 matched.append(item)
                 _log_match(item)
+                reporter.emit(Event("match", "file", match_fields(item)))
             now = time.monotonic()
             if now - last_progress >= PROGRESS_EVERY_SECONDS:
                 last_progress = now
