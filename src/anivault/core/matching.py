@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from anivault.core.models import Candidate, Match, MatchedFile, ParsedFile, ParsedName, Score
+from anivault.core.overrides import FolderOverrides, MatchOverride
 from anivault.errors import ParseError, TmdbError, TmdbNotFoundError
 from anivault.services.tmdb.client import TmdbClient
 from anivault.services.tmdb.models import MediaType, SearchHit, TitleDetails
@@ -34,8 +35,6 @@ AMBIGUITY_MARGIN = 0.05
 """Two different titles scoring this close are a coin flip: ask the user instead."""
 POPULARITY_TIE_RATIO = 2.0
 """...unless one of them is at least this many times as popular: then it is the one meant."""
-SAME_TITLE = 0.9
-"""Similarity above which words a candidate lacks are spelling ("Kay's" / "Kays"), not a subtitle."""
 SHORTENED_TITLE = 0.9
 SPECIALS_SEASON = 0
 _ROMAN = {"ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
@@ -93,7 +92,7 @@ def title_similarity(query: str, titles: Sequence[str], *, shortened: bool = Tru
         candidate = normalize_title(title)
         if candidate:
             best = max(best, fuzz.ratio(wanted, candidate), fuzz.token_sort_ratio(wanted, candidate))
-            if shortened and words and words <= set(candidate.split()):
+            if shortened and len(words) >= 2 and words <= set(candidate.split()):
                 best = max(best, 100 * SHORTENED_TITLE)
     return best / 100.0
 
@@ -150,9 +149,15 @@ def sequel_words(parsed: ParsedName, details: TitleDetails) -> tuple[str, ...]:
     extra = extra_words(parsed.title, details)
     if len(extra) == 1 and _season_word(extra[0]) is not None:
         return extra
-    if not extra or title_similarity(parsed.title, all_titles(details)) >= SAME_TITLE:
+    if not extra or _same_letters(parsed.title, all_titles(details)):
         return ()
     return extra
+
+
+def _same_letters(query: str, titles: Sequence[str]) -> bool:
+    """Only the spacing differs ("Kays" / "Kay's", "5000" / "5,000"): spelling, not a subtitle."""
+    wanted = normalize_title(query).replace(" ", "")
+    return any(normalize_title(t).replace(" ", "") == wanted for t in titles)
 
 
 def sequel_season(parsed: ParsedName, details: TitleDetails, words: tuple[str, ...]) -> int | None:
@@ -214,20 +219,39 @@ def _season_of_year(parsed: ParsedName, details: TitleDetails) -> int:
 class Matcher:
     """Matches parsed files against TMDB through ``client``; thread-safe, remembers series."""
 
-    def __init__(self, client: TmdbClient, *, min_confidence: float, weights: Weights | None = None) -> None:
+    def __init__(
+        self,
+        client: TmdbClient,
+        *,
+        min_confidence: float,
+        weights: Weights | None = None,
+        overrides: FolderOverrides | None = None,
+        title_language: str | None = None,
+    ) -> None:
+        """``title_language`` (``--lang``) picks the title written into the library from TMDB's
+        translations, falling back to the title in the search language; None keeps the latter."""
         self._client = client
         self._min_confidence = min_confidence
         self._weights = weights or Weights()
+        self._overrides = overrides
+        self._title_language = title_language
         self._chosen: dict[tuple[MediaType, tuple[str, ...], int | None], SeriesChoice | None] = {}
         self._lock = threading.Lock()
 
     def match(self, item: ParsedFile) -> MatchedFile:
-        """Never raises for one file's trouble: failures become recorded statuses."""
+        """Never raises for one file's trouble: failures become recorded statuses.
+
+        Raises UsageError only for an invalid ``.anivault-match.json`` override file."""
         parsed = item.parsed
         if parsed is None:
             return MatchedFile(item, "parse_failed", error_code=ParseError.code, note=item.error or "")
         if parsed.kind == "extra":
             return MatchedFile(item, "unmatched", note="extra (NCOP/NCED/PV…): not mapped to an episode")
+        override = self._overrides.for_file(item.scanned.path) if self._overrides else None
+        if override is not None:
+            parsed = shift_seasons(parsed, override.season_offset)
+            if override.tmdb_id is not None:
+                return self._forced(item, parsed, override)
         media_type: MediaType = "movie" if parsed.kind in ("movie", "unknown") else "tv"
         try:
             choice = self._series(media_type, parsed)
@@ -236,6 +260,29 @@ class Matcher:
         if choice is None:
             return MatchedFile(item, "unmatched", note=f"no TMDB {media_type} result for '{parsed.title}'")
         return self._decide(item, parsed, choice)
+
+    def _forced(self, item: ParsedFile, parsed: ParsedName, override: MatchOverride) -> MatchedFile:
+        """The user named the title: no search, no gate; the episode must still fit it."""
+        assert override.tmdb_id is not None
+        try:
+            details = self._client.details(override.media_type, override.tmdb_id)
+        except TmdbNotFoundError:
+            note = f"override: TMDB has no {override.media_type} with id {override.tmdb_id}"
+            return MatchedFile(item, "unmatched", note=note)
+        except TmdbError as exc:
+            return MatchedFile(item, "deferred", error_code=exc.code, note=exc.message)
+        evaluation = self._evaluate(parsed, details, (("override", 1.0),), sequel=False)
+        if evaluation.problem:
+            return MatchedFile(item, "unmatched", note=f"override: {evaluation.problem}")
+        return MatchedFile(item, "matched", match=self._match_of(evaluation))
+
+    def _match_of(self, evaluation: Evaluation) -> Match:
+        season, episodes = evaluation.placed if evaluation.placed else (None, ())
+        details = evaluation.details
+        title = display_title(details, self._title_language)
+        return Match(
+            details.media_type, details.tmdb_id, title, details.year, season, episodes, evaluation.score
+        )
 
     def _decide(self, item: ParsedFile, parsed: ParsedName, choice: SeriesChoice) -> MatchedFile:
         """Combine series-level evidence with this file's episode fit, then apply the gate."""
@@ -258,20 +305,20 @@ class Matcher:
             rival = ranked[1].details
             note = f"ambiguous: also {rival.title} ({rival.year}); add the year to the name or pick the id"
             return MatchedFile(item, "unmatched", candidates=candidates, note=note)
-        season, episodes = best.placed if best.placed else (None, ())
-        details = best.details
-        match = Match(
-            details.media_type, details.tmdb_id, details.title, details.year, season, episodes, best.score
-        )
-        return MatchedFile(item, "matched", match=match, candidates=candidates[1:])
+        return MatchedFile(item, "matched", match=self._match_of(best), candidates=candidates[1:])
 
     def _evaluate(
-        self, parsed: ParsedName, details: TitleDetails, series_parts: tuple[tuple[str, float], ...]
+        self,
+        parsed: ParsedName,
+        details: TitleDetails,
+        series_parts: tuple[tuple[str, float], ...],
+        *,
+        sequel: bool = True,
     ) -> Evaluation:
         parts = list(series_parts)
         if details.media_type != "tv":
             return Evaluation(_total(parts), details, None)
-        words = sequel_words(parsed, details)
+        words = sequel_words(parsed, details) if sequel else ()
         if words:
             season = sequel_season(parsed, details, words)
             if season is None:
@@ -330,13 +377,35 @@ class Matcher:
         return SeriesChoice(tuple((details, parts) for _, details, parts in scored))
 
     def _search(self, media_type: MediaType, parsed: ParsedName) -> tuple[SearchHit, ...]:
-        """The first query variant TMDB knows, each tried with the year filter and then without."""
+        """Hits for the first query variant TMDB knows. With a year, the hits of that year come
+        first, then the rest: "Title (2021)" is as often a later season's year as a remake's."""
         for query in search_queries(parsed):
+            hits: dict[int, SearchHit] = {}
             for year in dict.fromkeys((parsed.year, None)):
-                hits = self._client.search(media_type, query, year=year)
-                if hits:
-                    return hits
+                hits.update(
+                    (h.tmdb_id, h)
+                    for h in self._client.search(media_type, query, year=year)
+                    if h.tmdb_id not in hits
+                )
+            if hits:
+                return tuple(hits.values())
         return ()
+
+
+def shift_seasons(parsed: ParsedName, offset: int) -> ParsedName:
+    """``--season-offset``: the season the name gives (1 when none) moved by ``offset``; specials
+    and movies stay where they are."""
+    if not offset or parsed.kind != "episode":
+        return parsed
+    return replace(parsed, season=(parsed.season if parsed.season is not None else 1) + offset)
+
+
+def display_title(details: TitleDetails, language: str | None) -> str:
+    """The title in ``language`` (``ja-JP`` or ``ja``) from TMDB's translations, else TMDB's title."""
+    if not language:
+        return details.title
+    code = language.split("-", maxsplit=1)[0].casefold()
+    return next((title for iso, title in details.translated_titles if iso.casefold() == code), details.title)
 
 
 def search_queries(parsed: ParsedName) -> Iterator[str]:

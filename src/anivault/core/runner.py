@@ -15,7 +15,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from anivault.core.matching import Matcher
 from anivault.core.models import MatchedFile, ParsedFile, ScannedFile, Skipped
 from anivault.core.naming import Naming
 from anivault.core.organize import ApplyOutcome
+from anivault.core.overrides import FolderOverrides, MatchOverride, parse_override
 from anivault.core.parsing import parse_file
 from anivault.core.pipeline import Pipeline, Stage
 from anivault.core.plan import Plan, PlanOptions, build_plan
@@ -66,6 +67,10 @@ class RunRequest:
     """File operations per minute at most (``--io-pace-limit``)."""
     parse_processes: int = 0
     """Worker processes for the CPU-bound parse stage; 0 parses on one thread of this process."""
+    match_override: MatchOverride | None = None
+    """``--tmdb-id``/``--season-offset`` for the whole source (override files in folders win)."""
+    title_language: str | None = None
+    """``--lang``: the language of titles written into the library; None keeps TMDB's title."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +251,8 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "plan_file": str(request.plan_file) if request.plan_file else None,
         "io_pace_limit": request.io_pace_limit,
         "parse_processes": request.parse_processes,
+        "match_override": asdict(request.match_override) if request.match_override else None,
+        "title_language": request.title_language,
     }
 
 
@@ -266,6 +273,10 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
             plan_file=Path(raw["plan_file"]) if raw.get("plan_file") else None,
             io_pace_limit=raw.get("io_pace_limit"),
             parse_processes=int(raw.get("parse_processes", 0)),
+            match_override=(
+                parse_override(raw["match_override"], "checkpoint") if raw.get("match_override") else None
+            ),
+            title_language=raw.get("title_language"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"the checkpoint does not describe a run ({exc!r}); start it again") from exc
@@ -352,7 +363,13 @@ def match_fields(item: MatchedFile) -> dict[str, object]:
         "score": match.score.total if match else None,
         "score_parts": dict(match.score.parts) if match else {},
         "candidates": [
-            {"media_type": c.media_type, "tmdb_id": c.tmdb_id, "title": c.title, "year": c.year, "score": c.score}
+            {
+                "media_type": c.media_type,
+                "tmdb_id": c.tmdb_id,
+                "title": c.title,
+                "year": c.year,
+                "score": c.score,
+            }
             for c in item.candidates
         ],
     }
@@ -390,7 +407,12 @@ def _check_paths(request: RunRequest) -> None:
 def _lookup(
     request: RunRequest, client: TmdbClient, reporter: Reporter
 ) -> tuple[list[MatchedFile], list[Skipped]]:
-    matcher = Matcher(client, min_confidence=request.min_confidence)
+    matcher = Matcher(
+        client,
+        min_confidence=request.min_confidence,
+        overrides=FolderOverrides(request.source, request.match_override),
+        title_language=request.title_language,
+    )
     client.watch(
         lambda change: reporter.emit(
             Event("tmdb", "state", {"from": change.before, "to": change.after, "reason": change.reason})

@@ -47,6 +47,10 @@ class Settings:
     tmdb_half_open_after: float = 600.0
     tmdb_consecutive_failures: int = 5
     language: str = "en-US"
+    """The language TMDB is searched in (and the fallback for titles written into the library)."""
+    title_language: str = ""
+    """Language of the titles written into the library (``--lang``), from TMDB's translations;
+    empty keeps the search language's title."""
     max_workers: int = 4
     parse_processes: int = 2
     """Processes that parse names in parallel (the GIL serialises threads); 0 = none."""
