@@ -84,13 +84,13 @@ def build_tree(items: list[Labelled], root: Path) -> None:
 
 
 class OutcomeCollector:
-    """A Reporter keeping each file's ``match``/``file`` event: the run itself keeps no list."""
+    """A Reporter keeping each file's ``match``/``result`` event: the run itself keeps no list."""
 
     def __init__(self) -> None:
         self.by_path: dict[str, Mapping[str, Any]] = {}
 
     def emit(self, event: Event) -> None:
-        if event.phase == "match" and event.event == "file":
+        if event.phase == "match" and event.event == "result":
             self.by_path[str(event.fields["source"])] = event.fields
 
 

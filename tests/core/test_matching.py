@@ -114,7 +114,7 @@ def parts_of(parsed: ParsedName, candidate: TitleDetails) -> dict[str, float]:
 def test_exact_title_without_years_scores_title_exact_name_and_popularity_only() -> None:
     parts = score_series(name((1,)), TWO_COURS, WEIGHTS)
     assert [key for key, _ in parts] == ["title", "exact_name", "popularity"]
-    assert dict(parts) == {"title": pytest.approx(0.80), "exact_name": 0.08, "popularity": 0.0}
+    assert dict(parts) == {"title": pytest.approx(0.80), "exact_name": 0.04, "popularity": 0.0}
 
 
 def test_exact_name_is_only_for_the_candidates_own_title_not_an_alias() -> None:
@@ -126,10 +126,14 @@ def test_exact_name_is_only_for_the_candidates_own_title_not_an_alias() -> None:
 
 def test_the_bracketed_alternative_title_counts_too() -> None:
     parsed = ParsedName(
-        title="Jungle Taitei", alternative_title="Kimba the White Lion", season=None, episodes=(1,), kind="episode"
+        title="Jungle Taitei",
+        alternative_title="Kimba the White Lion",
+        season=None,
+        episodes=(1,),
+        kind="episode",
     )
     kimba = details(title="Kimba the White Lion", original_title="ジャングル大帝")
-    assert parts_of(parsed, kimba) == {"title": pytest.approx(0.80), "exact_name": 0.08, "popularity": 0.0}
+    assert parts_of(parsed, kimba) == {"title": pytest.approx(0.80), "exact_name": 0.04, "popularity": 0.0}
 
 
 def test_title_matches_through_alternative_and_translated_titles() -> None:
@@ -261,7 +265,7 @@ def test_range_starting_at_episode_zero_is_not_placed_in_a_regular_season() -> N
 def test_default_weights_are_pinned() -> None:
     assert asdict(Weights()) == {
         "title": 0.80,
-        "exact_name": 0.08,
+        "exact_name": 0.04,
         "year_match": 0.10,
         "year_mismatch": -0.15,
         "popularity": 0.05,
@@ -281,9 +285,13 @@ def test_a_perfect_candidate_reaches_exactly_one() -> None:
 
 
 def test_a_shortened_title_scores_below_the_full_one() -> None:
-    assert title_similarity("Ajin", ["Ajin: Demi-Human"]) == SHORTENED_TITLE
-    assert title_similarity("Ajin", ["Ajin: Demi-Human"], shortened=False) < 0.5
+    assert title_similarity("Demi Human", ["Ajin: Demi-Human"]) == SHORTENED_TITLE
+    assert title_similarity("Demi Human", ["Ajin: Demi-Human"], shortened=False) < SHORTENED_TITLE
     assert title_similarity("Ajin Demi Human", ["Ajin: Demi-Human"]) == 1.0
+
+
+def test_one_word_is_too_little_to_count_as_a_shortened_title() -> None:
+    assert title_similarity("Ajin", ["Ajin: Demi-Human"]) < 0.5
 
 
 def test_extra_words_are_the_ones_the_closest_title_lacks() -> None:
@@ -318,7 +326,6 @@ def test_no_sequel_when_the_name_gives_its_season_or_only_spells_the_title_diffe
     assert sequel_words(name((3,), title="Tokyo Ghoul Root A", season=2), FOUR_SEASONS) == ()
     kays = details(Season(1, 6, 2023), title="Kay's Daily Doodles")
     assert sequel_words(name((3,), title="Kays Daily Doodles"), kays) == ()
-
 
 
 def test_a_number_naming_a_season_tmdb_lacks_leaves_the_season_unknown() -> None:

@@ -15,6 +15,7 @@ from anivault.cli.deps import build_tmdb_client
 from anivault.core.matching import Matcher
 from anivault.core.models import MatchedFile, ScannedFile
 from anivault.core.naming import target_for
+from anivault.core.overrides import OVERRIDE_FILE, FolderOverrides, MatchOverride
 from anivault.core.parsing import parse_file
 from anivault.services.settings import Settings
 from anivault.services.tmdb.client import TmdbClient
@@ -27,9 +28,9 @@ def client(tmdb_standin: Standin, tmp_path: Path) -> Iterator[TmdbClient]:
     yield build_tmdb_client(settings, tmdb_standin.api_key)
 
 
-def match(client: TmdbClient, relative: str, **options: object) -> MatchedFile:
+def match(client: TmdbClient, relative: str) -> MatchedFile:
     scanned = ScannedFile(Path("/library", relative), relative, 1, 0)
-    return Matcher(client, min_confidence=0.62, **options).match(parse_file(scanned))  # type: ignore[arg-type]
+    return Matcher(client, min_confidence=0.62).match(parse_file(scanned))
 
 
 def placed(result: MatchedFile) -> tuple[int, int | None, tuple[int, ...]]:
@@ -68,13 +69,20 @@ def test_a_special_goes_to_season_zero_without_a_guessed_episode(client: TmdbCli
     assert target.name == "Aa! Megami-sama! - OVA [1080p].mkv"
 
 
-def test_the_candidates_own_name_beats_a_spin_off_that_lists_it_as_an_alias(client: TmdbClient) -> None:
-    # "Pucca Funny Love" is more popular and carries "Pucca" as an alternative title.
-    result = match(client, "Pucca.S01E07.2160p.NF.WEB-DL.DDP5.1.H.265-EDITH.mkv")
-    assert placed(result) == (6782, 1, (7,))
+def test_the_candidates_own_name_breaks_a_near_tie_with_a_sequel(client: TmdbClient) -> None:
+    # "Yinyang Shi: Pingan Wuyu 2" is nearly as similar; only the first is named exactly that.
+    result = match(client, "Yinyang.Shi.Pingan.Wuyu.S01E04.1080p.WEB-DL.x264-APEX.mkv")
+    assert placed(result) == (92365, 1, (4,))
     assert result.match is not None
-    assert dict(result.match.score.parts)["exact_name"] > 0
-    assert 9002596 in [c.tmdb_id for c in result.candidates]
+    assert dict(result.match.score.parts)["exact_name"] == pytest.approx(0.04)
+    assert 9015248 in [c.tmdb_id for c in result.candidates]
+
+
+def test_an_own_name_against_an_equally_exact_alias_stays_with_the_user(client: TmdbClient) -> None:
+    # "Captain Tsubasa" is the 2018 remake's name and the 1983 series' alias: both are meant.
+    result = match(client, "Captain Tsubasa - 81 [1080p].mkv")
+    assert result.status == "unmatched"
+    assert {c.tmdb_id for c in result.candidates[:2]} == {25707, 77240}
 
 
 def test_a_same_title_remake_goes_to_the_clearly_better_known_one(client: TmdbClient) -> None:
@@ -108,3 +116,55 @@ def test_target_of_a_numbered_episode_ignores_the_source_stem(client: TmdbClient
     target = target_for(result.match, ".mkv", source_stem="whatever")
     assert target.name.endswith("S01E05.mkv")
     assert "whatever" not in str(target)
+
+
+# --- overrides and output language ---------------------------------------------------------------
+
+
+def test_a_folder_override_file_names_the_title_and_shifts_the_season(
+    client: TmdbClient, tmp_path: Path
+) -> None:
+    folder = tmp_path / "Tokyo Ghoul Root A"
+    folder.mkdir()
+    (folder / OVERRIDE_FILE).write_text('{"tmdb_id": 61374, "season_offset": 1}', encoding="utf-8")
+    video = folder / "Tokyo Ghoul Root A - 03 [1080p].mkv"
+    scanned = ScannedFile(video, f"{folder.name}/{video.name}", 1, 0)
+    matcher = Matcher(client, min_confidence=0.62, overrides=FolderOverrides(tmp_path))
+    result = matcher.match(parse_file(scanned))
+    assert placed(result) == (61374, 2, (3,))
+    assert result.match is not None
+    assert dict(result.match.score.parts)["override"] == 1.0
+
+
+def test_a_source_wide_override_whose_episode_does_not_fit_is_unmatched(
+    client: TmdbClient, tmp_path: Path
+) -> None:
+    video = tmp_path / "Tokyo Ghoul - 99 [1080p].mkv"  # 48 regular episodes in all
+    overrides = FolderOverrides(tmp_path, MatchOverride(tmdb_id=61374))
+    result = Matcher(client, min_confidence=0.62, overrides=overrides).match(
+        parse_file(ScannedFile(video, video.name, 1, 0))
+    )
+    assert result.status == "unmatched"
+    assert result.note == "override: episode fits no TMDB season"
+
+
+def test_an_override_naming_an_unknown_id_says_so(client: TmdbClient, tmp_path: Path) -> None:
+    video = tmp_path / "Whatever - 01.mkv"
+    overrides = FolderOverrides(tmp_path, MatchOverride(tmdb_id=999999999))
+    result = Matcher(client, min_confidence=0.62, overrides=overrides).match(
+        parse_file(ScannedFile(video, video.name, 1, 0))
+    )
+    assert result.status == "unmatched"
+    assert "999999999" in result.note
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("ja-JP", "ダンダダン"), ("xx", "Dan Da Dan"), (None, "Dan Da Dan")]
+)
+def test_lang_picks_the_library_title_from_translations(
+    client: TmdbClient, language: str | None, title: str
+) -> None:
+    scanned = ScannedFile(Path("/library/Dan Da Dan - 03.mkv"), "Dan Da Dan - 03.mkv", 1, 0)
+    result = Matcher(client, min_confidence=0.62, title_language=language).match(parse_file(scanned))
+    assert result.match is not None
+    assert result.match.title == title

@@ -129,7 +129,7 @@ def test_a_hold_received_while_sleeping_towards_a_slot_voids_that_slot() -> None
         if len(fake.sleeps) == 1:
             limiter.hold_until(hold_at)
 
-    limiter._sleep = sleep_and_meet_a_retry_after  # noqa: SLF001 - the worker thread's sleep
+    limiter._sleep = sleep_and_meet_a_retry_after
     limiter.acquire()
     assert fake.now >= hold_at
     assert fake.sleeps[0] == pytest.approx(0.5)

@@ -47,7 +47,7 @@ class Weights:
     """How much each part of the evidence counts; pinned by a test so changes are deliberate."""
 
     title: float = 0.80
-    exact_name: float = 0.08
+    exact_name: float = 0.04
     """The name is the candidate's own title, not only one of its aliases (a remake's, a spin-off's)."""
     year_match: float = 0.10
     year_mismatch: float = -0.15

@@ -444,7 +444,7 @@ def _lookup(
             else:
                 matched.append(item)
                 _log_match(item)
-                reporter.emit(Event("match", "file", match_fields(item)))
+                reporter.emit(Event("match", "result", match_fields(item)))
             now = time.monotonic()
             if now - last_progress >= PROGRESS_EVERY_SECONDS:
                 last_progress = now
