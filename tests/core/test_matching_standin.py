@@ -168,3 +168,24 @@ def test_lang_picks_the_library_title_from_translations(
     result = Matcher(client, min_confidence=0.62, title_language=language).match(parse_file(scanned))
     assert result.match is not None
     assert result.match.title == title
+
+
+# --- extras ------------------------------------------------------------------------------------------
+
+
+NCOP = "[SubsPlease] Dan Da Dan - NCOP [1080p].mkv"
+
+
+def test_an_extra_is_left_in_place_by_default(client: TmdbClient) -> None:
+    result = match(client, NCOP)
+    assert result.status == "unmatched"
+    assert "extras = skip" in result.note
+
+
+def test_an_extra_goes_to_the_series_extras_folder_when_asked(client: TmdbClient) -> None:
+    scanned = ScannedFile(Path("/library", NCOP), NCOP, 1, 0)
+    result = Matcher(client, min_confidence=0.62, extras_folder=True).match(parse_file(scanned))
+    assert result.match is not None
+    assert (result.match.tmdb_id, result.match.season, result.match.extra) == (240411, None, True)
+    target = target_for(result.match, ".mkv", source_stem=Path(NCOP).stem)
+    assert target.as_posix() == f"Dan Da Dan (2024)/Extras/{Path(NCOP).stem}.mkv"

@@ -71,6 +71,8 @@ class Evaluation:
     details: TitleDetails
     placed: Placement | None
     problem: str = ""
+    extra: bool = False
+    """An NCOP/NCED/PV: it belongs to the series, not to an episode."""
 
 
 def normalize_title(text: str) -> str:
@@ -227,6 +229,7 @@ class Matcher:
         weights: Weights | None = None,
         overrides: FolderOverrides | None = None,
         title_language: str | None = None,
+        extras_folder: bool = False,
     ) -> None:
         """``title_language`` (``--lang``) picks the title written into the library from TMDB's
         translations, falling back to the title in the search language; None keeps the latter."""
@@ -235,6 +238,7 @@ class Matcher:
         self._weights = weights or Weights()
         self._overrides = overrides
         self._title_language = title_language
+        self._extras_folder = extras_folder
         self._chosen: dict[tuple[MediaType, tuple[str, ...], int | None], SeriesChoice | None] = {}
         self._lock = threading.Lock()
 
@@ -245,8 +249,8 @@ class Matcher:
         parsed = item.parsed
         if parsed is None:
             return MatchedFile(item, "parse_failed", error_code=ParseError.code, note=item.error or "")
-        if parsed.kind == "extra":
-            return MatchedFile(item, "unmatched", note="extra (NCOP/NCED/PV…): not mapped to an episode")
+        if parsed.kind == "extra" and not self._extras_folder:
+            return MatchedFile(item, "unmatched", note="extra (NCOP/NCED/PV…): left in place (extras = skip)")
         override = self._overrides.for_file(item.scanned.path) if self._overrides else None
         if override is not None:
             parsed = shift_seasons(parsed, override.season_offset)
@@ -280,6 +284,8 @@ class Matcher:
         season, episodes = evaluation.placed if evaluation.placed else (None, ())
         details = evaluation.details
         title = display_title(details, self._title_language)
+        if evaluation.extra:
+            return Match("tv", details.tmdb_id, title, details.year, None, (), evaluation.score, extra=True)
         return Match(
             details.media_type, details.tmdb_id, title, details.year, season, episodes, evaluation.score
         )
@@ -316,8 +322,8 @@ class Matcher:
         sequel: bool = True,
     ) -> Evaluation:
         parts = list(series_parts)
-        if details.media_type != "tv":
-            return Evaluation(_total(parts), details, None)
+        if details.media_type != "tv" or parsed.kind == "extra":  # an extra needs no episode
+            return Evaluation(_total(parts), details, None, extra=parsed.kind == "extra")
         words = sequel_words(parsed, details) if sequel else ()
         if words:
             season = sequel_season(parsed, details, words)

@@ -71,6 +71,8 @@ class RunRequest:
     """``--tmdb-id``/``--season-offset`` for the whole source (override files in folders win)."""
     title_language: str | None = None
     """``--lang``: the language of titles written into the library; None keeps TMDB's title."""
+    extras_folder: bool = False
+    """Setting ``extras = folder``: NCOP/NCED/PV go to the series' Extras folder, else stay put."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +255,7 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "parse_processes": request.parse_processes,
         "match_override": asdict(request.match_override) if request.match_override else None,
         "title_language": request.title_language,
+        "extras_folder": request.extras_folder,
     }
 
 
@@ -277,6 +280,7 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
                 parse_override(raw["match_override"], "checkpoint") if raw.get("match_override") else None
             ),
             title_language=raw.get("title_language"),
+            extras_folder=bool(raw.get("extras_folder", False)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"the checkpoint does not describe a run ({exc!r}); start it again") from exc
@@ -412,6 +416,7 @@ def _lookup(
         min_confidence=request.min_confidence,
         overrides=FolderOverrides(request.source, request.match_override),
         title_language=request.title_language,
+        extras_folder=request.extras_folder,
     )
     client.watch(
         lambda change: reporter.emit(

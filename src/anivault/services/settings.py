@@ -64,6 +64,9 @@ class Settings:
     colon_replacement: str = "smart"
     action: str = "move"
     on_conflict: str = "skip"
+    extras: str = "skip"
+    """NCOP/NCED/PV/menus: ``skip`` leaves them where they are; ``folder`` files them under the
+    series' ``Extras`` folder. Never mapped to a regular episode either way."""
     io_pace_limit: float = 0.0
     """File operations per minute at most; 0 means no limit."""
 
@@ -90,6 +93,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "colon_replacement": ("smart", "space-dash-space", "dash", "delete"),
     "action": ("move", "copy", "hardlink", "symlink"),
     "on_conflict": ("skip", "index", "fail"),
+    "extras": ("skip", "folder"),
 }
 
 

@@ -205,6 +205,7 @@ def run_or_resume(
         parse_processes=settings.parse_processes,
         match_override=flags.match_override(),
         title_language=settings.title_language or None,
+        extras_folder=settings.extras == "folder",
     )
     return execute(
         app, lambda reporter: run_library(request, client=client, reporter=reporter), applied=apply
