@@ -7,16 +7,13 @@ from dataclasses import asdict
 
 import pytest
 
-from anivault.core.matching import (
+from anivault.core.matching.matcher import search_queries
+from anivault.core.matching.placement import extra_words, place_episodes, sequel_season, sequel_words
+from anivault.core.matching.scoring import (
     SHORTENED_TITLE,
     Weights,
-    extra_words,
     normalize_title,
-    place_episodes,
     score_series,
-    search_queries,
-    sequel_season,
-    sequel_words,
     title_similarity,
 )
 from anivault.core.models import FileKind, ParsedName

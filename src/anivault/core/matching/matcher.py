@@ -1,9 +1,8 @@
-"""Parsed file → TMDB match: candidate fetching (I/O) and pure, explainable scoring.
+"""``Matcher``: query variants and candidates through the TMDB client, ranked, then the gate.
 
-Fetching and ranking are separate on purpose: ``score`` is a pure function of the parsed name, a
-candidate and the weights, so it is tested without a network and every match carries its named
-score parts into the plan and ``--json``. A series is chosen once per (kind, title, year) and
-remembered, so a 24-file batch costs one search, not 24; the episode fit is then judged per file.
+Fetching (here) and ranking (``scoring``, ``placement``: pure) are separate on purpose. A series
+is chosen once per (kind, titles, year) and remembered, so a 24-file batch costs one search, not
+24; the episode fit is then judged per file.
 
 Below ``min_confidence`` a file is left unmatched with its best candidates listed: a wrong
 guess is a misplaced file, which our users fear more than an unmatched one. Two candidates scoring
@@ -13,14 +12,26 @@ within ``AMBIGUITY_MARGIN`` are a coin flip unless one is clearly the better kno
 
 from __future__ import annotations
 
-import math
 import threading
-import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from rapidfuzz import fuzz
-
+from anivault.core.matching.placement import (
+    Placement,
+    place_episodes,
+    sequel_season,
+    sequel_words,
+    shift_seasons,
+)
+from anivault.core.matching.scoring import (
+    Weights,
+    all_titles,
+    display_title,
+    normalize_title,
+    queried_titles,
+    score_series,
+    title_similarity,
+)
 from anivault.core.models import Candidate, Match, MatchedFile, ParsedFile, ParsedName, Score
 from anivault.core.overrides import FolderOverrides, MatchOverride
 from anivault.errors import ParseError, TmdbError, TmdbNotFoundError
@@ -35,25 +46,6 @@ AMBIGUITY_MARGIN = 0.05
 """Two different titles scoring this close are a coin flip: ask the user instead."""
 POPULARITY_TIE_RATIO = 2.0
 """...unless one of them is at least this many times as popular: then it is the one meant."""
-SHORTENED_TITLE = 0.9
-SPECIALS_SEASON = 0
-_ROMAN = {"ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
-
-Placement = tuple[int, tuple[int, ...]]
-
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    """How much each part of the evidence counts; pinned by a test so changes are deliberate."""
-
-    title: float = 0.80
-    exact_name: float = 0.04
-    """The name is the candidate's own title, not only one of its aliases (a remake's, a spin-off's)."""
-    year_match: float = 0.10
-    year_mismatch: float = -0.15
-    popularity: float = 0.05
-    episode_fits: float = 0.05
-    episode_misfit: float = -0.40
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,149 +65,6 @@ class Evaluation:
     problem: str = ""
     extra: bool = False
     """An NCOP/NCED/PV: it belongs to the series, not to an episode."""
-
-
-def normalize_title(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
-
-
-def title_similarity(query: str, titles: Sequence[str], *, shortened: bool = True) -> float:
-    """Best similarity in [0, 1] between ``query`` and any of ``titles`` (order-insensitive).
-
-    A query whose every word is in a longer title ("Ajin" / "Ajin: Demi-Human") scores
-    ``SHORTENED_TITLE``: groups shorten long official titles, but the full title still ranks first.
-    ``shortened=False`` leaves that out, to shortlist search hits by how literally they match.
-    """
-    wanted = normalize_title(query)
-    words = set(wanted.split())
-    best = 0.0
-    for title in titles:
-        candidate = normalize_title(title)
-        if candidate:
-            best = max(best, fuzz.ratio(wanted, candidate), fuzz.token_sort_ratio(wanted, candidate))
-            if shortened and len(words) >= 2 and words <= set(candidate.split()):
-                best = max(best, 100 * SHORTENED_TITLE)
-    return best / 100.0
-
-
-def all_titles(details: TitleDetails) -> tuple[str, ...]:
-    return (
-        details.title,
-        details.original_title,
-        *details.alternative_titles,
-        *(t for _, t in details.translated_titles),
-    )
-
-
-def queried_titles(parsed: ParsedName) -> tuple[str, ...]:
-    """The titles a name carries: ``Jungle Taitei (Kimba the White Lion)`` gives both."""
-    return (parsed.title, parsed.alternative_title) if parsed.alternative_title else (parsed.title,)
-
-
-def score_series(
-    parsed: ParsedName, details: TitleDetails, weights: Weights
-) -> tuple[tuple[str, float], ...]:
-    """Named score parts for ``details`` as the series/movie of ``parsed`` (pure)."""
-    titles = all_titles(details)
-    similarity = max(title_similarity(query, titles) for query in queried_titles(parsed))
-    parts = [("title", weights.title * similarity)]
-    own_names = {normalize_title(details.title), normalize_title(details.original_title)}
-    if any(normalize_title(query) in own_names for query in queried_titles(parsed)):
-        parts.append(("exact_name", weights.exact_name))
-    if parsed.year is not None and details.year is not None:
-        season_years = {s.air_year for s in details.seasons}
-        fits = parsed.year == details.year or parsed.year in season_years
-        parts.append(("year", weights.year_match if fits else weights.year_mismatch))
-    parts.append(("popularity", weights.popularity * min(1.0, math.log10(1 + details.popularity) / 3)))
-    return tuple(parts)
-
-
-def extra_words(query: str, details: TitleDetails) -> tuple[str, ...]:
-    """Words of ``query`` missing from the candidate's closest title: a cour's own number or
-    subtitle ("Psycho-Pass 3", "Tokyo Ghoul Root A"), or mere spelling ("Kays")."""
-    titles = [normalize_title(t) for t in all_titles(details) if normalize_title(t)]
-    if not titles:
-        return ()
-    wanted = normalize_title(query)
-    closest = max(titles, key=lambda t: (fuzz.token_set_ratio(wanted, t), fuzz.ratio(wanted, t)))
-    known = set(closest.split())
-    return tuple(word for word in wanted.split() if word not in known)
-
-
-def sequel_words(parsed: ParsedName, details: TitleDetails) -> tuple[str, ...]:
-    """The words that make ``parsed`` a sequel of ``details`` ("3", "iii", "root a"); empty when the
-    name gives its season itself or is plainly the series' own title, spelling aside."""
-    if parsed.season is not None or details.media_type != "tv":
-        return ()
-    extra = extra_words(parsed.title, details)
-    if len(extra) == 1 and _season_word(extra[0]) is not None:
-        return extra
-    if not extra or _same_letters(parsed.title, all_titles(details)):
-        return ()
-    return extra
-
-
-def _same_letters(query: str, titles: Sequence[str]) -> bool:
-    """Only the spacing differs ("Kays" / "Kay's", "5000" / "5,000"): spelling, not a subtitle."""
-    wanted = normalize_title(query).replace(" ", "")
-    return any(normalize_title(t).replace(" ", "") == wanted for t in titles)
-
-
-def sequel_season(parsed: ParsedName, details: TitleDetails, words: tuple[str, ...]) -> int | None:
-    """The TMDB season of a sequel cour released under its own title: "Title 2"/"Title III" when
-    TMDB has that season, else the only later season long enough to hold the episode; or None."""
-    number = _season_word(words[0]) if len(words) == 1 else None
-    if number is not None and details.season(number) is not None:
-        return number
-    last = max(parsed.episodes, default=1)
-    later = [s.number for s in details.seasons if s.number >= 2 and s.episode_count >= last]
-    return later[0] if len(later) == 1 else None
-
-
-def _season_word(word: str) -> int | None:
-    number = int(word) if word.isdigit() else _ROMAN.get(word)
-    return number if number is not None and 2 <= number <= 99 else None
-
-
-def place_episodes(parsed: ParsedName, details: TitleDetails) -> Placement | None:
-    """(season, episodes) in TMDB's numbering for ``parsed``, or None when it does not fit.
-
-    Continuing numbering (episode 13 of a show whose season 1 has 12) moves to later seasons.
-    Specials (and an episode 0) go to Season 00; a group's "SP2" is TMDB's S00E02 only by chance,
-    so unless Specials holds a single episode the file keeps its own name there (no episode).
-    """
-    if parsed.kind == "special" or parsed.episodes == (0,):
-        season0 = details.season(SPECIALS_SEASON)
-        if season0 is None or season0.episode_count == 0:
-            return None
-        if season0.episode_count == 1 and parsed.episodes in ((), (0,), (1,)):
-            return SPECIALS_SEASON, (1,)
-        return SPECIALS_SEASON, ()
-    if not parsed.episodes or 0 in parsed.episodes:  # regular TMDB seasons number from 1
-        return None
-    season_number = parsed.season if parsed.season is not None else _season_of_year(parsed, details)
-    season = details.season(season_number)
-    if season and max(parsed.episodes) <= season.episode_count:
-        return season_number, parsed.episodes
-    if parsed.season is not None or season is None:
-        return None
-    offset = 0
-    for later in sorted((s for s in details.seasons if s.number >= 1), key=lambda s: s.number):
-        if min(parsed.episodes) - offset <= later.episode_count:
-            shifted = tuple(e - offset for e in parsed.episodes)
-            return (later.number, shifted) if max(shifted) <= later.episode_count else None
-        offset += later.episode_count
-    return None
-
-
-def _season_of_year(parsed: ParsedName, details: TitleDetails) -> int:
-    """A cour released as "Title (2018)" is the season that aired that year, when it is not the first."""
-    if parsed.year is not None and parsed.year != details.year:
-        aired = [s.number for s in details.seasons if s.number >= 1 and s.air_year == parsed.year]
-        if len(aired) == 1:
-            return aired[0]
-    return 1
 
 
 class Matcher:
@@ -396,22 +245,6 @@ class Matcher:
             if hits:
                 return tuple(hits.values())
         return ()
-
-
-def shift_seasons(parsed: ParsedName, offset: int) -> ParsedName:
-    """``--season-offset``: the season the name gives (1 when none) moved by ``offset``; specials
-    and movies stay where they are."""
-    if not offset or parsed.kind != "episode":
-        return parsed
-    return replace(parsed, season=(parsed.season if parsed.season is not None else 1) + offset)
-
-
-def display_title(details: TitleDetails, language: str | None) -> str:
-    """The title in ``language`` (``ja-JP`` or ``ja``) from TMDB's translations, else TMDB's title."""
-    if not language:
-        return details.title
-    code = language.split("-", maxsplit=1)[0].casefold()
-    return next((title for iso, title in details.translated_titles if iso.casefold() == code), details.title)
 
 
 def search_queries(parsed: ParsedName) -> Iterator[str]:
