@@ -48,7 +48,7 @@ def expected(entry: ManifestEntry) -> str | None:
         Score(1.0, ()),
     )
     try:
-        return target_for(match, Path(entry.path).suffix).as_posix()
+        return target_for(match, Path(entry.path).suffix, source_stem=Path(entry.path).stem).as_posix()
     except ValueError:
         return None
 

@@ -7,7 +7,15 @@ from dataclasses import asdict
 
 import pytest
 
-from anivault.core.matching import Weights, normalize_title, place_episodes, score_series, title_similarity
+from anivault.core.matching.matcher import search_queries
+from anivault.core.matching.placement import extra_words, place_episodes, sequel_season, sequel_words
+from anivault.core.matching.scoring import (
+    SHORTENED_TITLE,
+    Weights,
+    normalize_title,
+    score_series,
+    title_similarity,
+)
 from anivault.core.models import FileKind, ParsedName
 from anivault.services.tmdb.models import Season, TitleDetails
 
@@ -100,10 +108,29 @@ def parts_of(parsed: ParsedName, candidate: TitleDetails) -> dict[str, float]:
     return dict(score_series(parsed, candidate, WEIGHTS))
 
 
-def test_exact_title_without_years_scores_title_and_popularity_only() -> None:
+def test_exact_title_without_years_scores_title_exact_name_and_popularity_only() -> None:
     parts = score_series(name((1,)), TWO_COURS, WEIGHTS)
-    assert [key for key, _ in parts] == ["title", "popularity"]
-    assert dict(parts) == {"title": pytest.approx(0.80), "popularity": 0.0}
+    assert [key for key, _ in parts] == ["title", "exact_name", "popularity"]
+    assert dict(parts) == {"title": pytest.approx(0.80), "exact_name": 0.04, "popularity": 0.0}
+
+
+def test_exact_name_is_only_for_the_candidates_own_title_not_an_alias() -> None:
+    spin_off = details(title="Pucca Funny Love", original_title="푸카", alternative_titles=("Pucca",))
+    own = details(title="Pucca", original_title="푸카")
+    assert "exact_name" not in parts_of(name((1,), title="Pucca"), spin_off)
+    assert parts_of(name((1,), title="Pucca"), own)["exact_name"] == WEIGHTS.exact_name
+
+
+def test_the_bracketed_alternative_title_counts_too() -> None:
+    parsed = ParsedName(
+        title="Jungle Taitei",
+        alternative_title="Kimba the White Lion",
+        season=None,
+        episodes=(1,),
+        kind="episode",
+    )
+    kimba = details(title="Kimba the White Lion", original_title="ジャングル大帝")
+    assert parts_of(parsed, kimba) == {"title": pytest.approx(0.80), "exact_name": 0.04, "popularity": 0.0}
 
 
 def test_title_matches_through_alternative_and_translated_titles() -> None:
@@ -140,9 +167,9 @@ def test_popularity_is_logarithmic_and_capped(popularity: float, expected: float
 
 
 def test_score_follows_the_weights_it_is_given() -> None:
-    heavy = Weights(title=0.5, year_match=0.3, popularity=0.0)
+    heavy = Weights(title=0.5, exact_name=0.2, year_match=0.3, popularity=0.0)
     parts = dict(score_series(name((1,), year=2013), TWO_COURS, heavy))
-    assert parts == {"title": pytest.approx(0.5), "year": 0.3, "popularity": 0.0}
+    assert parts == {"title": pytest.approx(0.5), "exact_name": 0.2, "year": 0.3, "popularity": 0.0}
 
 
 # --- place_episodes ----------------------------------------------------------------------------
@@ -200,18 +227,24 @@ def test_special_goes_to_season_zero_when_it_holds_a_single_episode() -> None:
     assert place_episodes(name((), kind="special"), WITH_ONE_SPECIAL) == (0, (1,))
 
 
-def test_special_is_not_guessed_when_season_zero_has_several_episodes() -> None:
-    assert place_episodes(name((1,), kind="special"), WITH_MANY_SPECIALS) is None
+def test_special_keeps_its_own_name_in_season_zero_when_it_has_several_episodes() -> None:
+    # A group's "SP1" is TMDB's S00E01 only by chance: Season 00, no episode number guessed.
+    assert place_episodes(name((1,), kind="special"), WITH_MANY_SPECIALS) == (0, ())
+    assert place_episodes(name((), kind="special"), WITH_MANY_SPECIALS) == (0, ())
 
 
 def test_special_without_a_season_zero_does_not_fit() -> None:
     assert place_episodes(name((1,), kind="special"), TWO_COURS) is None
 
 
-def test_episode_zero_does_not_fit() -> None:
-    # The parser marks a lone 00 as a special; a single-episode Specials season is still not "SP0".
+def test_episode_zero_is_a_special() -> None:
     assert place_episodes(name((0,), kind="special"), TWO_COURS) is None
-    assert place_episodes(name((0,), kind="special"), WITH_ONE_SPECIAL) is None
+    assert place_episodes(name((0,), kind="special"), WITH_ONE_SPECIAL) == (0, (1,))
+    assert place_episodes(name((0,)), WITH_MANY_SPECIALS) == (0, ())
+
+
+def test_a_second_special_is_not_the_single_specials_episode() -> None:
+    assert place_episodes(name((2,), kind="special"), WITH_ONE_SPECIAL) == (0, ())
 
 
 def test_no_episodes_do_not_fit() -> None:
@@ -229,6 +262,7 @@ def test_range_starting_at_episode_zero_is_not_placed_in_a_regular_season() -> N
 def test_default_weights_are_pinned() -> None:
     assert asdict(Weights()) == {
         "title": 0.80,
+        "exact_name": 0.04,
         "year_match": 0.10,
         "year_mismatch": -0.15,
         "popularity": 0.05,
@@ -241,3 +275,75 @@ def test_a_perfect_candidate_reaches_exactly_one() -> None:
     weights = Weights()
     best = weights.title + weights.year_match + weights.popularity + weights.episode_fits
     assert math.isclose(best, 1.0)
+    assert best + weights.exact_name > 1.0  # the total is capped at 1: an own name only breaks ties
+
+
+# --- shortened titles, sequel cours, query variants ---------------------------------------------
+
+
+def test_a_shortened_title_scores_below_the_full_one() -> None:
+    assert title_similarity("Demi Human", ["Ajin: Demi-Human"]) == SHORTENED_TITLE
+    assert title_similarity("Demi Human", ["Ajin: Demi-Human"], shortened=False) < SHORTENED_TITLE
+    assert title_similarity("Ajin Demi Human", ["Ajin: Demi-Human"]) == 1.0
+
+
+def test_one_word_is_too_little_to_count_as_a_shortened_title() -> None:
+    assert title_similarity("Ajin", ["Ajin: Demi-Human"]) < 0.5
+
+
+def test_extra_words_are_the_ones_the_closest_title_lacks() -> None:
+    ghoul = details(title="Tokyo Ghoul", original_title="東京喰種", alternative_titles=("TG",))
+    assert extra_words("Tokyo Ghoul Root A", ghoul) == ("root", "a")
+    assert extra_words("Tokyo Ghoul", ghoul) == ()
+
+
+FOUR_SEASONS = details(
+    Season(1, 12, 2014), Season(2, 12, 2015), Season(3, 24, 2018), Season(4, 10, 2020), title="Tokyo Ghoul"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "episodes", "words", "season"),
+    [
+        ("Tokyo Ghoul 3", (7,), ("3",), 3),
+        ("Tokyo Ghoul III", (7,), ("iii",), 3),
+        ("Tokyo Ghoul Root A", (20,), ("root", "a"), 3),  # only season 3 holds an episode 20
+        ("Tokyo Ghoul Root A", (3,), ("root", "a"), None),  # seasons 2, 3 and 4 all could
+    ],
+)
+def test_a_sequel_cour_under_its_own_title_finds_its_season(
+    title: str, episodes: tuple[int, ...], words: tuple[str, ...], season: int | None
+) -> None:
+    parsed = name(episodes, title=title)
+    assert sequel_words(parsed, FOUR_SEASONS) == words
+    assert sequel_season(parsed, FOUR_SEASONS, words) == season
+
+
+def test_no_sequel_when_the_name_gives_its_season_or_only_spells_the_title_differently() -> None:
+    assert sequel_words(name((3,), title="Tokyo Ghoul Root A", season=2), FOUR_SEASONS) == ()
+    kays = details(Season(1, 6, 2023), title="Kay's Daily Doodles")
+    assert sequel_words(name((3,), title="Kays Daily Doodles"), kays) == ()
+
+
+def test_a_number_naming_a_season_tmdb_lacks_leaves_the_season_unknown() -> None:
+    parsed = name((3,), title="Tokyo Ghoul 7")
+    assert sequel_season(parsed, FOUR_SEASONS, sequel_words(parsed, FOUR_SEASONS)) is None
+
+
+def test_query_variants_go_from_literal_to_loose() -> None:
+    parsed = ParsedName(
+        title="Lees Detective Agency A Day",
+        alternative_title="Lee's Agency",
+        season=None,
+        episodes=(1,),
+        kind="episode",
+    )
+    assert list(search_queries(parsed)) == [
+        "Lees Detective Agency A Day",
+        "Lee's Agency",
+        "Lees Detective Agency A",
+        "Lees Detective Agency",
+        "Lees Detective",
+        "Detective Agency",
+    ]
+    assert list(search_queries(name((1,), title="Dororo"))) == ["Dororo"]

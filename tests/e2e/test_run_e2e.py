@@ -45,7 +45,7 @@ def expected_target(entry: ManifestEntry) -> str:
         tuple(entry.episodes),
         Score(1.0, ()),
     )
-    return target_for(match, Path(entry.path).suffix).as_posix()
+    return target_for(match, Path(entry.path).suffix, source_stem=Path(entry.path).stem).as_posix()
 
 
 def events(stdout: str) -> list[dict[str, object]]:

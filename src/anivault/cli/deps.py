@@ -32,7 +32,7 @@ class Overrides:
             "max_workers": self.max_workers,
             "tmdb_concurrency": self.tmdb_concurrency,
             "tmdb_rate": self.rate,
-            "language": self.lang,
+            "title_language": self.lang,
         }
         return replace(settings, **{k: v for k, v in changes.items() if v is not None})
 

@@ -80,7 +80,13 @@ tuning_options = _compose(
         help="Simultaneous TMDB requests (separate from --max-workers).",
     ),
     click.option("--rate", type=click.FloatRange(0.1, 50), default=None, help="TMDB requests per second."),
-    click.option("--lang", default=None, help="TMDB language for titles, e.g. en-US, ja-JP."),
+    click.option(
+        "--lang",
+        default=None,
+        help="Language of the titles written into the library, e.g. ja-JP, from TMDB's translations "
+        "with the search language's title as fallback [setting: title_language]. "
+        "Searching stays in the 'language' setting.",
+    ),
 )
 
 
@@ -141,5 +147,28 @@ organize_options = _compose(
         default=None,
         help="At most N file operations per minute (antivirus-heavy or network drives) "
         "[setting: io_pace_limit; 0 = unlimited].",
+    ),
+)
+
+
+match_options = _compose(
+    click.option(
+        "--tmdb-id",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Every file of --src is this TMDB title (no search); see docs/matching.md for a "
+        "per-folder .anivault-match.json instead.",
+    ),
+    click.option(
+        "--tmdb-type",
+        type=click.Choice(["tv", "movie"]),
+        default=None,
+        help="What --tmdb-id names [default: tv].",
+    ),
+    click.option(
+        "--season-offset",
+        type=int,
+        default=None,
+        help="Add N to the season each name gives (1 when none): a cour TMDB files as a later season.",
     ),
 )

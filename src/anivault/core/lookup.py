@@ -17,6 +17,7 @@ from pathlib import Path
 from anivault.core.events import Event, Reporter
 from anivault.core.matching import Matcher
 from anivault.core.models import MatchedFile, ParsedFile, ScannedFile, Skipped
+from anivault.core.overrides import FolderOverrides, MatchOverride
 from anivault.core.parsing import parse_file
 from anivault.core.pipeline import Pipeline, Stage
 from anivault.core.scan import scan_tree
@@ -39,6 +40,12 @@ class LookupRequest:
     min_confidence: float
     parse_processes: int = 0
     """Worker processes for the CPU-bound parse stage; 0 parses on one thread of this process."""
+    match_override: MatchOverride | None = None
+    """``--tmdb-id``/``--season-offset`` for the whole source (override files in folders win)."""
+    title_language: str | None = None
+    """``--lang``: the language of titles written into the library; None keeps TMDB's title."""
+    extras_folder: bool = False
+    """Setting ``extras = folder``: NCOP/NCED/PV go to the series' Extras folder, else stay put."""
 
 
 class LookupTally:
@@ -104,7 +111,13 @@ def iter_lookup(
 ) -> Iterator[MatchedFile | Skipped]:
     """Each video's lookup outcome (and each skipped path) as the pipeline produces it, in no
     particular order, with progress events on the way; holds nothing of what it yielded."""
-    matcher = Matcher(client, min_confidence=request.min_confidence)
+    matcher = Matcher(
+        client,
+        min_confidence=request.min_confidence,
+        overrides=FolderOverrides(request.source, request.match_override),
+        title_language=request.title_language,
+        extras_folder=request.extras_folder,
+    )
     client.watch(
         lambda change: reporter.emit(
             Event("tmdb", "state", {"from": change.before, "to": change.after, "reason": change.reason})
@@ -133,6 +146,7 @@ def iter_lookup(
             else:
                 parse_failed += item.status == "parse_failed"
                 _log_match(item)
+                reporter.emit(Event("match", "result", match_fields(item)))
             yield item
             now = time.monotonic()
             if now - last_progress >= PROGRESS_EVERY_SECONDS:
@@ -153,6 +167,35 @@ def _progress_fields(pipeline: Pipeline, parse_failed: int, client: TmdbClient) 
         "cache_misses": stats.cache.misses,
         "tmdb_requests": stats.requests_sent,
         "rate_limited": stats.rate_limited,
+    }
+
+
+def match_fields(item: MatchedFile) -> dict[str, object]:
+    """One file's lookup outcome, JSON-shaped: the choice with its score parts, or why not and the
+    best candidates. Emitted as it happens so a listener never needs the whole library in memory."""
+    match = item.match
+    return {
+        "source": item.parsed.scanned.relative,
+        "status": item.status,
+        "code": item.error_code,
+        "note": item.note,
+        "media_type": match.media_type if match else None,
+        "tmdb_id": match.tmdb_id if match else None,
+        "title": match.title if match else None,
+        "season": match.season if match else None,
+        "episodes": list(match.episodes) if match else [],
+        "score": match.score.total if match else None,
+        "score_parts": dict(match.score.parts) if match else {},
+        "candidates": [
+            {
+                "media_type": c.media_type,
+                "tmdb_id": c.tmdb_id,
+                "title": c.title,
+                "year": c.year,
+                "score": c.score,
+            }
+            for c in item.candidates
+        ],
     }
 
 

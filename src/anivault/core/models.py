@@ -85,6 +85,8 @@ class Match:
     season: int | None
     episodes: tuple[int, ...]
     score: Score
+    extra: bool = False
+    """An NCOP/NCED/PV of the series: filed in its ``Extras`` folder under its own name."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ MAX_SEGMENT_BYTES = 255
 TAIL_RESERVE = 32
 """Bytes kept free after a video's stem for the extension or a sidecar's tags (.jpn.forced.srt)."""
 STEM_BUDGET = MAX_SEGMENT_BYTES - TAIL_RESERVE
+EXTRAS_FOLDER = "Extras"
 HASH_CHARS = 6
 MIN_TITLE_BYTES = 12
 """A title is never cut below this: past it the library root is simply too deep."""
@@ -78,7 +79,7 @@ DEFAULT_NAMING = Naming()
 
 
 def target_for(
-    match: Match, extension: str, naming: Naming = DEFAULT_NAMING, *, root: str = ""
+    match: Match, extension: str, naming: Naming = DEFAULT_NAMING, *, root: str = "", source_stem: str = ""
 ) -> PurePosixPath:
     """Library-relative target of a matched video; ``extension`` includes the dot.
 
@@ -87,8 +88,16 @@ def target_for(
     ``root`` + the whole path stays within ``naming.max_path_chars``. Only the title is cut to get
     there — never the year, tmdb id or episode token. Raises PathTooLongError (``E-FS-LONGPATH``)
     when even a short title cannot fit, ValueError for a TV match without season or episodes.
+    A special whose TMDB episode is unknown (season 0, no episodes) keeps ``source_stem`` as its
+    file name inside the series' Season 00 folder; an extra keeps it inside ``<series>/Extras``.
     """
-    if match.media_type == "tv" and (match.season is None or not match.episodes):
+    unnumbered_special = match.season == 0 and not match.episodes and bool(source_stem)
+    extra = match.extra and bool(source_stem)
+    if (
+        match.media_type == "tv"
+        and not extra
+        and (match.season is None or not (match.episodes or unnumbered_special))
+    ):
         raise ValueError("a TV match needs a season and episodes to be named")
     template = naming.scheme.movie if match.media_type == "movie" else naming.scheme.tv
     body, tail = _safe_title(match.title, naming.colon)
@@ -102,7 +111,16 @@ def target_for(
     keep = len(body.encode("utf-8"))
     while True:
         title = _truncate_utf8(body, keep).rstrip() + tail
-        segments = tuple(safe_segment(s) for s in template.render({**values, "title": title}))
+        rendered = template.render({**values, "title": title})
+        if unnumbered_special:
+            rendered = (*rendered[:-1], _truncate_utf8(source_stem, STEM_BUDGET))
+        elif extra:  # the series folder (the first of several segments), then Extras
+            rendered = (
+                *rendered[: min(1, len(rendered) - 1)],
+                EXTRAS_FOLDER,
+                _truncate_utf8(source_stem, STEM_BUDGET),
+            )
+        segments = tuple(safe_segment(s) for s in rendered)
         overflow = _overflow(segments, ext, root, naming.max_path_chars)
         if overflow <= 0:
             return PurePosixPath(*segments[:-1], segments[-1] + ext)

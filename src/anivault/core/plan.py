@@ -166,7 +166,9 @@ def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptio
         fingerprint=video_print,
     )
     try:
-        video_rel = target_for(match, scanned.path.suffix, options.naming, root=str(root))
+        video_rel = target_for(
+            match, scanned.path.suffix, options.naming, root=str(root), source_stem=scanned.path.stem
+        )
     except AniVaultError as exc:
         return [replace(video, status="error", error_code=exc.code, note=exc.message)]
     entries = [_retarget(video, root, video_rel)]

@@ -14,7 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from anivault.core.lookup import LookupRequest, LookupTally, check_source, iter_
 from anivault.core.models import MatchedFile, Skipped
 from anivault.core.naming import Naming
 from anivault.core.organize import ApplyOutcome
+from anivault.core.overrides import MatchOverride, parse_override
 from anivault.core.plan import Plan, PlanOptions, build_plan
 from anivault.core.planfile import read_plan, write_plan
 from anivault.core.session import apply_session, journal_path_for
@@ -63,6 +64,12 @@ class RunRequest:
     """Worker processes for the CPU-bound parse stage; 0 parses on one thread of this process."""
     log_dir: Path | None = None
     """Where this run's logs go, recorded in the status snapshot."""
+    match_override: MatchOverride | None = None
+    """``--tmdb-id``/``--season-offset`` for the whole source (override files in folders win)."""
+    title_language: str | None = None
+    """``--lang``: the language of titles written into the library; None keeps TMDB's title."""
+    extras_folder: bool = False
+    """Setting ``extras = folder``: NCOP/NCED/PV go to the series' Extras folder, else stay put."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +162,9 @@ def _run(
                 request.workers,
                 request.min_confidence,
                 request.parse_processes,
+                request.match_override,
+                request.title_language,
+                request.extras_folder,
             ),
             client,
             reporter,
@@ -268,6 +278,9 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "plan_file": str(request.plan_file) if request.plan_file else None,
         "io_pace_limit": request.io_pace_limit,
         "parse_processes": request.parse_processes,
+        "match_override": asdict(request.match_override) if request.match_override else None,
+        "title_language": request.title_language,
+        "extras_folder": request.extras_folder,
     }
 
 
@@ -288,6 +301,11 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
             plan_file=Path(raw["plan_file"]) if raw.get("plan_file") else None,
             io_pace_limit=raw.get("io_pace_limit"),
             parse_processes=int(raw.get("parse_processes", 0)),
+            match_override=(
+                parse_override(raw["match_override"], "checkpoint") if raw.get("match_override") else None
+            ),
+            title_language=raw.get("title_language"),
+            extras_folder=bool(raw.get("extras_folder", False)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"the checkpoint does not describe a run ({exc!r}); start it again") from exc

@@ -51,6 +51,10 @@ class Settings:
     tmdb_half_open_after: float = 600.0
     tmdb_consecutive_failures: int = 5
     language: str = "en-US"
+    """The language TMDB is searched in (and the fallback for titles written into the library)."""
+    title_language: str = ""
+    """Language of the titles written into the library (``--lang``), from TMDB's translations;
+    empty keeps the search language's title."""
     max_workers: int = 4
     parse_processes: int = 2
     """Processes that parse names in parallel (the GIL serialises threads); 0 = none."""
@@ -64,6 +68,9 @@ class Settings:
     colon_replacement: str = "smart"
     action: str = "move"
     on_conflict: str = "skip"
+    extras: str = "skip"
+    """NCOP/NCED/PV/menus: ``skip`` leaves them where they are; ``folder`` files them under the
+    series' ``Extras`` folder. Never mapped to a regular episode either way."""
     io_pace_limit: float = 0.0
     """File operations per minute at most; 0 means no limit."""
 
@@ -90,6 +97,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "colon_replacement": ("smart", "space-dash-space", "dash", "delete"),
     "action": ("move", "copy", "hardlink", "symlink"),
     "on_conflict": ("skip", "index", "fail"),
+    "extras": ("skip", "folder"),
 }
 
 

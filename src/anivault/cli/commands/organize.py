@@ -19,6 +19,7 @@ from anivault.cli.app import AppContext
 from anivault.cli.deps import Overrides, build_tmdb_client
 from anivault.cli.options import (
     apply_option,
+    match_options,
     optional_source_option,
     optional_target_option,
     organize_options,
@@ -34,12 +35,14 @@ from anivault.cli.render import (
 )
 from anivault.core.events import Event, Reporter
 from anivault.core.naming import Naming
+from anivault.core.overrides import MatchOverride
 from anivault.core.plan import ACTIONS, CONFLICT_POLICIES, PlanOptions
 from anivault.core.runner import RunRequest, RunResult, apply_plan_file, resume_last, run_library
 from anivault.core.templates import scheme_for
 from anivault.core.undo import undo
 from anivault.errors import UsageError
 from anivault.services.settings import Settings
+from anivault.services.tmdb.models import MediaType
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,18 @@ class OrganizeFlags:
     template: str | None = None
     io_pace_limit: float | None = None
     plan_file: Path | None = None
+    tmdb_id: int | None = None
+    tmdb_type: str | None = None
+    season_offset: int | None = None
+
+    def match_override(self) -> MatchOverride | None:
+        """``--tmdb-id``/``--tmdb-type``/``--season-offset`` as one override for the whole source."""
+        if self.tmdb_id is None and not self.season_offset:
+            if self.tmdb_type is not None:
+                raise UsageError("--tmdb-type needs --tmdb-id")
+            return None
+        media_type: MediaType = "movie" if self.tmdb_type == "movie" else "tv"
+        return MatchOverride(self.tmdb_id, media_type, self.season_offset or 0)
 
     def apply_to(self, settings: Settings) -> Settings:
         changes: dict[str, Any] = {
@@ -88,6 +103,7 @@ class OrganizeFlags:
 )
 @resume_option
 @tuning_options
+@match_options
 @click.pass_obj
 def organize_command(
     app: AppContext,
@@ -108,6 +124,9 @@ def organize_command(
     tmdb_concurrency: int | None,
     rate: float | None,
     lang: str | None,
+    tmdb_id: int | None,
+    tmdb_type: str | None,
+    season_offset: int | None,
 ) -> int:
     """Organise a download folder into the library, with a reviewable plan and an undo journal.
 
@@ -118,7 +137,9 @@ def organize_command(
       anivault organize --undo ~/.anivault/state/journals/RUN.jsonl
       anivault organize --resume
     """
-    flags = OrganizeFlags(action, on_conflict, preset, template, io_pace_limit, plan_file)
+    flags = OrganizeFlags(
+        action, on_conflict, preset, template, io_pace_limit, plan_file, tmdb_id, tmdb_type, season_offset
+    )
     overrides = Overrides(max_workers, tmdb_concurrency, rate, lang)
     settings = flags.apply_to(overrides.apply_to(app.loaded.settings))
     if undo_journal is not None:
@@ -183,6 +204,9 @@ def run_or_resume(
         io_pace_limit=settings.io_pace_limit or None,
         parse_processes=settings.parse_processes,
         log_dir=settings.log_dir,
+        match_override=flags.match_override(),
+        title_language=settings.title_language or None,
+        extras_folder=settings.extras == "folder",
     )
     return execute(
         app, lambda reporter: run_library(request, client=client, reporter=reporter), applied=apply

@@ -11,6 +11,7 @@ from anivault.cli.commands.organize import OrganizeFlags, run_or_resume
 from anivault.cli.deps import Overrides
 from anivault.cli.options import (
     apply_option,
+    match_options,
     optional_source_option,
     optional_target_option,
     organize_options,
@@ -26,6 +27,7 @@ from anivault.cli.options import (
 @organize_options
 @resume_option
 @tuning_options
+@match_options
 @click.pass_obj
 def run_command(
     app: AppContext,
@@ -44,6 +46,9 @@ def run_command(
     tmdb_concurrency: int | None,
     rate: float | None,
     lang: str | None,
+    tmdb_id: int | None,
+    tmdb_type: str | None,
+    season_offset: int | None,
 ) -> int:
     """Scan, match against TMDB and plan (or, with --apply, perform) the moves.
 
@@ -53,7 +58,9 @@ def run_command(
       anivault run --src ~/Downloads/anime --dst ~/Media/Anime --apply  # then move
       anivault run --resume                                             # after Ctrl+C or a crash
     """
-    flags = OrganizeFlags(action, on_conflict, preset, template, io_pace_limit, plan_file)
+    flags = OrganizeFlags(
+        action, on_conflict, preset, template, io_pace_limit, plan_file, tmdb_id, tmdb_type, season_offset
+    )
     settings = flags.apply_to(
         Overrides(max_workers, tmdb_concurrency, rate, lang).apply_to(app.loaded.settings)
     )

@@ -1,0 +1,114 @@
+"""Pure placement of a file inside a TMDB series: given seasons, continuing and absolute numbering,
+a cour's year, sequel cours under their own title, specials; and ``--season-offset``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from rapidfuzz import fuzz
+
+from anivault.core.matching.scoring import all_titles, normalize_title
+from anivault.core.models import ParsedName
+from anivault.services.tmdb.models import TitleDetails
+
+SPECIALS_SEASON = 0
+_ROMAN = {"ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+
+Placement = tuple[int, tuple[int, ...]]
+
+
+def extra_words(query: str, details: TitleDetails) -> tuple[str, ...]:
+    """Words of ``query`` missing from the candidate's closest title: a cour's own number or
+    subtitle ("Psycho-Pass 3", "Tokyo Ghoul Root A"), or mere spelling ("Kays")."""
+    titles = [normalize_title(t) for t in all_titles(details) if normalize_title(t)]
+    if not titles:
+        return ()
+    wanted = normalize_title(query)
+    closest = max(titles, key=lambda t: (fuzz.token_set_ratio(wanted, t), fuzz.ratio(wanted, t)))
+    known = set(closest.split())
+    return tuple(word for word in wanted.split() if word not in known)
+
+
+def sequel_words(parsed: ParsedName, details: TitleDetails) -> tuple[str, ...]:
+    """The words that make ``parsed`` a sequel of ``details`` ("3", "iii", "root a"); empty when the
+    name gives its season itself or is plainly the series' own title, spelling aside."""
+    if parsed.season is not None or details.media_type != "tv":
+        return ()
+    extra = extra_words(parsed.title, details)
+    if len(extra) == 1 and _season_word(extra[0]) is not None:
+        return extra
+    if not extra or _same_letters(parsed.title, all_titles(details)):
+        return ()
+    return extra
+
+
+def _same_letters(query: str, titles: Sequence[str]) -> bool:
+    """Only the spacing differs ("Kays" / "Kay's", "5000" / "5,000"): spelling, not a subtitle."""
+    wanted = normalize_title(query).replace(" ", "")
+    return any(normalize_title(t).replace(" ", "") == wanted for t in titles)
+
+
+def sequel_season(parsed: ParsedName, details: TitleDetails, words: tuple[str, ...]) -> int | None:
+    """The TMDB season of a sequel cour released under its own title: "Title 2"/"Title III" when
+    TMDB has that season, else the only later season long enough to hold the episode; or None."""
+    number = _season_word(words[0]) if len(words) == 1 else None
+    if number is not None and details.season(number) is not None:
+        return number
+    last = max(parsed.episodes, default=1)
+    later = [s.number for s in details.seasons if s.number >= 2 and s.episode_count >= last]
+    return later[0] if len(later) == 1 else None
+
+
+def _season_word(word: str) -> int | None:
+    number = int(word) if word.isdigit() else _ROMAN.get(word)
+    return number if number is not None and 2 <= number <= 99 else None
+
+
+def place_episodes(parsed: ParsedName, details: TitleDetails) -> Placement | None:
+    """(season, episodes) in TMDB's numbering for ``parsed``, or None when it does not fit.
+
+    Continuing numbering (episode 13 of a show whose season 1 has 12) moves to later seasons.
+    Specials (and an episode 0) go to Season 00; a group's "SP2" is TMDB's S00E02 only by chance,
+    so unless Specials holds a single episode the file keeps its own name there (no episode).
+    """
+    if parsed.kind == "special" or parsed.episodes == (0,):
+        season0 = details.season(SPECIALS_SEASON)
+        if season0 is None or season0.episode_count == 0:
+            return None
+        if season0.episode_count == 1 and parsed.episodes in ((), (0,), (1,)):
+            return SPECIALS_SEASON, (1,)
+        return SPECIALS_SEASON, ()
+    if not parsed.episodes or 0 in parsed.episodes:  # regular TMDB seasons number from 1
+        return None
+    season_number = parsed.season if parsed.season is not None else _season_of_year(parsed, details)
+    season = details.season(season_number)
+    if season and max(parsed.episodes) <= season.episode_count:
+        return season_number, parsed.episodes
+    if parsed.season is not None or season is None:
+        return None
+    offset = 0
+    for later in sorted((s for s in details.seasons if s.number >= 1), key=lambda s: s.number):
+        if min(parsed.episodes) - offset <= later.episode_count:
+            shifted = tuple(e - offset for e in parsed.episodes)
+            return (later.number, shifted) if max(shifted) <= later.episode_count else None
+        offset += later.episode_count
+    return None
+
+
+def _season_of_year(parsed: ParsedName, details: TitleDetails) -> int:
+    """A cour released as "Title (2018)" is the season that aired that year, when it is not the first."""
+    if parsed.year is not None and parsed.year != details.year:
+        aired = [s.number for s in details.seasons if s.number >= 1 and s.air_year == parsed.year]
+        if len(aired) == 1:
+            return aired[0]
+    return 1
+
+
+def shift_seasons(parsed: ParsedName, offset: int) -> ParsedName:
+    """``--season-offset``: the season the name gives (1 when none) moved by ``offset``; specials
+    and movies stay where they are."""
+    if not offset or parsed.kind != "episode":
+        return parsed
+    return replace(parsed, season=(parsed.season if parsed.season is not None else 1) + offset)

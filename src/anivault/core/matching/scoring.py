@@ -1,0 +1,97 @@
+"""Pure, explainable scoring of a TMDB candidate for a parsed name: named parts, weights as an argument.
+
+Model: beets' ``Distance`` of named penalties and subliminal's weight table pinned by a test. Every
+part lands in the plan and ``--json``, so a match can always be explained.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from anivault.core.models import ParsedName
+from anivault.services.tmdb.models import TitleDetails
+
+SHORTENED_TITLE = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """How much each part of the evidence counts; pinned by a test so changes are deliberate."""
+
+    title: float = 0.80
+    exact_name: float = 0.04
+    """The name is the candidate's own title, not only one of its aliases (a remake's, a spin-off's)."""
+    year_match: float = 0.10
+    year_mismatch: float = -0.15
+    popularity: float = 0.05
+    episode_fits: float = 0.05
+    episode_misfit: float = -0.40
+
+
+def normalize_title(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
+
+
+def title_similarity(query: str, titles: Sequence[str], *, shortened: bool = True) -> float:
+    """Best similarity in [0, 1] between ``query`` and any of ``titles`` (order-insensitive).
+
+    A query whose every word is in a longer title ("Ajin" / "Ajin: Demi-Human") scores
+    ``SHORTENED_TITLE``: groups shorten long official titles, but the full title still ranks first.
+    ``shortened=False`` leaves that out, to shortlist search hits by how literally they match.
+    """
+    wanted = normalize_title(query)
+    words = set(wanted.split())
+    best = 0.0
+    for title in titles:
+        candidate = normalize_title(title)
+        if candidate:
+            best = max(best, fuzz.ratio(wanted, candidate), fuzz.token_sort_ratio(wanted, candidate))
+            if shortened and len(words) >= 2 and words <= set(candidate.split()):
+                best = max(best, 100 * SHORTENED_TITLE)
+    return best / 100.0
+
+
+def all_titles(details: TitleDetails) -> tuple[str, ...]:
+    return (
+        details.title,
+        details.original_title,
+        *details.alternative_titles,
+        *(t for _, t in details.translated_titles),
+    )
+
+
+def queried_titles(parsed: ParsedName) -> tuple[str, ...]:
+    """The titles a name carries: ``Jungle Taitei (Kimba the White Lion)`` gives both."""
+    return (parsed.title, parsed.alternative_title) if parsed.alternative_title else (parsed.title,)
+
+
+def score_series(
+    parsed: ParsedName, details: TitleDetails, weights: Weights
+) -> tuple[tuple[str, float], ...]:
+    """Named score parts for ``details`` as the series/movie of ``parsed`` (pure)."""
+    titles = all_titles(details)
+    similarity = max(title_similarity(query, titles) for query in queried_titles(parsed))
+    parts = [("title", weights.title * similarity)]
+    own_names = {normalize_title(details.title), normalize_title(details.original_title)}
+    if any(normalize_title(query) in own_names for query in queried_titles(parsed)):
+        parts.append(("exact_name", weights.exact_name))
+    if parsed.year is not None and details.year is not None:
+        season_years = {s.air_year for s in details.seasons}
+        fits = parsed.year == details.year or parsed.year in season_years
+        parts.append(("year", weights.year_match if fits else weights.year_mismatch))
+    parts.append(("popularity", weights.popularity * min(1.0, math.log10(1 + details.popularity) / 3)))
+    return tuple(parts)
+
+
+def display_title(details: TitleDetails, language: str | None) -> str:
+    """The title in ``language`` (``ja-JP`` or ``ja``) from TMDB's translations, else TMDB's title."""
+    if not language:
+        return details.title
+    code = language.split("-", maxsplit=1)[0].casefold()
+    return next((title for iso, title in details.translated_titles if iso.casefold() == code), details.title)

@@ -1,0 +1,191 @@
+"""The Matcher end to end against the real local TMDB stand-in: search variants, ranking, gate.
+
+Names here are written like real releases of titles in the bundled catalog; each test states the
+evidence that decides it, so a change of weights that breaks one says which evidence it lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from anivault.cli.deps import build_tmdb_client
+from anivault.core.matching import Matcher
+from anivault.core.models import MatchedFile, ScannedFile
+from anivault.core.naming import target_for
+from anivault.core.overrides import OVERRIDE_FILE, FolderOverrides, MatchOverride
+from anivault.core.parsing import parse_file
+from anivault.services.settings import Settings
+from anivault.services.tmdb.client import TmdbClient
+from tools.tmdb_standin import Standin
+
+
+@pytest.fixture
+def client(tmdb_standin: Standin, tmp_path: Path) -> Iterator[TmdbClient]:
+    settings = Settings(tmdb_base_url=tmdb_standin.base_url, home=str(tmp_path / "home"))
+    yield build_tmdb_client(settings, tmdb_standin.api_key)
+
+
+def match(client: TmdbClient, relative: str) -> MatchedFile:
+    scanned = ScannedFile(Path("/library", relative), relative, 1, 0)
+    return Matcher(client, min_confidence=0.62).match(parse_file(scanned))
+
+
+def placed(result: MatchedFile) -> tuple[int, int | None, tuple[int, ...]]:
+    assert result.status == "matched", result.note
+    assert result.match is not None
+    return result.match.tmdb_id, result.match.season, result.match.episodes
+
+
+def test_a_plain_romaji_release_matches_through_an_alternative_title(client: TmdbClient) -> None:
+    result = match(client, "[SubsPlease] Hataraku Maou-sama! - 05 (1080p) [ABCDEF01].mkv")
+    assert placed(result) == (45997, 1, (5,))
+    assert result.match is not None
+    assert dict(result.match.score.parts)["title"] == pytest.approx(0.80)
+
+
+def test_a_trailing_sequel_number_picks_that_tmdb_season(client: TmdbClient) -> None:
+    assert placed(match(client, "[Anime Time] Psycho-Pass 3 - 07 [1080p].mkv")) == (43865, 3, (7,))
+
+
+def test_a_query_tmdb_does_not_know_word_for_word_falls_back_to_its_longest_words(
+    client: TmdbClient, tmdb_standin: Standin
+) -> None:
+    # TMDB has "Kay's Daily Doodles": "Kays" is no token of it, so the literal query finds nothing.
+    assert placed(match(client, "Kays.Daily.Doodles.S01E03.1080p.WEB-DL.x264-EDITH.mkv")) == (238009, 1, (3,))
+    queries = [entry["query"].get("query") for entry in tmdb_standin.request_log if "search" in entry["path"]]
+    assert queries[0] == "Kays Daily Doodles"
+    assert queries[-1] == "Daily Doodles"
+
+
+def test_a_special_goes_to_season_zero_without_a_guessed_episode(client: TmdbClient) -> None:
+    result = match(client, "Aa! Megami-sama! - OVA [1080p].mkv")
+    assert placed(result) == (912, 0, ())
+    assert result.match is not None
+    target = target_for(result.match, ".mkv", source_stem="Aa! Megami-sama! - OVA [1080p]")
+    assert target.parent.name == "Season 00"
+    assert target.name == "Aa! Megami-sama! - OVA [1080p].mkv"
+
+
+def test_the_candidates_own_name_breaks_a_near_tie_with_a_sequel(client: TmdbClient) -> None:
+    # "Yinyang Shi: Pingan Wuyu 2" is nearly as similar; only the first is named exactly that.
+    result = match(client, "Yinyang.Shi.Pingan.Wuyu.S01E04.1080p.WEB-DL.x264-APEX.mkv")
+    assert placed(result) == (92365, 1, (4,))
+    assert result.match is not None
+    assert dict(result.match.score.parts)["exact_name"] == pytest.approx(0.04)
+    assert 9015248 in [c.tmdb_id for c in result.candidates]
+
+
+def test_an_own_name_against_an_equally_exact_alias_stays_with_the_user(client: TmdbClient) -> None:
+    # "Captain Tsubasa" is the 2018 remake's name and the 1983 series' alias: both are meant.
+    result = match(client, "Captain Tsubasa - 81 [1080p].mkv")
+    assert result.status == "unmatched"
+    assert {c.tmdb_id for c in result.candidates[:2]} == {25707, 77240}
+
+
+def test_a_same_title_remake_goes_to_the_clearly_better_known_one(client: TmdbClient) -> None:
+    # "Dororo" (2019, popularity 49.5) against "Dororo" (1969, 17.8): TMDB users mean the first.
+    assert placed(match(client, "[ASW] Dororo 01 [1080p].mkv")) == (83100, 1, (1,))
+
+
+def test_a_same_title_remake_of_similar_popularity_is_left_to_the_user(client: TmdbClient) -> None:
+    result = match(client, "[Erai-raws] Shaman King - 26 [1080p].mkv")
+    assert result.status == "unmatched"
+    assert result.note.startswith("ambiguous")
+    assert {c.tmdb_id for c in result.candidates[:2]} == {40143, 104699}
+
+
+def test_a_cour_subtitle_with_several_possible_seasons_is_not_guessed(client: TmdbClient) -> None:
+    result = match(client, "Tokyo Ghoul Root A - 03 [1080p].mkv")
+    assert result.status == "unmatched"
+    assert "root a" in result.note
+    assert result.candidates[0].tmdb_id == 61374
+
+
+def test_a_movie_is_matched_as_a_movie(client: TmdbClient) -> None:
+    result = match(client, "Princess Mononoke (1997)/Princess Mononoke (1997) [BDRip 1080p].mkv")
+    assert result.match is not None
+    assert (result.match.media_type, result.match.tmdb_id, result.match.season) == ("movie", 128, None)
+
+
+def test_target_of_a_numbered_episode_ignores_the_source_stem(client: TmdbClient) -> None:
+    result = match(client, "[SubsPlease] Hataraku Maou-sama! - 05 (1080p) [ABCDEF01].mkv")
+    assert result.match is not None
+    target = target_for(result.match, ".mkv", source_stem="whatever")
+    assert target.name.endswith("S01E05.mkv")
+    assert "whatever" not in str(target)
+
+
+# --- overrides and output language ---------------------------------------------------------------
+
+
+def test_a_folder_override_file_names_the_title_and_shifts_the_season(
+    client: TmdbClient, tmp_path: Path
+) -> None:
+    folder = tmp_path / "Tokyo Ghoul Root A"
+    folder.mkdir()
+    (folder / OVERRIDE_FILE).write_text('{"tmdb_id": 61374, "season_offset": 1}', encoding="utf-8")
+    video = folder / "Tokyo Ghoul Root A - 03 [1080p].mkv"
+    scanned = ScannedFile(video, f"{folder.name}/{video.name}", 1, 0)
+    matcher = Matcher(client, min_confidence=0.62, overrides=FolderOverrides(tmp_path))
+    result = matcher.match(parse_file(scanned))
+    assert placed(result) == (61374, 2, (3,))
+    assert result.match is not None
+    assert dict(result.match.score.parts)["override"] == 1.0
+
+
+def test_a_source_wide_override_whose_episode_does_not_fit_is_unmatched(
+    client: TmdbClient, tmp_path: Path
+) -> None:
+    video = tmp_path / "Tokyo Ghoul - 99 [1080p].mkv"  # 48 regular episodes in all
+    overrides = FolderOverrides(tmp_path, MatchOverride(tmdb_id=61374))
+    result = Matcher(client, min_confidence=0.62, overrides=overrides).match(
+        parse_file(ScannedFile(video, video.name, 1, 0))
+    )
+    assert result.status == "unmatched"
+    assert result.note == "override: episode fits no TMDB season"
+
+
+def test_an_override_naming_an_unknown_id_says_so(client: TmdbClient, tmp_path: Path) -> None:
+    video = tmp_path / "Whatever - 01.mkv"
+    overrides = FolderOverrides(tmp_path, MatchOverride(tmdb_id=999999999))
+    result = Matcher(client, min_confidence=0.62, overrides=overrides).match(
+        parse_file(ScannedFile(video, video.name, 1, 0))
+    )
+    assert result.status == "unmatched"
+    assert "999999999" in result.note
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("ja-JP", "ダンダダン"), ("xx", "Dan Da Dan"), (None, "Dan Da Dan")]
+)
+def test_lang_picks_the_library_title_from_translations(
+    client: TmdbClient, language: str | None, title: str
+) -> None:
+    scanned = ScannedFile(Path("/library/Dan Da Dan - 03.mkv"), "Dan Da Dan - 03.mkv", 1, 0)
+    result = Matcher(client, min_confidence=0.62, title_language=language).match(parse_file(scanned))
+    assert result.match is not None
+    assert result.match.title == title
+
+
+# --- extras ------------------------------------------------------------------------------------------
+
+
+NCOP = "[SubsPlease] Dan Da Dan - NCOP [1080p].mkv"
+
+
+def test_an_extra_is_left_in_place_by_default(client: TmdbClient) -> None:
+    result = match(client, NCOP)
+    assert result.status == "unmatched"
+    assert "extras = skip" in result.note
+
+
+def test_an_extra_goes_to_the_series_extras_folder_when_asked(client: TmdbClient) -> None:
+    scanned = ScannedFile(Path("/library", NCOP), NCOP, 1, 0)
+    result = Matcher(client, min_confidence=0.62, extras_folder=True).match(parse_file(scanned))
+    assert result.match is not None
+    assert (result.match.tmdb_id, result.match.season, result.match.extra) == (240411, None, True)
+    target = target_for(result.match, ".mkv", source_stem=Path(NCOP).stem)
+    assert target.as_posix() == f"Dan Da Dan (2024)/Extras/{Path(NCOP).stem}.mkv"

@@ -1,0 +1,95 @@
+"""`run --tmdb-id/--season-offset/--lang` and override files, through the real CLI and stand-in."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from anivault.cli.main import main
+from anivault.core.overrides import OVERRIDE_FILE
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict[str, object]], str]:
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), [json.loads(line) for line in out.splitlines() if line.strip()], err
+
+
+def targets(events: list[dict[str, object]]) -> dict[str, str]:
+    return {
+        str(e["fields"]["source"]): str(e["fields"]["target"])  # type: ignore[index]
+        for e in events
+        if e["phase"] == "plan" and e["event"] == "entry"
+    }
+
+
+@pytest.fixture
+def downloads(tmp_path: Path) -> Path:
+    source = tmp_path / "downloads"
+    for name in ("Root A/Tokyo Ghoul Root A - 03 [1080p].mkv", "Dan Da Dan - 02 [1080p].mkv"):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_bytes(name.encode())
+    return source
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_without_help_a_cour_subtitle_is_unmatched_with_its_candidates(
+    downloads: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, events, _ = run_cli(
+        ["--json", "run", "--src", str(downloads), "--dst", str(tmp_path / "lib")], capsys
+    )
+    assert status == 0
+    unmatched = [e["fields"] for e in events if e["phase"] == "match" and e["event"] == "unmatched"]
+    assert [f["source"] for f in unmatched] == ["Root A/Tokyo Ghoul Root A - 03 [1080p].mkv"]  # type: ignore[index]
+    assert unmatched[0]["candidates"][0]["tmdb_id"] == 61374  # type: ignore[index]
+    results = [e["fields"] for e in events if e["phase"] == "match" and e["event"] == "result"]
+    assert {f["status"] for f in results} == {"matched", "unmatched"}  # type: ignore[index]
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_a_folder_file_and_lang_decide_targets(
+    downloads: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (downloads / "Root A" / OVERRIDE_FILE).write_text(
+        '{"tmdb_id": 61374, "season_offset": 1}', encoding="utf-8"
+    )
+    args = ["--json", "run", "--src", str(downloads), "--dst", str(tmp_path / "lib"), "--lang", "ja-JP"]
+    status, events, _ = run_cli(args, capsys)
+    assert status == 0
+    assert targets(events) == {
+        "Root A/Tokyo Ghoul Root A - 03 [1080p].mkv": "東京喰種トーキョーグール (2014)/Season 02/"
+        "東京喰種トーキョーグール (2014) S02E03.mkv",
+        "Dan Da Dan - 02 [1080p].mkv": "ダンダダン (2024)/Season 01/ダンダダン (2024) S01E02.mkv",
+    }
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_tmdb_id_applies_to_the_whole_source(
+    downloads: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--json", "run", "--src", str(downloads / "Root A"), "--dst", str(tmp_path / "lib")]
+    status, events, _ = run_cli([*args, "--tmdb-id", "61374", "--season-offset", "1"], capsys)
+    assert status == 0
+    assert list(targets(events).values()) == ["Tokyo Ghoul (2014)/Season 02/Tokyo Ghoul (2014) S02E03.mkv"]
+
+
+@pytest.mark.usefixtures("anivault_env")
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--tmdb-type", "movie"], "--tmdb-type needs --tmdb-id"),
+        (["--resume", "--tmdb-id", "1"], "--tmdb-id"),
+    ],
+)
+def test_match_option_mistakes_are_usage_errors(
+    extra: list[str], message: str, downloads: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folders = [] if "--resume" in extra else ["--src", str(downloads), "--dst", str(tmp_path / "lib")]
+    status, _, err = run_cli(["run", *folders, *extra], capsys)
+    assert status == 2
+    assert "E-USAGE" in err
+    assert message in err
