@@ -13,17 +13,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, overload
 
-from anivault.core.spool import BATCH, dumps, loads, open_private_db
+from anivault.core.spool import BATCH, as_key, dumps, from_key, loads, open_private_db
 
 if TYPE_CHECKING:
     from anivault.core.plan import PlanEntry
 
 _SCHEMA = """
 CREATE TABLE entry (
-    source TEXT NOT NULL,
-    target_key TEXT NOT NULL,
-    source_path TEXT NOT NULL,
-    target_path TEXT NOT NULL,
+    source BLOB NOT NULL,
+    target_key BLOB NOT NULL,
+    source_path BLOB NOT NULL,
+    target_path BLOB NOT NULL,
     entry_id TEXT NOT NULL,
     owner_id TEXT,
     role TEXT NOT NULL,
@@ -36,10 +36,10 @@ CREATE TABLE entry (
 
 def _row(entry: PlanEntry) -> tuple[object, ...]:
     return (
-        entry.relative_source,
-        entry.relative_target.casefold(),  # case-insensitive file systems
-        str(entry.source),
-        str(entry.target),
+        as_key(entry.relative_source),
+        as_key(entry.relative_target.casefold()),  # case-insensitive file systems
+        as_key(str(entry.source)),
+        as_key(str(entry.target)),
         entry.entry_id,
         entry.owner_id,
         entry.role,
@@ -99,7 +99,8 @@ class PlanEntries(Sequence["PlanEntry"]):
             "SELECT rowid, source_path, target_path FROM entry WHERE status = 'planned'"
         )
         while batch := cursor.fetchmany(BATCH):
-            yield from batch
+            for rowid, source, target in batch:
+                yield rowid, from_key(source), from_key(target)
 
     def set_statuses(self, changes: Iterable[tuple[str, int]]) -> None:
         """(status, row) pairs."""
@@ -116,7 +117,7 @@ class PlanEntries(Sequence["PlanEntry"]):
 
     def target_taken(self, relative_target: str) -> bool:
         row = self._db.execute(
-            "SELECT 1 FROM entry WHERE target_key = ? LIMIT 1", (relative_target.casefold(),)
+            "SELECT 1 FROM entry WHERE target_key = ? LIMIT 1", (as_key(relative_target.casefold()),)
         ).fetchone()
         return row is not None
 

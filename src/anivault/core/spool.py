@@ -25,6 +25,16 @@ CACHE_KIB = 16 * 1024
 BATCH = 1000
 
 
+def as_key(text: str) -> bytes:
+    """Text as stored and compared in SQL: UTF-8 bytes (same order as code points), with file
+    names' undecodable bytes (lone surrogates on Linux) kept rather than refused."""
+    return text.encode("utf-8", "surrogateescape")
+
+
+def from_key(value: bytes) -> str:
+    return value.decode("utf-8", "surrogateescape")
+
+
 def open_private_db() -> sqlite3.Connection:
     """A throw-away database in the temp folder; journal and fsync off, as nothing survives it."""
     db = sqlite3.connect("", check_same_thread=False)  # "" = private temporary file
@@ -43,8 +53,8 @@ class Spool(Sequence[T], Generic[T]):
 
     def __init__(self) -> None:
         self._db = open_private_db()
-        self._db.execute("CREATE TABLE item (key TEXT NOT NULL, blob BLOB NOT NULL)")
-        self._pending: list[tuple[str, bytes]] = []
+        self._db.execute("CREATE TABLE item (key BLOB NOT NULL, blob BLOB NOT NULL)")
+        self._pending: list[tuple[bytes, bytes]] = []
         self._lock = threading.Lock()
         self._sealed = False
         self._length = 0
@@ -53,7 +63,7 @@ class Spool(Sequence[T], Generic[T]):
         with self._lock:
             if self._sealed:
                 raise RuntimeError("spool is sealed: it has been read")
-            self._pending.append((key, pickle.dumps(item, pickle.HIGHEST_PROTOCOL)))
+            self._pending.append((as_key(key), pickle.dumps(item, pickle.HIGHEST_PROTOCOL)))
             self._length += 1
             if len(self._pending) >= BATCH:
                 self._flush()
