@@ -246,6 +246,16 @@ def test_ctrl_c_checkpoints_and_resume_finishes_without_redoing(
     assert not [p for p in source.rglob("*") if p.is_file()]
     with pytest.raises(UsageError, match="no interrupted run"):
         checkpoints.latest_unfinished(state_dir)
+    again = resume_last(state_dir, client_factory=no_client, reporter=NullReporter())
+    assert (again.outcomes, again.error_codes, len(again.plan.entries)) == ((), (), 0)
+
+
+def test_resume_before_any_run_is_a_usage_error(tmp_path: Path) -> None:
+    def no_client() -> TmdbClient:
+        raise AssertionError("nothing to resume: no client needed")
+
+    with pytest.raises(UsageError, match="no interrupted run"):
+        resume_last(tmp_path / "state", client_factory=no_client, reporter=NullReporter())
 
 
 def test_an_empty_reservation_whose_reserved_line_was_cut_off_is_ours(tmp_path: Path) -> None:

@@ -64,6 +64,13 @@ def latest_unfinished(state_dir: Path) -> Checkpoint:
     raise UsageError(f"no interrupted run to resume under {runs}")
 
 
+def newest(state_dir: Path) -> Checkpoint | None:
+    """The newest run's checkpoint, finished or not; None before the first run."""
+    runs = state_dir / "runs"
+    names = sorted((p.name for p in runs.iterdir() if p.is_dir()), reverse=True) if runs.is_dir() else []
+    return next((c for c in (_load(runs / n / "checkpoint.json") for n in names) if c is not None), None)
+
+
 def is_unfinished(state_dir: Path, run_id: str) -> bool:
     checkpoint = _load(run_dir(state_dir, run_id) / "checkpoint.json")
     return checkpoint is not None and checkpoint.phase != "finished"

@@ -236,9 +236,21 @@ def resume_last(
 
     A run stopped during lookup is started again under the same id (lookups come from the cache);
     one stopped while applying settles its journal and applies what is left of its saved plan.
-    Raises UsageError when there is nothing to resume.
+    When every run has finished there is nothing left to do: an empty result, not an error.
+    Raises UsageError before the first run.
     """
-    checkpoint = checkpoints.latest_unfinished(state_dir)
+    try:
+        checkpoint = checkpoints.latest_unfinished(state_dir)
+    except UsageError:
+        last = checkpoints.newest(state_dir)
+        if last is None:
+            raise
+        # Killed after its last step, or resumed twice: the job is done, which is success.
+        reporter.emit(
+            Event("run", "resumed", {"run_id": last.run_id, "done": last.done, "nothing_left": True})
+        )
+        target = Path(str(last.request.get("target", state_dir)))
+        return _plan_result(last.run_id, Plan(target, ()), [], None, time.monotonic(), ())
     if checkpoint.phase == "lookup" or checkpoint.plan is None:
         request = request_from_dict(checkpoint.request, state_dir)
         return run_library(request, client=client_factory(), reporter=reporter, run_id=checkpoint.run_id)
