@@ -27,6 +27,7 @@ from rich.table import Table
 from rich.text import Text
 
 from anivault.core.events import Event, Reporter
+from anivault.core.lookup import candidate_fields
 from anivault.core.models import MatchedFile, ScannedFile, Skipped
 from anivault.core.plan import PlanEntry
 from anivault.core.runner import RunResult
@@ -210,16 +211,7 @@ def unresolved_fields(item: MatchedFile) -> dict[str, object]:
         "source": item.parsed.scanned.relative,
         "code": item.error_code,
         "note": item.note,
-        "candidates": [
-            {
-                "media_type": c.media_type,
-                "tmdb_id": c.tmdb_id,
-                "title": c.title,
-                "year": c.year,
-                "score": c.score,
-            }
-            for c in item.candidates
-        ],
+        "candidates": candidate_fields(item),
     }
 
 

@@ -186,17 +186,16 @@ def match_fields(item: MatchedFile) -> dict[str, object]:
         "episodes": list(match.episodes) if match else [],
         "score": match.score.total if match else None,
         "score_parts": dict(match.score.parts) if match else {},
-        "candidates": [
-            {
-                "media_type": c.media_type,
-                "tmdb_id": c.tmdb_id,
-                "title": c.title,
-                "year": c.year,
-                "score": c.score,
-            }
-            for c in item.candidates
-        ],
+        "candidates": candidate_fields(item),
     }
+
+
+def candidate_fields(item: MatchedFile) -> list[dict[str, object]]:
+    """The best candidates of a file, JSON-shaped (for unmatched files they are all we have)."""
+    return [
+        {"media_type": c.media_type, "tmdb_id": c.tmdb_id, "title": c.title, "year": c.year, "score": c.score}
+        for c in item.candidates
+    ]
 
 
 def _log_match(item: MatchedFile) -> None:

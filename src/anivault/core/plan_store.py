@@ -11,9 +11,9 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
-from anivault.core.spool import BATCH, as_key, dumps, from_key, loads, open_private_db
+from anivault.core.spool import BATCH, SpooledSequence, as_key, dumps, from_key, loads, open_private_db
 
 if TYPE_CHECKING:
     from anivault.core.plan import PlanEntry
@@ -49,7 +49,7 @@ def _row(entry: PlanEntry) -> tuple[object, ...]:
     )
 
 
-class PlanEntries(Sequence["PlanEntry"]):
+class PlanEntries(SpooledSequence["PlanEntry"]):
     """Entries in source order, read lazily; filled by ``build_plan``, then sealed."""
 
     def __init__(self) -> None:
@@ -141,33 +141,8 @@ class PlanEntries(Sequence["PlanEntry"]):
 
     # --- reading ---------------------------------------------------------------------------------
 
-    def __len__(self) -> int:
-        return self._length
-
-    @overload
-    def __getitem__(self, index: int) -> PlanEntry: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[PlanEntry]: ...
-    def __getitem__(self, index: int | slice) -> PlanEntry | Sequence[PlanEntry]:
-        if isinstance(index, slice):
-            start, stop, step = index.indices(self._length)
-            rows = self._rows("", limit=max(0, stop - start), offset=start)
-            return tuple(entry for _, entry in rows)[::step]
-        position = index + self._length if index < 0 else index
-        if not 0 <= position < self._length:
-            raise IndexError("plan entry index out of range")
-        return next(self._rows("", limit=1, offset=position))[1]
-
-    def __iter__(self) -> Iterator[PlanEntry]:
-        return (entry for _, entry in self._rows(""))
-
-    def __eq__(self, other: object) -> bool:
-        """Equal to any sequence of the same entries: plans compare by content, as tuples did."""
-        if not isinstance(other, Sequence) or len(other) != self._length:
-            return False
-        return all(mine == theirs for mine, theirs in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]  # compared by content
+    def _read(self, *, limit: int, offset: int) -> Iterator[PlanEntry]:
+        return (entry for _, entry in self._rows("", limit=limit, offset=offset))
 
     def close(self) -> None:
         self._db.close()

@@ -16,7 +16,7 @@ import pickle
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -44,29 +44,14 @@ def open_private_db() -> sqlite3.Connection:
     return db
 
 
-class Spool(Sequence[T], Generic[T]):
-    """An append-only sequence of picklable items, read back sorted by the key given with each.
+class SpooledSequence(Sequence[T]):
+    """Sequence plumbing for results read back from a private database in a fixed order:
+    subclasses keep ``_length`` and say how to read ``limit`` items from ``offset``."""
 
-    Appending is thread-safe and batched; reading seals the spool (flushes and indexes it). Equal to
-    any sequence with the same items in the same order, as the tuples it replaces were.
-    """
+    _length = 0
 
-    def __init__(self) -> None:
-        self._db = open_private_db()
-        self._db.execute("CREATE TABLE item (key BLOB NOT NULL, blob BLOB NOT NULL)")
-        self._pending: list[tuple[bytes, bytes]] = []
-        self._lock = threading.Lock()
-        self._sealed = False
-        self._length = 0
-
-    def append(self, key: str, item: T) -> None:
-        with self._lock:
-            if self._sealed:
-                raise RuntimeError("spool is sealed: it has been read")
-            self._pending.append((as_key(key), pickle.dumps(item, pickle.HIGHEST_PROTOCOL)))
-            self._length += 1
-            if len(self._pending) >= BATCH:
-                self._flush()
+    def _read(self, *, limit: int, offset: int) -> Iterator[T]:
+        raise NotImplementedError
 
     def __len__(self) -> int:
         return self._length
@@ -88,11 +73,36 @@ class Spool(Sequence[T], Generic[T]):
         return self._read(limit=-1, offset=0)
 
     def __eq__(self, other: object) -> bool:
+        """Equal to any sequence with the same items in the same order, as the tuples it replaces."""
         if not isinstance(other, Sequence) or len(other) != self._length:
             return False
         return all(mine == theirs for mine, theirs in zip(self, other, strict=True))
 
     __hash__ = None  # type: ignore[assignment]  # compared by content
+
+
+class Spool(SpooledSequence[T]):
+    """An append-only sequence of picklable items, read back sorted by the key given with each.
+
+    Appending is thread-safe and batched; reading seals the spool (flushes and indexes it).
+    """
+
+    def __init__(self) -> None:
+        self._db = open_private_db()
+        self._db.execute("CREATE TABLE item (key BLOB NOT NULL, blob BLOB NOT NULL)")
+        self._pending: list[tuple[bytes, bytes]] = []
+        self._lock = threading.Lock()
+        self._sealed = False
+        self._length = 0
+
+    def append(self, key: str, item: T) -> None:
+        with self._lock:
+            if self._sealed:
+                raise RuntimeError("spool is sealed: it has been read")
+            self._pending.append((as_key(key), pickle.dumps(item, pickle.HIGHEST_PROTOCOL)))
+            self._length += 1
+            if len(self._pending) >= BATCH:
+                self._flush()
 
     def close(self) -> None:
         self._db.close()
