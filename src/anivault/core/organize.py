@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Literal
 
 from anivault.core.naming import long_path
-from anivault.core.plan import Plan, PlanEntry, fingerprint
+from anivault.core.plan import Plan, PlanEntry, fingerprint, sha256_of
 from anivault.errors import (
     AniVaultError,
     DiskFullError,
@@ -295,14 +295,6 @@ def _copy_verified(source: Path, target: Path) -> None:
         discard(temp)
         discard(target)
         raise
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(COPY_BUFFER):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def os_path(path: Path) -> str:

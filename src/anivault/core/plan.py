@@ -341,13 +341,14 @@ def _on_disk_status(source_path: Path, target_path: Path) -> EntryStatus:
         source = os.stat(source_path)
         if os.path.samestat(source, target):
             return "in_place"
-        same = target.st_size == source.st_size and _sha256(target_path) == _sha256(source_path)
+        same = target.st_size == source.st_size and sha256_of(target_path) == sha256_of(source_path)
     except OSError:
         return "planned"  # nothing there (the common case), or apply re-checks under its reservation
     return "duplicate" if same else "exists"
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """Whole-file digest: "same bytes" for duplicates, verified copies and recovery."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(HASH_CHUNK):

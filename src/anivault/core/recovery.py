@@ -22,7 +22,8 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from anivault.core.organize import Journal, discard, partial_name, sha256_of
+from anivault.core.organize import Journal, discard, partial_name
+from anivault.core.plan import sha256_of
 
 TERMINAL = ("done", "failed", "rolled_back")
 
