@@ -228,3 +228,28 @@ def test_posix_paths_stop_at_path_max() -> None:
 def test_colon_replacement_is_configurable(style: str, title: str, folder: str) -> None:
     naming = Naming(scheme_for("default", None), colon=style)
     assert target_for(tv(title, 1, (1,)), ".mkv", naming).parts[0] == folder
+
+
+def native(title: str, original: str) -> Match:
+    return Match("tv", 61374, title, 2014, 1, (1,), SCORE, original_title=original)
+
+
+@pytest.mark.parametrize(
+    ("title", "original", "folder"),
+    [
+        ("Pokémon", "ポケットモンスター", "Pokemon (2014)"),
+        ("Lucky☆Star", "らき☆すた", "Lucky Star (2014)"),
+        ("JoJo’s Bizarre Adventure", "ジョジョの奇妙な冒険", "JoJo's Bizarre Adventure (2014)"),
+        ("Токийский гуль", "東京喰種トーキョーグール", "東京喰種トーキョーグール (2014)"),
+        ("Đảo hải tặc", "ONE PIECE", "ONE PIECE (2014)"),
+        ("Токийский гуль", "", "Токийский гуль (2014)"),
+    ],
+)
+def test_ascii_or_native_rule_picks_one_predictable_script(title: str, original: str, folder: str) -> None:
+    naming = Naming(scheme_for("default", None), ascii_or_native=True)
+    assert target_for(native(title, original), ".mkv", naming).parts[0] == folder
+
+
+def test_without_the_rule_the_chosen_title_is_kept() -> None:
+    target = target_for(native("Pokémon", "ポケットモンスター"), ".mkv", Naming(scheme_for("default", None)))
+    assert target.parts[0] == "Pokémon (2014)"

@@ -93,3 +93,36 @@ def test_match_option_mistakes_are_usage_errors(
     assert status == 2
     assert "E-USAGE" in err
     assert message in err
+
+
+@pytest.mark.usefixtures("anivault_env")
+@pytest.mark.parametrize(
+    ("lang", "folder"),
+    [
+        ("ru-RU", "東京喰種トーキョーグール (2014)"),
+        ("vi-VN", "Nga quy vung Tokyo (2014)"),
+        ("en-US", "Tokyo Ghoul (2014)"),
+    ],
+)
+def test_title_rule_ascii_or_native_never_writes_a_third_script(
+    lang: str,
+    folder: str,
+    downloads: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ANIVAULT_TITLE_RULE", "ascii-or-native")
+    args = [
+        "--json",
+        "run",
+        "--src",
+        str(downloads / "Root A"),
+        "--dst",
+        str(tmp_path / "lib"),
+        "--lang",
+        lang,
+    ]
+    status, events, _ = run_cli([*args, "--tmdb-id", "61374"], capsys)
+    assert status == 0
+    assert [t.split("/")[0] for t in targets(events).values()] == [folder]

@@ -87,6 +87,8 @@ class Match:
     score: Score
     extra: bool = False
     """An NCOP/NCED/PV of the series: filed in its ``Extras`` folder under its own name."""
+    original_title: str = ""
+    """TMDB's title in the work's own language, for the ``title_ascii_or_native`` naming rule."""
 
 
 @dataclass(frozen=True, slots=True)

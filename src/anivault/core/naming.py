@@ -73,6 +73,8 @@ class Naming:
     """Budget for the whole target path including the library root; titles are cut to fit."""
     colon: str = "smart"
     """One of ``COLON_STYLES``."""
+    ascii_or_native: bool = False
+    """The ``title_ascii_or_native`` rule: see ``library_title``."""
 
 
 DEFAULT_NAMING = Naming()
@@ -100,7 +102,7 @@ def target_for(
     ):
         raise ValueError("a TV match needs a season and episodes to be named")
     template = naming.scheme.movie if match.media_type == "movie" else naming.scheme.tv
-    body, tail = _safe_title(match.title, naming.colon)
+    body, tail = _safe_title(library_title(match, ascii_or_native=naming.ascii_or_native), naming.colon)
     values: dict[str, str | int | None] = {
         "year": match.year,
         "season": match.season,
@@ -168,6 +170,44 @@ def _overflow(segments: tuple[str, ...], ext: str, root: str, max_chars: int) ->
     whole = len(root) + (1 if root else 0) + sum(len(s) + 1 for s in segments) - 1 + len(ext)
     over.append(whole - max_chars)
     return max(over)
+
+
+def library_title(match: Match, *, ascii_or_native: bool) -> str:
+    """The title written into the library.
+
+    Without the rule it is the match's title as chosen (``--lang``, else the search language).
+    With ``title_ascii_or_native`` it is that title folded to plain ASCII when it can be
+    (``Pokémon`` → ``Pokemon``, curly quotes → straight ones), else the work's native title
+    (``進撃の巨人``): a library in one predictable script per series, never a third one such as a
+    Cyrillic translation of a Japanese show. With no native title known, the chosen one stays.
+    """
+    if not ascii_or_native:
+        return match.title
+    folded = ascii_fold(match.title)
+    if folded is not None:
+        return folded
+    return match.original_title or match.title
+
+
+_TYPOGRAPHIC = str.maketrans(
+    {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "×": "x", "·": "-"}
+)
+
+
+def ascii_fold(text: str) -> str | None:
+    """``text`` in ASCII with accents and typographic punctuation folded and other symbols turned
+    to spaces (``Lucky☆Star`` → ``Lucky Star``), or None if letters or digits of another script
+    would be lost (``Shingeki no Kyojin`` and ``Pokémon`` fold; ``進撃`` does not)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_TYPOGRAPHIC))
+    kept = []
+    for char in decomposed:
+        if char.isascii():
+            kept.append(char)
+        elif unicodedata.category(char)[0] in "LN":
+            return None
+        elif not unicodedata.combining(char):
+            kept.append(" ")
+    return " ".join("".join(kept).split())
 
 
 def replace_colons(text: str, style: str) -> str:

@@ -287,6 +287,7 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "template": options.naming.scheme.tv.text,
         "max_path_chars": options.naming.max_path_chars,
         "colon": options.naming.colon,
+        "ascii_or_native": options.naming.ascii_or_native,
         "plan_file": str(request.plan_file) if request.plan_file else None,
         "io_pace_limit": request.io_pace_limit,
         "parse_processes": request.parse_processes,
@@ -306,7 +307,12 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
             min_confidence=float(raw["min_confidence"]),
             state_dir=state_dir,
             plan_options=PlanOptions(
-                Naming(scheme_for(raw["preset"], raw["template"]), int(raw["max_path_chars"]), raw["colon"]),
+                Naming(
+                    scheme_for(raw["preset"], raw["template"]),
+                    int(raw["max_path_chars"]),
+                    raw["colon"],
+                    bool(raw.get("ascii_or_native", False)),
+                ),
                 raw["action"],
                 raw["on_conflict"],
             ),

@@ -219,6 +219,7 @@ def plan_options(settings: Settings) -> PlanOptions:
         scheme_for(settings.naming_preset, settings.naming_template or None),
         settings.max_path_chars,
         settings.colon_replacement,
+        ascii_or_native=settings.title_rule == "ascii-or-native",
     )
     action = next(a for a in ACTIONS if a == settings.action)
     policy = next(c for c in CONFLICT_POLICIES if c == settings.on_conflict)

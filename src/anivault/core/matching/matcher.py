@@ -134,9 +134,26 @@ class Matcher:
         details = evaluation.details
         title = display_title(details, self._title_language)
         if evaluation.extra:
-            return Match("tv", details.tmdb_id, title, details.year, None, (), evaluation.score, extra=True)
+            return Match(
+                "tv",
+                details.tmdb_id,
+                title,
+                details.year,
+                None,
+                (),
+                evaluation.score,
+                extra=True,
+                original_title=details.original_title,
+            )
         return Match(
-            details.media_type, details.tmdb_id, title, details.year, season, episodes, evaluation.score
+            details.media_type,
+            details.tmdb_id,
+            title,
+            details.year,
+            season,
+            episodes,
+            evaluation.score,
+            original_title=details.original_title,
         )
 
     def _decide(self, item: ParsedFile, parsed: ParsedName, choice: SeriesChoice) -> MatchedFile:
