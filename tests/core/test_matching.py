@@ -94,6 +94,12 @@ def test_similarity_takes_the_best_title_and_ignores_empty_ones() -> None:
     assert title_similarity("Attack on Titan", []) == 0.0
 
 
+def test_an_alias_tagged_with_a_year_counts_as_the_name_of_one_of_several_works() -> None:
+    assert title_similarity("Ajin", ["Ajin: Demi-Human", "Ajin (2016)"]) == pytest.approx(0.9)
+    assert title_similarity("Ajin", ["Ajin (2016)"], shortened=False) < 0.9
+    assert title_similarity("Fullmetal Alchemist", ["Fullmetal Alchemist"]) == 1.0
+
+
 def test_similarity_is_graded() -> None:
     close = title_similarity("Attack on Titan", ["Attack on Titans"])
     far = title_similarity("Attack on Titan", ["Spy x Family"])

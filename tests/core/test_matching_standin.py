@@ -50,6 +50,19 @@ def test_a_trailing_sequel_number_picks_that_tmdb_season(client: TmdbClient) -> 
     assert placed(match(client, "[Anime Time] Psycho-Pass 3 - 07 [1080p].mkv")) == (43865, 3, (7,))
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("[G] Overlord IV - 03 [1080p].mkv", (64196, 4, (3,))),
+        ("[G] Sonic X - 21-22 [1080p].mkv", (10926, 1, (21, 22))),
+    ],
+)
+def test_a_trailing_roman_numeral_is_a_season_only_when_tmdb_title_lacks_it(
+    client: TmdbClient, name: str, expected: tuple[int, int, tuple[int, ...]]
+) -> None:
+    assert placed(match(client, name)) == expected
+
+
 def test_a_query_tmdb_does_not_know_word_for_word_falls_back_to_its_longest_words(
     client: TmdbClient, tmdb_standin: Standin
 ) -> None:

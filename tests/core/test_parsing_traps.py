@@ -120,13 +120,25 @@ def test_e_prefixed_absolute_number(name: str) -> None:  # Sonarr#2343
     [
         ("[G] Title Cour 2 - 03 [1080p].mkv", "Title", 2),
         ("[G] Title 2nd Part - 03 [1080p].mkv", "Title", 2),
-        ("[G] Overlord II - 03 [1080p].mkv", "Overlord II", 2),
-        ("[G] Overlord IV - 03 [1080p].mkv", "Overlord IV", 4),
     ],
 )
 def test_more_season_spellings(name: str, title: str, season: int) -> None:
     result = parsed(name)
     assert (result.title, result.season, result.episodes) == (title, season, (3,))
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("[G] Overlord II - 03 [1080p].mkv", "Overlord II"),
+        ("[G] Sonic X - 03 [1080p].mkv", "Sonic X"),
+        ("[G] Street Fighter II V - 03 [1080p].mkv", "Street Fighter II V"),
+    ],
+)
+def test_a_trailing_roman_numeral_is_left_to_matching(name: str, title: str) -> None:
+    # "Overlord II" is season 2, "Sonic X" is not season 10: only TMDB's titles can tell them apart.
+    result = parsed(name)
+    assert (result.title, result.season, result.episodes) == (title, None, (3,))
 
 
 @pytest.mark.parametrize(

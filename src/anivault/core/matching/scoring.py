@@ -7,6 +7,7 @@ part lands in the plan and ``--json``, so a match can always be explained.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from anivault.core.models import ParsedName
 from anivault.services.tmdb.models import TitleDetails
 
 SHORTENED_TITLE = 0.9
+_YEAR_TAG = re.compile(r"\s*\((?:19|20)\d{2}\)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,9 @@ def title_similarity(query: str, titles: Sequence[str], *, shortened: bool = Tru
     A query whose every word is in a longer title ("Ajin" / "Ajin: Demi-Human") scores
     ``SHORTENED_TITLE``: groups shorten long official titles, but the full title still ranks first.
     ``shortened=False`` leaves that out, to shortlist search hits by how literally they match.
+    An alias with a trailing ``(2016)`` ("Ajin (2016)") that is the query without its year scores
+    ``SHORTENED_TITLE`` too: the tag tells same-named works apart, so it is the name, but the
+    name of one of several works, and an untagged exact title still ranks above it.
     """
     wanted = normalize_title(query)
     words = set(wanted.split())
@@ -54,6 +59,9 @@ def title_similarity(query: str, titles: Sequence[str], *, shortened: bool = Tru
             best = max(best, fuzz.ratio(wanted, candidate), fuzz.token_sort_ratio(wanted, candidate))
             if shortened and len(words) >= 2 and words <= set(candidate.split()):
                 best = max(best, 100 * SHORTENED_TITLE)
+        untagged = _YEAR_TAG.sub("", title)
+        if shortened and untagged != title and normalize_title(untagged) == wanted:
+            best = max(best, 100 * SHORTENED_TITLE)
     return best / 100.0
 
 

@@ -39,8 +39,6 @@ _SEASON_SUFFIX: Final = re.compile(
     re.IGNORECASE,
 )
 _SEASON_WORD: Final = re.compile(r"[\s\-_]+(?:Season|Part|Cour)$", re.IGNORECASE)
-_ROMAN_SUFFIX: Final = re.compile(r"\s(?P<roman>II|III|IV|V|VI|VII|VIII|IX|X)$")
-_ROMAN: Final = {"II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _PAREN_YEAR: Final = re.compile(r"\s*[(\[](?P<year>(?:19|20)\d{2})[)\]]$")
 _BARE_YEAR: Final = re.compile(r"^(?P<title>.+?)[ ._]+(?P<year>(?:19|20)\d{2})$")
 _ALTERNATIVE: Final = re.compile(r"^(?P<title>.+?)\s+\((?P<alt>[^()]*[^\W\d_][^()]*)\)$")
@@ -202,8 +200,6 @@ def _normalise_title(
     alternative = None
     if match := _ALTERNATIVE.match(title):
         title, alternative = match.group("title"), match.group("alt").strip()
-    if season is None and (match := _ROMAN_SUFFIX.search(title)):
-        season = _ROMAN[match.group("roman")]  # kept in the title too: it is often part of the name
     return title.strip(" -_"), season, year, special, alternative
 
 
