@@ -102,6 +102,13 @@ class RichReporter:
                 done = int(str(event.fields.get("source" if phase == "scan" else phase, 0)))
                 self._bar(phase, done, total=None if phase == "scan" else seen)
             self._counters(event.fields)
+        elif event.phase == "match" and event.event == "outlier":
+            fields = event.fields
+            message = (
+                f": {fields['source']} matched {fields['title']}, but {fields['folder_agreeing']}"
+                f" of {fields['folder_matched']} files in its folder are {fields['folder_title']}"
+            )
+            self._progress.console.print(Text.assemble(("outlier", "yellow"), message), highlight=False)
         elif event.phase == "organize" and event.event == "started":
             self._bar("organize", 0, total=int(str(event.fields["entries"])))
         elif event.phase == "organize" and event.event == "file":

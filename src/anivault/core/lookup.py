@@ -13,9 +13,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from anivault.core.events import Event, Reporter
 from anivault.core.matching import Matcher
+from anivault.core.matching.consensus import FolderVotes, Outlier, folder_of
 from anivault.core.models import MatchedFile, ParsedFile, ScannedFile, Skipped
 from anivault.core.overrides import FolderOverrides, MatchOverride
 from anivault.core.parsing import parse_file
@@ -139,22 +141,58 @@ def iter_lookup(
     )
     parse_failed = 0
     last_progress = 0.0
+    votes = FolderVotes()
+    held: Spool[MatchedFile] = Spool()  # unmatched with candidates: their folder may settle them
     try:
         for item in pipeline.run():
             if isinstance(item, Skipped):
                 reporter.emit(Event("scan", "skipped", {"path": str(item.path), "reason": item.reason}))
+                yield item
             else:
                 parse_failed += item.status == "parse_failed"
-                _log_match(item)
-                reporter.emit(Event("match", "result", match_fields(item)))
-            yield item
+                votes.record(item)
+                if item.status == "unmatched" and item.candidates:
+                    held.append(item.parsed.scanned.relative, item)
+                else:
+                    yield _reported(item, reporter)
             now = time.monotonic()
             if now - last_progress >= PROGRESS_EVERY_SECONDS:
                 last_progress = now
                 reporter.emit(Event("match", "progress", _progress_fields(pipeline, parse_failed, client)))
+        for item in held:
+            majority = votes.majority(folder_of(item.parsed.scanned.relative))
+            yield _reported(matcher.settle(item, majority) if majority else item, reporter)
     except KeyboardInterrupt as exc:
         raise InterruptedRunError("interrupted during lookup; nothing was moved") from exc
+    finally:
+        held.close()
+    for outlier in votes.outliers():
+        _report_outlier(outlier, reporter)
     reporter.emit(Event("match", "progress", _progress_fields(pipeline, parse_failed, client)))
+
+
+def _reported(item: MatchedFile, reporter: Reporter) -> MatchedFile:
+    _log_match(item)
+    reporter.emit(Event("match", "result", match_fields(item)))
+    return item
+
+
+def _report_outlier(outlier: Outlier, reporter: Reporter) -> None:
+    """Flag, do not change: a second series dropped into a folder is as likely as a wrong match."""
+    majority = outlier.folder
+    fields: dict[str, Any] = {
+        "source": outlier.source,
+        "media_type": outlier.media_type,
+        "tmdb_id": outlier.tmdb_id,
+        "title": outlier.title,
+        "files": outlier.files,
+        "folder_tmdb_id": majority.tmdb_id,
+        "folder_title": majority.title,
+        "folder_agreeing": majority.agreeing,
+        "folder_matched": majority.matched,
+    }
+    log_event(logger, logging.WARNING, "folder_outlier", **fields)
+    reporter.emit(Event("match", "outlier", fields))
 
 
 def _progress_fields(pipeline: Pipeline, parse_failed: int, client: TmdbClient) -> dict[str, object]:

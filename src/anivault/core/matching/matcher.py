@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from anivault.core.matching.consensus import FolderMajority
 from anivault.core.matching.placement import (
     Placement,
     place_episodes,
@@ -113,6 +114,35 @@ class Matcher:
         if choice is None:
             return MatchedFile(item, "unmatched", note=f"no TMDB {media_type} result for '{parsed.title}'")
         return self._decide(item, parsed, choice)
+
+    def settle(self, item: MatchedFile, majority: FolderMajority) -> MatchedFile:
+        """Judge an unmatched file against its folder's majority title (one of its own
+        candidates), with the folder's vote as one more score part; the gate still applies.
+        Returns ``item`` unchanged when the episode does not fit or the score stays too low."""
+        parsed = item.parsed.parsed
+        if parsed is None or item.status != "unmatched" or not majority.among(item):
+            return item
+        override = self._overrides.for_file(item.parsed.scanned.path) if self._overrides else None
+        if override is not None:
+            parsed = shift_seasons(parsed, override.season_offset)
+        try:
+            details = self._client.details(majority.media_type, majority.tmdb_id)
+        except TmdbError:
+            return item
+        parts = (*score_series(parsed, details, self._weights), ("folder", self._weights.folder_consensus))
+        evaluation = self._evaluate(parsed, details, parts)
+        if evaluation.problem or evaluation.score.total < self._min_confidence:
+            return item
+        note = (
+            f"folder consensus: {majority.agreeing} of {majority.matched} matched files here"
+            f" are {majority.title}"
+        )
+        others = tuple(
+            c for c in item.candidates if (c.media_type, c.tmdb_id) != (details.media_type, details.tmdb_id)
+        )
+        return MatchedFile(
+            item.parsed, "matched", match=self._match_of(evaluation), candidates=others, note=note
+        )
 
     def _forced(self, item: ParsedFile, parsed: ParsedName, override: MatchOverride) -> MatchedFile:
         """The user named the title: no search, no gate; the episode must still fit it."""

@@ -33,6 +33,9 @@ class Weights:
     popularity: float = 0.05
     episode_fits: float = 0.05
     episode_misfit: float = -0.40
+    folder_consensus: float = 0.15
+    """Given only to a file its own name left unmatched, when its folder's clear majority is one
+    of its candidates: enough to settle a same-title tie, not to rescue a stranger's name."""
 
 
 def normalize_title(text: str) -> str:
