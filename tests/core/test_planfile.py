@@ -11,7 +11,7 @@ import pytest
 from tests.core.test_plan_and_organize import matched, write
 
 from anivault.core.events import NullReporter
-from anivault.core.models import MatchedFile
+from anivault.core.models import Candidate, MatchedFile
 from anivault.core.plan import Plan, PlanOptions, build_plan
 from anivault.core.planfile import plan_to_json, read_plan, write_plan
 from anivault.core.runner import apply_plan_file
@@ -67,6 +67,47 @@ def test_the_plan_file_is_valid_against_the_schema(source: Path, library: Path) 
     assert entry["relative_source"] == "a/Frieren - 01.en.ass"
     assert entry["match"]["reasons"] == {"episode": 0.05, "title": 0.8}
     assert {e["status"] for e in document["entries"]} == {"planned", "conflict"}
+
+
+def unmatched(source: Path, relative: str) -> MatchedFile:
+    item = matched(source, relative)
+    candidates = (
+        Candidate("tv", 40143, "Shaman King", 2001, 0.92),
+        Candidate("tv", 104699, "Shaman King", 2021, 0.92),
+    )
+    return MatchedFile(item.parsed, "unmatched", candidates=candidates, note="ambiguous")
+
+
+def test_the_plan_lists_unmatched_files_with_their_candidates_for_review(
+    source: Path, library: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "plan.json"
+    write_plan(sample_plan(source, library), path, [unmatched(source, "e/Shaman King - 60.mkv")])
+    document = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.validate(document, SCHEMA)
+    assert document["unmatched"] == [
+        {
+            "source": "e/Shaman King - 60.mkv",
+            "status": "unmatched",
+            "code": None,
+            "note": "ambiguous",
+            "candidates": [
+                {"media_type": "tv", "tmdb_id": 40143, "title": "Shaman King", "year": 2001, "score": 0.92},
+                {"media_type": "tv", "tmdb_id": 104699, "title": "Shaman King", "year": 2021, "score": 0.92},
+            ],
+        }
+    ]
+    assert len(read_plan(path).entries) == len(document["entries"])  # executes entries alone
+
+
+@pytest.mark.parametrize("with_entries", [True, False])
+def test_the_streamed_plan_text_is_exactly_a_sorted_indented_dump(
+    source: Path, library: Path, with_entries: bool
+) -> None:
+    items = sample_items(source) if with_entries else []
+    lost = [unmatched(source, "e/x.mkv")] if with_entries else []
+    text = plan_to_json(plan_of(items, source, library), lost)
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
 def test_the_schema_rejects_a_broken_plan(source: Path, library: Path) -> None:

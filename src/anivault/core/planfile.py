@@ -14,10 +14,12 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
-from anivault.core.models import Match, Score
+from anivault.core.lookup import candidate_fields
+from anivault.core.models import Match, MatchedFile, Score
 from anivault.core.naming import COLON_STYLES, Naming, safe_segment
 from anivault.core.plan import (
     ACTIONS,
@@ -37,13 +39,22 @@ FORMAT = "anivault-plan/1"
 STATUSES = ("planned", "conflict", "exists", "duplicate", "in_place", "error")
 
 
-def plan_to_json(plan: Plan) -> str:
+def plan_to_json(plan: Plan, unresolved: Iterable[MatchedFile] = ()) -> str:
     """The plan as the text written to disk: same plan in, same bytes out."""
+    return "".join(plan_json_chunks(plan, unresolved))
+
+
+def plan_json_chunks(plan: Plan, unresolved: Iterable[MatchedFile] = ()) -> Iterator[str]:
+    """The plan file's text, an entry at a time, so a 300k-entry plan is never one string.
+
+    Exactly the bytes ``json.dumps(document, sort_keys=True, indent=2)`` would give: ``entries``
+    sorts first and ``unmatched`` last, so both stream and the small keys between are dumped whole.
+    ``unresolved`` (files that were not matched: unmatched, deferred, parse failures, with their
+    best candidates) is there for review only; ``--from-plan`` executes entries alone.
+    """
     options = plan.options
-    document = {
+    middle = {
         "format": FORMAT,
-        "source_root": str(plan.source_root) if plan.source_root is not None else None,
-        "target_root": str(plan.target_root),
         "options": {
             "action": options.action,
             "on_conflict": options.on_conflict,
@@ -53,20 +64,51 @@ def plan_to_json(plan: Plan) -> str:
             "colon": options.naming.colon,
             "ascii_or_native": options.naming.ascii_or_native,
         },
-        "entries": [_entry_to_dict(e) for e in plan.entries],
+        "source_root": str(plan.source_root) if plan.source_root is not None else None,
+        "target_root": str(plan.target_root),
     }
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    yield '{\n  "entries": '
+    yield from _json_array((_entry_to_dict(e) for e in plan.entries), level=1)
+    for key, value in sorted(middle.items()):
+        yield f",\n  {json.dumps(key)}: {_dumps(value, level=1)}"
+    yield ',\n  "unmatched": '
+    yield from _json_array((_unresolved_to_dict(m) for m in unresolved), level=1)
+    yield "\n}\n"
 
 
-def write_plan(plan: Plan, path: Path) -> None:
+def _json_array(items: Iterable[dict[str, Any]], *, level: int) -> Iterator[str]:
+    indent = "  " * (level + 1)
+    empty = True
+    for item in items:
+        yield ("[\n" if empty else ",\n") + indent + _dumps(item, level=level + 1)
+        empty = False
+    yield "[]" if empty else "\n" + "  " * level + "]"
+
+
+def _dumps(value: object, *, level: int) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2)
+    return text.replace("\n", "\n" + "  " * level)
+
+
+def write_plan(plan: Plan, path: Path, unresolved: Iterable[MatchedFile] = ()) -> None:
     """Write atomically (temp file + rename), so a reader never sees half a plan."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.tmp")
     with temp.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.write(plan_to_json(plan))
+        handle.writelines(plan_json_chunks(plan, unresolved))
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temp, path)
+
+
+def _unresolved_to_dict(item: MatchedFile) -> dict[str, Any]:
+    return {
+        "source": item.parsed.scanned.relative,
+        "status": item.status,
+        "code": item.error_code,
+        "note": item.note,
+        "candidates": candidate_fields(item),
+    }
 
 
 def read_plan(path: Path) -> Plan:

@@ -183,7 +183,7 @@ def _run(
         Event("plan", "built", {"entries": len(plan.entries), "actionable": plan_status["planned"]})
     )
     if request.plan_file is not None:
-        write_plan(plan, request.plan_file)
+        write_plan(plan, request.plan_file, tally.unresolved)
     outcomes: list[ApplyOutcome] = []
     journal_path: Path | None = None
     if request.apply:
