@@ -79,7 +79,8 @@ def test_every_document_is_complete_utf8_json(cache: JsonCache, clock: FakeClock
     raw = (cache.root / key.filename()).read_bytes()
     assert "進撃の巨人".encode() in raw  # UTF-8 as such, not \\u escapes
     doc = json.loads(raw.decode("utf-8"))
-    assert set(doc) == {"schema_version", "created_at", "ttl_sec", "key", "data", "source"}
+    assert set(doc) == {"schema_version", "created_at", "ttl_sec", "negative", "key", "data", "source"}
+    assert doc["negative"] is False
     assert doc["schema_version"] == SCHEMA_VERSION
     assert doc["created_at"] == clock.now
     assert doc["key"] == {
@@ -182,8 +183,9 @@ def test_no_temp_files_are_left_behind(cache: JsonCache) -> None:
     for n in range(5):
         cache.put(DETAILS_KEY, {**BODY, "n": n}, source="tmdb")
         cache.put(CacheKey("search/tv", f"q{n}", "en-US"), {"results": [n]}, source="tmdb")
+    cache.close()
     leftovers = [p for p in cache.root.rglob("*") if p.is_file() and p.suffix != ".json"]
-    assert leftovers == []
+    assert sorted(p.name for p in leftovers) == ["cache.lock", "index.jsonl"]
     assert cache.get(DETAILS_KEY) == {**BODY, "n": 4}
 
 
