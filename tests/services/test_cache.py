@@ -266,3 +266,11 @@ def test_normalize_query(query: str, year: int | None, expected: str) -> None:
 def test_normalize_query_keeps_word_order_and_stop_words() -> None:
     assert normalize_query("The Titan on Attack") != normalize_query("Attack on Titan")
     assert normalize_query("The Attack") == "the attack"
+
+
+def test_q_norm_of_a_parsed_release_name() -> None:
+    """The issue's example: the title and year the parser finds give "attack on titan 2013"."""
+    from anivault.core.parsing import parse_name
+
+    parsed = parse_name("Attack on Titan (2013) S01E01.mkv")
+    assert normalize_query(parsed.title, parsed.year) == "attack on titan 2013"

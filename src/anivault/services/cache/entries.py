@@ -102,7 +102,7 @@ def iter_entries(root: Path) -> Iterator[tuple[str, os.stat_result]]:
 
 def iter_temp_files(root: Path) -> Iterator[Path]:
     """Temp files left by a writer that died between write and rename."""
-    for folder in (*ENTRY_DIRS, f"{BACKUP_DIR}"):
+    for folder in (*ENTRY_DIRS, BACKUP_DIR):
         yield from (root / folder).rglob(f"*{TEMP_SUFFIX}")
 
 
