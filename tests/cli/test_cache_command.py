@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ import pytest
 from anivault.cli import exit_codes
 from anivault.cli.main import main
 from anivault.services.cache.entries import disk_usage, iter_entries
+from anivault.services.cache.index import read_index
 from tools.make_sample_library import generate
 from tools.tmdb_standin import Standin
 
@@ -161,3 +165,32 @@ def test_stats_for_people(downloads: Path, capsys: pytest.CaptureFixture[str]) -
     assert "entries" in text
     assert "hit rate last run" in text
     assert "%" in text
+
+
+def test_a_command_that_just_exits_still_writes_its_index(
+    downloads: Path, tmdb_standin: Standin, tmp_path: Path
+) -> None:
+    """``match`` never closes the cache itself: the last index batch is written at process exit."""
+    home = tmp_path / "home"
+    env = {
+        **os.environ,
+        "ANIVAULT_HOME": str(home),
+        "ANIVAULT_TMDB_BASE_URL": tmdb_standin.base_url,
+        "TMDB_API_KEY": tmdb_standin.api_key,
+    }
+    env.pop("ANIVAULT_TMDB_KEY", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "anivault", "--json", "match", "--src", str(downloads)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    events = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    final = [e["fields"] for e in events if e["phase"] == "match" and e["event"] == "progress"][-1]
+    (run,) = read_index(home / "cache").runs
+    assert (run.hits, run.misses) == (final["cache_hits"], final["cache_misses"])
+    assert run.misses > 0
+    assert run.writes == len(list(iter_entries(home / "cache")))

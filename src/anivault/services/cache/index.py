@@ -62,11 +62,6 @@ class RunRecord:
     misses: int
     writes: int
 
-    @property
-    def hit_rate(self) -> float | None:
-        lookups = self.hits + self.misses
-        return self.hits / lookups if lookups else None
-
 
 @dataclass(frozen=True, slots=True)
 class IndexSnapshot:
