@@ -79,7 +79,8 @@ def test_every_document_is_complete_utf8_json(cache: JsonCache, clock: FakeClock
     raw = (cache.root / key.filename()).read_bytes()
     assert "進撃の巨人".encode() in raw  # UTF-8 as such, not \\u escapes
     doc = json.loads(raw.decode("utf-8"))
-    assert set(doc) == {"schema_version", "created_at", "ttl_sec", "key", "data", "source"}
+    assert set(doc) == {"schema_version", "created_at", "ttl_sec", "negative", "key", "data", "source"}
+    assert doc["negative"] is False
     assert doc["schema_version"] == SCHEMA_VERSION
     assert doc["created_at"] == clock.now
     assert doc["key"] == {
@@ -182,8 +183,9 @@ def test_no_temp_files_are_left_behind(cache: JsonCache) -> None:
     for n in range(5):
         cache.put(DETAILS_KEY, {**BODY, "n": n}, source="tmdb")
         cache.put(CacheKey("search/tv", f"q{n}", "en-US"), {"results": [n]}, source="tmdb")
+    cache.close()
     leftovers = [p for p in cache.root.rglob("*") if p.is_file() and p.suffix != ".json"]
-    assert leftovers == []
+    assert sorted(p.name for p in leftovers) == ["cache.lock", "index.jsonl"]
     assert cache.get(DETAILS_KEY) == {**BODY, "n": 4}
 
 
@@ -264,3 +266,11 @@ def test_normalize_query(query: str, year: int | None, expected: str) -> None:
 def test_normalize_query_keeps_word_order_and_stop_words() -> None:
     assert normalize_query("The Titan on Attack") != normalize_query("Attack on Titan")
     assert normalize_query("The Attack") == "the attack"
+
+
+def test_q_norm_of_a_parsed_release_name() -> None:
+    """The issue's example: the title and year the parser finds give "attack on titan 2013"."""
+    from anivault.core.parsing import parse_name
+
+    parsed = parse_name("Attack on Titan (2013) S01E01.mkv")
+    assert normalize_query(parsed.title, parsed.year) == "attack on titan 2013"

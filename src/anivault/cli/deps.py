@@ -66,5 +66,5 @@ def build_tmdb_client(settings: Settings, api_key: str | None) -> TmdbClient:
         backend = RequestsBackend(transport, language=settings.language)
     else:
         backend = TmdbV3ApiBackend(transport, language=settings.language)
-    cache = JsonCache(settings.cache_dir)
+    cache = JsonCache(settings.cache_dir, max_bytes=settings.cache_max_bytes)
     return TmdbClient(backend, transport, cache, language=settings.language, source=settings.tmdb_base_url)

@@ -11,6 +11,7 @@ import click
 from anivault import __version__
 from anivault.cli import exit_codes
 from anivault.cli.app import create_app
+from anivault.cli.commands.cache import cache_group
 from anivault.cli.commands.match import match_command
 from anivault.cli.commands.organize import organize_command
 from anivault.cli.commands.run import run_command
@@ -47,6 +48,7 @@ cli.add_command(scan_command)
 cli.add_command(match_command)
 cli.add_command(settings_group)
 cli.add_command(status_command)
+cli.add_command(cache_group)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -76,6 +76,8 @@ class Settings:
     series' ``Extras`` folder. Never mapped to a regular episode either way."""
     io_pace_limit: float = 0.0
     """File operations per minute at most; 0 means no limit."""
+    cache_max_bytes: int = 512 * 1024 * 1024
+    """Disk cap of the TMDB cache; least recently used entries go first; 0 means no cap."""
 
     @property
     def home_dir(self) -> Path:

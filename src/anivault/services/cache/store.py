@@ -1,69 +1,59 @@
-"""A JSON file cache of TMDB bodies, so a second run over the same library sends no requests.
+"""``JsonCache``: TMDB bodies on disk, so a second run over the same library sends no requests.
 
-Layout under the cache root (one UTF-8 JSON document per file, human-inspectable):
+Layout under the cache root (one UTF-8 JSON document per entry, human-inspectable)::
 
-    objects/{media_type}-{tmdb_id}.json   details bodies
-    search/{sha256 of the key}.json       search pages
-    quarantine/                           files that failed to parse, kept for inspection
+    objects/{kind}-{tmdb_id}.json   details bodies
+    search/{qhash}.json             search pages (qhash: SHA-256 of the whole key)
+    index.jsonl                     per-key hits, misses, last access; per-run totals
+    quarantine/                     files that failed to parse, kept for inspection
+    backup/v{N}/                    entries as they were before a schema migration
+    cache.lock                      the cross-process lock (filelock)
 
-Every document carries ``schema_version``, ``created_at``, ``ttl_sec``, the full ``key`` (so a
-hash collision or a language change reads as a miss, never as a wrong answer), ``data`` and
-``source``. Writes go to a unique temp file and ``os.replace`` into place, so concurrent threads
-and processes only ever see whole files. Empty search results are cached too, with a shorter TTL.
+Per lookup the cache reads one file and bumps an in-memory counter (see ``index.py`` for how the
+counters reach disk). Writes are atomic; when the folder outgrows ``max_bytes`` the least recently
+used entries are evicted. Empty search results are cached too, with a shorter TTL.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import os
-import re
 import threading
 import time
-import unicodedata
+import uuid
+import weakref
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from anivault.errors import CacheCorruptError
+from anivault.services.cache.document import (
+    DEFAULT_NEGATIVE_TTL,
+    DEFAULT_OBJECT_TTL,
+    DEFAULT_SEARCH_TTL,
+    SCHEMA_VERSION,
+    TtlPolicy,
+    new_entry,
+)
+from anivault.services.cache.entries import atomic_write, disk_usage, read_entry
+from anivault.services.cache.index import IndexJournal
+from anivault.services.cache.keys import CacheKey, normalize_query
+from anivault.services.cache.maintenance import LOW_WATER, evict_lru
 
 logger = logging.getLogger("anivault.services.cache")
 
-SCHEMA_VERSION = 1
-DAY = 24 * 3600
-DEFAULT_OBJECT_TTL = 30 * DAY
-DEFAULT_SEARCH_TTL = 7 * DAY
-DEFAULT_NEGATIVE_TTL = 1 * DAY
-_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 
-
-def normalize_query(query: str, year: int | None = None) -> str:
-    """``q_norm``: NFKC, lower-case, punctuation to spaces, year hint appended.
-
-    No stop-word removal or word sorting: TMDB's search is sensitive to both, so two queries that
-    differ that way may well have different answers and must not share an entry.
-    """
-    text = unicodedata.normalize("NFKC", query).casefold()
-    text = " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
-    return f"{text} {year}" if year is not None else text
-
-
-@dataclass(frozen=True, slots=True)
-class CacheKey:
-    """Everything that changes TMDB's answer for one request."""
-
-    endpoint: str
-    q_norm: str
-    lang: str
-    year_hint: int | None = None
-
-    def filename(self) -> str:
-        if self.endpoint.startswith(("tv/", "movie/")):
-            return f"objects/{self.endpoint.replace('/', '-')}.json"
-        raw = json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
-        return f"search/{hashlib.sha256(raw.encode('utf-8')).hexdigest()[:40]}.json"
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_NEGATIVE_TTL",
+    "DEFAULT_OBJECT_TTL",
+    "DEFAULT_SEARCH_TTL",
+    "SCHEMA_VERSION",
+    "CacheKey",
+    "CacheStats",
+    "JsonCache",
+    "normalize_query",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +62,8 @@ class CacheStats:
     misses: int
     writes: int
     quarantined: int
+    migrated: int = 0
+    evicted: int = 0
 
     @property
     def hit_rate(self) -> float:
@@ -80,7 +72,7 @@ class CacheStats:
 
 
 class JsonCache:
-    """Thread- and process-safe JSON cache (atomic replace; readers never see partial files)."""
+    """Thread- and process-safe JSON cache; ``close()`` (or exit) writes the last index batch."""
 
     def __init__(
         self,
@@ -89,92 +81,83 @@ class JsonCache:
         object_ttl: int = DEFAULT_OBJECT_TTL,
         search_ttl: int = DEFAULT_SEARCH_TTL,
         negative_ttl: int = DEFAULT_NEGATIVE_TTL,
+        max_bytes: int = DEFAULT_MAX_BYTES,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        """``max_bytes`` 0 means no disk cap."""
         self.root = root
-        self._object_ttl = object_ttl
-        self._search_ttl = search_ttl
-        self._negative_ttl = negative_ttl
+        self._ttl = TtlPolicy(object_ttl, search_ttl, negative_ttl)
+        self._max_bytes = max_bytes
         self._clock = clock
         self._lock = threading.Lock()
-        self._counts = {"hits": 0, "misses": 0, "writes": 0, "quarantined": 0}
+        self._counts = dict.fromkeys(("hits", "misses", "writes", "quarantined", "migrated", "evicted"), 0)
+        self._bytes: int | None = None
+        """Bytes on disk as this process knows them; measured at the first write, then tracked."""
+        self._journal = IndexJournal(root, run=uuid.uuid4().hex[:12], started=clock(), clock=clock)
+        # A run that never calls close() (Ctrl+C, a command that just exits) still records its
+        # last batch: the finalizer runs when the cache is collected or the interpreter exits.
+        self._finalizer = weakref.finalize(self, self._journal.flush)
 
     def stats(self) -> CacheStats:
         with self._lock:
             return CacheStats(**self._counts)
 
     def get(self, key: CacheKey) -> dict[str, Any] | None:
-        """The cached body, or None when absent, expired, for another key, or corrupt."""
-        path = self.root / key.filename()
-        try:
-            document = self._read(path)
-        except FileNotFoundError:
-            self._miss()
-            return None
-        except CacheCorruptError as exc:
-            self._quarantine(path, exc)
-            self._miss()
-            return None
-        fresh = self._clock() < document.get("created_at", 0) + document.get("ttl_sec", 0)
-        if document.get("key") != asdict(key) or not fresh:
-            self._miss()
-            return None
-        self._count("hits")
-        data: dict[str, Any] = document["data"]
-        return data
+        """The cached body, or None when absent, expired, for another key, or corrupt (quarantined)."""
+        relative = key.filename()
+        result = read_entry(self.root, relative, self._clock())
+        if result.status in ("quarantined", "migrated"):
+            self._count(result.status)
+        entry = result.entry
+        hit = entry is not None and entry.answers(key) and entry.is_fresh(self._clock())
+        self._count("hits" if hit else "misses")
+        self._journal.record(key.qhash(), relative, hit=hit)
+        return entry.data if hit and entry is not None else None
 
     def put(self, key: CacheKey, data: dict[str, Any], *, source: str, empty: bool = False) -> None:
-        """Store ``data`` atomically; ``empty`` marks a negative (no result) entry."""
-        if empty:
-            ttl = self._negative_ttl
-        else:
-            ttl = self._object_ttl if key.filename().startswith("objects/") else self._search_ttl
-        document = {
-            "schema_version": SCHEMA_VERSION,
-            "created_at": self._clock(),
-            "ttl_sec": ttl,
-            "key": asdict(key),
-            "data": data,
-            "source": source,
-        }
-        path = self.root / key.filename()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        """Store ``data`` atomically; ``empty`` marks a negative (no result) entry. May evict."""
+        relative = key.filename()
+        path = self.root / relative
+        payload = new_entry(
+            key, data, source=source, now=self._clock(), negative=empty, ttl=self._ttl
+        ).encode()
         try:
-            with tmp.open("w", encoding="utf-8") as handle:
-                json.dump(document, handle, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        self._count("writes")
-
-    def _read(self, path: Path) -> dict[str, Any]:
-        with path.open("r", encoding="utf-8") as handle:
-            try:
-                document = json.load(handle)
-            except (ValueError, UnicodeDecodeError) as exc:
-                raise CacheCorruptError(f"cache file {path.name} is not valid JSON") from exc
-        if not isinstance(document, dict) or "data" not in document:
-            raise CacheCorruptError(f"cache file {path.name} has no data")
-        if not all(isinstance(document.get(k), (int, float)) for k in ("created_at", "ttl_sec")):
-            raise CacheCorruptError(f"cache file {path.name} has no numeric created_at/ttl_sec")
-        if document.get("schema_version") != SCHEMA_VERSION:
-            raise CacheCorruptError(f"cache file {path.name} has schema {document.get('schema_version')}")
-        return document
-
-    def _quarantine(self, path: Path, error: CacheCorruptError) -> None:
-        target_dir = self.root / "quarantine"
-        target_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            os.replace(path, target_dir / f"{path.name}.{int(self._clock())}")
+            replaced = path.stat().st_size
         except FileNotFoundError:
-            return  # another thread or process moved it first
-        self._count("quarantined")
-        logger.warning("event=cache_quarantined code=%s file=%s", error.code, path.name)
+            replaced = 0
+        atomic_write(path, payload)
+        self._count("writes")
+        self._journal.record(key.qhash(), relative, hit=None, wrote=True)
+        if self._max_bytes and self._over_cap(len(payload) - replaced):
+            self._evict()
 
-    def _miss(self) -> None:
-        self._count("misses")
+    def flush(self) -> None:
+        """Append the pending index batch now (the cache also does so on its own, every few seconds)."""
+        self._journal.flush()
+
+    def close(self) -> None:
+        self._finalizer()
+
+    def __enter__(self) -> JsonCache:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _over_cap(self, grown: int) -> bool:
+        with self._lock:
+            if self._bytes is None:
+                self._bytes = disk_usage(self.root)
+            else:
+                self._bytes += grown
+            return self._bytes > self._max_bytes
+
+    def _evict(self) -> None:
+        self._journal.flush()  # so this process's recent reads count as recent use
+        removed, left = evict_lru(self.root, int(self._max_bytes * LOW_WATER))
+        with self._lock:
+            self._bytes = left
+            self._counts["evicted"] += removed.files
 
     def _count(self, name: str) -> None:
         with self._lock:

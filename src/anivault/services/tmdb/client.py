@@ -63,6 +63,10 @@ class TmdbClient:
         transport = self._transport.stats
         return ClientStats(transport.sent, transport.retries, transport.rate_limited, self._cache.stats())
 
+    def close(self) -> None:
+        """Write the cache's last index batch (also done at exit if nobody calls this)."""
+        self._cache.close()
+
     def _cached(self, key: CacheKey, fetch: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         with self._stripes[hash(key) % _LOCK_STRIPES]:
             cached = self._cache.get(key)

@@ -1,0 +1,146 @@
+"""``anivault cache stats|purge|clear|warm|verify``: look after the TMDB cache."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from contextlib import nullcontext
+from dataclasses import asdict, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from anivault.cli import exit_codes
+from anivault.cli.app import AppContext
+from anivault.cli.deps import Overrides, build_tmdb_client
+from anivault.cli.options import source_option, tuning_options
+from anivault.cli.render import NdjsonReporter, RichReporter
+from anivault.core.events import Event
+from anivault.core.lookup import LookupRequest, check_source
+from anivault.core.warm import warm_cache
+from anivault.services.cache import maintenance
+
+
+@click.group("cache")
+def cache_group() -> None:
+    """Inspect and maintain the TMDB cache ({home}/cache; see `anivault settings path`).
+
+    \b
+    Example:
+      anivault cache stats
+      anivault cache warm --src ~/Downloads/anime
+      anivault cache purge --older-than 30d
+    """
+
+
+@cache_group.command("stats")
+@click.pass_obj
+def stats_command(app: AppContext) -> int:
+    """Entries, bytes, hit rate of the last run and overall, oldest and newest entry."""
+    settings = app.loaded.settings
+    found = maintenance.report(settings.cache_dir, time.time())
+    fields = {
+        "path": str(settings.cache_dir),
+        **asdict(found),
+        "max_bytes": settings.cache_max_bytes,
+        "oldest": _iso(found.oldest),
+        "newest": _iso(found.newest),
+        "hit_rate_last_run": found.last_run_hit_rate,
+        "hit_rate_overall": found.hit_rate,
+    }
+    _show(app, "stats", fields)
+    return 0
+
+
+@cache_group.command("purge")
+@click.option("--older-than", required=True, metavar="AGE", help="e.g. 30d, 12h, 2w (s, m, h, d, w).")
+@click.pass_obj
+def purge_command(app: AppContext, *, older_than: str) -> int:
+    """Remove entries fetched longer ago than AGE."""
+    removed = maintenance.purge(app.loaded.settings.cache_dir, maintenance.parse_age(older_than), time.time())
+    _show(app, "purged", asdict(removed))
+    return 0
+
+
+@cache_group.command("clear")
+@click.pass_obj
+def clear_command(app: AppContext) -> int:
+    """Remove every entry, the index, backups and quarantined files."""
+    _show(app, "cleared", asdict(maintenance.clear(app.loaded.settings.cache_dir)))
+    return 0
+
+
+@cache_group.command("verify")
+@click.pass_obj
+def verify_command(app: AppContext) -> int:
+    """Read every entry: quarantine corrupt ones, migrate old ones, tidy the index."""
+    _show(app, "verified", asdict(maintenance.verify(app.loaded.settings.cache_dir, time.time())))
+    return 0
+
+
+@cache_group.command("warm")
+@source_option
+@tuning_options
+@click.option(
+    "--cache-max-bytes",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Disk cap of the cache; least recently used entries go first [setting: cache_max_bytes; "
+    "default 512 MiB; 0 = no cap].",
+)
+@click.pass_obj
+def warm_command(
+    app: AppContext,
+    *,
+    source: Path,
+    max_workers: int | None,
+    tmdb_concurrency: int | None,
+    rate: float | None,
+    lang: str | None,
+    cache_max_bytes: int | None,
+) -> int:
+    """Look every video below --src up on TMDB to fill the cache; plans and moves nothing."""
+    settings = Overrides(max_workers, tmdb_concurrency, rate, lang).apply_to(app.loaded.settings)
+    if cache_max_bytes is not None:
+        settings = replace(settings, cache_max_bytes=cache_max_bytes)
+    source = source.expanduser()
+    check_source(source)
+    client = build_tmdb_client(settings, app.api_key)
+    request = LookupRequest(source, None, settings.max_workers, settings.min_confidence)
+    reporter = NdjsonReporter() if app.json_output else RichReporter(app.err)
+    with reporter if isinstance(reporter, RichReporter) else nullcontext():
+        result = warm_cache(request, client, reporter)
+    cache = result.stats.cache
+    fields = {
+        "files": result.files,
+        "skipped": result.skipped,
+        **result.statuses,
+        "tmdb_requests": result.stats.requests_sent,
+        "cache_hits": cache.hits,
+        "cache_misses": cache.misses,
+        "cache_writes": cache.writes,
+        "cache_evicted": cache.evicted,
+        "hit_rate": cache.hit_rate,
+        "error_codes": list(result.error_codes),
+    }
+    _show(app, "warmed", fields)
+    return exit_codes.for_run(result.error_codes)
+
+
+def _show(app: AppContext, event: str, fields: Mapping[str, object]) -> None:
+    """One ``cache.<event>`` NDJSON event, or the same fields as a two-column table."""
+    if app.json_output:
+        NdjsonReporter().emit(Event("cache", event, fields))
+        return
+    for name, value in fields.items():
+        shown = f"{value:.1%}" if name.startswith("hit_rate") and isinstance(value, float) else value
+        app.out.print(f"{name.replace('_', ' '):<20} {'-' if shown is None else shown}", markup=False)
+
+
+def _iso(timestamp: float | None) -> str | None:
+    if timestamp is None:
+        return None
+    return (
+        datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    )
