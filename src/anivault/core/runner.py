@@ -14,7 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -230,14 +230,19 @@ def apply_plan_file(
 
 
 def resume_last(
-    state_dir: Path, *, client_factory: Callable[[], TmdbClient], reporter: Reporter
+    state_dir: Path,
+    *,
+    client_factory: Callable[[], TmdbClient],
+    reporter: Reporter,
+    log_dir: Path | None = None,
 ) -> RunResult:
     """``--resume``: continue the newest unfinished run with its own saved options and plan.
 
     A run stopped during lookup is started again under the same id (lookups come from the cache);
     one stopped while applying settles its journal and applies what is left of its saved plan.
     When every run has finished there is nothing left to do: an empty result, not an error.
-    Raises UsageError before the first run.
+    Raises UsageError before the first run. Either way the status snapshot is rewritten, so
+    ``anivault status`` never shows a finished resume as still resumable.
     """
     try:
         checkpoint = checkpoints.latest_unfinished(state_dir)
@@ -252,15 +257,26 @@ def resume_last(
         target = Path(str(last.request.get("target", state_dir)))
         return _plan_result(last.run_id, Plan(target, ()), [], None, time.monotonic(), ())
     if checkpoint.phase == "lookup" or checkpoint.plan is None:
-        request = request_from_dict(checkpoint.request, state_dir)
+        request = replace(request_from_dict(checkpoint.request, state_dir), log_dir=log_dir)
         return run_library(request, client=client_factory(), reporter=reporter, run_id=checkpoint.run_id)
     started = time.monotonic()
     plan = read_plan(Path(checkpoint.plan))
     pace = checkpoint.request.get("io_pace_limit")
     reporter.emit(Event("run", "resumed", {"run_id": checkpoint.run_id, "done": checkpoint.done}))
-    warnings = network_warnings(_roots(plan), pace, reporter)
-    outcomes = _apply(plan, state_dir, checkpoint, pace, reporter)
-    return _plan_result(checkpoint.run_id, plan, outcomes, state_dir, started, warnings)
+    recorder = StatusRecorder(
+        state_dir=state_dir,
+        log_dir=log_dir,
+        run_id=checkpoint.run_id,
+        source=plan.source_root or plan.target_root,
+        target=plan.target_root,
+        apply=True,
+    )
+    with recorder:
+        warnings = network_warnings(_roots(plan), pace, reporter)
+        outcomes = _apply(plan, state_dir, checkpoint, pace, reporter)
+        result = _plan_result(checkpoint.run_id, plan, outcomes, state_dir, started, warnings)
+        recorder.finished(_as_fields(result.summary), result.error_codes)
+        return result
 
 
 def new_run_id() -> str:

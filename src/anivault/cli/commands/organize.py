@@ -186,6 +186,7 @@ def run_or_resume(
                 settings.state_dir,
                 client_factory=lambda: build_tmdb_client(settings, app.api_key),
                 reporter=reporter,
+                log_dir=settings.log_dir,
             ),
             applied=True,
         )
