@@ -62,9 +62,12 @@ def test_scan_without_filter_lists_every_video_with_sidecars(cli: Run, mixed_fol
     [
         (("--ext", "mkv"), {"Dan Da Dan - 02 [1080p].mkv"}),
         (("--ext", "mkv,.MP4"), {"Dan Da Dan - 02 [1080p].mkv", "Dan Da Dan - 03 [1080p].mp4"}),
-        (("--ext", "avi", "--ext", "mp4"), {"Dan Da Dan - 03 [1080p].mp4", "Frieren/Sousou no Frieren - 07 (1080p).avi"}),
+        (
+            ("--ext", "avi", "--ext", "mp4"),
+            {"Dan Da Dan - 03 [1080p].mp4", "Frieren/Sousou no Frieren - 07 (1080p).avi"},
+        ),
     ],
-)  # fmt: skip
+)
 def test_scan_extension_filters(
     cli: Run, mixed_folder: Path, ext_args: tuple[str, ...], expected: set[str]
 ) -> None:
