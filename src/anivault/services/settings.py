@@ -199,8 +199,8 @@ def set_setting(path: Path, name: str, raw: str) -> Any:
     """
     if name not in _names() or name == "home":
         settable = ", ".join(n for n in _names() if n != "home")
-        raise ConfigError(f"unknown setting {name}; settable: {settable}")
-    value = _coerce(name, _typed_text(name, raw), "command line")
+        raise ConfigError(f"{path}: not written: unknown setting {name}; settable: {settable}")
+    value = _coerce(name, _typed_text(name, raw), f"{path}: not written")
     table = {key: located.value for key, located in _read_toml(path).items()}
     table[name] = value
     path.parent.mkdir(parents=True, exist_ok=True)
