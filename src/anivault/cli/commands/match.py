@@ -9,7 +9,7 @@ import click
 from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
 from anivault.cli.deps import Overrides, build_tmdb_client
-from anivault.cli.options import source_option, tuning_options
+from anivault.cli.options import command_output_options, source_option, tuning_options
 from anivault.cli.render import NdjsonReporter, RichReporter, emit_matches, render_matches
 from anivault.core.lookup import LookupRequest, check_source, lookup_files
 
@@ -17,6 +17,7 @@ from anivault.core.lookup import LookupRequest, check_source, lookup_files
 @click.command("match")
 @source_option
 @tuning_options
+@command_output_options
 @click.pass_obj
 def match_command(
     app: AppContext,

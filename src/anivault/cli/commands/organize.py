@@ -19,6 +19,7 @@ from anivault.cli.app import AppContext
 from anivault.cli.deps import Overrides, build_tmdb_client
 from anivault.cli.options import (
     apply_option,
+    command_output_options,
     match_options,
     optional_source_option,
     optional_target_option,
@@ -104,6 +105,7 @@ class OrganizeFlags:
 @resume_option
 @tuning_options
 @match_options
+@command_output_options
 @click.pass_obj
 def organize_command(
     app: AppContext,
