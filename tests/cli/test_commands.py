@@ -193,3 +193,19 @@ def test_status_after_an_interrupted_apply_is_resumable(
     assert snapshot["resumable"] is True
     assert cli.run(["--json", "run", "--resume"]).status == exit_codes.OK
     assert cli.run(["--json", "status"]).events[0]["fields"]["resumable"] is False
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_match_takes_lang_and_a_forced_tmdb_id(cli: Run, tmp_path: Path) -> None:
+    source = tmp_path / "downloads"
+    touch(source, "Dan Da Dan - 02 [1080p].mkv", "Mystery Show - 05.mkv")
+
+    localised = cli("--json", "match", "--src", str(source), "--lang", "ja-JP", "--max-workers", "0")
+    forced = cli("--json", "match", "--src", str(source), "--tmdb-id", "209867", "--max-workers", "0")
+
+    titles = {
+        e["fields"]["source"]: e["fields"]["title"] for e in localised.events() if e["event"] == "matched"
+    }  # type: ignore[index]
+    assert titles["Dan Da Dan - 02 [1080p].mkv"] == "ダンダダン"
+    ids = {e["fields"]["source"]: e["fields"]["tmdb_id"] for e in forced.events() if e["event"] == "matched"}  # type: ignore[index]
+    assert ids == {"Dan Da Dan - 02 [1080p].mkv": 209867, "Mystery Show - 05.mkv": 209867}

@@ -12,6 +12,7 @@ from rich.cells import cell_len
 from tests.cli.conftest import Outcome
 
 from anivault.cli.main import cli as root
+from tools.tmdb_standin.server import Standin
 
 Run = Callable[..., Outcome]
 
@@ -125,3 +126,18 @@ def test_plan_tables_fit_80_columns(
     widths = [cell_len(line) for line in outcome.out.splitlines()]
     assert max(widths) <= 80, max(widths)
     assert any(len(line) > 60 for line in outcome.out.splitlines()), "the table should use the width"
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_human_progress_shows_live_counters_and_the_tmdb_link_state(
+    cli: Run, small_library: Path, tmp_path: Path, tmdb_standin: Standin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANIVAULT_TMDB_MAX_ATTEMPTS", "1")
+    tmdb_standin.configure(fail_nth=set(range(1, 5000)), fail_status=429, retry_after=0)
+
+    outcome = run_human(cli, small_library, tmp_path / "lib")
+
+    counters = [line for line in outcome.err.splitlines() if "parse failures" in line]
+    assert counters, outcome.err
+    assert re.search(r"429s [1-9]", counters[-1]), counters[-1]
+    assert re.search(r"TMDB link (throttle|sleep_then_resume|cache_only)", counters[-1]), counters[-1]

@@ -76,7 +76,10 @@ def create_app(*, json_output: bool, no_color: bool, log_level: str) -> AppConte
     """Load settings, start file logging with the key masked. Raises ConfigError on bad settings."""
     loaded = load_settings()
     session = configure_logging(
-        loaded.settings.log_dir, level=log_level.upper(), masker=masker_for(api_key_from_env())
+        loaded.settings.log_dir,
+        level=log_level.upper(),
+        masker=masker_for(api_key_from_env()),
+        keep_days=loaded.settings.log_keep_days,
     )
     return AppContext(
         loaded=loaded,

@@ -73,6 +73,8 @@ class Settings:
     series' ``Extras`` folder. Never mapped to a regular episode either way."""
     io_pace_limit: float = 0.0
     """File operations per minute at most; 0 means no limit."""
+    log_keep_days: int = 7
+    """Days of rotated log files kept (each file also rolls over at 20 MB)."""
 
     @property
     def home_dir(self) -> Path:
