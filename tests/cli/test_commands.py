@@ -209,3 +209,17 @@ def test_match_takes_lang_and_a_forced_tmdb_id(cli: Run, tmp_path: Path) -> None
     assert titles["Dan Da Dan - 02 [1080p].mkv"] == "ダンダダン"
     ids = {e["fields"]["source"]: e["fields"]["tmdb_id"] for e in forced.events() if e["event"] == "matched"}  # type: ignore[index]
     assert ids == {"Dan Da Dan - 02 [1080p].mkv": 209867, "Mystery Show - 05.mkv": 209867}
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_status_after_applying_a_reviewed_plan(cli: Run, small_library: Path, tmp_path: Path) -> None:
+    plan, target = tmp_path / "plan.json", tmp_path / "library"
+    assert cli("run", "--src", str(small_library), "--dst", str(target), "--plan", str(plan)).status == 0
+    assert cli("--json", "status").events()[0]["fields"]["apply"] is False  # type: ignore[index]
+
+    assert cli("--json", "organize", "--from-plan", str(plan), "--apply").status == 0
+    snapshot = cli("--json", "status").events()[0]["fields"]
+
+    assert snapshot["apply"] is True and snapshot["state"] == "finished"  # type: ignore[index]
+    assert snapshot["target"] == str(target) and snapshot["counts"]["moved"] > 0  # type: ignore[index]
+    assert Path(snapshot["journal"]).is_file()  # type: ignore[index,arg-type]

@@ -211,7 +211,13 @@ def _run(
 
 
 def apply_plan_file(
-    plan_path: Path, *, state_dir: Path, apply: bool, io_pace_limit: float | None, reporter: Reporter
+    plan_path: Path,
+    *,
+    state_dir: Path,
+    apply: bool,
+    io_pace_limit: float | None,
+    reporter: Reporter,
+    log_dir: Path | None = None,
 ) -> RunResult:
     """``organize --from-plan FILE``: show (dry run) or execute exactly the entries in the file.
 
@@ -222,11 +228,10 @@ def apply_plan_file(
     plan = read_plan(plan_path)
     run_id = new_run_id()
     warnings = network_warnings(_roots(plan), io_pace_limit, reporter)
-    outcomes: list[ApplyOutcome] = []
-    if apply:
-        checkpoint = Checkpoint(run_id, "apply", str(journal_path_for(state_dir, run_id)))
-        outcomes = _apply(plan, state_dir, checkpoint, io_pace_limit, reporter)
-    return _plan_result(run_id, plan, outcomes, state_dir if apply else None, started, warnings)
+    if not apply:
+        return _plan_result(run_id, plan, [], None, started, warnings)
+    checkpoint = Checkpoint(run_id, "apply", str(journal_path_for(state_dir, run_id)))
+    return _apply_recorded(plan, state_dir, checkpoint, io_pace_limit, reporter, log_dir, started, warnings)
 
 
 def resume_last(
@@ -263,6 +268,21 @@ def resume_last(
     plan = read_plan(Path(checkpoint.plan))
     pace = checkpoint.request.get("io_pace_limit")
     reporter.emit(Event("run", "resumed", {"run_id": checkpoint.run_id, "done": checkpoint.done}))
+    warnings = network_warnings(_roots(plan), pace, reporter)
+    return _apply_recorded(plan, state_dir, checkpoint, pace, reporter, log_dir, started, warnings)
+
+
+def _apply_recorded(
+    plan: Plan,
+    state_dir: Path,
+    checkpoint: Checkpoint,
+    pace: float | None,
+    reporter: Reporter,
+    log_dir: Path | None,
+    started: float,
+    warnings: tuple[str, ...],
+) -> RunResult:
+    """Apply a saved plan as a run of its own, with the status snapshot ``anivault status`` reads."""
     recorder = StatusRecorder(
         state_dir=state_dir,
         log_dir=log_dir,
@@ -272,7 +292,6 @@ def resume_last(
         apply=True,
     )
     with recorder:
-        warnings = network_warnings(_roots(plan), pace, reporter)
         outcomes = _apply(plan, state_dir, checkpoint, pace, reporter)
         result = _plan_result(checkpoint.run_id, plan, outcomes, state_dir, started, warnings)
         recorder.finished(_as_fields(result.summary), result.error_codes)

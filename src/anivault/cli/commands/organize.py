@@ -163,6 +163,7 @@ def organize_command(
                 apply=apply,
                 io_pace_limit=settings.io_pace_limit or None,
                 reporter=reporter,
+                log_dir=settings.log_dir,
             ),
             applied=apply,
         )
