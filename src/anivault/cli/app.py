@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TextIO
 
 import click
 from rich.console import Console
@@ -40,6 +41,22 @@ class AppContext:
             self.logging.set_masker(masker_for(key))
         return key
 
+    def with_output(
+        self, *, json_output: bool = False, no_color: bool = False, log_level: str | None = None
+    ) -> AppContext:
+        """This context with output options given after the command name (``anivault run --json``);
+        each one given there adds to (never undoes) the same option given before it."""
+        if log_level is not None:
+            self.logging.set_level(log_level.upper())
+        if not no_color:
+            return replace(self, json_output=self.json_output or json_output)
+        return replace(
+            self,
+            json_output=self.json_output or json_output,
+            out=_console(sys.stdout, no_color=True),
+            err=_console(sys.stderr, no_color=True),
+        )
+
 
 def ask_pin(*, confirm: bool = False) -> str:
     """``ANIVAULT_PIN`` if set, else a hidden prompt on stderr (stdout stays NDJSON-clean)."""
@@ -59,12 +76,23 @@ def create_app(*, json_output: bool, no_color: bool, log_level: str) -> AppConte
     """Load settings, start file logging with the key masked. Raises ConfigError on bad settings."""
     loaded = load_settings()
     session = configure_logging(
-        loaded.settings.log_dir, level=log_level.upper(), masker=masker_for(api_key_from_env())
+        loaded.settings.log_dir,
+        level=log_level.upper(),
+        masker=masker_for(api_key_from_env()),
+        keep_days=loaded.settings.log_keep_days,
     )
     return AppContext(
         loaded=loaded,
         json_output=json_output,
-        out=Console(file=sys.stdout, no_color=no_color, highlight=False, soft_wrap=False),
-        err=Console(file=sys.stderr, no_color=no_color, highlight=False),
+        out=_console(sys.stdout, no_color=no_color),
+        err=_console(sys.stderr, no_color=no_color),
         logging=session,
     )
+
+
+def _console(stream: TextIO, *, no_color: bool) -> Console:
+    """Rich console on ``stream``. Without a terminal rich writes no escape codes; --no-color also
+    drops styles (rich's own no_color keeps bold and dim), so a forced terminal stays plain too."""
+    if no_color:
+        return Console(file=stream, no_color=True, color_system=None, highlight=False)
+    return Console(file=stream, highlight=False)

@@ -43,6 +43,35 @@ output_options = _compose(
     ),
 )
 
+
+def _add_to_app(ctx: click.Context, param: click.Parameter, value: object) -> None:
+    """Fold an output option given after the command name into the root's AppContext."""
+    if value and ctx.obj is not None:
+        ctx.obj = ctx.obj.with_output(**{str(param.name): value})
+
+
+# The root's output options again, for each command: `anivault run --json` == `anivault --json run`.
+command_output_options = _compose(
+    click.option(
+        "--json",
+        "json_output",
+        is_flag=True,
+        expose_value=False,
+        callback=_add_to_app,
+        help="Print only NDJSON events on stdout (also accepted before the command).",
+    ),
+    click.option(
+        "--no-color", is_flag=True, expose_value=False, callback=_add_to_app, help="No colours or styles."
+    ),
+    click.option(
+        "--log-level",
+        type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+        default=None,
+        expose_value=False,
+        callback=_add_to_app,
+        help="Level of the file logs (overrides the one given before the command).",
+    ),
+)
 source_option = click.option(
     "--src",
     "source",

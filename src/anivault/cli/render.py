@@ -87,6 +87,8 @@ class RichReporter:
             transient=False,
         )
         self._tasks: dict[str, Any] = {}
+        self._counter_fields: Any = {}
+        self._link_state = "normal"
 
     def __enter__(self) -> RichReporter:
         self._progress.start()
@@ -109,17 +111,22 @@ class RichReporter:
                 f" of {fields['folder_matched']} files in its folder are {fields['folder_title']}"
             )
             self._progress.console.print(Text.assemble(("outlier", "yellow"), message), highlight=False)
+        elif event.phase == "tmdb" and event.event == "state":
+            self._link_state = str(event.fields["to"])
+            self._counters(self._counter_fields)
         elif event.phase == "organize" and event.event == "started":
             self._bar("organize", 0, total=int(str(event.fields["entries"])))
         elif event.phase == "organize" and event.event == "file":
             self._progress.advance(self._tasks["organize"])
 
     def _counters(self, fields: Any) -> None:
+        self._counter_fields = fields
         hits, misses = int(fields.get("cache_hits", 0)), int(fields.get("cache_misses", 0))
         hit_rate = f"{100 * hits / (hits + misses):.0f}%" if hits + misses else "-"
         line = (
             f"parse failures {fields.get('parse_failed', 0)} · cache hits {hit_rate}"
             f" · TMDB requests {fields.get('tmdb_requests', 0)} · 429s {fields.get('rate_limited', 0)}"
+            f" · TMDB link {self._link_state}"
         )
         if "counters" not in self._tasks:
             self._tasks["counters"] = self._progress.add_task(line, total=None, start=False)

@@ -14,7 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +211,13 @@ def _run(
 
 
 def apply_plan_file(
-    plan_path: Path, *, state_dir: Path, apply: bool, io_pace_limit: float | None, reporter: Reporter
+    plan_path: Path,
+    *,
+    state_dir: Path,
+    apply: bool,
+    io_pace_limit: float | None,
+    reporter: Reporter,
+    log_dir: Path | None = None,
 ) -> RunResult:
     """``organize --from-plan FILE``: show (dry run) or execute exactly the entries in the file.
 
@@ -222,22 +228,26 @@ def apply_plan_file(
     plan = read_plan(plan_path)
     run_id = new_run_id()
     warnings = network_warnings(_roots(plan), io_pace_limit, reporter)
-    outcomes: list[ApplyOutcome] = []
-    if apply:
-        checkpoint = Checkpoint(run_id, "apply", str(journal_path_for(state_dir, run_id)))
-        outcomes = _apply(plan, state_dir, checkpoint, io_pace_limit, reporter)
-    return _plan_result(run_id, plan, outcomes, state_dir if apply else None, started, warnings)
+    if not apply:
+        return _plan_result(run_id, plan, [], None, started, warnings)
+    checkpoint = Checkpoint(run_id, "apply", str(journal_path_for(state_dir, run_id)))
+    return _apply_recorded(plan, state_dir, checkpoint, io_pace_limit, reporter, log_dir, started, warnings)
 
 
 def resume_last(
-    state_dir: Path, *, client_factory: Callable[[], TmdbClient], reporter: Reporter
+    state_dir: Path,
+    *,
+    client_factory: Callable[[], TmdbClient],
+    reporter: Reporter,
+    log_dir: Path | None = None,
 ) -> RunResult:
     """``--resume``: continue the newest unfinished run with its own saved options and plan.
 
     A run stopped during lookup is started again under the same id (lookups come from the cache);
     one stopped while applying settles its journal and applies what is left of its saved plan.
     When every run has finished there is nothing left to do: an empty result, not an error.
-    Raises UsageError before the first run.
+    Raises UsageError before the first run. Either way the status snapshot is rewritten, so
+    ``anivault status`` never shows a finished resume as still resumable.
     """
     try:
         checkpoint = checkpoints.latest_unfinished(state_dir)
@@ -252,15 +262,40 @@ def resume_last(
         target = Path(str(last.request.get("target", state_dir)))
         return _plan_result(last.run_id, Plan(target, ()), [], None, time.monotonic(), ())
     if checkpoint.phase == "lookup" or checkpoint.plan is None:
-        request = request_from_dict(checkpoint.request, state_dir)
+        request = replace(request_from_dict(checkpoint.request, state_dir), log_dir=log_dir)
         return run_library(request, client=client_factory(), reporter=reporter, run_id=checkpoint.run_id)
     started = time.monotonic()
     plan = read_plan(Path(checkpoint.plan))
     pace = checkpoint.request.get("io_pace_limit")
     reporter.emit(Event("run", "resumed", {"run_id": checkpoint.run_id, "done": checkpoint.done}))
     warnings = network_warnings(_roots(plan), pace, reporter)
-    outcomes = _apply(plan, state_dir, checkpoint, pace, reporter)
-    return _plan_result(checkpoint.run_id, plan, outcomes, state_dir, started, warnings)
+    return _apply_recorded(plan, state_dir, checkpoint, pace, reporter, log_dir, started, warnings)
+
+
+def _apply_recorded(
+    plan: Plan,
+    state_dir: Path,
+    checkpoint: Checkpoint,
+    pace: float | None,
+    reporter: Reporter,
+    log_dir: Path | None,
+    started: float,
+    warnings: tuple[str, ...],
+) -> RunResult:
+    """Apply a saved plan as a run of its own, with the status snapshot ``anivault status`` reads."""
+    recorder = StatusRecorder(
+        state_dir=state_dir,
+        log_dir=log_dir,
+        run_id=checkpoint.run_id,
+        source=plan.source_root or plan.target_root,
+        target=plan.target_root,
+        apply=True,
+    )
+    with recorder:
+        outcomes = _apply(plan, state_dir, checkpoint, pace, reporter)
+        result = _plan_result(checkpoint.run_id, plan, outcomes, state_dir, started, warnings)
+        recorder.finished(_as_fields(result.summary), result.error_codes)
+        return result
 
 
 def new_run_id() -> str:

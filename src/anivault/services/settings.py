@@ -78,6 +78,8 @@ class Settings:
     """File operations per minute at most; 0 means no limit."""
     cache_max_bytes: int = 512 * 1024 * 1024
     """Disk cap of the TMDB cache; least recently used entries go first; 0 means no cap."""
+    log_keep_days: int = 7
+    """Days of rotated log files kept (each file also rolls over at 20 MB)."""
 
     @property
     def home_dir(self) -> Path:
@@ -205,8 +207,8 @@ def set_setting(path: Path, name: str, raw: str) -> Any:
     """
     if name not in _names() or name == "home":
         settable = ", ".join(n for n in _names() if n != "home")
-        raise ConfigError(f"unknown setting {name}; settable: {settable}")
-    value = _coerce(name, _typed_text(name, raw), "command line")
+        raise ConfigError(f"{path}: not written: unknown setting {name}; settable: {settable}")
+    value = _coerce(name, _typed_text(name, raw), f"{path}: not written")
     table = {key: located.value for key, located in _read_toml(path).items()}
     table[name] = value
     path.parent.mkdir(parents=True, exist_ok=True)

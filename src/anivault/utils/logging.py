@@ -164,6 +164,10 @@ class LoggingSession:
         self._logger.propagate = False
         self._logger.addHandler(self._queue_handler)
 
+    def set_level(self, level: str) -> None:
+        """Gate every file at `level` from now on (a --log-level given after the command name)."""
+        self._logger.setLevel(_parse_level(level))
+
     def set_masker(self, masker: Masker) -> None:
         """Mask every later line with `masker` (e.g. one that knows a key entered after start-up)."""
         self._formatter.masker = masker

@@ -8,8 +8,9 @@ import click
 
 from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
+from anivault.cli.commands.organize import OrganizeFlags
 from anivault.cli.deps import Overrides, build_tmdb_client
-from anivault.cli.options import source_option, tuning_options
+from anivault.cli.options import command_output_options, match_options, source_option, tuning_options
 from anivault.cli.render import NdjsonReporter, RichReporter, emit_matches, render_matches
 from anivault.core.lookup import LookupRequest, check_source, lookup_files
 
@@ -17,6 +18,8 @@ from anivault.core.lookup import LookupRequest, check_source, lookup_files
 @click.command("match")
 @source_option
 @tuning_options
+@match_options
+@command_output_options
 @click.pass_obj
 def match_command(
     app: AppContext,
@@ -26,19 +29,32 @@ def match_command(
     tmdb_concurrency: int | None,
     rate: float | None,
     lang: str | None,
+    tmdb_id: int | None,
+    tmdb_type: str | None,
+    season_offset: int | None,
 ) -> int:
     """Match every video below --src against TMDB and list the results, without planning moves.
 
     \b
     Example:
       anivault match --src ~/Downloads/anime --lang ja-JP
+      anivault match --src ~/Downloads/anime/Frieren --tmdb-id 209867
       anivault --json match --src ~/Downloads/anime > matches.ndjson
     """
     settings = Overrides(max_workers, tmdb_concurrency, rate, lang).apply_to(app.loaded.settings)
     source = source.expanduser()
     check_source(source)
     client = build_tmdb_client(settings, app.api_key)
-    request = LookupRequest(source, None, settings.max_workers, settings.min_confidence)
+    request = LookupRequest(
+        source,
+        None,
+        settings.max_workers,
+        settings.min_confidence,
+        settings.parse_processes,
+        OrganizeFlags(tmdb_id=tmdb_id, tmdb_type=tmdb_type, season_offset=season_offset).match_override(),
+        settings.title_language or None,
+        settings.extras == "folder",
+    )
     if app.json_output:
         reporter = NdjsonReporter()
         matched, _skipped = lookup_files(request, client, reporter)

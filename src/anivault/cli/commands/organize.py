@@ -19,6 +19,7 @@ from anivault.cli.app import AppContext
 from anivault.cli.deps import Overrides, build_tmdb_client
 from anivault.cli.options import (
     apply_option,
+    command_output_options,
     match_options,
     optional_source_option,
     optional_target_option,
@@ -104,6 +105,7 @@ class OrganizeFlags:
 @resume_option
 @tuning_options
 @match_options
+@command_output_options
 @click.pass_obj
 def organize_command(
     app: AppContext,
@@ -161,6 +163,7 @@ def organize_command(
                 apply=apply,
                 io_pace_limit=settings.io_pace_limit or None,
                 reporter=reporter,
+                log_dir=settings.log_dir,
             ),
             applied=apply,
         )
@@ -186,6 +189,7 @@ def run_or_resume(
                 settings.state_dir,
                 client_factory=lambda: build_tmdb_client(settings, app.api_key),
                 reporter=reporter,
+                log_dir=settings.log_dir,
             ),
             applied=True,
         )

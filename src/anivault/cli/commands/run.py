@@ -11,6 +11,7 @@ from anivault.cli.commands.organize import OrganizeFlags, run_or_resume
 from anivault.cli.deps import Overrides
 from anivault.cli.options import (
     apply_option,
+    command_output_options,
     match_options,
     optional_source_option,
     optional_target_option,
@@ -28,6 +29,7 @@ from anivault.cli.options import (
 @resume_option
 @tuning_options
 @match_options
+@command_output_options
 @click.pass_obj
 def run_command(
     app: AppContext,

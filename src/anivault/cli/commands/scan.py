@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from anivault.cli.app import AppContext
-from anivault.cli.options import source_option
+from anivault.cli.options import command_output_options, source_option
 from anivault.cli.render import NdjsonReporter, render_scan, scanned_fields
 from anivault.core.events import Event
 from anivault.core.lookup import check_source
@@ -24,6 +24,7 @@ from anivault.core.scan import normalise_extensions, scan_with_extensions
     metavar="EXT",
     help="Only these video extensions (repeat or comma-separate: --ext mkv,mp4). Default: all.",
 )
+@command_output_options
 @click.pass_obj
 def scan_command(app: AppContext, *, source: Path, extensions: tuple[str, ...]) -> int:
     """List the video files below --src with their sidecars; touches nothing, needs no TMDB key.

@@ -8,6 +8,7 @@ from dataclasses import fields
 import click
 
 from anivault.cli.app import AppContext, ask_pin
+from anivault.cli.options import command_output_options
 from anivault.cli.render import NdjsonReporter
 from anivault.core.events import Event
 from anivault.errors import UsageError
@@ -16,6 +17,7 @@ from anivault.services.settings import Settings, config_files, set_setting, user
 
 
 @click.group("settings")
+@command_output_options
 def settings_group() -> None:
     """Inspect and change settings (env → {exe_dir}/anivault.toml → {home}/config.toml → defaults).
 
@@ -27,6 +29,7 @@ def settings_group() -> None:
 
 
 @settings_group.command("show")
+@command_output_options
 @click.pass_obj
 def show_command(app: AppContext) -> int:
     """Every setting with its value and where it came from (env:NAME, a file, or default).
@@ -45,6 +48,7 @@ def show_command(app: AppContext) -> int:
 
 @settings_group.command("get")
 @click.argument("name")
+@command_output_options
 @click.pass_obj
 def get_command(app: AppContext, name: str) -> int:
     """Print one setting's value.
@@ -69,6 +73,7 @@ def get_command(app: AppContext, name: str) -> int:
     is_flag=True,
     help="Store the TMDB key encrypted under a PIN (key and PIN are asked for, hidden).",
 )
+@command_output_options
 @click.pass_obj
 def set_command(app: AppContext, name: str | None, value: str | None, tmdb_key: bool) -> int:
     """Write NAME = VALUE into {home}/config.toml (validated, atomic), or store the TMDB key.
@@ -100,6 +105,7 @@ def set_command(app: AppContext, name: str | None, value: str | None, tmdb_key: 
 
 
 @settings_group.command("path")
+@command_output_options
 @click.pass_obj
 def path_command(app: AppContext) -> int:
     """Where settings, key store, cache, logs and run state live.

@@ -7,12 +7,14 @@ from dataclasses import asdict
 import click
 
 from anivault.cli.app import AppContext
+from anivault.cli.options import command_output_options
 from anivault.cli.render import NdjsonReporter, render_status
 from anivault.core.events import Event
 from anivault.core.status import read_snapshot
 
 
 @click.command("status")
+@command_output_options
 @click.pass_obj
 def status_command(app: AppContext) -> int:
     """Show the last run's snapshot: when, what, counts, journal and logs, resumable or not.
