@@ -120,3 +120,41 @@ def test_deferred_run_lines_validate(
     deferred = [e for e in outcome.events() if e["event"] == "deferred" and e["phase"] == "match"]
     codes = {e["fields"]["code"] for e in deferred}  # type: ignore[index]
     assert "E-TMDB-429" in codes, codes
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_cache_command_and_outlier_lines_validate(
+    cli: Cli, small_library: Path, tmp_path: Path, validator: jsonschema.protocols.Validator
+) -> None:
+    seen: set[str] = set()
+    for args in (
+        ("warm", "--src", str(small_library)),
+        ("stats",),
+        ("verify",),
+        ("purge", "--older-than", "30d"),
+        ("clear",),
+    ):
+        outcome = cli("--json", "cache", *args)
+        assert outcome.status == 0, outcome.err
+        seen |= validated(outcome, validator)
+    folder = tmp_path / "mixed" / "Dan Da Dan [SubsPlease]"
+    folder.mkdir(parents=True)
+    for name in (
+        "Dan Da Dan - 01.mkv",
+        "Dan Da Dan - 02.mkv",
+        "Dan Da Dan - 03.mkv",
+        "Psycho-Pass 3 - 07.mkv",
+    ):
+        (folder / name).write_bytes(name.encode())
+    mixed = cli("--json", "match", "--src", str(folder.parent))
+    assert mixed.status == 0
+    seen |= validated(mixed, validator)
+    expected = {
+        "cache.warmed",
+        "cache.stats",
+        "cache.verified",
+        "cache.purged",
+        "cache.cleared",
+        "match.outlier",
+    }
+    assert expected <= seen

@@ -26,6 +26,7 @@ class Overrides:
     tmdb_concurrency: int | None = None
     rate: float | None = None
     lang: str | None = None
+    cache_max_bytes: int | None = None
 
     def apply_to(self, settings: Settings) -> Settings:
         changes: dict[str, Any] = {
@@ -33,6 +34,7 @@ class Overrides:
             "tmdb_concurrency": self.tmdb_concurrency,
             "tmdb_rate": self.rate,
             "title_language": self.lang,
+            "cache_max_bytes": self.cache_max_bytes,
         }
         return replace(settings, **{k: v for k, v in changes.items() if v is not None})
 

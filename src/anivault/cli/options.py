@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
+
+from anivault.cli.deps import Overrides
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,6 +96,27 @@ apply_option = click.option(
     show_default=True,
     help="Move files (--apply) or only show the plan (--dry-run, the default).",
 )
+
+
+def _as_overrides(func: F) -> F:
+    """Hand the command one ``overrides: Overrides`` instead of a parameter per tuning option."""
+
+    @functools.wraps(func)
+    def command(
+        *args: Any,
+        max_workers: int | None,
+        tmdb_concurrency: int | None,
+        rate: float | None,
+        lang: str | None,
+        cache_max_bytes: int | None,
+        **kwargs: Any,
+    ) -> Any:
+        overrides = Overrides(max_workers, tmdb_concurrency, rate, lang, cache_max_bytes)
+        return func(*args, overrides=overrides, **kwargs)
+
+    return cast(F, command)
+
+
 tuning_options = _compose(
     click.option(
         "--max-workers",
@@ -116,6 +140,14 @@ tuning_options = _compose(
         "with the search language's title as fallback [setting: title_language]. "
         "Searching stays in the 'language' setting.",
     ),
+    click.option(
+        "--cache-max-bytes",
+        type=click.IntRange(min=0),
+        default=None,
+        help="Disk cap of the TMDB cache in bytes; least recently used entries go first "
+        "[setting: cache_max_bytes; default 512 MiB; 0 = no cap].",
+    ),
+    _as_overrides,
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from contextlib import nullcontext
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,7 +14,7 @@ import click
 from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
 from anivault.cli.deps import Overrides, build_tmdb_client
-from anivault.cli.options import source_option, tuning_options
+from anivault.cli.options import command_output_options, source_option, tuning_options
 from anivault.cli.render import NdjsonReporter, RichReporter
 from anivault.core.events import Event
 from anivault.core.lookup import LookupRequest, check_source
@@ -23,6 +23,7 @@ from anivault.services.cache import maintenance
 
 
 @click.group("cache")
+@command_output_options
 def cache_group() -> None:
     """Inspect and maintain the TMDB cache ({home}/cache; see `anivault settings path`).
 
@@ -35,9 +36,16 @@ def cache_group() -> None:
 
 
 @cache_group.command("stats")
+@command_output_options
 @click.pass_obj
 def stats_command(app: AppContext) -> int:
-    """Entries, bytes, hit rate of the last run and overall, oldest and newest entry."""
+    """Entries, bytes, hit rate of the last run and overall, oldest and newest entry.
+
+    \b
+    Example:
+      anivault cache stats
+      anivault cache stats --json
+    """
     settings = app.loaded.settings
     found = maintenance.report(settings.cache_dir, time.time())
     fields = {
@@ -54,60 +62,73 @@ def stats_command(app: AppContext) -> int:
 
 
 @cache_group.command("purge")
+@command_output_options
 @click.option("--older-than", required=True, metavar="AGE", help="e.g. 30d, 12h, 2w (s, m, h, d, w).")
 @click.pass_obj
 def purge_command(app: AppContext, *, older_than: str) -> int:
-    """Remove entries fetched longer ago than AGE."""
+    """Remove entries fetched longer ago than AGE.
+
+    \b
+    Example:
+      anivault cache purge --older-than 30d
+    """
     removed = maintenance.purge(app.loaded.settings.cache_dir, maintenance.parse_age(older_than), time.time())
     _show(app, "purged", asdict(removed))
     return 0
 
 
 @cache_group.command("clear")
+@command_output_options
 @click.pass_obj
 def clear_command(app: AppContext) -> int:
-    """Remove every entry, the index, backups and quarantined files."""
+    """Remove every entry, the index, backups and quarantined files.
+
+    \b
+    Example:
+      anivault cache clear
+    """
     _show(app, "cleared", asdict(maintenance.clear(app.loaded.settings.cache_dir)))
     return 0
 
 
 @cache_group.command("verify")
+@command_output_options
 @click.pass_obj
 def verify_command(app: AppContext) -> int:
-    """Read every entry: quarantine corrupt ones, migrate old ones, tidy the index."""
+    """Read every entry: quarantine corrupt ones, migrate old ones, tidy the index.
+
+    \b
+    Example:
+      anivault cache verify
+    """
     _show(app, "verified", asdict(maintenance.verify(app.loaded.settings.cache_dir, time.time())))
     return 0
 
 
 @cache_group.command("warm")
+@command_output_options
 @source_option
 @tuning_options
-@click.option(
-    "--cache-max-bytes",
-    type=click.IntRange(min=0),
-    default=None,
-    help="Disk cap of the cache; least recently used entries go first [setting: cache_max_bytes; "
-    "default 512 MiB; 0 = no cap].",
-)
 @click.pass_obj
 def warm_command(
     app: AppContext,
     *,
     source: Path,
-    max_workers: int | None,
-    tmdb_concurrency: int | None,
-    rate: float | None,
-    lang: str | None,
-    cache_max_bytes: int | None,
+    overrides: Overrides,
 ) -> int:
-    """Look every video below --src up on TMDB to fill the cache; plans and moves nothing."""
-    settings = Overrides(max_workers, tmdb_concurrency, rate, lang).apply_to(app.loaded.settings)
-    if cache_max_bytes is not None:
-        settings = replace(settings, cache_max_bytes=cache_max_bytes)
+    """Look every video below --src up on TMDB to fill the cache; plans and moves nothing.
+
+    \b
+    Example:
+      anivault cache warm --src ~/Downloads/anime --rate 20
+    """
+    settings = overrides.apply_to(app.loaded.settings)
     source = source.expanduser()
     check_source(source)
     client = build_tmdb_client(settings, app.api_key)
-    request = LookupRequest(source, None, settings.max_workers, settings.min_confidence)
+    request = LookupRequest(
+        source, None, settings.max_workers, settings.min_confidence, settings.parse_processes
+    )
     reporter = NdjsonReporter() if app.json_output else RichReporter(app.err)
     with reporter if isinstance(reporter, RichReporter) else nullcontext():
         result = warm_cache(request, client, reporter)

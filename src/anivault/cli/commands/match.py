@@ -25,10 +25,7 @@ def match_command(
     app: AppContext,
     *,
     source: Path,
-    max_workers: int | None,
-    tmdb_concurrency: int | None,
-    rate: float | None,
-    lang: str | None,
+    overrides: Overrides,
     tmdb_id: int | None,
     tmdb_type: str | None,
     season_offset: int | None,
@@ -41,7 +38,7 @@ def match_command(
       anivault match --src ~/Downloads/anime/Frieren --tmdb-id 209867
       anivault --json match --src ~/Downloads/anime > matches.ndjson
     """
-    settings = Overrides(max_workers, tmdb_concurrency, rate, lang).apply_to(app.loaded.settings)
+    settings = overrides.apply_to(app.loaded.settings)
     source = source.expanduser()
     check_source(source)
     client = build_tmdb_client(settings, app.api_key)

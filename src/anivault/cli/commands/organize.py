@@ -122,10 +122,7 @@ def organize_command(
     from_plan: Path | None,
     undo_journal: Path | None,
     resume: bool,
-    max_workers: int | None,
-    tmdb_concurrency: int | None,
-    rate: float | None,
-    lang: str | None,
+    overrides: Overrides,
     tmdb_id: int | None,
     tmdb_type: str | None,
     season_offset: int | None,
@@ -142,7 +139,6 @@ def organize_command(
     flags = OrganizeFlags(
         action, on_conflict, preset, template, io_pace_limit, plan_file, tmdb_id, tmdb_type, season_offset
     )
-    overrides = Overrides(max_workers, tmdb_concurrency, rate, lang)
     settings = flags.apply_to(overrides.apply_to(app.loaded.settings))
     if undo_journal is not None:
         _refuse_with(

@@ -44,10 +44,7 @@ def run_command(
     template: str | None,
     io_pace_limit: float | None,
     resume: bool,
-    max_workers: int | None,
-    tmdb_concurrency: int | None,
-    rate: float | None,
-    lang: str | None,
+    overrides: Overrides,
     tmdb_id: int | None,
     tmdb_type: str | None,
     season_offset: int | None,
@@ -63,7 +60,5 @@ def run_command(
     flags = OrganizeFlags(
         action, on_conflict, preset, template, io_pace_limit, plan_file, tmdb_id, tmdb_type, season_offset
     )
-    settings = flags.apply_to(
-        Overrides(max_workers, tmdb_concurrency, rate, lang).apply_to(app.loaded.settings)
-    )
+    settings = flags.apply_to(overrides.apply_to(app.loaded.settings))
     return run_or_resume(app, settings, source=source, target=target, apply=apply, resume=resume, flags=flags)
