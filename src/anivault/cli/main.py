@@ -36,7 +36,6 @@ def cli(ctx: click.Context, json_output: bool, no_color: bool, log_level: str) -
     Example:
       anivault run --src ~/Downloads/anime --dst ~/Media/Anime
     """
-    ctx.meta["json_output"] = json_output
     app = create_app(json_output=json_output, no_color=no_color, log_level=log_level)
     ctx.call_on_close(app.logging.close)
     ctx.obj = app
