@@ -4,7 +4,7 @@ Accuracy mode (default) runs the real pipeline in-process against the local TMDB
 cold-cache run, then a warm one, over one or more sample libraries generated with different
 seeds. Scale mode (``--files``) runs the installed ``anivault --json run`` binary in a child
 process over synthetic trees from ``bench/make_tree.py`` — warm cache at each N, and a cold one on
-``--cold-files`` — and reads the child's own peak RSS from ``wait4``. Prints figures; it asserts
+``--cold-files`` — and samples the peak RSS of the run and its workers from ``/proc``. Prints figures; it asserts
 nothing (goals are read from the figures, never from timed unit tests).
 
     .venv/bin/python bench/bench_run.py --seeds 3
