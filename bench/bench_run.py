@@ -4,8 +4,8 @@ Accuracy mode (default) runs the real pipeline in-process against the local TMDB
 cold-cache run, then a warm one, over one or more sample libraries generated with different
 seeds. Scale mode (``--files``) runs the installed ``anivault --json run`` binary in a child
 process over synthetic trees from ``bench/make_tree.py`` — warm cache at each N, and a cold one on
-``--cold-files`` — and samples the peak RSS of the run and its workers from ``/proc``. Prints figures; it asserts
-nothing (goals are read from the figures, never from timed unit tests).
+``--cold-files`` — and samples the peak RSS of the run and its workers from ``/proc``. Prints
+figures; it asserts nothing (goals are read from the figures, never from timed unit tests).
 
     .venv/bin/python bench/bench_run.py --seeds 3
     .venv/bin/python bench/bench_run.py --files 10000 100000 300000 --cold-files 30000
