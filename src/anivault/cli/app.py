@@ -93,6 +93,6 @@ def create_app(*, json_output: bool, no_color: bool, log_level: str) -> AppConte
 def _console(stream: TextIO, *, no_color: bool) -> Console:
     """Rich console on ``stream``. Without a terminal rich writes no escape codes; --no-color also
     drops styles (rich's own no_color keeps bold and dim), so a forced terminal stays plain too."""
-    if no_color:
-        return Console(file=stream, no_color=True, color_system=None, highlight=False)
+    if no_color:  # and no cursor moves either: progress is drawn once, at the end, as plain text
+        return Console(file=stream, no_color=True, color_system=None, highlight=False, force_terminal=False)
     return Console(file=stream, highlight=False)
