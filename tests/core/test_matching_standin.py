@@ -63,6 +63,18 @@ def test_a_trailing_roman_numeral_is_a_season_only_when_tmdb_title_lacks_it(
     assert placed(match(client, name)) == expected
 
 
+def test_when_no_shortlisted_title_holds_the_episode_the_other_search_hits_are_tried(
+    client: TmdbClient, tmdb_standin: Standin
+) -> None:
+    # "Tottoko Hamtarou" literally names three short spin-offs; TMDB's first hit is "Hamtaro"
+    # (193 episodes), whose alternative title it is.
+    assert placed(match(client, "[SubsPlease] Tottoko Hamtarou - 150 (1080p).mkv")) == (5622, 1, (150,))
+    paths = [entry["path"] for entry in tmdb_standin.request_log]
+    assert paths[0] == "/3/search/tv"
+    assert paths[-1] == "/3/tv/5622"  # fetched last, only once the shortlist could not hold it
+    assert len(paths) == 1 + 3 + 1
+
+
 def test_a_query_tmdb_does_not_know_word_for_word_falls_back_to_its_longest_words(
     client: TmdbClient, tmdb_standin: Standin
 ) -> None:

@@ -13,7 +13,7 @@ within ``AMBIGUITY_MARGIN`` are a coin flip unless one is clearly the better kno
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from anivault.core.matching.consensus import FolderMajority
@@ -54,6 +54,8 @@ class SeriesChoice:
     """The shortlisted series/movies for one parsed title, best series-level score first."""
 
     options: tuple[tuple[TitleDetails, tuple[tuple[str, float], ...]], ...]
+    reserve: tuple[SearchHit, ...] = ()
+    """Search hits left off the shortlist: looked at only when no option can hold a file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,7 @@ class Matcher:
         self._overrides = overrides
         self._title_language = title_language
         self._extras_folder = extras_folder
-        self._chosen: dict[tuple[MediaType, tuple[str, ...], int | None], SeriesChoice | None] = {}
+        self._chosen: dict[tuple[MediaType, bool, tuple[str, ...], int | None], SeriesChoice | None] = {}
         self._lock = threading.Lock()
 
     def match(self, item: ParsedFile) -> MatchedFile:
@@ -109,11 +111,12 @@ class Matcher:
         media_type: MediaType = "movie" if parsed.kind in ("movie", "unknown") else "tv"
         try:
             choice = self._series(media_type, parsed)
+            if choice is None:
+                note = f"no TMDB {media_type} result for '{parsed.title}'"
+                return MatchedFile(item, "unmatched", note=note)
+            return self._decide(item, parsed, choice, media_type)
         except TmdbError as exc:
             return MatchedFile(item, "deferred", error_code=exc.code, note=exc.message)
-        if choice is None:
-            return MatchedFile(item, "unmatched", note=f"no TMDB {media_type} result for '{parsed.title}'")
-        return self._decide(item, parsed, choice)
 
     def settle(self, item: MatchedFile, majority: FolderMajority) -> MatchedFile:
         """Judge an unmatched file against its folder's majority title (one of its own
@@ -186,12 +189,15 @@ class Matcher:
             original_title=details.original_title,
         )
 
-    def _decide(self, item: ParsedFile, parsed: ParsedName, choice: SeriesChoice) -> MatchedFile:
-        """Combine series-level evidence with this file's episode fit, then apply the gate."""
-        ranked = sorted(
-            (self._evaluate(parsed, details, parts) for details, parts in choice.options),
-            key=lambda e: (-e.score.total, -e.details.popularity, e.details.tmdb_id),
-        )
+    def _decide(
+        self, item: ParsedFile, parsed: ParsedName, choice: SeriesChoice, media_type: MediaType
+    ) -> MatchedFile:
+        """Combine series-level evidence with this file's episode fit, then apply the gate. When
+        no shortlisted title can hold the episode, the rest of the search hits are looked at
+        (TMDB's own first hit may be named "Hamtaro" while the file says "Tottoko Hamtarou")."""
+        ranked = self._ranked(parsed, choice)
+        if ranked[0].problem and choice.reserve:
+            ranked = self._ranked(parsed, self._widened(media_type, parsed, choice))
         candidates = tuple(
             Candidate(e.details.media_type, e.details.tmdb_id, e.details.title, e.details.year, e.score.total)
             for e in ranked
@@ -208,6 +214,12 @@ class Matcher:
             note = f"ambiguous: also {rival.title} ({rival.year}); add the year to the name or pick the id"
             return MatchedFile(item, "unmatched", candidates=candidates, note=note)
         return MatchedFile(item, "matched", match=self._match_of(best), candidates=candidates[1:])
+
+    def _ranked(self, parsed: ParsedName, choice: SeriesChoice) -> list[Evaluation]:
+        return sorted(
+            (self._evaluate(parsed, details, parts) for details, parts in choice.options),
+            key=lambda e: (-e.score.total, -e.details.popularity, e.details.tmdb_id),
+        )
 
     def _evaluate(
         self,
@@ -244,11 +256,28 @@ class Matcher:
         return Evaluation(_total(parts), details, placed, "" if placed else "episode fits no TMDB season")
 
     def _series(self, media_type: MediaType, parsed: ParsedName) -> SeriesChoice | None:
-        memo_key = (media_type, tuple(normalize_title(t) for t in queried_titles(parsed)), parsed.year)
+        return self._remembered((media_type, False, parsed), lambda: self._choose(media_type, parsed))
+
+    def _widened(self, media_type: MediaType, parsed: ParsedName, choice: SeriesChoice) -> SeriesChoice:
+        """``choice`` with its reserve hits fetched and scored too (once per title per run)."""
+
+        def widen() -> SeriesChoice:
+            shortlisted = [(sum(v for _, v in parts), details, parts) for details, parts in choice.options]
+            return SeriesChoice(_best_first([*shortlisted, *self._scored(parsed, choice.reserve)]))
+
+        widened = self._remembered((media_type, True, parsed), widen)
+        assert widened is not None
+        return widened
+
+    def _remembered(
+        self, key: tuple[MediaType, bool, ParsedName], compute: Callable[[], SeriesChoice | None]
+    ) -> SeriesChoice | None:
+        media_type, wide, parsed = key
+        memo_key = (media_type, wide, tuple(normalize_title(t) for t in queried_titles(parsed)), parsed.year)
         with self._lock:
             if memo_key in self._chosen:
                 return self._chosen[memo_key]
-        choice = self._choose(media_type, parsed)
+        choice = compute()
         with self._lock:
             self._chosen[memo_key] = choice
         return choice
@@ -258,25 +287,28 @@ class Matcher:
         if not hits:
             return None
         queries = queried_titles(parsed)
-        shortlist = sorted(
+        literal_first = sorted(
             hits[:SEARCH_TOP_N],
             key=lambda h: (
                 -max(title_similarity(q, (h.title, h.original_title), shortened=False) for q in queries),
                 -h.popularity,
             ),
-        )[:DETAILS_TOP_N]
-        scored: list[tuple[float, TitleDetails, tuple[tuple[str, float], ...]]] = []
-        for hit in shortlist:
+        )
+        scored = self._scored(parsed, literal_first[:DETAILS_TOP_N])
+        if not scored:
+            return None
+        return SeriesChoice(_best_first(scored), reserve=tuple(literal_first[DETAILS_TOP_N:]))
+
+    def _scored(self, parsed: ParsedName, hits: Sequence[SearchHit]) -> list[Scored]:
+        scored: list[Scored] = []
+        for hit in hits:
             try:
                 details = self._client.details(hit.media_type, hit.tmdb_id)
             except TmdbNotFoundError:
                 continue
             parts = score_series(parsed, details, self._weights)
             scored.append((sum(v for _, v in parts), details, parts))
-        if not scored:
-            return None
-        scored.sort(key=lambda s: (-s[0], -s[1].popularity, s[1].tmdb_id))
-        return SeriesChoice(tuple((details, parts) for _, details, parts in scored))
+        return scored
 
     def _search(self, media_type: MediaType, parsed: ParsedName) -> tuple[SearchHit, ...]:
         """Hits for the first query variant TMDB knows. With a year, the hits of that year come
@@ -309,6 +341,14 @@ def search_queries(parsed: ParsedName) -> Iterator[str]:
     if len(meaningful) > DISTINCTIVE_WORDS:
         longest = set(sorted(meaningful, key=len, reverse=True)[:DISTINCTIVE_WORDS])
         yield " ".join(w for w in meaningful if w in longest)
+
+
+Scored = tuple[float, TitleDetails, tuple[tuple[str, float], ...]]
+
+
+def _best_first(scored: list[Scored]) -> tuple[tuple[TitleDetails, tuple[tuple[str, float], ...]], ...]:
+    scored.sort(key=lambda s: (-s[0], -s[1].popularity, s[1].tmdb_id))
+    return tuple((details, parts) for _, details, parts in scored)
 
 
 def _total(parts: list[tuple[str, float]]) -> Score:
