@@ -120,6 +120,8 @@ def test_e_prefixed_absolute_number(name: str) -> None:  # Sonarr#2343
     [
         ("[G] Title Cour 2 - 03 [1080p].mkv", "Title", 2),
         ("[G] Title 2nd Part - 03 [1080p].mkv", "Title", 2),
+        ("[G] Title Dai 2 Cour - 03 [1080p].mkv", "Title", 2),
+        ("[G] Title Dai 3 Ki - 03 [1080p].mkv", "Title", 3),
     ],
 )
 def test_more_season_spellings(name: str, title: str, season: int) -> None:
@@ -394,3 +396,10 @@ def test_bare_zero_under_a_titled_folder_is_a_special() -> None:
         (0,),
         "special",
     )
+
+
+def test_a_year_and_a_season_marker_in_one_pair_of_brackets() -> None:
+    result = parsed("[HorribleSubs] Ajin (2016 Dai 2 Cour) - 06 [720p].mkv")
+    assert (result.title, result.season, result.year, result.episodes) == ("Ajin", 2, 2016, (6,))
+    other = parsed("[G] Title (2016 Remastered) - 02 [1080p].mkv")  # not a season marker
+    assert (other.title, other.season, other.alternative_title) == ("Title", None, "2016 Remastered")

@@ -35,10 +35,13 @@ from anivault.core.parsing.text import clean_name, sidecar_languages, split_exte
 _SPECIAL_SUFFIX: Final = re.compile(r"[\s\-_]+(OVA|OAD|ONA|SP|Specials?)\s*$", re.IGNORECASE)
 _SEASON_SUFFIX: Final = re.compile(
     r"[\s\-_]+(?:S(?P<s>\d{1,2})|(?:Season|Part|Cour)\s*(?P<season>\d{1,2})"
-    r"|(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+(?:Season|Part|Cour))\s*$",
+    r"|(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+(?:Season|Part|Cour)"
+    r"|Dai\s*(?P<dai>\d{1,2})\s*(?:Ki|Kisei|Cour|Bu|Season))\s*$",
     re.IGNORECASE,
 )
 _SEASON_WORD: Final = re.compile(r"[\s\-_]+(?:Season|Part|Cour)$", re.IGNORECASE)
+_PAREN_YEAR_AND_MARK: Final = re.compile(r"\s*\((?P<year>(?:19|20)\d{2})\s+(?P<mark>[^()]+)\)$")
+"""``Ajin (2016 Dai 2 Cour)``: a release year and a season marker in one pair of brackets."""
 _PAREN_YEAR: Final = re.compile(r"\s*[(\[](?P<year>(?:19|20)\d{2})[)\]]$")
 _BARE_YEAR: Final = re.compile(r"^(?P<title>.+?)[ ._]+(?P<year>(?:19|20)\d{2})$")
 _ALTERNATIVE: Final = re.compile(r"^(?P<title>.+?)\s+\((?P<alt>[^()]*[^\W\d_][^()]*)\)$")
@@ -186,8 +189,10 @@ def _normalise_title(
     if match := _SPECIAL_SUFFIX.search(title):
         special = special or match.group(1)
         title = title[: match.start()].strip()
+    if (match := _PAREN_YEAR_AND_MARK.search(title)) and _SEASON_SUFFIX.fullmatch(f" {match['mark']}"):
+        title = f"{title[: match.start()]} ({match['year']}) {match['mark']}"
     if match := _SEASON_SUFFIX.search(title):
-        marked = int(match.group("s") or match.group("season") or match.group("nth"))
+        marked = int(match.group("s") or match.group("season") or match.group("nth") or match.group("dai"))
         season = season if season is not None else marked
         title = title[: match.start()].strip()
     elif season is not None and (match := _SEASON_WORD.search(title)):
