@@ -6,8 +6,11 @@ No module-level clients or sessions: the command asks for a client here and hand
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
+from anivault.core.lookup import LookupRequest
+from anivault.core.overrides import MatchOverride
 from anivault.errors import TmdbKeyError
 from anivault.services.cache import JsonCache
 from anivault.services.settings import KEY_ENV_VARS, Settings
@@ -37,6 +40,23 @@ class Overrides:
             "cache_max_bytes": self.cache_max_bytes,
         }
         return replace(settings, **{k: v for k, v in changes.items() if v is not None})
+
+
+def lookup_request(
+    settings: Settings, source: Path, match_override: MatchOverride | None = None
+) -> LookupRequest:
+    """A lookup of ``source`` as the settings ask (``match`` and ``cache warm``; ``run`` carries the
+    same values in its RunRequest): one place, so a preview never looks files up differently."""
+    return LookupRequest(
+        source,
+        None,
+        settings.max_workers,
+        settings.min_confidence,
+        settings.parse_processes,
+        match_override,
+        settings.title_language or None,
+        settings.extras == "folder",
+    )
 
 
 def build_tmdb_client(settings: Settings, api_key: str | None) -> TmdbClient:

@@ -138,10 +138,12 @@ def run_library(
         target=request.target,
         apply=request.apply,
     )
-    with recorder, hold_library(request.state_dir, request.target) if request.apply else nullcontext():
-        result = _run(request, run_id, started, client, reporter)
-        recorder.finished(_as_fields(result.summary), result.error_codes)
-        return result
+
+    def work() -> RunResult:
+        with hold_library(request.state_dir, request.target) if request.apply else nullcontext():
+            return _run(request, run_id, started, client, reporter)
+
+    return _recorded(recorder, work)
 
 
 def _run(
@@ -291,9 +293,19 @@ def _apply_recorded(
         target=plan.target_root,
         apply=True,
     )
-    with recorder:
+
+    def work() -> RunResult:
         outcomes = _apply(plan, state_dir, checkpoint, pace, reporter)
-        result = _plan_result(checkpoint.run_id, plan, outcomes, state_dir, started, warnings)
+        return _plan_result(checkpoint.run_id, plan, outcomes, state_dir, started, warnings)
+
+    return _recorded(recorder, work)
+
+
+def _recorded(recorder: StatusRecorder, work: Callable[[], RunResult]) -> RunResult:
+    """Run ``work`` under ``recorder``: its snapshot says running, then finished with the summary
+    (or interrupted/failed, when ``work`` raises)."""
+    with recorder:
+        result = work()
         recorder.finished(_as_fields(result.summary), result.error_codes)
         return result
 

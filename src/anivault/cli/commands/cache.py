@@ -13,11 +13,11 @@ import click
 
 from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
-from anivault.cli.deps import Overrides, build_tmdb_client
+from anivault.cli.deps import Overrides, build_tmdb_client, lookup_request
 from anivault.cli.options import command_output_options, source_option, tuning_options
 from anivault.cli.render import NdjsonReporter, RichReporter
 from anivault.core.events import Event
-from anivault.core.lookup import LookupRequest, check_source
+from anivault.core.lookup import check_source
 from anivault.core.warm import warm_cache
 from anivault.services.cache import maintenance
 
@@ -126,9 +126,7 @@ def warm_command(
     source = source.expanduser()
     check_source(source)
     client = build_tmdb_client(settings, app.api_key)
-    request = LookupRequest(
-        source, None, settings.max_workers, settings.min_confidence, settings.parse_processes
-    )
+    request = lookup_request(settings, source)
     reporter = NdjsonReporter() if app.json_output else RichReporter(app.err)
     with reporter if isinstance(reporter, RichReporter) else nullcontext():
         result = warm_cache(request, client, reporter)

@@ -9,10 +9,10 @@ import click
 from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
 from anivault.cli.commands.organize import OrganizeFlags
-from anivault.cli.deps import Overrides, build_tmdb_client
+from anivault.cli.deps import Overrides, build_tmdb_client, lookup_request
 from anivault.cli.options import command_output_options, match_options, source_option, tuning_options
 from anivault.cli.render import NdjsonReporter, RichReporter, emit_matches, render_matches
-from anivault.core.lookup import LookupRequest, check_source, lookup_files
+from anivault.core.lookup import check_source, lookup_files
 
 
 @click.command("match")
@@ -42,16 +42,8 @@ def match_command(
     source = source.expanduser()
     check_source(source)
     client = build_tmdb_client(settings, app.api_key)
-    request = LookupRequest(
-        source,
-        None,
-        settings.max_workers,
-        settings.min_confidence,
-        settings.parse_processes,
-        OrganizeFlags(tmdb_id=tmdb_id, tmdb_type=tmdb_type, season_offset=season_offset).match_override(),
-        settings.title_language or None,
-        settings.extras == "folder",
-    )
+    flags = OrganizeFlags(tmdb_id=tmdb_id, tmdb_type=tmdb_type, season_offset=season_offset)
+    request = lookup_request(settings, source, flags.match_override())
     if app.json_output:
         reporter = NdjsonReporter()
         matched, _skipped = lookup_files(request, client, reporter)

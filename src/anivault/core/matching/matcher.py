@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from anivault.core.matching.consensus import FolderMajority
 from anivault.core.matching.placement import (
@@ -103,7 +104,7 @@ class Matcher:
             return MatchedFile(item, "parse_failed", error_code=ParseError.code, note=item.error or "")
         if parsed.kind == "extra" and not self._extras_folder:
             return MatchedFile(item, "unmatched", note="extra (NCOP/NCED/PV…): left in place (extras = skip)")
-        override = self._overrides.for_file(item.scanned.path) if self._overrides else None
+        override = self._override_for(item.scanned.path)
         if override is not None:
             parsed = shift_seasons(parsed, override.season_offset)
             if override.tmdb_id is not None:
@@ -125,7 +126,7 @@ class Matcher:
         parsed = item.parsed.parsed
         if parsed is None or item.status != "unmatched" or not majority.among(item):
             return item
-        override = self._overrides.for_file(item.parsed.scanned.path) if self._overrides else None
+        override = self._override_for(item.parsed.scanned.path)
         if override is not None:
             parsed = shift_seasons(parsed, override.season_offset)
         try:
@@ -146,6 +147,9 @@ class Matcher:
         return MatchedFile(
             item.parsed, "matched", match=self._match_of(evaluation), candidates=others, note=note
         )
+
+    def _override_for(self, path: Path) -> MatchOverride | None:
+        return self._overrides.for_file(path) if self._overrides else None
 
     def _forced(self, item: ParsedFile, parsed: ParsedName, override: MatchOverride) -> MatchedFile:
         """The user named the title: no search, no gate; the episode must still fit it."""

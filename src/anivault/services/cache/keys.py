@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -25,6 +26,13 @@ def normalize_query(query: str, year: int | None = None) -> str:
     return f"{text} {year}" if year is not None else text
 
 
+@functools.lru_cache(maxsize=4096)
+def _qhash(key: CacheKey) -> str:
+    """Memoised: every lookup names its file and records its index line by the same hash."""
+    raw = json.dumps(asdict(key), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:QHASH_CHARS]
+
+
 @dataclass(frozen=True, slots=True)
 class CacheKey:
     """Everything that changes TMDB's answer for one request."""
@@ -40,8 +48,7 @@ class CacheKey:
 
     def qhash(self) -> str:
         """Stable hash of the whole key: the index's key and the name of a search entry."""
-        raw = json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:QHASH_CHARS]
+        return _qhash(self)
 
     def filename(self) -> str:
         """``objects/{kind}-{tmdb_id}.json`` for details, ``search/{qhash}.json`` for searches."""
