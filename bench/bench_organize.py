@@ -35,8 +35,7 @@ def make_sources(root: Path, count: int, size: int) -> list[MatchedFile]:
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(os.urandom(size))
-        stat = path.stat()
-        scanned = ScannedFile(path, relative, stat.st_size, stat.st_mtime_ns)
+        scanned = ScannedFile(str(path), relative)
         parsed = ParsedFile(scanned, ParsedName("Show", season + 1, (episode + 1,), "episode"))
         match = Match("tv", 1, "Show", 2024, season + 1, (episode + 1,), SCORE)
         items.append(MatchedFile(parsed, "matched", match=match))

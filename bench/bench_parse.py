@@ -29,7 +29,7 @@ DATASET = Path(__file__).resolve().parents[1] / "data" / "samples" / "labeled_da
 def parse_path(relative: str) -> ParsedName | None:
     """Parse a dataset path the way the pipeline does: the file name with its folder as context."""
     path = Path("/library") / relative
-    return parse_file(ScannedFile(path=path, relative=relative, size=0, mtime_ns=0)).parsed
+    return parse_file(ScannedFile(path=str(path), relative=relative)).parsed
 
 
 def is_exact(item: dict[str, Any], parsed: ParsedName | None) -> bool:

@@ -10,7 +10,7 @@ from anivault.core.models import Match, MatchedFile, ParsedFile, ScannedFile, Sc
 
 
 def matched(relative: str, tmdb_id: int, title: str) -> MatchedFile:
-    scanned = ScannedFile(Path("/src", relative), relative, 1, 0)
+    scanned = ScannedFile(str(Path("/src", relative)), relative)
     match = Match("tv", tmdb_id, title, 2020, 1, (1,), Score(0.9, ()))
     return MatchedFile(ParsedFile(scanned, None), "matched", match=match)
 
@@ -44,6 +44,6 @@ def test_a_single_file_or_an_even_split_does_not_speak_for_a_folder() -> None:
 
 
 def test_unmatched_files_do_not_vote() -> None:
-    scanned = ScannedFile(Path("/src/F/z.mkv"), "F/z.mkv", 1, 0)
+    scanned = ScannedFile(str(Path("/src/F/z.mkv")), "F/z.mkv")
     votes = votes_of(matched("F/a.mkv", 1, "One"), MatchedFile(ParsedFile(scanned, None), "unmatched"))
     assert votes.majority("F") is None

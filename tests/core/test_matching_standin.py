@@ -29,7 +29,7 @@ def client(tmdb_standin: Standin, tmp_path: Path) -> Iterator[TmdbClient]:
 
 
 def match(client: TmdbClient, relative: str) -> MatchedFile:
-    scanned = ScannedFile(Path("/library", relative), relative, 1, 0)
+    scanned = ScannedFile(str(Path("/library", relative)), relative)
     return Matcher(client, min_confidence=0.62).match(parse_file(scanned))
 
 
@@ -153,7 +153,7 @@ def test_a_folder_override_file_names_the_title_and_shifts_the_season(
     folder.mkdir()
     (folder / OVERRIDE_FILE).write_text('{"tmdb_id": 61374, "season_offset": 1}', encoding="utf-8")
     video = folder / "Tokyo Ghoul Root A - 03 [1080p].mkv"
-    scanned = ScannedFile(video, f"{folder.name}/{video.name}", 1, 0)
+    scanned = ScannedFile(str(video), f"{folder.name}/{video.name}")
     matcher = Matcher(client, min_confidence=0.62, overrides=FolderOverrides(tmp_path))
     result = matcher.match(parse_file(scanned))
     assert placed(result) == (61374, 2, (3,))
@@ -167,7 +167,7 @@ def test_a_source_wide_override_whose_episode_does_not_fit_is_unmatched(
     video = tmp_path / "Tokyo Ghoul - 99 [1080p].mkv"  # 48 regular episodes in all
     overrides = FolderOverrides(tmp_path, MatchOverride(tmdb_id=61374))
     result = Matcher(client, min_confidence=0.62, overrides=overrides).match(
-        parse_file(ScannedFile(video, video.name, 1, 0))
+        parse_file(ScannedFile(str(video), video.name))
     )
     assert result.status == "unmatched"
     assert result.note == "override: episode fits no TMDB season"
@@ -177,7 +177,7 @@ def test_an_override_naming_an_unknown_id_says_so(client: TmdbClient, tmp_path: 
     video = tmp_path / "Whatever - 01.mkv"
     overrides = FolderOverrides(tmp_path, MatchOverride(tmdb_id=999999999))
     result = Matcher(client, min_confidence=0.62, overrides=overrides).match(
-        parse_file(ScannedFile(video, video.name, 1, 0))
+        parse_file(ScannedFile(str(video), video.name))
     )
     assert result.status == "unmatched"
     assert "999999999" in result.note
@@ -189,7 +189,7 @@ def test_an_override_naming_an_unknown_id_says_so(client: TmdbClient, tmp_path: 
 def test_lang_picks_the_library_title_from_translations(
     client: TmdbClient, language: str | None, title: str
 ) -> None:
-    scanned = ScannedFile(Path("/library/Dan Da Dan - 03.mkv"), "Dan Da Dan - 03.mkv", 1, 0)
+    scanned = ScannedFile(str(Path("/library/Dan Da Dan - 03.mkv")), "Dan Da Dan - 03.mkv")
     result = Matcher(client, min_confidence=0.62, title_language=language).match(parse_file(scanned))
     assert result.match is not None
     assert result.match.title == title
@@ -208,7 +208,7 @@ def test_an_extra_is_left_in_place_by_default(client: TmdbClient) -> None:
 
 
 def test_an_extra_goes_to_the_series_extras_folder_when_asked(client: TmdbClient) -> None:
-    scanned = ScannedFile(Path("/library", NCOP), NCOP, 1, 0)
+    scanned = ScannedFile(str(Path("/library", NCOP)), NCOP)
     result = Matcher(client, min_confidence=0.62, extras_folder=True).match(parse_file(scanned))
     assert result.match is not None
     assert (result.match.tmdb_id, result.match.season, result.match.extra) == (240411, None, True)

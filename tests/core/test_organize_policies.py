@@ -46,7 +46,7 @@ def test_skip_leaves_a_different_existing_target_and_its_source_alone(
     assert {e.status for e in plan.entries} == {"exists", "conflict"}
     assert apply_all(plan, tmp_path / "j.jsonl") == []
     assert taken.read_bytes() == b"old"
-    assert item.parsed.scanned.path.read_bytes() == b"new"
+    assert Path(item.parsed.scanned.path).read_bytes() == b"new"
 
 
 def test_index_gives_the_video_and_its_sidecars_the_next_free_number(
@@ -93,7 +93,7 @@ def test_identical_bytes_at_the_target_are_a_duplicate_under_every_policy(
     plan = build_plan([item], library, PlanOptions(on_conflict=policy))  # type: ignore[arg-type]
     assert [e.status for e in plan.entries] == ["duplicate"]
     assert apply_all(plan, tmp_path / "j.jsonl") == []
-    assert item.parsed.scanned.path.exists()
+    assert Path(item.parsed.scanned.path).exists()
 
 
 @pytest.mark.parametrize("policy", ["skip", "index"])
@@ -121,7 +121,7 @@ def test_copy_keeps_the_source_and_verifies_the_copy(source: Path, library: Path
     plan = build_plan([item], library, PlanOptions(action="copy"))
     outcomes = apply_all(plan, tmp_path / "j.jsonl")
     assert [(o.status, o.entry.action) for o in outcomes] == [("moved", "copy")] * 2
-    assert item.parsed.scanned.path.read_bytes() == payload
+    assert Path(item.parsed.scanned.path).read_bytes() == payload
     assert (library / f"{TARGET}.mkv").read_bytes() == payload
     assert not list(library.rglob("*.anivault-partial"))
     intents = [r for r in read_journal(tmp_path / "j.jsonl") if r["phase"] == "intent"]
@@ -143,7 +143,7 @@ def test_symlink_points_at_the_absolute_source(source: Path, library: Path, tmp_
     assert [o.status for o in apply_all(plan, tmp_path / "j.jsonl")] == ["moved"]
     link = library / f"{TARGET}.mkv"
     assert link.is_symlink()
-    assert os.readlink(link) == str(item.parsed.scanned.path.absolute())
+    assert os.readlink(link) == str(Path(item.parsed.scanned.path).absolute())
     assert link.read_bytes() == b"pointed at"
 
 
@@ -170,7 +170,7 @@ def test_hardlink_across_devices_is_planned_as_a_copy_and_says_so(library: Path,
             "hardlink across devices: copied instead",
         )
         assert [o.status for o in apply_all(plan, tmp_path / "j.jsonl")] == ["moved"]
-        assert item.parsed.scanned.path.read_bytes() == b"far away"
+        assert Path(item.parsed.scanned.path).read_bytes() == b"far away"
     assert (library / f"{TARGET}.mkv").read_bytes() == b"far away"
 
 
@@ -185,7 +185,7 @@ def test_a_source_edited_after_planning_is_refused_as_stale(
         matched(source, "Frieren - 02.mkv", episode=2),
     ]
     plan = build_plan(items, library)
-    path = items[0].parsed.scanned.path
+    path = Path(items[0].parsed.scanned.path)
     path.write_bytes(b"v2")  # same size, new bytes and mtime
     outcomes = apply_all(plan, tmp_path / "j.jsonl")
     assert [(o.entry.relative_source, o.status, o.error_code) for o in outcomes] == [

@@ -18,7 +18,7 @@ def scanned(root: Path, relative: str) -> ScannedFile:
     path = root / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"video")
-    found = [item for item in scan_tree(root) if isinstance(item, ScannedFile) and item.path == path]
+    found = [item for item in scan_tree(root) if isinstance(item, ScannedFile) and item.path == str(path)]
     assert len(found) == 1
     return found[0]
 

@@ -280,7 +280,7 @@ def test_undecodable_file_name_on_disk_is_a_recorded_failure(tmp_path: Path) -> 
     raw = tmp_path / "2023"
     raw.mkdir()
     path = raw / "\udcff\udcfe.mkv"
-    result = parse_file(ScannedFile(path=path, relative="2023/\udcff\udcfe.mkv", size=0, mtime_ns=0))
+    result = parse_file(ScannedFile(path=str(path), relative="2023/\udcff\udcfe.mkv"))
     assert result.parsed is None
     assert result.error is not None
     assert result.error.startswith("E-PARSE-FAIL")
@@ -302,7 +302,7 @@ def test_folder_gives_title_and_season_to_bare_numbers(
     relative: str, title: str, season: int | None, episodes: tuple[int, ...], version: int | None
 ) -> None:
     path = Path("/library") / relative
-    result = parse_file(ScannedFile(path=path, relative=relative, size=0, mtime_ns=0))
+    result = parse_file(ScannedFile(path=str(path), relative=relative))
     assert result.parsed is not None
     assert (result.parsed.title, result.parsed.season, result.parsed.episodes, result.parsed.version) == (
         title,
@@ -359,7 +359,7 @@ def test_scene_movie_with_a_number_in_its_title() -> None:
 
 def test_folder_title_keeps_a_number_range_that_is_part_of_it() -> None:
     relative = "[Judas] Ranma 1-2 [BD 1080p x265]/E06.mkv"
-    result = parse_file(ScannedFile(path=Path("/library") / relative, relative=relative, size=0, mtime_ns=0))
+    result = parse_file(ScannedFile(path=str(Path("/library") / relative), relative=relative))
     assert result.parsed is not None
     assert (result.parsed.title, result.parsed.episodes, result.parsed.group) == ("Ranma 1-2", (6,), "Judas")
 
@@ -380,7 +380,7 @@ def test_movie_hints_without_a_year(name: str, title: str) -> None:
 @pytest.mark.parametrize("stem", ["Episode 5", "E05", "05"])
 def test_bare_number_in_a_titleless_folder_is_a_recorded_failure(stem: str) -> None:
     relative = f"2023/{stem}.mkv"
-    result = parse_file(ScannedFile(path=Path("/library") / relative, relative=relative, size=0, mtime_ns=0))
+    result = parse_file(ScannedFile(path=str(Path("/library") / relative), relative=relative))
     assert result.parsed is None
     assert result.error is not None
     assert result.error.startswith("E-PARSE-FAIL")
@@ -388,7 +388,7 @@ def test_bare_number_in_a_titleless_folder_is_a_recorded_failure(stem: str) -> N
 
 def test_bare_zero_under_a_titled_folder_is_a_special() -> None:
     relative = "[Judas] Title S2 [BD 1080p]/00.mkv"
-    result = parse_file(ScannedFile(path=Path("/library") / relative, relative=relative, size=0, mtime_ns=0))
+    result = parse_file(ScannedFile(path=str(Path("/library") / relative), relative=relative))
     assert result.parsed is not None
     assert (result.parsed.title, result.parsed.season, result.parsed.episodes, result.parsed.kind) == (
         "Title",

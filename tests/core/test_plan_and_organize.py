@@ -35,12 +35,11 @@ def matched(
 ) -> MatchedFile:
     """A real video under ``root`` (plus sidecar files named by their tails), matched by hand."""
     path = write(root / relative, content if content is not None else relative.encode("utf-8"))
-    stat = path.stat()
     side: list[Sidecar] = []
     for tail in sidecars:
         sidecar = path.with_name(f"{path.stem}{tail}")
-        side.append(Sidecar(write(sidecar, sidecar.relative_to(root).as_posix().encode("utf-8")), tail))
-    scanned = ScannedFile(path, relative, stat.st_size, stat.st_mtime_ns, tuple(side))
+        side.append(Sidecar(str(write(sidecar, sidecar.relative_to(root).as_posix().encode("utf-8"))), tail))
+    scanned = ScannedFile(str(path), relative, tuple(side))
     parsed = ParsedFile(scanned, ParsedName(title, None, (episode,), "episode"))
     match = Match("tv", 209867, title, 2023, 1, (episode,), SCORE)
     return MatchedFile(parsed, "matched", match=match)
@@ -330,8 +329,8 @@ def test_non_actionable_entries_are_not_touched(source: Path, library: Path, tmp
     plan = build_plan([first, second], library)
     outcomes, _ = apply(plan, tmp_path / "journal.jsonl")
     assert outcomes == []
-    assert first.parsed.scanned.path.exists()
-    assert second.parsed.scanned.path.exists()
+    assert Path(first.parsed.scanned.path).exists()
+    assert Path(second.parsed.scanned.path).exists()
     assert read_journal(tmp_path / "journal.jsonl") == []
 
 

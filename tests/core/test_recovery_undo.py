@@ -123,7 +123,7 @@ def test_undo_keeps_a_copy_whose_original_is_gone(source: Path, library: Path, t
     journal = tmp_path / "journal.jsonl"
     plan = build_plan(items, library, PlanOptions(action="copy"))
     apply_all(plan, journal)
-    items[0].parsed.scanned.path.unlink()
+    Path(items[0].parsed.scanned.path).unlink()
     report = undo(journal)
     assert len(report.left) == 1
     assert "is gone, so this copy is kept" in report.left[0]

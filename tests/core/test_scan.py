@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from anivault.core.models import ScannedFile, Skipped
-from anivault.core.scan import scan_tree
+from anivault.core.scan import ListedVideo, list_videos, scan_tree
 
 NOBODY = 65534
 
@@ -38,16 +38,16 @@ def test_sidecars_pair_by_stem(tmp_path: Path) -> None:
     make(tmp_path, "X.mkv", "X.en.ass", "X.ass", "X.jpn.forced.srt", "Y.ass")
     files, skipped = scan(tmp_path)
     assert list(files) == ["X.mkv"]
-    sidecars = {s.path.name: s.tail for s in files["X.mkv"].sidecars}
+    sidecars = {Path(s.path).name: s.tail for s in files["X.mkv"].sidecars}
     assert sidecars == {"X.en.ass": ".en.ass", "X.ass": ".ass", "X.jpn.forced.srt": ".jpn.forced.srt"}
-    assert all(s.path.parent == tmp_path for s in files["X.mkv"].sidecars)
+    assert all(Path(s.path).parent == tmp_path for s in files["X.mkv"].sidecars)
     assert skipped["Y.ass"].reason == "sidecar without a matching video"
 
 
 def test_longest_stem_owns_the_sidecar(tmp_path: Path) -> None:
     make(tmp_path, "Show.mkv", "Show.part2.mkv", "Show.part2.en.ass")
     files, _ = scan(tmp_path)
-    assert [s.path.name for s in files["Show.part2.mkv"].sidecars] == ["Show.part2.en.ass"]
+    assert [Path(s.path).name for s in files["Show.part2.mkv"].sidecars] == ["Show.part2.en.ass"]
     assert files["Show.mkv"].sidecars == ()
 
 
@@ -58,13 +58,22 @@ def test_sidecars_do_not_pair_across_folders(tmp_path: Path) -> None:
     assert "b/X.ass" in skipped
 
 
-def test_scanned_file_records_size_and_mtime(tmp_path: Path) -> None:
-    make(tmp_path, "Show - 01.mkv")
-    stat = (tmp_path / "Show - 01.mkv").stat()
+def test_scanned_file_is_the_listed_path_and_the_listing_adds_its_size(tmp_path: Path) -> None:
+    make(tmp_path, "Show - 01.mkv", "Show - 01.en.ass")
     files, _ = scan(tmp_path)
-    assert files["Show - 01.mkv"].size == stat.st_size == len(b"Show - 01.mkv")
-    assert files["Show - 01.mkv"].mtime_ns == stat.st_mtime_ns
-    assert files["Show - 01.mkv"].path == tmp_path / "Show - 01.mkv"
+    assert files["Show - 01.mkv"].path == str(tmp_path / "Show - 01.mkv")
+    listed = [item for item in list_videos(tmp_path) if isinstance(item, ListedVideo)]
+    assert [(v.scanned, v.size) for v in listed] == [(files["Show - 01.mkv"], len(b"Show - 01.mkv"))]
+
+
+def test_the_listing_reports_a_video_gone_before_its_size_was_read(tmp_path: Path) -> None:
+    make(tmp_path, "A - 01.mkv", "B - 01.mkv")
+    items = list_videos(tmp_path)
+    first = next(items)
+    (tmp_path / "B - 01.mkv").unlink()  # the folder was listed already: B is gone before its stat
+    rest = list(items)
+    assert isinstance(first, ListedVideo) and first.scanned.relative == "A - 01.mkv"
+    assert [(type(i), getattr(i, "code", None)) for i in rest] == [(Skipped, "E-FS")]
 
 
 @pytest.mark.parametrize("junk", ["notes.txt", "Show - 01.mkv.part", "Thumbs.db", "desktop.ini", "cover.jpg"])
@@ -181,7 +190,7 @@ def test_unreadable_directory_as_an_unprivileged_user(tmp_path: Path) -> None:
         import os
         from pathlib import Path
         from anivault.core.models import ScannedFile
-        from anivault.core.scan import scan_tree
+        from anivault.core.scan import ListedVideo, list_videos, scan_tree
         os.chdir({str(tmp_path)!r})
         os.setgroups([]); os.setgid({NOBODY}); os.setuid({NOBODY})
         for item in scan_tree(Path("src")):

@@ -170,13 +170,28 @@ def test_corrupt_file_is_quarantined_and_reads_as_a_miss(
     assert cache.get(DETAILS_KEY) == BODY
 
 
-def test_document_with_a_non_numeric_timestamp_reads_as_a_miss(cache: JsonCache) -> None:
+def test_document_with_a_non_numeric_timestamp_reads_as_a_miss(cache: JsonCache, clock: FakeClock) -> None:
     cache.put(DETAILS_KEY, BODY, source="tmdb")
     path = cache.root / DETAILS_KEY.filename()
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["created_at"] = "yesterday"
     path.write_text(json.dumps(doc), encoding="utf-8")
-    assert cache.get(DETAILS_KEY) is None
+    assert JsonCache(cache.root, clock=clock).get(DETAILS_KEY) is None  # read by the next run
+
+
+def test_a_run_reads_each_details_file_once_and_each_search_every_time(
+    cache: JsonCache, clock: FakeClock
+) -> None:
+    search = CacheKey("search/tv", "frieren", "en-US")
+    writer = JsonCache(cache.root, clock=clock)  # another process fills the cache
+    writer.put(DETAILS_KEY, BODY, source="tmdb")
+    writer.put(search, {"results": [1]}, source="tmdb")
+    assert cache.get(DETAILS_KEY) == BODY and cache.get(search) == {"results": [1]}
+    for key in (DETAILS_KEY, search):
+        (cache.root / key.filename()).unlink()
+    assert cache.get(DETAILS_KEY) == BODY  # kept decoded since the first read
+    assert cache.get(search) is None  # searches are read from disk each time
+    assert (cache.stats().hits, cache.stats().misses) == (3, 1)
 
 
 def test_no_temp_files_are_left_behind(cache: JsonCache) -> None:

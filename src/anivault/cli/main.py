@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 from datetime import datetime, timezone
 
@@ -52,7 +51,6 @@ cli.add_command(cache_group)
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run Click, map every outcome to an exit status."""
-    multiprocessing.freeze_support()  # a frozen binary's parse workers start here, not in Click
     json_output = "--json" in (argv if argv is not None else sys.argv[1:])
     try:
         status = cli.main(args=argv, prog_name="anivault", standalone_mode=False)

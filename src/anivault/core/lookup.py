@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from anivault.core.events import Event, Reporter
+from anivault.core.fingerprint import parse_and_fingerprint
 from anivault.core.matching import Matcher
 from anivault.core.matching.consensus import FolderVotes, Outlier, folder_of
 from anivault.core.models import MatchedFile, ParsedFile, ScannedFile, Skipped
@@ -48,6 +49,8 @@ class LookupRequest:
     """``--lang``: the language of titles written into the library; None keeps TMDB's title."""
     extras_folder: bool = False
     """Setting ``extras = folder``: NCOP/NCED/PV go to the series' Extras folder, else stay put."""
+    fingerprint: bool = False
+    """Fingerprint each video and sidecar beside its parse, in the workers (runs that plan)."""
 
 
 class LookupTally:
@@ -130,7 +133,7 @@ def iter_lookup(
         [
             Stage(
                 "parse",
-                parse_file,
+                parse_and_fingerprint if request.fingerprint else parse_file,
                 ScannedFile,
                 workers=2 * request.parse_processes or 1,  # two batches in flight per process
                 processes=request.parse_processes,

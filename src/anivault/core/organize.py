@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from anivault.core.fingerprint import fingerprint
 from anivault.core.naming import long_path
-from anivault.core.plan import Plan, PlanEntry, fingerprint, sha256_of
+from anivault.core.plan import Plan, PlanEntry, sha256_of
 from anivault.errors import (
     AniVaultError,
     DiskFullError,

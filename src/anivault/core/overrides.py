@@ -12,6 +12,7 @@ every key optional. Files are read once per folder, lazily, from the match worke
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,11 +41,22 @@ class FolderOverrides:
         self._root = root
         self._default = default
         self._by_folder: dict[Path, MatchOverride | None] = {}
+        self._by_file_folder: dict[str, MatchOverride | None] = {}
+        """What applies in each folder that holds files, so a file costs one lookup, not a walk."""
         self._lock = threading.Lock()
 
-    def for_file(self, path: Path) -> MatchOverride | None:
+    def for_file(self, path: str) -> MatchOverride | None:
         """Raises UsageError for an override file that is not a valid override."""
-        folder = path.parent
+        parent = os.path.dirname(path)
+        with self._lock:
+            if parent in self._by_file_folder:
+                return self._by_file_folder[parent]
+        found = self._applying_in(Path(parent))
+        with self._lock:
+            self._by_file_folder[parent] = found
+        return found
+
+    def _applying_in(self, folder: Path) -> MatchOverride | None:
         while True:
             found = self._read(folder)
             if found is not None:

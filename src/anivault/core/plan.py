@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from anivault.core.fingerprint import fingerprint, take_prints
 from anivault.core.fsinfo import existing_ancestor
-from anivault.core.models import Match, MatchedFile
+from anivault.core.models import Fingerprint, Match, MatchedFile, positional_pickle
 from anivault.core.naming import DEFAULT_NAMING, Naming, sidecar_target, target_for
 from anivault.core.plan_store import PlanEntries
 from anivault.errors import AniVaultError, OrganizeConflictError
@@ -29,20 +30,8 @@ ConflictPolicy = Literal["skip", "index", "fail"]
 ACTIONS: tuple[Action, ...] = ("move", "copy", "hardlink", "symlink")
 CONFLICT_POLICIES: tuple[ConflictPolicy, ...] = ("skip", "index", "fail")
 HASH_CHUNK = 1 << 20
-PARTIAL_HASH_BYTES = 64 << 10
-"""Head and tail bytes hashed for an entry's fingerprint: catches a re-encode of equal size."""
 MAX_INDEX = 99
 FONTS_DIR = "fonts"
-
-
-@dataclass(frozen=True, slots=True)
-class Fingerprint:
-    """What a source looked like when planned; a different one later means the plan is stale."""
-
-    size: int
-    mtime_ns: int
-    inode: int
-    partial_hash: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +41,7 @@ class PlanOptions:
     on_conflict: ConflictPolicy = "skip"
 
 
+@positional_pickle
 @dataclass(frozen=True, slots=True)
 class PlanEntry:
     entry_id: str
@@ -100,18 +90,6 @@ def entry_id(relative: str, print_: Fingerprint) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-def fingerprint(path: Path) -> Fingerprint:
-    """Size, mtime, inode and a hash of the first and last 64 KiB. Raises OSError."""
-    stat = path.stat()
-    digest = hashlib.sha256(str(stat.st_size).encode())
-    with path.open("rb") as handle:
-        digest.update(handle.read(PARTIAL_HASH_BYTES))
-        if stat.st_size > PARTIAL_HASH_BYTES:
-            handle.seek(max(PARTIAL_HASH_BYTES, stat.st_size - PARTIAL_HASH_BYTES))
-            digest.update(handle.read(PARTIAL_HASH_BYTES))
-    return Fingerprint(stat.st_size, stat.st_mtime_ns, stat.st_ino, digest.hexdigest()[:32])
-
-
 def build_plan(
     matched: Iterable[MatchedFile],
     target_root: Path,
@@ -146,15 +124,15 @@ def build_plan(
 
 def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptions) -> list[PlanEntry]:
     scanned = item.parsed.scanned
-    try:
-        video_print = fingerprint(scanned.path)
-    except OSError:
-        return []  # vanished since the scan: nothing to plan
-    video_id = entry_id(scanned.relative, video_print)
-    action, note = _effective_action(options.action, scanned.path, root)
+    prints = item.parsed.prints or take_prints(scanned)  # taken in the parse stage on a run
+    if prints.video is None:
+        return []  # vanished or unreadable since the scan: nothing to plan
+    source = Path(scanned.path)
+    video_id = entry_id(scanned.relative, prints.video)
+    action, note = _effective_action(options.action, source, root)
     video = PlanEntry(
         entry_id=video_id,
-        source=scanned.path,
+        source=source,
         target=root,
         role="video",
         status="planned",
@@ -163,27 +141,24 @@ def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptio
         match=match,
         action=action,
         note=note,
-        fingerprint=video_print,
+        fingerprint=prints.video,
     )
     try:
-        video_rel = target_for(
-            match, scanned.path.suffix, options.naming, root=str(root), source_stem=scanned.path.stem
-        )
+        video_rel = target_for(match, source.suffix, options.naming, root=str(root), source_stem=source.stem)
     except AniVaultError as exc:
         return [replace(video, status="error", error_code=exc.code, note=exc.message)]
     entries = [_retarget(video, root, video_rel)]
     folder = scanned.relative.rpartition("/")[0]
-    for sidecar in scanned.sidecars:
-        try:
-            side_print = fingerprint(sidecar.path)
-        except OSError:
+    for sidecar, side_print in zip(scanned.sidecars, prints.sidecars, strict=True):
+        if side_print is None:
             continue
+        name = os.path.basename(sidecar.path)
         side = replace(
             video,
             entry_id=f"{video_id}{sidecar.tail}",
-            source=sidecar.path,
+            source=Path(sidecar.path),
             role="sidecar",
-            relative_source=f"{folder}/{sidecar.path.name}" if folder else sidecar.path.name,
+            relative_source=f"{folder}/{name}" if folder else name,
             owner_id=video_id,
             fingerprint=side_print,
         )

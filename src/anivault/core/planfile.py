@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
 from anivault.core.lookup import candidate_fields
-from anivault.core.models import Match, MatchedFile, Score
+from anivault.core.models import Fingerprint, Match, MatchedFile, Score
 from anivault.core.naming import COLON_STYLES, Naming, safe_segment
 from anivault.core.plan import (
     ACTIONS,
@@ -27,7 +27,6 @@ from anivault.core.plan import (
     Action,
     ConflictPolicy,
     EntryStatus,
-    Fingerprint,
     Plan,
     PlanEntry,
     PlanOptions,

@@ -167,6 +167,7 @@ def _run(
                 request.match_override,
                 request.title_language,
                 request.extras_folder,
+                fingerprint=True,
             ),
             client,
             reporter,

@@ -11,8 +11,8 @@ from anivault.cli.options import command_output_options, source_option
 from anivault.cli.render import NdjsonReporter, render_scan, scanned_fields
 from anivault.core.events import Event
 from anivault.core.lookup import check_source
-from anivault.core.models import ScannedFile, Skipped
-from anivault.core.scan import normalise_extensions, scan_with_extensions
+from anivault.core.models import Skipped
+from anivault.core.scan import ListedVideo, list_videos, normalise_extensions
 
 
 @click.command("scan")
@@ -36,15 +36,18 @@ def scan_command(app: AppContext, *, source: Path, extensions: tuple[str, ...]) 
     """
     source = source.expanduser()
     check_source(source)
-    files: list[ScannedFile] = []
+    files: list[ListedVideo] = []
     skipped: list[Skipped] = []
-    for item in scan_with_extensions(source, normalise_extensions(extensions)):
-        (files if isinstance(item, ScannedFile) else skipped).append(item)  # type: ignore[arg-type]
-    files.sort(key=lambda f: f.relative)
+    for item in list_videos(source, normalise_extensions(extensions)):
+        if isinstance(item, ListedVideo):
+            files.append(item)
+        else:
+            skipped.append(item)
+    files.sort(key=lambda f: f.scanned.relative)
     if app.json_output:
         reporter = NdjsonReporter()
-        for scanned in files:
-            reporter.emit(Event("scan", "file", scanned_fields(scanned)))
+        for listed in files:
+            reporter.emit(Event("scan", "file", scanned_fields(listed)))
         for item in skipped:
             reporter.emit(Event("scan", "skipped", {"path": str(item.path), "reason": item.reason}))
         reporter.emit(Event("scan", "summary", {"files": len(files), "skipped": len(skipped)}))

@@ -15,7 +15,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from anivault.core.matching.consensus import FolderMajority
 from anivault.core.matching.placement import (
@@ -148,7 +147,7 @@ class Matcher:
             item.parsed, "matched", match=self._match_of(evaluation), candidates=others, note=note
         )
 
-    def _override_for(self, path: Path) -> MatchOverride | None:
+    def _override_for(self, path: str) -> MatchOverride | None:
         return self._overrides.for_file(path) if self._overrides else None
 
     def _forced(self, item: ParsedFile, parsed: ParsedName, override: MatchOverride) -> MatchedFile:

@@ -22,7 +22,7 @@ Placement = tuple[int, tuple[int, ...]]
 def extra_words(query: str, details: TitleDetails) -> tuple[str, ...]:
     """Words of ``query`` missing from the candidate's closest title: a cour's own number or
     subtitle ("Psycho-Pass 3", "Tokyo Ghoul Root A"), or mere spelling ("Kays")."""
-    titles = [normalize_title(t) for t in all_titles(details) if normalize_title(t)]
+    titles = [title for title in map(normalize_title, all_titles(details)) if title]
     if not titles:
         return ()
     wanted = normalize_title(query)

@@ -8,6 +8,7 @@ folder's season when both name the same show. Failures are recorded results, nev
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from typing import Final
 
@@ -21,22 +22,25 @@ _BARE_EPISODE: Final = re.compile(r"\s*(?:E|EP|Episode\s*)?(\d{1,4})(?:v(\d))?\s
 def parse_file(scanned: ScannedFile) -> ParsedFile:
     """Parse ``scanned``; ``error`` starts with ``E-PARSE-FAIL`` when neither name nor folder has a title."""
     # "Episode 5.mkv" would give the title "Episode": a bare number's title is its folder's.
-    parsed = None if _bare_episode(scanned.path.stem) else parse_name(scanned.path.name)
+    name = os.path.basename(scanned.path)
+    stem = os.path.splitext(name)[0]
+    folder_name = os.path.basename(os.path.dirname(scanned.path))
+    parsed = None if _bare_episode(stem) else parse_name(name)
     if parsed is None or not _usable_title(parsed.title):
-        folder = parse_folder_name(scanned.path.parent.name)
+        folder = parse_folder_name(folder_name)
         if folder is None or not _usable_title(folder.title):
             return ParsedFile(scanned, None, f"{ParseError.code}: no title in name or folder")
-        return ParsedFile(scanned, _from_folder(scanned, parsed, folder))
+        return ParsedFile(scanned, _from_folder(stem, parsed, folder))
     if parsed.season is None:
-        folder = parse_folder_name(scanned.path.parent.name)
+        folder = parse_folder_name(folder_name)
         if folder is not None and folder.season is not None and _same_title(folder.title, parsed.title):
             parsed = dataclasses.replace(parsed, season=folder.season)
     return ParsedFile(scanned, parsed)
 
 
-def _from_folder(scanned: ScannedFile, parsed: ParsedName | None, folder: ParsedName) -> ParsedName:
+def _from_folder(stem: str, parsed: ParsedName | None, folder: ParsedName) -> ParsedName:
     """The folder's title, year and group with the file's own numbers (and its season if it has one)."""
-    bare = _bare_episode(scanned.path.stem)
+    bare = _bare_episode(stem)
     episodes = bare[0] if bare else (parsed.episodes if parsed else ())
     version = bare[1] if bare else (parsed.version if parsed else None)
     if bare:

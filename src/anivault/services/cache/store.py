@@ -9,9 +9,11 @@ Layout under the cache root (one UTF-8 JSON document per entry, human-inspectabl
     backup/v{N}/                    entries as they were before a schema migration
     cache.lock                      the cross-process lock (filelock)
 
-Per lookup the cache reads one file and bumps an in-memory counter (see ``index.py`` for how the
-counters reach disk). Writes are atomic; when the folder outgrows ``max_bytes`` the least recently
-used entries are evicted. Empty search results are cached too, with a shorter TTL.
+Per lookup the cache reads one file (unless it is a details entry this process read or wrote
+lately: the last ``RECENT_DETAILS`` are kept decoded) and bumps an in-memory counter (see
+``index.py`` for how the counters reach disk). Writes are atomic; when the folder outgrows
+``max_bytes`` the least recently used entries are evicted. Empty search results are cached too,
+with a shorter TTL.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import threading
 import time
 import uuid
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +34,7 @@ from anivault.services.cache.document import (
     DEFAULT_OBJECT_TTL,
     DEFAULT_SEARCH_TTL,
     SCHEMA_VERSION,
+    Entry,
     TtlPolicy,
     new_entry,
 )
@@ -42,6 +46,11 @@ from anivault.services.cache.maintenance import LOW_WATER, evict_lru
 logger = logging.getLogger("anivault.services.cache")
 
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+RECENT_DETAILS = 512
+"""Decoded details entries kept in memory. A run asks for the details of the same few hundred
+titles thousands of times, and reading and decoding the file again was two thirds of a warm
+lookup; 512 entries are a few MB. Searches are not kept: each is asked once per distinct name, so
+they would only push the details out."""
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -93,6 +102,7 @@ class JsonCache:
         self._counts = dict.fromkeys(("hits", "misses", "writes", "quarantined", "migrated", "evicted"), 0)
         self._bytes: int | None = None
         """Bytes on disk as this process knows them; measured at the first write, then tracked."""
+        self._recent = _RecentEntries(RECENT_DETAILS)
         self._journal = IndexJournal(root, run=uuid.uuid4().hex[:12], started=clock(), clock=clock)
         # A run that never calls close() (Ctrl+C, a command that just exits) still records its
         # last batch: the finalizer runs when the cache is collected or the interpreter exits.
@@ -105,10 +115,14 @@ class JsonCache:
     def get(self, key: CacheKey) -> dict[str, Any] | None:
         """The cached body, or None when absent, expired, for another key, or corrupt (quarantined)."""
         relative = key.filename()
-        result = read_entry(self.root, relative, self._clock())
-        if result.status in ("quarantined", "migrated"):
-            self._count(result.status)
-        entry = result.entry
+        entry = self._recent.get(relative) if key.is_details else None
+        if entry is None:
+            result = read_entry(self.root, relative, self._clock())
+            if result.status in ("quarantined", "migrated"):
+                self._count(result.status)
+            entry = result.entry
+            if entry is not None and key.is_details:
+                self._recent.keep(relative, entry)
         hit = entry is not None and entry.answers(key) and entry.is_fresh(self._clock())
         self._count("hits" if hit else "misses")
         self._journal.record(key.qhash(), relative, hit=hit)
@@ -118,14 +132,15 @@ class JsonCache:
         """Store ``data`` atomically; ``empty`` marks a negative (no result) entry. May evict."""
         relative = key.filename()
         path = self.root / relative
-        payload = new_entry(
-            key, data, source=source, now=self._clock(), negative=empty, ttl=self._ttl
-        ).encode()
+        entry = new_entry(key, data, source=source, now=self._clock(), negative=empty, ttl=self._ttl)
+        payload = entry.encode()
         try:
             replaced = path.stat().st_size
         except FileNotFoundError:
             replaced = 0
         atomic_write(path, payload)
+        if key.is_details:
+            self._recent.keep(relative, entry)
         self._count("writes")
         self._journal.record(key.qhash(), relative, hit=None, wrote=True)
         if self._max_bytes and self._over_cap(len(payload) - replaced):
@@ -162,3 +177,26 @@ class JsonCache:
     def _count(self, name: str) -> None:
         with self._lock:
             self._counts[name] += 1
+
+
+class _RecentEntries:
+    """A small LRU of decoded entries by file name, shared by the lookup threads."""
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, relative: str) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(relative)
+            if entry is not None:
+                self._entries.move_to_end(relative)
+            return entry
+
+    def keep(self, relative: str, entry: Entry) -> None:
+        with self._lock:
+            self._entries[relative] = entry
+            self._entries.move_to_end(relative)
+            if len(self._entries) > self._capacity:
+                self._entries.popitem(last=False)
