@@ -4,8 +4,9 @@ Each walker runs ``--reps`` times, interleaved (find, os.walk, scan_tree, find, 
 warmth and neighbours' load hit all three alike; the first untimed pass warms the dentry cache.
 Prints paths/min as min / median / max over the repetitions, our speed as a share of find's (per
 repetition, then the median), and for our scanner the P95 over chunks: the rate that 95 % of
-``--chunk``-path slices of the walk reached. ``find -type f`` only lists names, while our scanner
-also stats every video (size and mtime go into plan ids), so the comparison favours find.
+``--chunk``-path slices of the walk reached. ``find -type f`` only prints names, while our scanner
+also sorts each folder, pairs sidecars with their videos, says why it skips the rest and yields
+an object per video, all in Python; like find it stats nothing (the parse workers do, later).
 
     .venv/bin/python bench/make_tree.py --out /tmp/anivault-300k
     .venv/bin/python bench/bench_scan.py --tree /tmp/anivault-300k

@@ -115,14 +115,15 @@ def test_source_exception_is_reraised() -> None:
     assert wait_for_threads(baseline) == baseline
 
 
-def test_backpressure_keeps_the_source_close_to_the_consumer() -> None:
+@pytest.mark.parametrize(("queue_size", "chunk"), [(2, 1), (8, 4)])
+def test_backpressure_keeps_the_source_close_to_the_consumer(queue_size: int, chunk: int) -> None:
     produced = 0
     consumed = 0
     max_lead = 0
 
     def source() -> Iterator[int]:
         nonlocal produced
-        for item in range(40):
+        for item in range(120):
             produced += 1
             yield item
 
@@ -130,14 +131,15 @@ def test_backpressure_keeps_the_source_close_to_the_consumer() -> None:
         time.sleep(0.005)
         return item
 
-    queue_size = 2
-    pipeline = Pipeline(source(), [Stage("slow", slow, int, workers=1)], workers=1, queue_size=queue_size)
+    stages = [Stage("slow", slow, int, workers=1)]
+    pipeline = Pipeline(source(), stages, workers=1, queue_size=queue_size, chunk=chunk)
     for _ in pipeline.run():
         consumed += 1
         max_lead = max(max_lead, produced - consumed)
-    assert consumed == 40
-    # Two queues of 2, one item in the worker's hands, one held by the blocked producer.
-    bound = queue_size * 2 + 1 + 1
+    assert consumed == 120
+    # Two queues of queue_size items (in chunks), a chunk in the worker's hands, one held by the
+    # blocked producer, and the rest of the chunk the consumer is being handed.
+    bound = queue_size * 2 + chunk + chunk + (chunk - 1)
     assert max_lead <= bound
     assert max_lead >= 1  # the producer did run ahead: the measurement is live, not vacuous
 
@@ -188,3 +190,19 @@ def test_interrupt_between_steps_outside_the_main_thread_leaves_signals_alone() 
     thread.start()
     thread.join(timeout=5)
     assert seen == [previous, False]
+
+
+def test_a_slow_source_still_flows_in_partial_chunks() -> None:
+    """A chunk is not held back waiting to fill: a trickling source's items arrive one by one."""
+    arrived: list[float] = []
+
+    def trickle() -> Iterator[int]:
+        for item in range(3):
+            time.sleep(0.2)
+            yield item
+
+    started = time.monotonic()
+    for _ in Pipeline(trickle(), STAGES, workers=2, chunk=16).run():
+        arrived.append(time.monotonic() - started)
+    assert len(arrived) == 3
+    assert arrived[0] < 0.35  # it did not wait for the second item, produced at 0.4 s

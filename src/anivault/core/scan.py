@@ -73,32 +73,26 @@ def _listing(directory: str) -> tuple[list[str], list[str], list[str]]:
     videos: list[str] = []
     others: list[str] = []
     with os.scandir(directory) as listing:
-        for entry in listing:
+        for entry in listing:  # the tests are inlined: this loop runs once per file in the tree
             name = entry.name
-            if _is_real_dir(entry):
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
                 subdirs.append(name)
-            elif _is_video(name):
+                continue
+            lowered = name.lower()
+            dot = lowered.rfind(".")
+            if (
+                dot > 0
+                and lowered[dot:] in VIDEO_EXTENSIONS
+                and not ("sample" in lowered and _SAMPLE_NAME.search(name[:dot]))
+            ):
                 videos.append(name)
             else:
                 others.append(name)
     return subdirs, videos, others
-
-
-def _is_real_dir(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir(follow_symlinks=False)
-    except OSError:
-        return False
-
-
-def _is_video(name: str) -> bool:
-    lowered = name.lower()
-    dot = lowered.rfind(".")
-    return (
-        dot > 0
-        and lowered[dot:] in VIDEO_EXTENSIONS
-        and not ("sample" in lowered and _SAMPLE_NAME.search(name[:dot]))
-    )
 
 
 def _with_sidecars(
@@ -106,18 +100,27 @@ def _with_sidecars(
 ) -> Iterator[ScannedFile | Skipped]:
     """A folder's videos with their sidecars, and its other files as skipped. Several videos may
     share a stem (X.mkv and X.mp4): all are kept, and the sidecars go to the first."""
-    owners: dict[str, str] = {}
-    for name in reversed(videos):
-        owners[name[: name.rfind(".")]] = name
+    owners: dict[str, str] | None = None
     sidecars: dict[str, list[Sidecar]] = {}
     for name in others:
-        stem = _owning_video(name, owners)
-        if stem is not None and os.path.splitext(name)[1].lower() in SIDECAR_EXTENSIONS:
-            sidecars.setdefault(owners[stem], []).append(Sidecar(base + name, name[len(stem) :]))
-        else:
+        stem = None
+        if _has_extension(name, SIDECAR_EXTENSIONS) and videos:
+            if owners is None:
+                owners = {video[: video.rfind(".")]: video for video in reversed(videos)}
+            stem = _owning_video(name, owners)
+        if stem is None:
             yield Skipped(Path(base + name), _skip_reason(name))
+        else:
+            assert owners is not None
+            sidecars.setdefault(owners[stem], []).append(Sidecar(base + name, name[len(stem) :]))
     for name in videos:
-        yield ScannedFile(base + name, prefix + name, tuple(sidecars.get(name, ())))
+        found = sidecars.get(name)
+        yield ScannedFile(base + name, prefix + name, tuple(found) if found else ())
+
+
+def _has_extension(name: str, extensions: frozenset[str]) -> bool:
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:].lower() in extensions
 
 
 def _owning_video(name: str, videos: Container[str]) -> str | None:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar, overload
 
 T = TypeVar("T")
 
-CACHE_KIB = 16 * 1024
+CACHE_KIB = 4 * 1024
 """SQLite page cache (negative PRAGMA value = KiB): big enough to sort 400k keys quickly."""
 BATCH = 1000
 
