@@ -76,15 +76,17 @@ def _sample_peaks(child: subprocess.Popen[bytes]) -> dict[int, int]:
 
 
 def _family(pid: int) -> list[int]:
+    """``pid`` and its descendants. Children are listed per thread (``task/*/children``): the parse
+    workers are started by a pipeline thread, not by the main one."""
     found, pending = [], [pid]
     while pending:
         current = pending.pop()
         found.append(current)
-        try:
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue
-        pending.extend(int(c) for c in children)
+        for children in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                pending.extend(int(c) for c in children.read_text().split())
+            except OSError:
+                continue
     return found
 
 

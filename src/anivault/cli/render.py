@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
+from itertools import islice
 from typing import IO, Any
 
 from rich.console import Console
@@ -284,17 +286,16 @@ def render_scan(console: Console, files: list[ListedVideo], skipped: list[Skippe
         console.print(f"skipped {count}: {reason}", markup=False)
 
 
-def emit_matches(reporter: Reporter, matched: list[MatchedFile]) -> None:
+def emit_matches(reporter: Reporter, matched: Iterable[MatchedFile]) -> None:
     """One event per file: ``matched`` with the match, or its status with the candidates."""
+    statuses: dict[str, int] = {}
     for item in matched:
+        statuses[item.status] = statuses.get(item.status, 0) + 1
         if item.match is not None:
             reporter.emit(Event("match", "matched", matched_fields(item)))
         else:
             reporter.emit(Event("match", item.status, unresolved_fields(item)))
-    statuses: dict[str, int] = {}
-    for item in matched:
-        statuses[item.status] = statuses.get(item.status, 0) + 1
-    reporter.emit(Event("match", "summary", {"files": len(matched), **statuses}))
+    reporter.emit(Event("match", "summary", {"files": sum(statuses.values()), **statuses}))
 
 
 def matched_fields(item: MatchedFile) -> dict[str, object]:
@@ -312,12 +313,14 @@ def matched_fields(item: MatchedFile) -> dict[str, object]:
     }
 
 
-def render_matches(console: Console, matched: list[MatchedFile]) -> None:
+def render_matches(console: Console, matched: Sequence[MatchedFile]) -> None:
+    """The first ``MAX_PLAN_ROWS`` matches and unresolved files, and the counts; ``matched`` may be
+    a disk spool, so it is read in passes rather than copied."""
     table = Table(title="Matches", expand=False)
     table.add_column("File", overflow="fold", ratio=1)
     table.add_column("TMDB match", overflow="fold", ratio=1)
     table.add_column("Score", justify="right", no_wrap=True)
-    for item in [m for m in matched if m.match is not None][:MAX_PLAN_ROWS]:
+    for item in islice((m for m in matched if m.match is not None), MAX_PLAN_ROWS):
         match = item.match
         assert match is not None
         where = f"S{match.season:02d}" if match.season is not None else ""
@@ -328,17 +331,18 @@ def render_matches(console: Console, matched: list[MatchedFile]) -> None:
             f"{match.score.total:.2f}",
         )
     console.print(table)
-    unresolved = [m for m in matched if m.match is None]
+    unresolved = list(islice((m for m in matched if m.match is None), MAX_PLAN_ROWS))
     if unresolved:
         unmatched = Table(title="Not matched", expand=False)
         unmatched.add_column("File", overflow="fold", ratio=1)
         unmatched.add_column("Status", no_wrap=True)
         unmatched.add_column("Why", overflow="fold", ratio=1)
-        for item in unresolved[:MAX_PLAN_ROWS]:
+        for item in unresolved:
             why = "; ".join(p for p in (item.error_code or "", item.note) if p)
             unmatched.add_row(item.parsed.scanned.relative, item.status, why)
         console.print(unmatched)
-    console.print(f"{len(matched) - len(unresolved)} matched, {len(unresolved)} not matched")
+    not_matched = sum(1 for m in matched if m.match is None)
+    console.print(f"{len(matched) - not_matched} matched, {not_matched} not matched")
 
 
 def render_status(console: Console, snapshot: RunSnapshot | None) -> None:

@@ -98,16 +98,16 @@ def check_source(source: Path) -> None:
 
 def lookup_files(
     request: LookupRequest, client: TmdbClient, reporter: Reporter
-) -> tuple[list[MatchedFile], list[Skipped]]:
-    """Every video below the source, matched (or not), sorted by relative path; and the skipped."""
-    matched: list[MatchedFile] = []
-    skipped: list[Skipped] = []
+) -> tuple[Spool[MatchedFile], Spool[Skipped]]:
+    """Every video below the source, matched (or not), sorted by relative path; and the skipped.
+    Both are disk spools, read back in order: ``match`` over 300k files holds none of them."""
+    matched: Spool[MatchedFile] = Spool()
+    skipped: Spool[Skipped] = Spool()
     for item in iter_lookup(request, client, reporter):
         if isinstance(item, Skipped):
-            skipped.append(item)
+            skipped.append(str(item.path), item)
         else:
-            matched.append(item)
-    matched.sort(key=lambda m: m.parsed.scanned.relative)
+            matched.append(item.parsed.scanned.relative, item)
     return matched, skipped
 
 
