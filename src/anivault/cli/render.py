@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime, timezone
-from itertools import islice
 from typing import IO, Any
 
 from rich.console import Console
@@ -313,14 +312,22 @@ def matched_fields(item: MatchedFile) -> dict[str, object]:
     }
 
 
-def render_matches(console: Console, matched: Sequence[MatchedFile]) -> None:
-    """The first ``MAX_PLAN_ROWS`` matches and unresolved files, and the counts; ``matched`` may be
-    a disk spool, so it is read in passes rather than copied."""
+def render_matches(console: Console, matched: Iterable[MatchedFile]) -> None:
+    """The first ``MAX_PLAN_ROWS`` matches and unresolved files, and the counts, in one pass:
+    ``matched`` may be a disk spool, so it is read once rather than copied."""
+    shown: list[MatchedFile] = []
+    unresolved: list[MatchedFile] = []
+    counts = {"matched": 0, "not matched": 0}
+    for item in matched:
+        rows, count = (shown, "matched") if item.match is not None else (unresolved, "not matched")
+        counts[count] += 1
+        if len(rows) < MAX_PLAN_ROWS:
+            rows.append(item)
     table = Table(title="Matches", expand=False)
     table.add_column("File", overflow="fold", ratio=1)
     table.add_column("TMDB match", overflow="fold", ratio=1)
     table.add_column("Score", justify="right", no_wrap=True)
-    for item in islice((m for m in matched if m.match is not None), MAX_PLAN_ROWS):
+    for item in shown:
         match = item.match
         assert match is not None
         where = f"S{match.season:02d}" if match.season is not None else ""
@@ -331,7 +338,6 @@ def render_matches(console: Console, matched: Sequence[MatchedFile]) -> None:
             f"{match.score.total:.2f}",
         )
     console.print(table)
-    unresolved = list(islice((m for m in matched if m.match is None), MAX_PLAN_ROWS))
     if unresolved:
         unmatched = Table(title="Not matched", expand=False)
         unmatched.add_column("File", overflow="fold", ratio=1)
@@ -341,8 +347,7 @@ def render_matches(console: Console, matched: Sequence[MatchedFile]) -> None:
             why = "; ".join(p for p in (item.error_code or "", item.note) if p)
             unmatched.add_row(item.parsed.scanned.relative, item.status, why)
         console.print(unmatched)
-    not_matched = sum(1 for m in matched if m.match is None)
-    console.print(f"{len(matched) - not_matched} matched, {not_matched} not matched")
+    console.print(f"{counts['matched']} matched, {counts['not matched']} not matched")
 
 
 def render_status(console: Console, snapshot: RunSnapshot | None) -> None:

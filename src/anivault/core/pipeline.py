@@ -62,6 +62,9 @@ class Stage:
     in batches by the stage's ``workers`` threads; ``func`` must then be a module-level function
     of picklable items."""
 
+    def apply(self, item: Any) -> Any:
+        return self.func(item) if isinstance(item, self.accepts) else item
+
 
 class _EndOfStream:
     pass
@@ -114,8 +117,7 @@ class Pipeline:
             self.counters.bump("source")
             result = item
             for stage in self._stages:
-                if isinstance(result, stage.accepts):
-                    result = stage.func(result)
+                result = stage.apply(result)
                 self.counters.bump(stage.name)
             yield result
 
@@ -213,7 +215,7 @@ class Pipeline:
         for item in chunk:
             if self.stop.is_set():
                 return []
-            results.append(stage.func(item) if isinstance(item, stage.accepts) else item)
+            results.append(stage.apply(item))
         return results
 
     def _in_process_pool(self, stage: Stage, pool: ProcessPoolExecutor, batch: list[Any]) -> list[Any]:

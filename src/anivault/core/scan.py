@@ -134,10 +134,9 @@ def _owning_video(name: str, videos: Container[str]) -> str | None:
 
 
 def _skip_reason(name: str) -> str:
-    ext = os.path.splitext(name)[1].lower()
-    if ext in VIDEO_EXTENSIONS:
+    if _has_extension(name, VIDEO_EXTENSIONS):
         return "sample video"
-    if ext in SIDECAR_EXTENSIONS:
+    if _has_extension(name, SIDECAR_EXTENSIONS):
         return "sidecar without a matching video"
     return "not a video"
 
@@ -157,7 +156,7 @@ def list_videos(root: Path, extensions: frozenset[str] | None = None) -> Iterato
     for item in scan_tree(root):
         if isinstance(item, Skipped):
             yield item
-        elif extensions and os.path.splitext(item.path)[1].lower() not in extensions:
+        elif extensions and not _has_extension(os.path.basename(item.path), extensions):
             yield Skipped(Path(item.path), "extension not selected")
         else:
             try:

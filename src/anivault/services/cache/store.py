@@ -102,7 +102,7 @@ class JsonCache:
         self._counts = dict.fromkeys(("hits", "misses", "writes", "quarantined", "migrated", "evicted"), 0)
         self._bytes: int | None = None
         """Bytes on disk as this process knows them; measured at the first write, then tracked."""
-        self._recent = _RecentEntries(RECENT_DETAILS)
+        self._recent = _RecentDetails(RECENT_DETAILS)
         self._journal = IndexJournal(root, run=uuid.uuid4().hex[:12], started=clock(), clock=clock)
         # A run that never calls close() (Ctrl+C, a command that just exits) still records its
         # last batch: the finalizer runs when the cache is collected or the interpreter exits.
@@ -115,14 +115,14 @@ class JsonCache:
     def get(self, key: CacheKey) -> dict[str, Any] | None:
         """The cached body, or None when absent, expired, for another key, or corrupt (quarantined)."""
         relative = key.filename()
-        entry = self._recent.get(relative) if key.is_details else None
+        entry = self._recent.get(key, relative)
         if entry is None:
             result = read_entry(self.root, relative, self._clock())
             if result.status in ("quarantined", "migrated"):
                 self._count(result.status)
             entry = result.entry
-            if entry is not None and key.is_details:
-                self._recent.keep(relative, entry)
+            if entry is not None:
+                self._recent.keep(key, relative, entry)
         hit = entry is not None and entry.answers(key) and entry.is_fresh(self._clock())
         self._count("hits" if hit else "misses")
         self._journal.record(key.qhash(), relative, hit=hit)
@@ -139,8 +139,7 @@ class JsonCache:
         except FileNotFoundError:
             replaced = 0
         atomic_write(path, payload)
-        if key.is_details:
-            self._recent.keep(relative, entry)
+        self._recent.keep(key, relative, entry)
         self._count("writes")
         self._journal.record(key.qhash(), relative, hit=None, wrote=True)
         if self._max_bytes and self._over_cap(len(payload) - replaced):
@@ -179,22 +178,27 @@ class JsonCache:
             self._counts[name] += 1
 
 
-class _RecentEntries:
-    """A small LRU of decoded entries by file name, shared by the lookup threads."""
+class _RecentDetails:
+    """A small LRU of decoded details entries by file name, shared by the lookup threads; other
+    entries are neither kept nor looked for (see ``RECENT_DETAILS``)."""
 
     def __init__(self, capacity: int) -> None:
         self._capacity = capacity
         self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, relative: str) -> Entry | None:
+    def get(self, key: CacheKey, relative: str) -> Entry | None:
+        if not key.is_details:
+            return None
         with self._lock:
             entry = self._entries.get(relative)
             if entry is not None:
                 self._entries.move_to_end(relative)
             return entry
 
-    def keep(self, relative: str, entry: Entry) -> None:
+    def keep(self, key: CacheKey, relative: str, entry: Entry) -> None:
+        if not key.is_details:
+            return
         with self._lock:
             self._entries[relative] = entry
             self._entries.move_to_end(relative)
