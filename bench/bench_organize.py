@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from anivault.core.fingerprint import take_prints
 from anivault.core.models import Match, MatchedFile, ParsedFile, ParsedName, ScannedFile, Score
 from anivault.core.organize import Journal, apply_plan
 from anivault.core.plan import PlanOptions, build_plan
@@ -36,7 +37,8 @@ def make_sources(root: Path, count: int, size: int) -> list[MatchedFile]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(os.urandom(size))
         scanned = ScannedFile(str(path), relative)
-        parsed = ParsedFile(scanned, ParsedName("Show", season + 1, (episode + 1,), "episode"))
+        name = ParsedName("Show", season + 1, (episode + 1,), "episode")
+        parsed = ParsedFile(scanned, name, prints=take_prints(scanned))
         match = Match("tv", 1, "Show", 2024, season + 1, (episode + 1,), SCORE)
         items.append(MatchedFile(parsed, "matched", match=match))
     return items

@@ -206,3 +206,31 @@ def test_a_slow_source_still_flows_in_partial_chunks() -> None:
         arrived.append(time.monotonic() - started)
     assert len(arrived) == 3
     assert arrived[0] < 0.35  # it did not wait for the second item, produced at 0.4 s
+
+
+def countdown(item: int) -> list[int]:
+    """An expanding stage: ``n`` becomes ``n, n-1, …, 1`` (and 0 becomes nothing)."""
+    return list(range(item, 0, -1))
+
+
+EXPANDING = [Stage("expand", countdown, int, expands=True), Stage("label", label, int, workers=2)]
+
+
+@pytest.mark.parametrize("workers", [0, 3])
+def test_an_expanding_stage_passes_each_item_on_and_counts_by_size(workers: int) -> None:
+    source: list[object] = [3, 0, "kept", 2]
+    pipeline = Pipeline(source, EXPANDING, workers=workers, chunk=2, size=lambda item: 2)
+    results = list(pipeline.run())
+    assert Counter(map(str, results)) == Counter(["n3", "n2", "n1", "kept", "n2", "n1"])
+    assert pipeline.counters.snapshot() == {"source": 8, "expand": 12, "label": 12}
+
+
+def test_an_expanding_stage_in_worker_processes_keeps_the_items_it_does_not_accept() -> None:
+    source: list[object] = [4, "kept", 1, 0, 2]
+    stages = [Stage("expand", countdown, int, workers=2, processes=2, expands=True)]
+    pipeline = Pipeline(
+        source, stages, workers=2, chunk=2, size=lambda item: item if isinstance(item, int) else 1
+    )
+    results = list(pipeline.run())
+    assert Counter(map(str, results)) == Counter(["4", "3", "2", "1", "kept", "1", "2", "1"])
+    assert pipeline.counters.snapshot() == {"source": 8, "expand": 4 + 3 + 2 + 1 + 1 + 1 + 2 + 1}

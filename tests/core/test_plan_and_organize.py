@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from anivault.core.fingerprint import take_prints
 from anivault.core.models import Match, MatchedFile, ParsedFile, ParsedName, ScannedFile, Score, Sidecar
 from anivault.core.organize import ApplyOutcome, Journal, apply_plan, move_no_clobber
 from anivault.core.plan import Fingerprint, Plan, PlanEntry, build_plan, entry_id
@@ -40,7 +41,7 @@ def matched(
         sidecar = path.with_name(f"{path.stem}{tail}")
         side.append(Sidecar(str(write(sidecar, sidecar.relative_to(root).as_posix().encode("utf-8"))), tail))
     scanned = ScannedFile(str(path), relative, tuple(side))
-    parsed = ParsedFile(scanned, ParsedName(title, None, (episode,), "episode"))
+    parsed = ParsedFile(scanned, ParsedName(title, None, (episode,), "episode"), prints=take_prints(scanned))
     match = Match("tv", 209867, title, 2023, 1, (episode,), SCORE)
     return MatchedFile(parsed, "matched", match=match)
 

@@ -9,9 +9,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from anivault.core.models import ScannedFile, Skipped
-from anivault.core.scan import ListedVideo, list_videos, scan_tree
+from anivault.core import scan as scan_module
+from anivault.core.models import FolderListing, ScannedFile, Skipped
+from anivault.core.scan import ListedVideo, expand_folder, list_videos, scan_tree, walk_folders
 
 NOBODY = 65534
 
@@ -217,3 +220,54 @@ def test_a_missing_root_is_skipped_not_fatal(tmp_path: Path) -> None:
     assert len(items) == 1
     assert isinstance(items[0], Skipped)
     assert items[0].code == "E-FS"
+
+
+def test_a_run_receives_one_listing_per_folder_with_sorted_names(tmp_path: Path) -> None:
+    make(tmp_path, "A/b - 02.mkv", "A/b - 01.mkv", "A/b - 01.ass", "A/notes.txt", "B/c.mp4", "empty/x/y.mkv")
+    listings = [item for item in walk_folders(tmp_path) if isinstance(item, FolderListing)]
+    assert [(item.prefix, item.videos, item.others) for item in listings] == [
+        ("A/", ("b - 01.mkv", "b - 02.mkv"), ("b - 01.ass", "notes.txt")),
+        ("B/", ("c.mp4",), ()),
+        ("empty/x/", ("y.mkv",), ()),
+    ]
+    assert listings[0].directory == os.path.join(tmp_path, "A", "")
+    assert listings[0].files == 4
+
+
+def test_a_big_folder_comes_in_slices_that_pair_sidecars_as_the_whole_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    videos = [f"Show - {n:02d}.mkv" for n in range(1, 8)] + ["Show - 07.part2.mkv"]
+    others = ["Show - 01.en.ass", "Show - 07.part2.ass", "Show - 07.ass", "readme.txt", "Show - 06.srt"]
+    make(tmp_path, *videos, *others)
+    whole = list(scan_tree(tmp_path))
+    monkeypatch.setattr(scan_module, "FOLDER_SLICE", 3)
+    listings = list(walk_folders(tmp_path))
+    assert [len(item.videos) for item in listings if isinstance(item, FolderListing)] == [3, 3, 2]
+    assert sorted(map(repr, scan_tree(tmp_path))) == sorted(map(repr, whole))
+    files, _ = scan(tmp_path)
+    assert [s.tail for s in files["Show - 07.part2.mkv"].sidecars] == [".ass"]
+    assert [s.tail for s in files["Show - 07.mkv"].sidecars] == [".ass"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    stems=st.lists(st.text("ab.", min_size=1, max_size=4), min_size=1, max_size=12),
+    tails=st.lists(st.sampled_from([".ass", ".en.ass", ".srt", ".b.srt", ".nfo", ".txt"]), max_size=12),
+    slice_size=st.integers(1, 4),
+)
+def test_slicing_never_changes_what_a_folder_expands_to(
+    stems: list[str], tails: list[str], slice_size: int
+) -> None:
+    videos = sorted({f"{stem}.mkv" for stem in stems} | {f"{stem}.mp4" for stem in stems[:2]})
+    others = sorted({f"{stem}{tail}" for stem, tail in zip(stems * 2, tails, strict=False)} | {"x.txt"})
+    whole = FolderListing("/d/", "", tuple(videos), tuple(others))
+    original = scan_module.FOLDER_SLICE
+    scan_module.FOLDER_SLICE = slice_size
+    try:
+        slices = list(scan_module._slices("/d/", "", videos, others))
+    finally:
+        scan_module.FOLDER_SLICE = original
+    assert all(len(piece.videos) <= slice_size for piece in slices)
+    expanded = [item for piece in slices for item in expand_folder(piece)]
+    assert sorted(map(repr, expanded)) == sorted(map(repr, expand_folder(whole)))

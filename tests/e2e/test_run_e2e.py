@@ -100,6 +100,25 @@ def test_dry_run_plans_expected_targets_and_changes_nothing(
 
 
 @pytest.mark.usefixtures("anivault_env")
+def test_progress_counts_every_file_at_every_stage(
+    library: tuple[Path, Path, list[ManifestEntry]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The scan hands over folders and the parse stage expands them: progress still counts files
+    (sidecars and skipped files included; a skipped sample folder counts once)."""
+    source, target, _ = library
+    (source / "Extra" / "Sample").mkdir(parents=True)
+    for name in ("a.mkv", "b.mkv"):
+        (source / "Extra" / "Sample" / name).write_bytes(b"x")
+    sample_folders = [p for p in source.rglob("*") if p.is_dir() and p.name == "Sample"]
+    files = [p for p in source.rglob("*") if p.is_file() and "Sample" not in p.parts]
+    status, out, _ = run_cli(["--json", "run", "--src", str(source), "--dst", str(target)], capsys)
+    assert status == 0
+    final = [e["fields"] for e in events(out) if e["phase"] == "match" and e["event"] == "progress"][-1]
+    counts = {stage: final[stage] for stage in ("source", "parse", "match")}  # type: ignore[index]
+    assert counts == dict.fromkeys(counts, len(files) + len(sample_folders))
+
+
+@pytest.mark.usefixtures("anivault_env")
 def test_apply_moves_matched_files_with_sidecars_and_loses_nothing(
     library: tuple[Path, Path, list[ManifestEntry]], capsys: pytest.CaptureFixture[str]
 ) -> None:

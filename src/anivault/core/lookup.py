@@ -12,18 +12,18 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from anivault.core.events import Event, Reporter
-from anivault.core.fingerprint import parse_and_fingerprint
 from anivault.core.matching import Matcher
 from anivault.core.matching.consensus import FolderVotes, Outlier, folder_of
-from anivault.core.models import MatchedFile, ParsedFile, ScannedFile, Skipped
+from anivault.core.models import FolderListing, MatchedFile, ParsedFile, Skipped
 from anivault.core.overrides import FolderOverrides, MatchOverride
-from anivault.core.parsing import parse_file
+from anivault.core.parse_stage import parse_folder
 from anivault.core.pipeline import Pipeline, Stage
-from anivault.core.scan import scan_tree
+from anivault.core.scan import walk_folders
 from anivault.core.spool import Spool
 from anivault.errors import InterruptedRunError, PermissionDeniedError, SourceMissingError, UsageError
 from anivault.services.tmdb.client import TmdbClient
@@ -129,18 +129,20 @@ def iter_lookup(
         )
     )
     pipeline = Pipeline(
-        scan_tree(request.source, exclude=request.exclude.resolve() if request.exclude else None),
+        walk_folders(request.source, exclude=request.exclude.resolve() if request.exclude else None),
         [
             Stage(
                 "parse",
-                parse_and_fingerprint if request.fingerprint else parse_file,
-                ScannedFile,
+                partial(parse_folder, fingerprints=request.fingerprint),
+                FolderListing,
                 workers=2 * request.parse_processes or 1,  # two batches in flight per process
                 processes=request.parse_processes,
+                expands=True,
             ),
             Stage("match", matcher.match, ParsedFile, workers=max(1, request.workers)),
         ],
         workers=request.workers,
+        size=files_in,
     )
     parse_failed = 0
     last_progress = 0.0
@@ -172,6 +174,18 @@ def iter_lookup(
     for outlier in votes.outliers():
         _report_outlier(outlier, reporter)
     reporter.emit(Event("match", "progress", _progress_fields(pipeline, parse_failed, client)))
+
+
+def files_in(item: FolderListing | ParsedFile | MatchedFile | Skipped) -> int:
+    """Files an item of the lookup pipeline stands for, sidecars included: the progress counts
+    files at every stage, though the scan hands over folders."""
+    if isinstance(item, FolderListing):
+        return item.files
+    if isinstance(item, ParsedFile):
+        return 1 + len(item.scanned.sidecars)
+    if isinstance(item, MatchedFile):
+        return 1 + len(item.parsed.scanned.sidecars)
+    return 1
 
 
 def _reported(item: MatchedFile, reporter: Reporter) -> MatchedFile:

@@ -73,6 +73,31 @@ class ScannedFile:
     sidecars: tuple[Sidecar, ...] = ()
 
 
+@positional_pickle
+@dataclass(frozen=True, slots=True)
+class FolderListing:
+    """A folder's files as the scan listed them, names only, sorted: what the scan hands the parse
+    workers, which pair sidecars with videos and build the ``ScannedFile``s (``expand_folder``).
+
+    One object per folder rather than per file because building a frozen object per file was half
+    of the scan's time on the one thread that feeds the whole run; in the workers it runs in
+    parallel. A folder of more than ``FOLDER_SLICE`` videos arrives as several listings, each with
+    the sidecars of its own videos, so that one huge flat folder still spreads over the workers.
+    """
+
+    directory: str
+    """The folder's OS path, ending in a separator: a file's path is ``directory + name``."""
+    prefix: str
+    """The folder below the source root, POSIX separators, ending in ``/`` (empty at the root)."""
+    videos: tuple[str, ...]
+    others: tuple[str, ...]
+    """Every other file name: sidecars, samples, anything that is not a video."""
+
+    @property
+    def files(self) -> int:
+        return len(self.videos) + len(self.others)
+
+
 @dataclass(frozen=True, slots=True)
 class Skipped:
     """Something the scan saw and deliberately left alone, with why."""
@@ -119,10 +144,11 @@ class Fingerprint:
 @positional_pickle
 @dataclass(frozen=True, slots=True)
 class FilePrints:
-    """Fingerprints of a video and of each of its sidecars (in order); None where the file could
-    not be read (vanished or unreadable since the scan)."""
+    """Fingerprints of a video and of each of its sidecars (in order); None for a sidecar that
+    could not be read (vanished or unreadable since the scan). A video that cannot be read is
+    reported as skipped instead, so it never reaches the plan."""
 
-    video: Fingerprint | None
+    video: Fingerprint
     sidecars: tuple[Fingerprint | None, ...] = ()
 
 

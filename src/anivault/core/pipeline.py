@@ -15,6 +15,10 @@ This is the only module in ``core`` that touches ``queue``, ``threading`` or
   everything and is re-raised in the caller with its original traceback;
 * results are yielded on the caller's thread, which waits in short timed gets so Ctrl+C arrives;
 * ``workers=0`` runs the same stages inline, in order, for deterministic tests and tracebacks;
+* a stage may expand an item into several (``expands``): the scan hands over whole folders and the
+  parse stage turns each into its files;
+* the stage counters, and the size of a process batch, count ``size(item)`` per item (files, not
+  folders, when items are folders);
 * a stage with ``processes > 0`` hands batches of items to a process pool instead: CPU-bound work
   (parsing, ~3k names/s per core) is serialised by the GIL on threads. Its workers are spawned,
   not forked (forking while the logging and HTTP threads hold locks can deadlock the child), and
@@ -45,8 +49,9 @@ at most 15 others (it takes a chunk at a time)."""
 CHUNK_SECONDS = 0.05
 """A partial chunk is passed on after this long, so a slow source (a network share) still flows."""
 PROCESS_BATCH = 128
-"""Items per round trip to a worker process: large enough that pickling and the pipe's wake-ups
-are a small share of the work, small enough that a batch is a fraction of the queue."""
+"""Size (``size(item)`` summed) per round trip to a worker process: large enough that pickling and
+the pipe's wake-ups are a small share of the work, small enough that a batch is a fraction of the
+queue."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +65,19 @@ class Stage:
     processes: int = 0
     """When > 0 (and the pipeline is threaded), ``func`` runs in this many worker processes, fed
     in batches by the stage's ``workers`` threads; ``func`` must then be a module-level function
-    of picklable items."""
+    (or a ``functools.partial`` of one) of picklable items."""
+    expands: bool = False
+    """``func`` returns a list of items, each passed on by itself."""
 
-    def apply(self, item: Any) -> Any:
-        return self.func(item) if isinstance(item, self.accepts) else item
+    def outputs(self, item: Any) -> list[Any]:
+        """What this stage passes on for ``item``."""
+        if not isinstance(item, self.accepts):
+            return [item]
+        return self.passed_on(self.func(item))
+
+    def passed_on(self, result: Any) -> list[Any]:
+        """``func``'s result as the items it stands for."""
+        return list(result) if self.expands else [result]
 
 
 class _EndOfStream:
@@ -100,9 +114,12 @@ class Pipeline:
         workers: int,
         queue_size: int = DEFAULT_QUEUE_SIZE,
         chunk: int = DEFAULT_CHUNK,
+        size: Callable[[Any], int] | None = None,
     ) -> None:
+        """``size(item)``: what an item counts for in the counters and process batches (1 if None)."""
         self._source = source
         self._stages = stages
+        self._size = size
         self._threaded = workers > 0
         self._chunk = max(1, min(chunk, queue_size))
         self._queue_size = max(1, queue_size // self._chunk)
@@ -114,12 +131,20 @@ class Pipeline:
 
     def _run_inline(self) -> Iterator[Any]:
         for item in self._source:
-            self.counters.bump("source")
-            result = item
-            for stage in self._stages:
-                result = stage.apply(result)
-                self.counters.bump(stage.name)
-            yield result
+            self.counters.bump("source", self._weight([item]))
+            yield from self._inline_from(0, item)
+
+    def _inline_from(self, index: int, item: Any) -> Iterator[Any]:
+        if index == len(self._stages):
+            yield item
+            return
+        stage = self._stages[index]
+        for result in stage.outputs(item):
+            self.counters.bump(stage.name, self._weight([result]))
+            yield from self._inline_from(index + 1, result)
+
+    def _weight(self, items: list[Any]) -> int:
+        return len(items) if self._size is None else sum(map(self._size, items))
 
     def _run_threaded(self) -> Iterator[Any]:
         queues: list[queue.Queue[Any]] = [queue.Queue(self._queue_size) for _ in range(len(self._stages) + 1)]
@@ -170,10 +195,10 @@ class Pipeline:
                 if len(chunk) >= self._chunk or now - last_put >= CHUNK_SECONDS:
                     if not self._put(out, chunk):
                         return
-                    self.counters.bump("source", len(chunk))
+                    self.counters.bump("source", self._weight(chunk))
                     chunk, last_put = [], now
             if chunk and self._put(out, chunk):
-                self.counters.bump("source", len(chunk))
+                self.counters.bump("source", self._weight(chunk))
         finally:
             self._put(out, _END)
 
@@ -197,12 +222,12 @@ class Pipeline:
                 if process_pool is None:
                     results = self._in_thread(stage, chunk)
                 else:
-                    results = self._in_process_pool(stage, process_pool, _batch_after(chunk, inbox))
+                    results = self._in_process_pool(stage, process_pool, self._batch_after(chunk, inbox))
                 for start in range(0, len(results), self._chunk):
                     passed_on = results[start : start + self._chunk]
                     if not self._put(out, passed_on):
                         return
-                    self.counters.bump(stage.name, len(passed_on))
+                    self.counters.bump(stage.name, self._weight(passed_on))
         except BaseException:
             self.stop.set()
             raise
@@ -215,7 +240,7 @@ class Pipeline:
         for item in chunk:
             if self.stop.is_set():
                 return []
-            results.append(stage.apply(item))
+            results += stage.outputs(item)
         return results
 
     def _in_process_pool(self, stage: Stage, pool: ProcessPoolExecutor, batch: list[Any]) -> list[Any]:
@@ -232,10 +257,26 @@ class Pipeline:
                 if self.stop.is_set():
                     future.cancel()
                     return []
-        results = list(batch)
+        outputs = [[item] for item in batch]
         for index, result in zip(chosen, done, strict=True):
-            results[index] = result
-        return results
+            outputs[index] = stage.passed_on(result)
+        return [item for passed_on in outputs for item in passed_on]
+
+    def _batch_after(self, first: list[Any], inbox: queue.Queue[Any]) -> list[Any]:
+        """The chunk ``first`` plus the chunks already waiting, up to a batch; never waits for more."""
+        batch = list(first)
+        size = self._weight(batch)
+        while size < PROCESS_BATCH:
+            try:
+                chunk = inbox.get_nowait()
+            except queue.Empty:
+                break
+            if chunk is _END:
+                inbox.put(_END)  # seen by the next get, after this batch is passed on
+                break
+            batch.extend(chunk)
+            size += self._weight(chunk)
+        return batch
 
     def _put(self, out: queue.Queue[Any], item: Any) -> bool:
         while not self.stop.is_set():
@@ -245,21 +286,6 @@ class Pipeline:
                 continue
             return True
         return False
-
-
-def _batch_after(first: list[Any], inbox: queue.Queue[Any]) -> list[Any]:
-    """The chunk ``first`` plus the chunks already waiting, up to a batch; never waits for more."""
-    batch = list(first)
-    while len(batch) < PROCESS_BATCH:
-        try:
-            chunk = inbox.get_nowait()
-        except queue.Empty:
-            break
-        if chunk is _END:
-            inbox.put(_END)  # seen by the next get, after this batch is passed on
-            break
-        batch.extend(chunk)
-    return batch
 
 
 def _apply_each(func: Callable[[Any], Any], items: list[Any]) -> list[Any]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from anivault.core.fingerprint import fingerprint, take_prints
+from anivault.core.fingerprint import fingerprint
 from anivault.core.fsinfo import existing_ancestor
 from anivault.core.models import Fingerprint, Match, MatchedFile, positional_pickle
 from anivault.core.naming import DEFAULT_NAMING, Naming, sidecar_target, target_for
@@ -124,9 +124,9 @@ def build_plan(
 
 def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptions) -> list[PlanEntry]:
     scanned = item.parsed.scanned
-    prints = item.parsed.prints or take_prints(scanned)  # taken in the parse stage on a run
-    if prints.video is None:
-        return []  # vanished or unreadable since the scan: nothing to plan
+    prints = item.parsed.prints
+    if prints is None:
+        raise ValueError(f"{scanned.relative} was parsed without fingerprints: a plan needs them")
     source = Path(scanned.path)
     video_id = entry_id(scanned.relative, prints.video)
     action, note = _effective_action(options.action, source, root)

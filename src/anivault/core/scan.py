@@ -1,20 +1,20 @@
 """Streaming scan of a source tree: videos with their sidecars, and what was skipped and why.
 
-One directory is listed at a time with ``os.scandir`` and yielded before the next is opened, so
-memory is bounded by the largest directory, not by the library. Directory symlinks are not
-followed (a link back up the tree would loop forever), and an unreadable directory is reported
-as skipped, not fatal: one bad folder must not stop a 300k-file run.
+One directory is listed at a time with ``os.scandir`` and yielded (as a ``FolderListing``) before
+the next is opened, so memory is bounded by the largest directory, not by the library. Directory
+symlinks are not followed (a link back up the tree would loop forever), and an unreadable directory
+is reported as skipped, not fatal: one bad folder must not stop a 300k-file run.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from anivault.core.models import ScannedFile, Sidecar, Skipped
+from anivault.core.models import FolderListing, ScannedFile, Sidecar, Skipped
 from anivault.errors import FileSystemError, PermissionDeniedError
 
 VIDEO_EXTENSIONS = frozenset(
@@ -25,16 +25,32 @@ SAMPLE_DIRS = frozenset({"sample", "samples"})
 _SAMPLE_NAME = re.compile(r"(?:^|[\s._\-\[(])sample(?:$|[\s._\-\])])", re.IGNORECASE)
 
 
-def scan_tree(root: Path, *, exclude: Path | None = None) -> Iterator[ScannedFile | Skipped]:
-    """Yield every video below ``root`` (with sidecars attached) and every skipped file.
+FOLDER_SLICE = 256
+"""Videos per ``FolderListing`` at most: a flat folder of 20k downloads must not be one work item."""
 
-    Deterministic: directories and files are visited in sorted name order. ``exclude`` (the
-    library, when it lives inside the source) is not descended into. Nothing is stat-ed: a video
-    that vanishes or cannot be read is found when the parse stage fingerprints it.
+
+def scan_tree(root: Path, *, exclude: Path | None = None) -> Iterator[ScannedFile | Skipped]:
+    """Every video below ``root`` (with its sidecars) and every skipped file, in sorted order: the
+    folders of ``walk_folders``, each expanded here. ``anivault scan`` lists this way; a run
+    expands the folders in its parse workers instead."""
+    for item in walk_folders(root, exclude=exclude):
+        if isinstance(item, Skipped):
+            yield item
+        else:
+            yield from expand_folder(item)
+
+
+def walk_folders(root: Path, *, exclude: Path | None = None) -> Iterator[FolderListing | Skipped]:
+    """Every folder below ``root`` that holds files, and every skipped folder.
+
+    Deterministic: folders and names are visited in sorted order. ``exclude`` (the library, when it
+    lives inside the source) is not descended into. Nothing is stat-ed: a video that vanishes or
+    cannot be read is found when the parse stage fingerprints it.
     """
     # Per-file work is what separates a Python walk from `find` on a 300k-file tree, so the loop
     # keeps names as strings (no Path, no DirEntry kept), tests extensions with one lower() and a
-    # set lookup, and runs the sample regex only on names that contain "sample" at all.
+    # set lookup, runs the sample regex only on names that contain "sample" at all, and builds
+    # one object per folder, not per file.
     excluded = os.path.realpath(exclude) if exclude is not None else None
     real_root = os.path.realpath(root)
     pending: list[tuple[str, str]] = [(os.fspath(root), "")]
@@ -59,12 +75,13 @@ def scan_tree(root: Path, *, exclude: Path | None = None) -> Iterator[ScannedFil
             else:
                 descend.append((base + name, prefix + name))
         pending.extend(reversed(descend))
-        videos.sort()
-        if others:
-            yield from _with_sidecars(base, prefix, videos, sorted(others))
-        else:
-            for name in videos:
-                yield ScannedFile(base + name, prefix + name)
+        if videos or others:
+            videos.sort()
+            others.sort()
+            if len(videos) <= FOLDER_SLICE:
+                yield FolderListing(base, prefix, tuple(videos), tuple(others))
+            else:
+                yield from _slices(base, prefix, videos, others)
 
 
 def _listing(directory: str) -> tuple[list[str], list[str], list[str]]:
@@ -95,27 +112,45 @@ def _listing(directory: str) -> tuple[list[str], list[str], list[str]]:
     return subdirs, videos, others
 
 
-def _with_sidecars(
-    base: str, prefix: str, videos: list[str], others: list[str]
-) -> Iterator[ScannedFile | Skipped]:
+def _slices(base: str, prefix: str, videos: list[str], others: list[str]) -> Iterator[FolderListing]:
+    """A big folder as listings of ``FOLDER_SLICE`` videos, each sidecar in its owner's listing (the
+    rest in the first). The owner is the longest stem among all the folder's videos, so within the
+    slice that holds it, it is still the longest: expanding a slice pairs exactly as the whole would."""
+    slice_of = {stem: index // FOLDER_SLICE for stem, index in _stems(videos).items()}
+    owned: list[list[str]] = [[] for _ in range(0, len(videos), FOLDER_SLICE)]
+    for name in others:
+        stem = _owning_video(name, slice_of) if _has_extension(name, SIDECAR_EXTENSIONS) else None
+        owned[slice_of[stem] if stem is not None else 0].append(name)
+    for index, names in enumerate(owned):
+        start = index * FOLDER_SLICE
+        yield FolderListing(base, prefix, tuple(videos[start : start + FOLDER_SLICE]), tuple(names))
+
+
+def expand_folder(listing: FolderListing) -> Iterator[ScannedFile | Skipped]:
     """A folder's videos with their sidecars, and its other files as skipped. Several videos may
     share a stem (X.mkv and X.mp4): all are kept, and the sidecars go to the first."""
-    owners: dict[str, str] | None = None
+    base, prefix, videos = listing.directory, listing.prefix, listing.videos
+    owners: dict[str, int] | None = None
     sidecars: dict[str, list[Sidecar]] = {}
-    for name in others:
+    for name in listing.others:
         stem = None
-        if _has_extension(name, SIDECAR_EXTENSIONS) and videos:
+        if videos and _has_extension(name, SIDECAR_EXTENSIONS):
             if owners is None:
-                owners = {video[: video.rfind(".")]: video for video in reversed(videos)}
+                owners = _stems(videos)
             stem = _owning_video(name, owners)
         if stem is None:
             yield Skipped(Path(base + name), _skip_reason(name))
         else:
             assert owners is not None
-            sidecars.setdefault(owners[stem], []).append(Sidecar(base + name, name[len(stem) :]))
+            sidecars.setdefault(videos[owners[stem]], []).append(Sidecar(base + name, name[len(stem) :]))
     for name in videos:
         found = sidecars.get(name)
         yield ScannedFile(base + name, prefix + name, tuple(found) if found else ())
+
+
+def _stems(videos: Sequence[str]) -> dict[str, int]:
+    """Stem → index of the first video (in sorted order) with that stem."""
+    return {video[: video.rfind(".")]: index for index, video in reversed(list(enumerate(videos)))}
 
 
 def _has_extension(name: str, extensions: frozenset[str]) -> bool:
@@ -162,11 +197,15 @@ def list_videos(root: Path, extensions: frozenset[str] | None = None) -> Iterato
             try:
                 size = os.stat(item.path, follow_symlinks=False).st_size
             except OSError as exc:
-                denied = isinstance(exc, PermissionError)
-                code = PermissionDeniedError.code if denied else FileSystemError.code
-                yield Skipped(Path(item.path), f"not readable ({exc.strerror})", code)
+                yield unreadable(item.path, exc)
                 continue
             yield ListedVideo(item, size)
+
+
+def unreadable(path: str, exc: OSError) -> Skipped:
+    """A listed video that could not be stat-ed or read afterwards: gone, or no permission."""
+    code = PermissionDeniedError.code if isinstance(exc, PermissionError) else FileSystemError.code
+    return Skipped(Path(path), f"not readable ({exc.strerror})", code)
 
 
 def normalise_extensions(raw: tuple[str, ...]) -> frozenset[str] | None:
