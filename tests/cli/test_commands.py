@@ -212,6 +212,25 @@ def test_match_takes_lang_and_a_forced_tmdb_id(cli: Run, tmp_path: Path) -> None
 
 
 @pytest.mark.usefixtures("anivault_env")
+@pytest.mark.parametrize(
+    ("mode", "match_option"),
+    [
+        (["--undo", "some.jsonl"], ["--season-offset", "1"]),
+        (["--undo", "some.jsonl"], ["--tmdb-id", "5"]),
+        (["--from-plan", "plan.json"], ["--tmdb-type", "tv"]),
+        (["--resume"], ["--season-offset", "1"]),
+    ],
+)
+def test_organize_modes_with_their_own_options_refuse_the_match_options(
+    cli: Run, mode: list[str], match_option: list[str]
+) -> None:
+    outcome = cli("organize", *mode, *match_option)
+
+    assert outcome.status == exit_codes.USAGE
+    assert f"error E-USAGE: {mode[0]} takes no other organize options (got {match_option[0]})" in outcome.err
+
+
+@pytest.mark.usefixtures("anivault_env")
 def test_status_after_applying_a_reviewed_plan(cli: Run, small_library: Path, tmp_path: Path) -> None:
     plan, target = tmp_path / "plan.json", tmp_path / "library"
     assert cli("run", "--src", str(small_library), "--dst", str(target), "--plan", str(plan)).status == 0

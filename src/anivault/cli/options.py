@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from anivault.cli.deps import Overrides
+from anivault.cli.flags import MatchFlags, OrganizeFlags
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,23 +103,21 @@ apply_option = click.option(
 )
 
 
-def _as_overrides(func: F) -> F:
-    """Hand the command one ``overrides: Overrides`` instead of a parameter per tuning option."""
+def _folded_into(name: str, cls: type[DataclassInstance]) -> Callable[[F], F]:
+    """Hand the command one ``name=cls(...)`` instead of a parameter per option of the set, so the
+    commands sharing a set do not each repeat its parameter list. ``cls``'s field names are the
+    options' Click parameter names: a field without its option fails on the first invocation."""
+    option_names = tuple(field.name for field in fields(cls))
 
-    @functools.wraps(func)
-    def command(
-        *args: Any,
-        max_workers: int | None,
-        tmdb_concurrency: int | None,
-        rate: float | None,
-        lang: str | None,
-        cache_max_bytes: int | None,
-        **kwargs: Any,
-    ) -> Any:
-        overrides = Overrides(max_workers, tmdb_concurrency, rate, lang, cache_max_bytes)
-        return func(*args, overrides=overrides, **kwargs)
+    def fold(func: F) -> F:
+        @functools.wraps(func)
+        def command(*args: Any, **kwargs: Any) -> Any:
+            values = {option: kwargs.pop(option) for option in option_names}
+            return func(*args, **{name: cls(**values)}, **kwargs)
 
-    return cast(F, command)
+        return cast(F, command)
+
+    return fold
 
 
 tuning_options = _compose(
@@ -147,7 +150,7 @@ tuning_options = _compose(
         help="Disk cap of the TMDB cache in bytes; least recently used entries go first "
         "[setting: cache_max_bytes; default 512 MiB; 0 = no cap].",
     ),
-    _as_overrides,
+    _folded_into("overrides", Overrides),
 )
 
 
@@ -209,6 +212,7 @@ organize_options = _compose(
         help="At most N file operations per minute (antivirus-heavy or network drives) "
         "[setting: io_pace_limit; 0 = unlimited].",
     ),
+    _folded_into("flags", OrganizeFlags),
 )
 
 
@@ -232,4 +236,5 @@ match_options = _compose(
         default=None,
         help="Add N to the season each name gives (1 when none): a cour TMDB files as a later season.",
     ),
+    _folded_into("match_flags", MatchFlags),
 )

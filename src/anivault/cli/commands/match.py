@@ -8,8 +8,8 @@ import click
 
 from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
-from anivault.cli.commands.organize import OrganizeFlags
 from anivault.cli.deps import Overrides, build_tmdb_client, lookup_request
+from anivault.cli.flags import MatchFlags
 from anivault.cli.options import command_output_options, match_options, source_option, tuning_options
 from anivault.cli.render import NdjsonReporter, RichReporter, emit_matches, render_matches
 from anivault.core.lookup import check_source, lookup_files
@@ -26,9 +26,7 @@ def match_command(
     *,
     source: Path,
     overrides: Overrides,
-    tmdb_id: int | None,
-    tmdb_type: str | None,
-    season_offset: int | None,
+    match_flags: MatchFlags,
 ) -> int:
     """Match every video below --src against TMDB and list the results, without planning moves.
 
@@ -42,8 +40,7 @@ def match_command(
     source = source.expanduser()
     check_source(source)
     client = build_tmdb_client(settings, app.api_key)
-    flags = OrganizeFlags(tmdb_id=tmdb_id, tmdb_type=tmdb_type, season_offset=season_offset)
-    request = lookup_request(settings, source, flags.match_override())
+    request = lookup_request(settings, source, match_flags.match_override())
     if app.json_output:
         reporter = NdjsonReporter()
         matched, _skipped = lookup_files(request, client, reporter)

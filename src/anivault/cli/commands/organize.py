@@ -8,15 +8,14 @@ organize option), ``--from-plan FILE`` (exactly the reviewed entries), ``--undo 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import click
 
 from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
 from anivault.cli.deps import Overrides, build_tmdb_client
+from anivault.cli.flags import MatchFlags, OrganizeFlags
 from anivault.cli.options import (
     apply_option,
     command_output_options,
@@ -36,52 +35,12 @@ from anivault.cli.render import (
 )
 from anivault.core.events import Event, Reporter
 from anivault.core.naming import Naming
-from anivault.core.overrides import MatchOverride
 from anivault.core.plan import ACTIONS, CONFLICT_POLICIES, PlanOptions
 from anivault.core.runner import RunRequest, RunResult, apply_plan_file, resume_last, run_library
 from anivault.core.templates import scheme_for
 from anivault.core.undo import undo
 from anivault.errors import UsageError
 from anivault.services.settings import Settings
-from anivault.services.tmdb.models import MediaType
-
-
-@dataclass(frozen=True, slots=True)
-class OrganizeFlags:
-    """The organize options of one invocation; None keeps the setting."""
-
-    action: str | None = None
-    on_conflict: str | None = None
-    preset: str | None = None
-    template: str | None = None
-    io_pace_limit: float | None = None
-    plan_file: Path | None = None
-    tmdb_id: int | None = None
-    tmdb_type: str | None = None
-    season_offset: int | None = None
-
-    def match_override(self) -> MatchOverride | None:
-        """``--tmdb-id``/``--tmdb-type``/``--season-offset`` as one override for the whole source."""
-        if self.tmdb_id is None and not self.season_offset:
-            if self.tmdb_type is not None:
-                raise UsageError("--tmdb-type needs --tmdb-id")
-            return None
-        media_type: MediaType = "movie" if self.tmdb_type == "movie" else "tv"
-        return MatchOverride(self.tmdb_id, media_type, self.season_offset or 0)
-
-    def apply_to(self, settings: Settings) -> Settings:
-        changes: dict[str, Any] = {
-            "action": self.action,
-            "on_conflict": self.on_conflict,
-            "naming_preset": self.preset,
-            "naming_template": self.template,
-            "io_pace_limit": self.io_pace_limit,
-        }
-        return replace(settings, **{k: v for k, v in changes.items() if v is not None})
-
-    def given(self) -> dict[str, object]:
-        """Option name → value, for the checks of modes that take none of them."""
-        return {f"--{name.replace('_', '-')}": getattr(self, name) for name in self.__slots__}
 
 
 @click.command("organize")
@@ -113,19 +72,12 @@ def organize_command(
     source: Path | None,
     target: Path | None,
     apply: bool,
-    action: str | None,
-    on_conflict: str | None,
-    plan_file: Path | None,
-    preset: str | None,
-    template: str | None,
-    io_pace_limit: float | None,
+    flags: OrganizeFlags,
     from_plan: Path | None,
     undo_journal: Path | None,
     resume: bool,
     overrides: Overrides,
-    tmdb_id: int | None,
-    tmdb_type: str | None,
-    season_offset: int | None,
+    match_flags: MatchFlags,
 ) -> int:
     """Organise a download folder into the library, with a reviewable plan and an undo journal.
 
@@ -136,20 +88,18 @@ def organize_command(
       anivault organize --undo ~/.anivault/state/journals/RUN.jsonl
       anivault organize --resume
     """
-    flags = OrganizeFlags(
-        action, on_conflict, preset, template, io_pace_limit, plan_file, tmdb_id, tmdb_type, season_offset
-    )
     settings = flags.apply_to(overrides.apply_to(app.loaded.settings))
+    options_given = flags.given() | match_flags.given()
     if undo_journal is not None:
         _refuse_with(
             "--undo",
             {"--src": source, "--dst": target, "--apply": apply, "--resume": resume, "--from-plan": from_plan}
-            | flags.given(),
+            | options_given,
         )
         return _undo(app, undo_journal.expanduser())
     if from_plan is not None:
         allowed = {"--io-pace-limit"}
-        others = {k: v for k, v in flags.given().items() if k not in allowed}
+        others = {k: v for k, v in options_given.items() if k not in allowed}
         _refuse_with("--from-plan", {"--src": source, "--dst": target, "--resume": resume} | others)
         return execute(
             app,
@@ -163,22 +113,28 @@ def organize_command(
             ),
             applied=apply,
         )
-    return run_or_resume(app, settings, source=source, target=target, apply=apply, resume=resume, flags=flags)
+    return run_or_resume(
+        app, settings, flags, match_flags, source=source, target=target, apply=apply, resume=resume
+    )
 
 
 def run_or_resume(
     app: AppContext,
     settings: Settings,
+    flags: OrganizeFlags,
+    match_flags: MatchFlags,
     *,
     source: Path | None,
     target: Path | None,
     apply: bool,
     resume: bool,
-    flags: OrganizeFlags,
 ) -> int:
     """The shared body of ``run`` and ``organize --src/--dst`` (and their ``--resume``)."""
     if resume:
-        _refuse_with("--resume", {"--src": source, "--dst": target, "--apply": apply} | flags.given())
+        _refuse_with(
+            "--resume",
+            {"--src": source, "--dst": target, "--apply": apply} | flags.given() | match_flags.given(),
+        )
         return execute(
             app,
             lambda reporter: resume_last(
@@ -204,7 +160,7 @@ def run_or_resume(
         io_pace_limit=settings.io_pace_limit or None,
         parse_processes=settings.parse_processes,
         log_dir=settings.log_dir,
-        match_override=flags.match_override(),
+        match_override=match_flags.match_override(),
         title_language=settings.title_language or None,
         extras_folder=settings.extras == "folder",
     )

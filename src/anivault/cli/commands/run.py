@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from anivault.cli.app import AppContext
-from anivault.cli.commands.organize import OrganizeFlags, run_or_resume
+from anivault.cli.commands.organize import run_or_resume
 from anivault.cli.deps import Overrides
+from anivault.cli.flags import MatchFlags, OrganizeFlags
 from anivault.cli.options import (
     apply_option,
     command_output_options,
@@ -37,17 +38,10 @@ def run_command(
     source: Path | None,
     target: Path | None,
     apply: bool,
-    action: str | None,
-    on_conflict: str | None,
-    plan_file: Path | None,
-    preset: str | None,
-    template: str | None,
-    io_pace_limit: float | None,
+    flags: OrganizeFlags,
     resume: bool,
     overrides: Overrides,
-    tmdb_id: int | None,
-    tmdb_type: str | None,
-    season_offset: int | None,
+    match_flags: MatchFlags,
 ) -> int:
     """Scan, match against TMDB and plan (or, with --apply, perform) the moves.
 
@@ -57,8 +51,7 @@ def run_command(
       anivault run --src ~/Downloads/anime --dst ~/Media/Anime --apply  # then move
       anivault run --resume                                             # after Ctrl+C or a crash
     """
-    flags = OrganizeFlags(
-        action, on_conflict, preset, template, io_pace_limit, plan_file, tmdb_id, tmdb_type, season_offset
-    )
     settings = flags.apply_to(overrides.apply_to(app.loaded.settings))
-    return run_or_resume(app, settings, source=source, target=target, apply=apply, resume=resume, flags=flags)
+    return run_or_resume(
+        app, settings, flags, match_flags, source=source, target=target, apply=apply, resume=resume
+    )
