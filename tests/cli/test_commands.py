@@ -219,9 +219,10 @@ def test_match_takes_lang_and_a_forced_tmdb_id(cli: Run, tmp_path: Path) -> None
         (["--undo", "some.jsonl"], ["--tmdb-id", "5"]),
         (["--from-plan", "plan.json"], ["--tmdb-type", "tv"]),
         (["--resume"], ["--season-offset", "1"]),
+        (["--undo", "some.jsonl"], ["--plan", "plan.json"]),
     ],
 )
-def test_organize_modes_with_their_own_options_refuse_the_match_options(
+def test_organize_modes_with_their_own_options_refuse_the_others_by_the_flag_given(
     cli: Run, mode: list[str], match_option: list[str]
 ) -> None:
     outcome = cli("organize", *mode, *match_option)

@@ -2,12 +2,13 @@
 
 They live apart from the commands so that ``options.py`` can build them without importing a
 command. Field names equal the Click parameter names: ``options.py`` folds options into these
-classes by name, and ``given()`` turns the names back into the flags a user typed.
+classes by name, and ``given()`` turns the names back into the flags a user typed (a field whose
+flag differs from its name says so in its metadata: ``plan_file`` is ``--plan``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -28,8 +29,8 @@ class _GivenFlags:
     def given(self) -> dict[str, object]:
         """Option name → value, for the checks of modes that take none of them."""
         return {
-            f"--{field.name.replace('_', '-')}": getattr(self, field.name)
-            for field in fields(cast("DataclassInstance", self))
+            option.metadata.get("flag", f"--{option.name.replace('_', '-')}"): getattr(self, option.name)
+            for option in fields(cast("DataclassInstance", self))
         }
 
 
@@ -42,7 +43,7 @@ class OrganizeFlags(_GivenFlags):
     preset: str | None = None
     template: str | None = None
     io_pace_limit: float | None = None
-    plan_file: Path | None = None
+    plan_file: Path | None = field(default=None, metadata={"flag": "--plan"})
 
     def apply_to(self, settings: Settings) -> Settings:
         changes: dict[str, Any] = {
