@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from anivault.core.matching.consensus import FolderVotes, folder_of
+from anivault.core.matching.consensus import OUTLIERS_KEPT, FolderVotes, folder_of
 from anivault.core.models import Match, MatchedFile, ParsedFile, ScannedFile, Score
 
 
@@ -47,3 +47,14 @@ def test_unmatched_files_do_not_vote() -> None:
     scanned = ScannedFile(str(Path("/src/F/z.mkv")), "F/z.mkv")
     votes = votes_of(matched("F/a.mkv", 1, "One"), MatchedFile(ParsedFile(scanned, None), "unmatched"))
     assert votes.majority("F") is None
+
+
+def test_an_outlier_event_names_the_first_files_by_name_whatever_order_they_came_in() -> None:
+    agreeing = [matched(f"F/a{n:02d}.mkv", 1, "One") for n in range(30)]
+    odd = [matched(f"F/z{n}.mkv", 2, "Two") for n in range(7)]
+    for order in (agreeing + odd, list(reversed(odd)) + agreeing):
+        votes = votes_of(*order)
+        outliers = list(votes.outliers())
+        assert [o.source for o in outliers] == [f"F/z{n}.mkv" for n in range(OUTLIERS_KEPT)]
+        assert {(o.files, o.folder.agreeing, o.folder.matched) for o in outliers} == {(7, 30, 37)}
+        votes.close()

@@ -228,9 +228,12 @@ def test_pacing_applies_between_real_moves(source: Path, library: Path, tmp_path
 def test_a_batch_fonts_folder_follows_its_videos_into_the_season_folder(
     source: Path, library: Path, tmp_path: Path
 ) -> None:
-    items = [matched(source, f"batch/Frieren - {n:02d}.mkv", episode=n, sidecars=(".ass",)) for n in (1, 2)]
     write(source / "batch" / "Fonts" / "Kaisei.ttf", b"font one")
     write(source / "batch" / "Fonts" / "Noto.otf", b"font two")
+    items = [
+        matched(source, f"batch/Frieren - {n:02d}.mkv", episode=n, sidecars=(".ass",), fonts="Fonts")
+        for n in (1, 2)
+    ]
     plan = build_plan(items, library, PlanOptions(on_conflict="index"))
     fonts = {e.relative_source: e for e in plan.entries if "/Fonts/" in e.relative_source}
     assert {k: v.relative_target for k, v in fonts.items()} == {
@@ -246,10 +249,10 @@ def test_a_batch_fonts_folder_follows_its_videos_into_the_season_folder(
 
 
 def test_a_fonts_folder_shared_by_two_shows_stays_where_it_is(source: Path, library: Path) -> None:
-    items = [
-        matched(source, "mixed/Frieren - 01.mkv"),
-        matched(source, "mixed/Other - 01.mkv", title="Other"),
-    ]
     write(source / "mixed" / "fonts" / "a.ttf", b"font")
+    items = [
+        matched(source, "mixed/Frieren - 01.mkv", fonts="fonts"),
+        matched(source, "mixed/Other - 01.mkv", title="Other", fonts="fonts"),
+    ]
     plan = build_plan(items, library)
     assert [e.relative_source for e in plan.entries] == ["mixed/Frieren - 01.mkv", "mixed/Other - 01.mkv"]

@@ -33,14 +33,16 @@ def matched(
     episode: int = 1,
     content: bytes | None = None,
     sidecars: tuple[str, ...] = (),
+    fonts: str | None = None,
 ) -> MatchedFile:
-    """A real video under ``root`` (plus sidecar files named by their tails), matched by hand."""
+    """A real video under ``root`` (plus sidecar files named by their tails), matched by hand;
+    ``fonts`` names a fonts folder beside it, as the scan would."""
     path = write(root / relative, content if content is not None else relative.encode("utf-8"))
     side: list[Sidecar] = []
     for tail in sidecars:
         sidecar = path.with_name(f"{path.stem}{tail}")
         side.append(Sidecar(str(write(sidecar, sidecar.relative_to(root).as_posix().encode("utf-8"))), tail))
-    scanned = ScannedFile(str(path), relative, tuple(side))
+    scanned = ScannedFile(str(path), relative, tuple(side), fonts)
     parsed = ParsedFile(scanned, ParsedName(title, None, (episode,), "episode"), prints=take_prints(scanned))
     match = Match("tv", 209867, title, 2023, 1, (episode,), SCORE)
     return MatchedFile(parsed, "matched", match=match)

@@ -265,9 +265,16 @@ def test_slicing_never_changes_what_a_folder_expands_to(
     original = scan_module.FOLDER_SLICE
     scan_module.FOLDER_SLICE = slice_size
     try:
-        slices = list(scan_module._slices("/d/", "", videos, others))
+        slices = list(scan_module._slices("/d/", "", videos, others, None))
     finally:
         scan_module.FOLDER_SLICE = original
     assert all(len(piece.videos) <= slice_size for piece in slices)
     expanded = [item for piece in slices for item in expand_folder(piece)]
     assert sorted(map(repr, expanded)) == sorted(map(repr, expand_folder(whole)))
+
+
+def test_a_folders_fonts_subfolder_is_named_on_its_videos(tmp_path: Path) -> None:
+    make(tmp_path, "batch/Show - 01.mkv", "batch/FONTS/a.ttf", "plain/Show - 02.mkv", "plain/Extras/x.txt")
+    files, skipped = scan(tmp_path)
+    assert (files["batch/Show - 01.mkv"].fonts, files["plain/Show - 02.mkv"].fonts) == ("FONTS", None)
+    assert skipped["batch/FONTS/a.ttf"].reason == "not a video"

@@ -257,3 +257,30 @@ def test_unreadable_source_is_a_clear_permission_error(
         source.chmod(0o755)
     assert status == 7
     assert "E-FS-PERM" in err and "Traceback" not in err
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_a_batch_fonts_folder_found_by_the_scan_follows_its_videos(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = tmp_path / "downloads" / "[SubsPlease] Sousou no Frieren (01-02)"
+    for name in (
+        "[SubsPlease] Sousou no Frieren - 01 (1080p).mkv",
+        "[SubsPlease] Sousou no Frieren - 02 (1080p).mkv",
+    ):
+        (batch / name).parent.mkdir(parents=True, exist_ok=True)
+        (batch / name).write_bytes(name.encode())
+    (batch / "Fonts").mkdir()
+    (batch / "Fonts" / "Kaisei.ttf").write_bytes(b"font")
+    target = tmp_path / "library"
+
+    status, _, err = run_cli(
+        ["run", "--src", str(tmp_path / "downloads"), "--dst", str(target), "--apply"], capsys
+    )
+
+    assert status == 0, err
+    (font,) = target.rglob("Kaisei.ttf")
+    season = font.parent.parent
+    assert (font.parent.name, season.name) == ("Fonts", "Season 01")
+    assert sorted(p.suffix for p in season.iterdir() if p.is_file()) == [".mkv", ".mkv"]
+    assert not (batch / "Fonts" / "Kaisei.ttf").exists()

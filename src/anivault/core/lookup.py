@@ -167,12 +167,13 @@ def iter_lookup(
         for item in held:
             majority = votes.majority(folder_of(item.parsed.scanned.relative))
             yield _reported(matcher.settle(item, majority) if majority else item, reporter)
+        for outlier in votes.outliers():
+            _report_outlier(outlier, reporter)
     except KeyboardInterrupt as exc:
         raise InterruptedRunError("interrupted during lookup; nothing was moved") from exc
     finally:
         held.close()
-    for outlier in votes.outliers():
-        _report_outlier(outlier, reporter)
+        votes.close()
     reporter.emit(Event("match", "progress", _progress_fields(pipeline, parse_failed, client)))
 
 

@@ -71,6 +71,8 @@ class ScannedFile:
     relative: str
     """Path below the source root, POSIX separators: stable across platforms for plan ids."""
     sidecars: tuple[Sidecar, ...] = ()
+    fonts: str | None = None
+    """The name of a ``Fonts/`` folder beside the video (a batch's subtitle fonts), if any."""
 
 
 @positional_pickle
@@ -92,6 +94,8 @@ class FolderListing:
     videos: tuple[str, ...]
     others: tuple[str, ...]
     """Every other file name: sidecars, samples, anything that is not a video."""
+    fonts: str | None = None
+    """The name of its ``Fonts/`` subfolder, if it has one: the plan moves it with the batch."""
 
     @property
     def files(self) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -31,7 +31,6 @@ ACTIONS: tuple[Action, ...] = ("move", "copy", "hardlink", "symlink")
 CONFLICT_POLICIES: tuple[ConflictPolicy, ...] = ("skip", "index", "fail")
 HASH_CHUNK = 1 << 20
 MAX_INDEX = 99
-FONTS_DIR = "fonts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +109,11 @@ def build_plan(
     for item in matched:
         if item.status != "matched" or item.match is None:
             continue
-        for entry in _entries_for(item, item.match, target_root, options):
+        planned = _entries_for(item, item.match, target_root, options)
+        for entry in planned:
             entries.add(entry)
-            fonts.note(entry)
+        if item.parsed.scanned.fonts is not None:
+            fonts.note(planned[0], item.parsed.scanned.fonts)
     for entry in fonts.entries(target_root):
         entries.add(entry)
     entries.seal()
@@ -170,30 +171,29 @@ class _FontFolders:
     """A batch's ``Fonts/`` folder (the fonts its .ass subtitles need) follows the batch: into the
     season folder when every video of the batch goes to one, else into the show folder, else it
     stays (one folder of fonts cannot follow two shows). It travels with the batch's first video.
-    Only the videos of folders that hold a ``Fonts/`` folder are kept until the end."""
+    The scan says which folders hold a ``Fonts/`` folder; of their videos, only the first and the
+    distinct target folders are kept until the end."""
 
     def __init__(self) -> None:
-        self._font_dir: dict[Path, Path | None] = {}
-        self._videos: dict[Path, list[PlanEntry]] = defaultdict(list)
+        self._batches: dict[Path, _FontBatch] = {}
 
-    def note(self, entry: PlanEntry) -> None:
-        if entry.role != "video" or entry.status == "error":
+    def note(self, video: PlanEntry, fonts: str) -> None:
+        """``video`` (the first entry planned for a file) sits beside a fonts folder named ``fonts``."""
+        if video.status == "error":
             return
-        folder = entry.source.parent
-        if folder not in self._font_dir:
-            self._font_dir[folder] = _fonts_dir_in(folder)
-        if self._font_dir[folder] is not None:
-            self._videos[folder].append(entry)
+        folder = video.source.parent
+        batch = self._batches.setdefault(folder, _FontBatch(folder / fonts, video))
+        batch.add(video)
 
     def entries(self, root: Path) -> Iterator[PlanEntry]:
-        for folder, videos in sorted(self._videos.items()):
-            font_dir = self._font_dir[folder]
-            destination = _common_folder([PurePosixPath(v.relative_target) for v in videos])
-            if font_dir is None or destination is None:
+        for _, batch in sorted(self._batches.items()):
+            destination = batch.destination()
+            if destination is None:
                 continue
-            owner = min(videos, key=lambda v: v.relative_source)
+            owner = batch.owner
+            font_dir = batch.fonts
             base = owner.relative_source.rpartition("/")[0]
-            for font in sorted(f for f in font_dir.iterdir() if f.is_file()):
+            for font in _files_in(font_dir):
                 try:
                     print_ = fingerprint(font)
                 except OSError:
@@ -211,20 +211,37 @@ class _FontFolders:
                 yield _retarget(entry, root, destination / font_dir.name / font.name)
 
 
-def _fonts_dir_in(folder: Path) -> Path | None:
+def _files_in(folder: Path) -> list[Path]:
+    """Sorted; none when the folder is gone or unreadable by now (its fonts then stay put)."""
     try:
-        folders = sorted(d for d in folder.iterdir() if d.is_dir())
+        return sorted(f for f in folder.iterdir() if f.is_file())
     except OSError:
+        return []
+
+
+class _FontBatch:
+    """The folders a batch's videos go to, and its first video by name (the fonts' owner)."""
+
+    def __init__(self, fonts: Path, owner: PlanEntry) -> None:
+        self.fonts = fonts
+        self.owner = owner
+        self._parents: set[PurePosixPath] = set()
+        self._shows: set[str] = set()
+
+    def add(self, video: PlanEntry) -> None:
+        target = PurePosixPath(video.relative_target)
+        self._parents.add(target.parent)
+        self._shows.add(target.parts[0])
+        if video.relative_source < self.owner.relative_source:
+            self.owner = video
+
+    def destination(self) -> PurePosixPath | None:
+        """The one season folder of every video, else their one show folder, else None."""
+        if len(self._parents) == 1:
+            return next(iter(self._parents))
+        if len(self._shows) == 1 and "Movies" not in self._shows:
+            return PurePosixPath(next(iter(self._shows)))
         return None
-    return next((d for d in folders if d.name.casefold() == FONTS_DIR), None)
-
-
-def _common_folder(targets: list[PurePosixPath]) -> PurePosixPath | None:
-    parents = {t.parent for t in targets}
-    if len(parents) == 1:
-        return parents.pop()
-    shows = {t.parts[0] for t in targets}
-    return PurePosixPath(shows.pop()) if len(shows) == 1 and "Movies" not in shows else None
 
 
 def _retarget(entry: PlanEntry, root: Path, relative: PurePosixPath) -> PlanEntry:

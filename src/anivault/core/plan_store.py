@@ -13,7 +13,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from anivault.core.spool import BATCH, SpooledSequence, as_key, dumps, from_key, loads, open_private_db
+from anivault.core.spool import (
+    BATCH,
+    BatchedInserts,
+    SpooledSequence,
+    as_key,
+    dumps,
+    from_key,
+    loads,
+    open_private_db,
+)
 
 if TYPE_CHECKING:
     from anivault.core.plan import PlanEntry
@@ -55,7 +64,7 @@ class PlanEntries(SpooledSequence["PlanEntry"]):
     def __init__(self) -> None:
         self._db = open_private_db()
         self._db.execute(_SCHEMA)
-        self._pending: list[tuple[object, ...]] = []
+        self._inserts = BatchedInserts(self._db, f"INSERT INTO entry VALUES ({', '.join('?' * 10)})")
         self._lock = threading.Lock()
         self._length = 0
 
@@ -63,15 +72,13 @@ class PlanEntries(SpooledSequence["PlanEntry"]):
 
     def add(self, entry: PlanEntry) -> None:
         with self._lock:
-            self._pending.append(_row(entry))
+            self._inserts.add(_row(entry))
             self._length += 1
-            if len(self._pending) >= BATCH:
-                self._flush()
 
     def seal(self) -> None:
         """No more entries: index them for ordered reads and the conflict queries."""
         with self._lock:
-            self._flush()
+            self._inserts.flush()
             self._db.execute("CREATE INDEX by_source ON entry (source)")
             self._db.execute("CREATE INDEX by_target ON entry (target_key)")
             self._db.execute("CREATE INDEX by_owner ON entry (owner_id)")
@@ -162,7 +169,3 @@ class PlanEntries(SpooledSequence["PlanEntry"]):
                 if entry.status != status or entry.error_code != code:  # resolved by SQL since
                     entry = replace(entry, status=status, error_code=code)
                 yield rowid, entry
-
-    def _flush(self) -> None:
-        self._db.executemany(f"INSERT INTO entry VALUES ({', '.join('?' * 10)})", self._pending)
-        self._pending.clear()

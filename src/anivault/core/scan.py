@@ -22,6 +22,8 @@ VIDEO_EXTENSIONS = frozenset(
 )
 SIDECAR_EXTENSIONS = frozenset({".ass", ".ssa", ".srt", ".vtt", ".sub", ".idx", ".sup", ".mka", ".nfo"})
 SAMPLE_DIRS = frozenset({"sample", "samples"})
+FONTS_DIR = "fonts"
+"""A batch's subtitle fonts live in a subfolder of this name (any case)."""
 _SAMPLE_NAME = re.compile(r"(?:^|[\s._\-\[(])sample(?:$|[\s._\-\])])", re.IGNORECASE)
 
 
@@ -67,21 +69,25 @@ def walk_folders(root: Path, *, exclude: Path | None = None) -> Iterator[FolderL
         prefix = f"{relative}/" if relative else ""
         base = os.path.join(directory, "")
         descend: list[tuple[str, str]] = []
+        fonts = None
         for name in sorted(subdirs):
             if excluded is not None and os.path.join(real_root, prefix + name) == excluded:
                 continue
-            if name.casefold() in SAMPLE_DIRS:
+            folded = name.casefold()
+            if folded in SAMPLE_DIRS:
                 yield Skipped(Path(base + name), "sample folder")
-            else:
-                descend.append((base + name, prefix + name))
+                continue
+            if fonts is None and folded == FONTS_DIR:
+                fonts = name
+            descend.append((base + name, prefix + name))
         pending.extend(reversed(descend))
         if videos or others:
             videos.sort()
             others.sort()
             if len(videos) <= FOLDER_SLICE:
-                yield FolderListing(base, prefix, tuple(videos), tuple(others))
+                yield FolderListing(base, prefix, tuple(videos), tuple(others), fonts)
             else:
-                yield from _slices(base, prefix, videos, others)
+                yield from _slices(base, prefix, videos, others, fonts)
 
 
 def _listing(directory: str) -> tuple[list[str], list[str], list[str]]:
@@ -112,7 +118,9 @@ def _listing(directory: str) -> tuple[list[str], list[str], list[str]]:
     return subdirs, videos, others
 
 
-def _slices(base: str, prefix: str, videos: list[str], others: list[str]) -> Iterator[FolderListing]:
+def _slices(
+    base: str, prefix: str, videos: list[str], others: list[str], fonts: str | None
+) -> Iterator[FolderListing]:
     """A big folder as listings of ``FOLDER_SLICE`` videos, each sidecar in its owner's listing (the
     rest in the first). The owner is the longest stem among all the folder's videos, so within the
     slice that holds it, it is still the longest: expanding a slice pairs exactly as the whole would."""
@@ -123,7 +131,7 @@ def _slices(base: str, prefix: str, videos: list[str], others: list[str]) -> Ite
         owned[slice_of[stem] if stem is not None else 0].append(name)
     for index, names in enumerate(owned):
         start = index * FOLDER_SLICE
-        yield FolderListing(base, prefix, tuple(videos[start : start + FOLDER_SLICE]), tuple(names))
+        yield FolderListing(base, prefix, tuple(videos[start : start + FOLDER_SLICE]), tuple(names), fonts)
 
 
 def expand_folder(listing: FolderListing) -> Iterator[ScannedFile | Skipped]:
@@ -145,7 +153,7 @@ def expand_folder(listing: FolderListing) -> Iterator[ScannedFile | Skipped]:
             sidecars.setdefault(videos[owners[stem]], []).append(Sidecar(base + name, name[len(stem) :]))
     for name in videos:
         found = sidecars.get(name)
-        yield ScannedFile(base + name, prefix + name, tuple(found) if found else ())
+        yield ScannedFile(base + name, prefix + name, tuple(found) if found else (), listing.fonts)
 
 
 def _stems(videos: Sequence[str]) -> dict[str, int]:
