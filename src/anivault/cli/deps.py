@@ -5,9 +5,7 @@ No module-level clients or sessions: the command asks for a client here and hand
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from anivault.core.lookup import LookupRequest
 from anivault.core.overrides import MatchOverride
@@ -19,27 +17,6 @@ from anivault.services.tmdb.client import TmdbClient
 from anivault.services.tmdb.health import HealthPolicy
 from anivault.services.tmdb.ratelimit import RetryPolicy
 from anivault.services.tmdb.transport import Credential, TmdbTransport, TransportSettings
-
-
-@dataclass(frozen=True, slots=True)
-class Overrides:
-    """Per-invocation values from command options; None keeps the setting."""
-
-    max_workers: int | None = None
-    tmdb_concurrency: int | None = None
-    rate: float | None = None
-    lang: str | None = None
-    cache_max_bytes: int | None = None
-
-    def apply_to(self, settings: Settings) -> Settings:
-        changes: dict[str, Any] = {
-            "max_workers": self.max_workers,
-            "tmdb_concurrency": self.tmdb_concurrency,
-            "tmdb_rate": self.rate,
-            "title_language": self.lang,
-            "cache_max_bytes": self.cache_max_bytes,
-        }
-        return replace(settings, **{k: v for k, v in changes.items() if v is not None})
 
 
 def lookup_request(

@@ -1,4 +1,4 @@
-"""The organize and match options of one invocation, each set handed to a command as one value.
+"""The tuning, organize and match options of one invocation, each set handed to a command as one value.
 
 They live apart from the commands so that ``options.py`` can build them without importing a
 command. Field names equal the Click parameter names: ``options.py`` folds options into these
@@ -21,43 +21,58 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 
-class _GivenFlags:
-    """Modes that bring their own options (``organize --undo`` …) refuse any of these given too."""
+class _Flags:
+    """What the option sets share: which options were given, and which settings they override."""
 
     __slots__ = ()
 
     def given(self) -> dict[str, object]:
-        """Option name → value, for the checks of modes that take none of them."""
+        """Flag → value, for the checks of modes that take none of these options."""
         return {
             option.metadata.get("flag", f"--{option.name.replace('_', '-')}"): getattr(self, option.name)
             for option in fields(cast("DataclassInstance", self))
         }
 
+    def apply_to(self, settings: Settings) -> Settings:
+        """``settings`` with each given option's setting replaced (None keeps the setting)."""
+        changes = {
+            option.metadata["setting"]: getattr(self, option.name)
+            for option in fields(cast("DataclassInstance", self))
+            if "setting" in option.metadata
+        }
+        return replace(settings, **{name: value for name, value in changes.items() if value is not None})
+
+
+def _setting(name: str) -> Any:
+    """A field for an option that overrides the setting ``name``."""
+    return field(default=None, metadata={"setting": name})
+
 
 @dataclass(frozen=True, slots=True)
-class OrganizeFlags(_GivenFlags):
+class Overrides(_Flags):
+    """The tuning options of one invocation; None keeps the setting."""
+
+    max_workers: int | None = _setting("max_workers")
+    tmdb_concurrency: int | None = _setting("tmdb_concurrency")
+    rate: float | None = _setting("tmdb_rate")
+    lang: str | None = _setting("title_language")
+    cache_max_bytes: int | None = _setting("cache_max_bytes")
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizeFlags(_Flags):
     """The organize options of one invocation; None keeps the setting."""
 
-    action: str | None = None
-    on_conflict: str | None = None
-    preset: str | None = None
-    template: str | None = None
-    io_pace_limit: float | None = None
+    action: str | None = _setting("action")
+    on_conflict: str | None = _setting("on_conflict")
+    preset: str | None = _setting("naming_preset")
+    template: str | None = _setting("naming_template")
+    io_pace_limit: float | None = _setting("io_pace_limit")
     plan_file: Path | None = field(default=None, metadata={"flag": "--plan"})
-
-    def apply_to(self, settings: Settings) -> Settings:
-        changes: dict[str, Any] = {
-            "action": self.action,
-            "on_conflict": self.on_conflict,
-            "naming_preset": self.preset,
-            "naming_template": self.template,
-            "io_pace_limit": self.io_pace_limit,
-        }
-        return replace(settings, **{k: v for k, v in changes.items() if v is not None})
 
 
 @dataclass(frozen=True, slots=True)
-class MatchFlags(_GivenFlags):
+class MatchFlags(_Flags):
     """``--tmdb-id``/``--tmdb-type``/``--season-offset``: what the whole ``--src`` is on TMDB."""
 
     tmdb_id: int | None = None

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from anivault.cli.deps import Overrides
-from anivault.cli.flags import MatchFlags, OrganizeFlags
+from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance

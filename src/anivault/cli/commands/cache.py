@@ -13,7 +13,8 @@ import click
 
 from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
-from anivault.cli.deps import Overrides, build_tmdb_client, lookup_request
+from anivault.cli.deps import build_tmdb_client, lookup_request
+from anivault.cli.flags import Overrides
 from anivault.cli.options import command_output_options, source_option, tuning_options
 from anivault.cli.render import NdjsonReporter, RichReporter
 from anivault.core.events import Event

@@ -14,8 +14,8 @@ import click
 
 from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
-from anivault.cli.deps import Overrides, build_tmdb_client
-from anivault.cli.flags import MatchFlags, OrganizeFlags
+from anivault.cli.deps import build_tmdb_client
+from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides
 from anivault.cli.options import (
     apply_option,
     command_output_options,

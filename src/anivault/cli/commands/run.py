@@ -8,8 +8,7 @@ import click
 
 from anivault.cli.app import AppContext
 from anivault.cli.commands.organize import run_or_resume
-from anivault.cli.deps import Overrides
-from anivault.cli.flags import MatchFlags, OrganizeFlags
+from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides
 from anivault.cli.options import (
     apply_option,
     command_output_options,
