@@ -142,7 +142,7 @@ def iter_lookup(
             Stage("match", matcher.match, ParsedFile, workers=max(1, request.workers)),
         ],
         workers=request.workers,
-        size=files_in,
+        size=_files_in,
     )
     parse_failed = 0
     last_progress = 0.0
@@ -177,7 +177,7 @@ def iter_lookup(
     reporter.emit(Event("match", "progress", _progress_fields(pipeline, parse_failed, client)))
 
 
-def files_in(item: FolderListing | ParsedFile | MatchedFile | Skipped) -> int:
+def _files_in(item: FolderListing | ParsedFile | MatchedFile | Skipped) -> int:
     """Files an item of the lookup pipeline stands for, sidecars included: the progress counts
     files at every stage, though the scan hands over folders."""
     if isinstance(item, FolderListing):
