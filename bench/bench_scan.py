@@ -56,7 +56,7 @@ def walk_ours(tree: Path, chunk_seconds: list[float] | None = None, chunk: int =
     next_mark = chunk
     mark = time.perf_counter()
     for item in walk_folders(tree):
-        seen += item.files if isinstance(item, FolderListing) else 1
+        seen += len(item.videos) + len(item.others) if isinstance(item, FolderListing) else 1
         if chunk_seconds is not None and seen >= next_mark:
             now = time.perf_counter()
             chunk_seconds.append(now - mark)

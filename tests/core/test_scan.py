@@ -231,7 +231,7 @@ def test_a_run_receives_one_listing_per_folder_with_sorted_names(tmp_path: Path)
         ("empty/x/", ("y.mkv",), ()),
     ]
     assert listings[0].directory == os.path.join(tmp_path, "A", "")
-    assert listings[0].files == 4
+    assert listings[0].fonts is None
 
 
 def test_a_big_folder_comes_in_slices_that_pair_sidecars_as_the_whole_folder(

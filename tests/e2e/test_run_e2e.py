@@ -103,19 +103,20 @@ def test_dry_run_plans_expected_targets_and_changes_nothing(
 def test_progress_counts_every_file_at_every_stage(
     library: tuple[Path, Path, list[ManifestEntry]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The scan hands over folders and the parse stage expands them: progress still counts files
-    (sidecars and skipped files included; a skipped sample folder counts once)."""
-    source, target, _ = library
+    """The scan hands over folders and the parse stage expands them: progress still counts the
+    videos, as the summary's "files seen" does (sidecars, junk and sample folders are not)."""
+    source, target, entries = library
     (source / "Extra" / "Sample").mkdir(parents=True)
     for name in ("a.mkv", "b.mkv"):
         (source / "Extra" / "Sample" / name).write_bytes(b"x")
-    sample_folders = [p for p in source.rglob("*") if p.is_dir() and p.name == "Sample"]
-    files = [p for p in source.rglob("*") if p.is_file() and "Sample" not in p.parts]
     status, out, _ = run_cli(["--json", "run", "--src", str(source), "--dst", str(target)], capsys)
     assert status == 0
-    final = [e["fields"] for e in events(out) if e["phase"] == "match" and e["event"] == "progress"][-1]
+    lines = events(out)
+    final = [e["fields"] for e in lines if e["phase"] == "match" and e["event"] == "progress"][-1]
+    (summary,) = [e["fields"] for e in lines if e["event"] == "summary"]
     counts = {stage: final[stage] for stage in ("source", "parse", "match")}  # type: ignore[index]
-    assert counts == dict.fromkeys(counts, len(files) + len(sample_folders))
+    videos = [e for e in entries if e.role == "video"]
+    assert counts == dict.fromkeys(counts, summary["files_seen"]) == dict.fromkeys(counts, len(videos))  # type: ignore[index]
 
 
 @pytest.mark.usefixtures("anivault_env")

@@ -142,7 +142,7 @@ def iter_lookup(
             Stage("match", matcher.match, ParsedFile, workers=max(1, request.workers)),
         ],
         workers=request.workers,
-        size=_files_in,
+        size=_videos_in,
     )
     parse_failed = 0
     last_progress = 0.0
@@ -177,16 +177,13 @@ def iter_lookup(
     reporter.emit(Event("match", "progress", _progress_fields(pipeline, parse_failed, client)))
 
 
-def _files_in(item: FolderListing | ParsedFile | MatchedFile | Skipped) -> int:
-    """Files an item of the lookup pipeline stands for, sidecars included: the progress counts
-    files at every stage, though the scan hands over folders."""
+def _videos_in(item: FolderListing | ParsedFile | MatchedFile | Skipped) -> int:
+    """Videos an item of the lookup pipeline stands for: the progress counts videos at every
+    stage, as the summary's "files seen" does, though the scan hands over whole folders. Skipped
+    files are counted apart."""
     if isinstance(item, FolderListing):
-        return item.files
-    if isinstance(item, ParsedFile):
-        return 1 + len(item.scanned.sidecars)
-    if isinstance(item, MatchedFile):
-        return 1 + len(item.parsed.scanned.sidecars)
-    return 1
+        return len(item.videos)
+    return 0 if isinstance(item, Skipped) else 1
 
 
 def _reported(item: MatchedFile, reporter: Reporter) -> MatchedFile:

@@ -97,10 +97,6 @@ class FolderListing:
     fonts: str | None = None
     """The name of its ``Fonts/`` subfolder, if it has one: the plan moves it with the batch."""
 
-    @property
-    def files(self) -> int:
-        return len(self.videos) + len(self.others)
-
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
