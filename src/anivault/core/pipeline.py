@@ -48,10 +48,10 @@ DEFAULT_CHUNK = 16
 at most 15 others (it takes a chunk at a time)."""
 CHUNK_SECONDS = 0.05
 """A partial chunk is passed on after this long, so a slow source (a network share) still flows."""
-PROCESS_BATCH = 128
+PROCESS_BATCH = 64
 """Size (``size(item)`` summed) per round trip to a worker process: large enough that pickling and
-the pipe's wake-ups are a small share of the work, small enough that a batch is a fraction of the
-queue."""
+the pipe's wake-ups are a small share of the work, small enough that both workers stay busy to
+the end. A run counts videos: 64 took a warm 300k-file run 74-76 s, 128 took 78-79 s."""
 
 
 @dataclass(frozen=True, slots=True)
