@@ -4,7 +4,8 @@ text.py       make any name safe to read (surrogates, NFD, bidi marks, trailing 
               off the extension and sidecar language tags
 structure.py  the release-name shapes anitopy misreads (`` - 07``, ``SP02``, ``[A][07][B]``,
               ``S01E05``) and the ``parse``-library fallback patterns
-names.py      parse_name: anitopy, then those readers, then title normalisation
+tags.py       the resolution, CRC and version of plain fansub names, read without anitopy
+names.py      parse_name: anitopy (or tags.py), then those readers, then title normalisation
 folders.py    parse_file: the parent folder is evidence too (``Title S2/01.mkv``)
 """
 

@@ -3,7 +3,8 @@
 Order of evidence: the unambiguous shapes in ``structure`` (scene ``S01E05``, all-bracket names,
 fansub `` - 07``, ``Title (1993)`` movies) override anitopy, because anitopy's token guessing is
 exactly what fails on those; anitopy supplies everything else (group, resolution, CRC, year) and the
-title/episode when no shape matches; the ``parse``-library patterns catch what anitopy leaves
+title/episode when no shape matches, except for plain fansub names, whose tags ``tags`` reads
+without it; the ``parse``-library patterns catch what anitopy leaves
 without a title or an episode. Then the title is normalised: season markers, special suffixes,
 years and alternative titles move out of it into their own fields.
 """
@@ -30,6 +31,7 @@ from anivault.core.parsing.structure import (
     read_movie,
     read_scene,
 )
+from anivault.core.parsing.tags import plain_release_tags
 from anivault.core.parsing.text import clean_name, sidecar_languages, split_extension, strip_language_tags
 
 _SPECIAL_SUFFIX: Final = re.compile(r"[\s\-_]+(OVA|OAD|ONA|SP|Specials?)\s*$", re.IGNORECASE)
@@ -77,7 +79,6 @@ def parse_name(name: str) -> ParsedName | None:
     if not stem:
         return None
     shape = _shape(stem)
-    raw = _anitopy(shape)
     reading = (
         read_scene(shape)
         or read_brackets(shape)
@@ -85,6 +86,8 @@ def parse_name(name: str) -> ParsedName | None:
         or read_movie(shape)
         or read_last_word(shape)
     )
+    tags = plain_release_tags(shape, reading) if reading else None
+    raw = tags if tags is not None else _anitopy(shape)
     title = str(raw.get("anime_title") or "")
     episodes = _episodes(raw.get("episode_number"))
     if reading is None and (not title or not episodes) and raw.get("anime_year") is None:
