@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -44,17 +45,27 @@ FLUSH_EVERY_SECONDS = 0.05
 
 
 class NdjsonReporter:
-    """Writes every event as one JSON line on ``stream`` (stdout).
+    """Writes every event as one JSON line on ``stream`` (stdout); use it as a context manager.
 
-    Lines about single files are flushed at least every ``FLUSH_EVERY_SECONDS`` instead of one
-    by one, and every other event (progress, state changes, the summary) flushes at once: a run
-    over 300k files writes over half a million lines, and a flush each cost the busiest thread a
-    system call and a wait for the GIL.
+    Lines about single files are gathered and written together at least every
+    ``FLUSH_EVERY_SECONDS``, and every other event (progress, state changes, the summary) writes
+    what is gathered at once; leaving the ``with`` block writes the rest, also on an error. A run
+    over 300k files writes over half a million lines, and with ``PYTHONUNBUFFERED`` (set in many
+    container images) each ``write`` to stdout is a system call: one per line cost the busiest
+    thread of a run ~60 µs a line.
     """
 
     def __init__(self, stream: IO[str] | None = None) -> None:
         self._stream = stream or sys.stdout
         self._flushed = time.monotonic()
+        self._pending: list[str] = []
+        self._lock = threading.Lock()  # TMDB state events come from the match threads
+
+    def __enter__(self) -> NdjsonReporter:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.flush()
 
     def emit(self, event: Event) -> None:
         line = {
@@ -63,11 +74,20 @@ class NdjsonReporter:
             "event": event.event,
             "fields": dict(event.fields),
         }
-        self._stream.write(ndjson_line(line) + "\n")
-        now = time.monotonic()
-        if event.event not in PER_FILE_EVENTS or now - self._flushed >= FLUSH_EVERY_SECONDS:
+        text = ndjson_line(line)
+        with self._lock:
+            self._pending.append(text)
+        if event.event not in PER_FILE_EVENTS or time.monotonic() - self._flushed >= FLUSH_EVERY_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the gathered lines in one call."""
+        with self._lock:
+            lines, self._pending = self._pending, []
+            self._flushed = time.monotonic()
+            if lines:
+                self._stream.write("".join(f"{line}\n" for line in lines))
             self._stream.flush()
-            self._flushed = now
 
 
 def ndjson_line(value: object) -> str:

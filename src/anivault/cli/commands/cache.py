@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from contextlib import nullcontext
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -129,7 +128,7 @@ def warm_command(
     client = build_tmdb_client(settings, app.api_key)
     request = lookup_request(settings, source)
     reporter = NdjsonReporter() if app.json_output else RichReporter(app.err)
-    with reporter if isinstance(reporter, RichReporter) else nullcontext():
+    with reporter:
         result = warm_cache(request, client, reporter)
     cache = result.stats.cache
     fields = {

@@ -42,9 +42,9 @@ def match_command(
     client = build_tmdb_client(settings, app.api_key)
     request = lookup_request(settings, source, match_flags.match_override())
     if app.json_output:
-        reporter = NdjsonReporter()
-        matched, _skipped = lookup_files(request, client, reporter)
-        emit_matches(reporter, matched)
+        with NdjsonReporter() as reporter:
+            matched, _skipped = lookup_files(request, client, reporter)
+            emit_matches(reporter, matched)
     else:
         with RichReporter(app.err) as progress:
             matched, _skipped = lookup_files(request, client, progress)

@@ -185,9 +185,9 @@ def plan_options(settings: Settings) -> PlanOptions:
 def execute(app: AppContext, work: Callable[[Reporter], RunResult], *, applied: bool) -> int:
     """Run ``work(reporter)`` with the right reporter, render its result, pick the exit status."""
     if app.json_output:
-        reporter = NdjsonReporter()
-        result = work(reporter)
-        emit_run_result(reporter, result)
+        with NdjsonReporter() as reporter:
+            result = work(reporter)
+            emit_run_result(reporter, result)
     else:
         with RichReporter(app.err) as progress:
             result = work(progress)

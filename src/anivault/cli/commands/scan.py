@@ -45,12 +45,12 @@ def scan_command(app: AppContext, *, source: Path, extensions: tuple[str, ...]) 
             skipped.append(item)
     files.sort(key=lambda f: f.scanned.relative)
     if app.json_output:
-        reporter = NdjsonReporter()
-        for listed in files:
-            reporter.emit(Event("scan", "file", scanned_fields(listed)))
-        for item in skipped:
-            reporter.emit(Event("scan", "skipped", {"path": str(item.path), "reason": item.reason}))
-        reporter.emit(Event("scan", "summary", {"files": len(files), "skipped": len(skipped)}))
+        with NdjsonReporter() as reporter:
+            for listed in files:
+                reporter.emit(Event("scan", "file", scanned_fields(listed)))
+            for item in skipped:
+                reporter.emit(Event("scan", "skipped", {"path": str(item.path), "reason": item.reason}))
+            reporter.emit(Event("scan", "summary", {"files": len(files), "skipped": len(skipped)}))
     else:
         render_scan(app.out, files, skipped)
     return 0
