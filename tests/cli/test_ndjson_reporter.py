@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 
 import pytest
 
@@ -52,3 +53,13 @@ def test_lines_gathered_before_an_error_are_written() -> None:
         reporter.emit(Event("match", "result", {"n": 2}))
         raise RuntimeError("disk full")
     assert [event["fields"] for event in events_in(stream)] == [{"n": 1}, {"n": 2}]
+
+
+def test_a_lone_per_file_line_is_written_within_the_flush_interval() -> None:
+    stream = CountingStream()
+    with NdjsonReporter(stream) as reporter:
+        reporter.emit(Event("organize", "file", {"n": 1}))
+        deadline = time.monotonic() + 5
+        while not stream.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert [event["fields"] for event in events_in(stream)] == [{"n": 1}]

@@ -8,7 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,17 +100,30 @@ def finish(process: subprocess.Popen[str], timeout: float = 120) -> CliResult:
     return CliResult(process.returncode, stdout, stderr)
 
 
-def signal_after(process: subprocess.Popen[str], delay: float, signum: int = signal.SIGINT) -> bool:
-    """Send ``signum`` after ``delay`` seconds unless the process already ended; True if sent."""
-    deadline = time.monotonic() + delay
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        time.sleep(0.01)
-    if process.poll() is not None:
-        return False
-    process.send_signal(signum)
-    return True
+def interrupt_at_line(
+    process: subprocess.Popen[str], marker: str, *, count: int = 1, timeout: float = 120
+) -> tuple[bool, CliResult]:
+    """Send SIGINT (Ctrl+C) once ``count`` lines of the process's stdout contain ``marker``, and
+    collect all of its output: whether the signal was sent (not when the output ended first), and
+    the result. Waiting for what the run reports rather than for a delay keeps the signal in the
+    phase a scenario means, however fast the run has become. Reads stdout to its end itself
+    (``communicate`` would miss what this text reader has buffered) and stderr on a thread."""
+    assert process.stdout is not None and process.stderr is not None
+    errors: list[str] = []
+    stderr = process.stderr
+    reader = threading.Thread(target=lambda: errors.append(stderr.read()), daemon=True)
+    reader.start()
+    lines: list[str] = []
+    seen = 0
+    for line in process.stdout:
+        lines.append(line)
+        if marker in line:
+            seen += 1
+            if seen == count:
+                process.send_signal(signal.SIGINT)
+    process.wait(timeout=timeout)
+    reader.join(timeout)
+    return seen >= count, CliResult(process.returncode, "".join(lines), "".join(errors))
 
 
 def unprivileged_available() -> bool:

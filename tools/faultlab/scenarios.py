@@ -18,7 +18,7 @@ from pathlib import Path
 
 from anivault.core.organize import partial_name
 from anivault.core.recovery import read_journal
-from tools.faultlab.cli import Cli, CliResult, finish, signal_after
+from tools.faultlab.cli import Cli, CliResult, finish, interrupt_at_line
 from tools.faultlab.mounts import small_filesystem
 from tools.faultlab.snapshot import TreeSnapshot, Verdict, compare, snapshot
 from tools.make_sample_library import generate
@@ -107,16 +107,16 @@ def _result(name: str, lab: Lab, before: TreeSnapshot, faults: int, checks: list
     return ScenarioResult(name, faults, len(before.files), compare(before, after), tuple(checks))
 
 
-def sigint_during_lookup(lab: Lab, *, delay: float = 0.8) -> ScenarioResult:
-    """Ctrl+C while TMDB lookups are in flight: E-INTERRUPTED, nothing moved; --resume completes."""
+def sigint_during_lookup(lab: Lab, *, latency_ms: int = 150) -> ScenarioResult:
+    """Ctrl+C while TMDB lookups are in flight (every answer slowed, the signal sent once the first
+    file is matched): E-INTERRUPTED, nothing moved; --resume completes."""
     before = lab.make_library()
-    lab.standin.configure(latency_ms=40)
+    lab.standin.configure(latency_ms=latency_ms)
     process = lab.cli().start(lab.run_args("--max-workers", "2"))
-    sent = signal_after(process, delay, signal.SIGINT)
-    interrupted = finish(process)
+    sent, interrupted = interrupt_at_line(process, '"event": "result"')
     lab.standin.configure(latency_ms=0)
     checks = [
-        Check("signal delivered before the run ended", sent),
+        Check("signal sent once lookups had begun", sent),
         _status_check(interrupted, {INTERRUPTED_STATUS}, "interrupted run"),
         _code_check(interrupted, "E-INTERRUPTED", "interrupted run"),
         _no_traceback(interrupted, "interrupted run"),
@@ -135,19 +135,12 @@ def sigint_during_apply(lab: Lab, *, pace: int = 240) -> ScenarioResult:
     expected = _undisturbed(lab)
     cli = lab.cli()
     process = cli.start(lab.run_args("--io-pace-limit", str(pace)))
-    assert process.stdout is not None
-    moved_before_signal = 0
-    for line in process.stdout:  # wait until a few files have moved
-        moved_before_signal += '"event": "file"' in line
-        if moved_before_signal >= 3:
-            process.send_signal(signal.SIGINT)
-            break
-    interrupted = finish(process)
+    landed, interrupted = interrupt_at_line(process, '"event": "file"', count=3)  # a few have moved
     checkpoints = list((lab.work / "home" / "state" / "runs").glob("*/checkpoint.json"))
     partial = snapshot(lab.source, lab.library)
     resumed = cli.run(["--json", "run", "--resume"])
     checks = [
-        Check("signal landed mid-apply", moved_before_signal >= 3),
+        Check("signal landed mid-apply", landed),
         _status_check(interrupted, {INTERRUPTED_STATUS}, "interrupted apply"),
         _code_check(interrupted, "E-INTERRUPTED", "interrupted apply"),
         _no_traceback(interrupted, "interrupted apply"),
