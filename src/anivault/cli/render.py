@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 import threading
-import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import IO, Any
@@ -47,17 +46,16 @@ FLUSH_EVERY_SECONDS = 0.05
 class NdjsonReporter:
     """Writes every event as one JSON line on ``stream`` (stdout); use it as a context manager.
 
-    Lines about single files are gathered and written together, at most ``FLUSH_EVERY_SECONDS``
-    after they were emitted (a ticker thread writes them when no later event does); every other
-    event (progress, state changes, the summary) writes what is gathered at once, and leaving the
-    ``with`` block writes the rest, also on an error. A run over 300k files writes over half a
+    Lines about single files are gathered and written together by a ticker thread, at most
+    ``FLUSH_EVERY_SECONDS`` after they were emitted; every other event (progress, state changes,
+    the summary) writes what is gathered at once, and leaving the ``with`` block writes the rest,
+    also on an error. A run over 300k files writes over half a
     million lines, and with ``PYTHONUNBUFFERED`` (set in many container images) each ``write`` to
     stdout is a system call: one per line cost the busiest thread of a run ~60 µs a line.
     """
 
     def __init__(self, stream: IO[str] | None = None) -> None:
         self._stream = stream or sys.stdout
-        self._flushed = time.monotonic()
         self._pending: list[str] = []
         self._lock = threading.Lock()  # TMDB state events come from the match threads
         self._closed = threading.Event()
@@ -82,14 +80,13 @@ class NdjsonReporter:
         text = ndjson_line(line)
         with self._lock:
             self._pending.append(text)
-        if event.event not in PER_FILE_EVENTS or time.monotonic() - self._flushed >= FLUSH_EVERY_SECONDS:
+        if event.event not in PER_FILE_EVENTS:
             self.flush()
 
     def flush(self) -> None:
         """Write the gathered lines in one call."""
         with self._lock:
             lines, self._pending = self._pending, []
-            self._flushed = time.monotonic()
             if lines:
                 self._stream.write("".join(f"{line}\n" for line in lines))
             self._stream.flush()
