@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from anivault.cli.deps import build_tmdb_client
 from anivault.core.events import NullReporter
-from anivault.core.lookup import LookupRequest
-from anivault.core.warm import WarmResult, warm_cache
+from anivault.core.lookup.stream import LookupRequest
+from anivault.core.lookup.warm import WarmResult, warm_cache
 from anivault.services.cache.entries import disk_usage, iter_entries
 from anivault.services.settings import Settings
 from bench.make_tree import ensure_tree

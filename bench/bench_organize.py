@@ -19,11 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from anivault.core.apply.apply import apply_plan
+from anivault.core.apply.journal import Journal
+from anivault.core.apply.undo import undo
 from anivault.core.fingerprint import take_prints
 from anivault.core.models import Match, MatchedFile, ParsedFile, ParsedName, ScannedFile, Score
-from anivault.core.organize import Journal, apply_plan
-from anivault.core.plan import PlanOptions, build_plan
-from anivault.core.undo import undo
+from anivault.core.plan.build import build_plan
+from anivault.core.plan.model import PlanOptions
 
 SCORE = Score(1.0, ())
 

@@ -20,8 +20,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from anivault.core.lookup.parsing import parse_file, parse_name
 from anivault.core.models import ParsedName, ScannedFile
-from anivault.core.parsing import parse_file, parse_name
 
 DATASET = Path(__file__).resolve().parents[1] / "data" / "samples" / "labeled_dataset.json"
 

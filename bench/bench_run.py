@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from anivault.cli.deps import build_tmdb_client
 from anivault.core.events import NullReporter
 from anivault.core.models import Match, Score
-from anivault.core.naming import target_for
-from anivault.core.runner import RunRequest, run_library
+from anivault.core.plan.naming import target_for
+from anivault.core.run import RunRequest, run_library
 from anivault.services.settings import Settings
 from bench.scale import run_scale
 from tools.make_sample_library import ManifestEntry, generate

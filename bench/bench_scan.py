@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from anivault.core.lookup.scan import scan_tree, walk_folders
 from anivault.core.models import FolderListing, ScannedFile
-from anivault.core.scan import scan_tree, walk_folders
 
 DEFAULT_CHUNK = 10_000
 

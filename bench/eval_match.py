@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from anivault.cli.deps import build_tmdb_client
 from anivault.core.events import Event
-from anivault.core.runner import RunRequest, run_library
+from anivault.core.run import RunRequest, run_library
 from anivault.services.settings import Settings
 from tools.tmdb_standin import Catalog, Standin
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from anivault.core.matching.consensus import OUTLIERS_KEPT, FolderVotes, folder_of
+from anivault.core.lookup.matching.consensus import OUTLIERS_KEPT, FolderVotes, folder_of
 from anivault.core.models import Match, MatchedFile, ParsedFile, ScannedFile, Score
 
 

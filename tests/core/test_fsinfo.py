@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from anivault.core.fsinfo import Mount, detect, network_fs_type, parse_mounts
+from anivault.utils.fsinfo import Mount, detect, network_fs_type, parse_mounts
 
 MOUNTS = parse_mounts(
     "\n".join(

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from anivault.core.library_lock import hold_library, lock_path
+from anivault.core.apply.lock import hold_library, lock_path
 from anivault.errors import LibraryBusyError
 
 HOLD_AND_WAIT = """
 import sys
 from pathlib import Path
-from anivault.core.library_lock import hold_library
+from anivault.core.apply.lock import hold_library
 with hold_library(Path(sys.argv[1]), Path(sys.argv[2])):
     print("held", flush=True)
     sys.stdin.read()

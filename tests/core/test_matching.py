@@ -7,9 +7,9 @@ from dataclasses import asdict
 
 import pytest
 
-from anivault.core.matching.matcher import search_queries
-from anivault.core.matching.placement import extra_words, place_episodes, sequel_season, sequel_words
-from anivault.core.matching.scoring import (
+from anivault.core.lookup.matching.matcher import search_queries
+from anivault.core.lookup.matching.placement import extra_words, place_episodes, sequel_season, sequel_words
+from anivault.core.lookup.matching.scoring import (
     SHORTENED_TITLE,
     Weights,
     normalize_title,

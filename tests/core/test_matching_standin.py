@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from anivault.cli.deps import build_tmdb_client
-from anivault.core.matching import Matcher
+from anivault.core.lookup.matching import Matcher
+from anivault.core.lookup.overrides import OVERRIDE_FILE, FolderOverrides, MatchOverride
+from anivault.core.lookup.parsing import parse_file
 from anivault.core.models import MatchedFile, ScannedFile
-from anivault.core.naming import target_for
-from anivault.core.overrides import OVERRIDE_FILE, FolderOverrides, MatchOverride
-from anivault.core.parsing import parse_file
+from anivault.core.plan.naming import target_for
 from anivault.services.settings import Settings
 from anivault.services.tmdb.client import TmdbClient
 from tools.tmdb_standin import Standin

@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from anivault.core.models import Match, Score
-from anivault.core.naming import (
+from anivault.core.plan.naming import (
     MAX_SEGMENT_BYTES,
     safe_segment,
     sidecar_target,

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from tests.core.test_plan_and_organize import SHM, by_source, matched, read_journal, write
 
-from anivault.core.organize import ApplyOutcome, Journal, Pacer, apply_plan
-from anivault.core.plan import Plan, PlanOptions, build_plan
+from anivault.core.apply.apply import ApplyOutcome, Pacer, apply_plan
+from anivault.core.apply.journal import Journal
+from anivault.core.plan.build import build_plan
+from anivault.core.plan.model import Plan, PlanOptions
 from anivault.errors import OrganizeConflictError
 
 TARGET = "Frieren (2023)/Season 01/Frieren (2023) S01E01"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from anivault.core.matching.placement import shift_seasons
+from anivault.core.lookup.matching.placement import shift_seasons
+from anivault.core.lookup.overrides import OVERRIDE_FILE, FolderOverrides, MatchOverride, parse_override
 from anivault.core.models import ParsedName
-from anivault.core.overrides import OVERRIDE_FILE, FolderOverrides, MatchOverride, parse_override
 from anivault.errors import UsageError
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from anivault.core.lookup.parse_stage import parse_folder
+from anivault.core.lookup.scan import walk_folders
 from anivault.core.models import FolderListing, ParsedFile, Skipped
-from anivault.core.parse_stage import parse_folder
-from anivault.core.scan import walk_folders
 from anivault.errors import FileSystemError
 
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from anivault.core.lookup.parsing import parse_file, parse_name
+from anivault.core.lookup.scan import scan_tree
 from anivault.core.models import ParsedFile, ParsedName, ScannedFile
-from anivault.core.parsing import parse_file, parse_name
-from anivault.core.scan import scan_tree
 
 
 def scanned(root: Path, relative: str) -> ScannedFile:

@@ -9,8 +9,8 @@ from typing import Any
 import jsonschema
 import pytest
 
+from anivault.core.lookup.parsing import parse_file
 from anivault.core.models import ScannedFile
-from anivault.core.parsing import parse_file
 from tools.make_labeled_dataset import build
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from anivault.core.parsing import parse_name
+from anivault.core.lookup.parsing import parse_name
 
 ROUND_TRIP_EXAMPLES = 1200
 # Romaji/English words release titles are made of; none is a tag anitopy or our readers act on.

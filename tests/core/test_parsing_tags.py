@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from anivault.core.lookup.parsing import names
+from anivault.core.lookup.parsing.names import _shape
+from anivault.core.lookup.parsing.structure import read_brackets, read_dash
+from anivault.core.lookup.parsing.tags import plain_release_tags
 from anivault.core.models import ParsedName
-from anivault.core.parsing import names
-from anivault.core.parsing.names import _shape
-from anivault.core.parsing.structure import read_brackets, read_dash
-from anivault.core.parsing.tags import plain_release_tags
 
 DATASET = Path(__file__).resolve().parents[2] / "data" / "samples" / "labeled_dataset.json"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import anitopy
 import pytest
 
+from anivault.core.lookup.parsing import parse_file, parse_name, sidecar_languages
 from anivault.core.models import ParsedName, ScannedFile
-from anivault.core.parsing import parse_file, parse_name, sidecar_languages
 
 
 def parsed(name: str) -> ParsedName:

@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from anivault.core.apply.apply import ApplyOutcome, apply_plan
+from anivault.core.apply.fsops import move_no_clobber
+from anivault.core.apply.journal import Journal
 from anivault.core.fingerprint import take_prints
 from anivault.core.models import Match, MatchedFile, ParsedFile, ParsedName, ScannedFile, Score, Sidecar
-from anivault.core.organize import ApplyOutcome, Journal, apply_plan, move_no_clobber
-from anivault.core.plan import Fingerprint, Plan, PlanEntry, build_plan, entry_id
+from anivault.core.plan.build import build_plan
+from anivault.core.plan.model import Fingerprint, Plan, PlanEntry, entry_id
 from anivault.errors import FileSystemError, OrganizeConflictError, SourceMissingError
 
 SCORE = Score(0.95, (("title", 0.8), ("episode", 0.05)))

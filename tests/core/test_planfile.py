@@ -12,9 +12,10 @@ from tests.core.test_plan_and_organize import matched, write
 
 from anivault.core.events import NullReporter
 from anivault.core.models import Candidate, MatchedFile
-from anivault.core.plan import Plan, PlanOptions, build_plan
-from anivault.core.planfile import plan_to_json, read_plan, write_plan
-from anivault.core.runner import apply_plan_file
+from anivault.core.plan.build import build_plan
+from anivault.core.plan.model import Plan, PlanOptions
+from anivault.core.plan.planfile import plan_to_json, read_plan, write_plan
+from anivault.core.run import apply_plan_file
 from anivault.errors import OrganizeConflictError, UsageError
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "schemas" / "plan.schema.json").read_text(encoding="utf-8"))

@@ -12,14 +12,17 @@ import pytest
 from tests.core.test_plan_and_organize import matched, write
 
 from anivault.core import checkpoint as checkpoints
+from anivault.core.apply.apply import ApplyOutcome, apply_plan
+from anivault.core.apply.fsops import partial_name
+from anivault.core.apply.journal import Journal
+from anivault.core.apply.recovery import read_journal, settle
+from anivault.core.apply.session import apply_session, journal_path_for
+from anivault.core.apply.undo import undo
 from anivault.core.checkpoint import Checkpoint
 from anivault.core.events import NullReporter
-from anivault.core.organize import ApplyOutcome, Journal, apply_plan, partial_name
-from anivault.core.plan import Plan, PlanOptions, build_plan
-from anivault.core.recovery import read_journal, settle
-from anivault.core.runner import resume_last
-from anivault.core.session import apply_session, journal_path_for
-from anivault.core.undo import undo
+from anivault.core.plan.build import build_plan
+from anivault.core.plan.model import Plan, PlanOptions
+from anivault.core.run import resume_last
 from anivault.errors import InterruptedRunError, UsageError
 from anivault.services.tmdb.client import TmdbClient
 

@@ -18,7 +18,7 @@ import pytest
 
 from anivault.cli.deps import build_tmdb_client
 from anivault.core.events import NullReporter
-from anivault.core.runner import RunRequest, RunResult, run_library
+from anivault.core.run import RunRequest, RunResult, run_library
 from anivault.services.settings import Settings
 from tools.make_sample_library import generate
 from tools.tmdb_standin import Standin

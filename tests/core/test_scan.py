@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anivault.core import scan as scan_module
+from anivault.core.lookup import scan as scan_module
+from anivault.core.lookup.scan import ListedVideo, expand_folder, list_videos, scan_tree, walk_folders
 from anivault.core.models import FolderListing, ScannedFile, Skipped
-from anivault.core.scan import ListedVideo, expand_folder, list_videos, scan_tree, walk_folders
 
 NOBODY = 65534
 
@@ -193,7 +193,7 @@ def test_unreadable_directory_as_an_unprivileged_user(tmp_path: Path) -> None:
         import os
         from pathlib import Path
         from anivault.core.models import ScannedFile
-        from anivault.core.scan import ListedVideo, list_videos, scan_tree
+        from anivault.core.lookup.scan import ListedVideo, list_videos, scan_tree
         os.chdir({str(tmp_path)!r})
         os.setgroups([]); os.setgid({NOBODY}); os.setuid({NOBODY})
         for item in scan_tree(Path("src")):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from anivault.core.spool import Spool
+from anivault.utils.spool import Spool
 
 
 def test_items_come_back_sorted_by_key_then_arrival() -> None:

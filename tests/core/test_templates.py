@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 import pytest
 
 from anivault.core.models import Match, Score
-from anivault.core.naming import (
+from anivault.core.plan.naming import (
     MAX_SEGMENT_BYTES,
     STEM_BUDGET,
     Naming,
@@ -15,7 +15,7 @@ from anivault.core.naming import (
     sidecar_target,
     target_for,
 )
-from anivault.core.templates import parse_template, preset, scheme_for
+from anivault.core.plan.templates import parse_template, preset, scheme_for
 from anivault.errors import PathTooLongError, UsageError
 
 SCORE = Score(0.9, (("title", 0.9),))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from anivault.cli.main import main
-from anivault.core.overrides import OVERRIDE_FILE
+from anivault.core.lookup.overrides import OVERRIDE_FILE
 
 
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict[str, object]], str]:

@@ -253,10 +253,10 @@ def test_run_resume_after_an_interrupted_lookup_reruns_with_the_saved_options(
     small_library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], anivault_env: Path
 ) -> None:
     from anivault.core import checkpoint as checkpoints
+    from anivault.core.apply.session import journal_path_for
     from anivault.core.checkpoint import Checkpoint
-    from anivault.core.plan import PlanOptions
-    from anivault.core.runner import RunRequest, request_to_dict
-    from anivault.core.session import journal_path_for
+    from anivault.core.plan.model import PlanOptions
+    from anivault.core.run import RunRequest, request_to_dict
 
     state = anivault_env / "state"
     target = tmp_path / "library"

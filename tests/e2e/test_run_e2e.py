@@ -11,7 +11,7 @@ import pytest
 
 from anivault.cli.main import main
 from anivault.core.models import Match, Score
-from anivault.core.naming import sidecar_target, target_for
+from anivault.core.plan.naming import sidecar_target, target_for
 from tools.make_sample_library import ManifestEntry, generate
 
 EASY_CATEGORIES = {"plain", "sequel_marker", "multi_episode", "western", "movie"}

@@ -285,7 +285,7 @@ def test_normalize_query_keeps_word_order_and_stop_words() -> None:
 
 def test_q_norm_of_a_parsed_release_name() -> None:
     """The issue's example: the title and year the parser finds give "attack on titan 2013"."""
-    from anivault.core.parsing import parse_name
+    from anivault.core.lookup.parsing import parse_name
 
     parsed = parse_name("Attack on Titan (2013) S01E01.mkv")
     assert normalize_query(parsed.title, parsed.year) == "attack on titan 2013"

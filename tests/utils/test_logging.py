@@ -72,7 +72,7 @@ def test_each_file_gets_its_levels_and_loggers(tmp_path: Path, masker: Masker) -
     log_dir = tmp_path / "logs"
     with configure_logging(log_dir, level="DEBUG", masker=masker):
         logging.getLogger("anivault.core.pipeline").debug("core-debug")
-        logging.getLogger("anivault.core.matching").info("core-info")
+        logging.getLogger("anivault.core.lookup.matching").info("core-info")
         logging.getLogger("anivault.services.tmdb.transport").debug("tmdb-debug")
         logging.getLogger("anivault.network").warning("network-warning")
         logging.getLogger("anivault.services.cache").error("cache-error")
@@ -111,7 +111,7 @@ def test_unknown_level_is_rejected(tmp_path: Path, masker: Masker) -> None:
 
 
 def test_files_are_utf8_whatever_the_text(tmp_path: Path, session: LoggingSession) -> None:
-    logger = logging.getLogger("anivault.core.naming")
+    logger = logging.getLogger("anivault.core.plan.naming")
     logger.info(TITLE)
     log_event(logger, logging.INFO, "named", title=TITLE)
     logger.info("bad bytes %s", "caf\udce9")  # an undecodable file name via os.fsdecode
@@ -126,7 +126,7 @@ def test_files_are_utf8_whatever_the_text(tmp_path: Path, session: LoggingSessio
 
 
 def test_format_of_structured_and_plain_lines(session: LoggingSession) -> None:
-    logger = logging.getLogger("anivault.core.matching")
+    logger = logging.getLogger("anivault.core.lookup.matching")
     log_event(
         logger,
         logging.INFO,
@@ -194,7 +194,7 @@ def test_one_line_per_record_even_with_newlines_and_tracebacks(session: LoggingS
 
 def test_secrets_never_reach_any_file(tmp_path: Path, session: LoggingSession) -> None:
     tmdb = logging.getLogger("anivault.services.tmdb.transport")
-    core = logging.getLogger("anivault.core.scan")
+    core = logging.getLogger("anivault.core.lookup.scan")
     tmdb.debug("GET https://api.themoviedb.org/3/search/tv?api_key=%s&query=x", KEY)
     tmdb.debug("GET https://api.themoviedb.org/3/tv/1?language=en&api_key=%s", OTHER_TOKEN)
     tmdb.info("headers {'Authorization': 'Bearer %s'}", KEY)

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from anivault.core.organize import partial_name
-from anivault.core.recovery import read_journal
+from anivault.core.apply.fsops import partial_name
+from anivault.core.apply.recovery import read_journal
 from tools.faultlab.cli import Cli, CliResult, finish, interrupt_at_line
 from tools.faultlab.mounts import small_filesystem
 from tools.faultlab.snapshot import TreeSnapshot, Verdict, compare, snapshot

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from anivault.core.lookup import LookupRequest
-from anivault.core.overrides import MatchOverride
+from anivault.core.lookup.overrides import MatchOverride
+from anivault.core.lookup.stream import LookupRequest
 from anivault.errors import TmdbKeyError
 from anivault.services.cache import JsonCache
 from anivault.services.settings import KEY_ENV_VARS, Settings

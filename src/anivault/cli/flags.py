@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from anivault.core.overrides import MatchOverride
+from anivault.core.lookup.overrides import MatchOverride
 from anivault.errors import UsageError
 from anivault.services.settings import Settings
 from anivault.services.tmdb.models import MediaType

@@ -29,11 +29,11 @@ from rich.table import Table
 from rich.text import Text
 
 from anivault.core.events import Event, Reporter
-from anivault.core.lookup import candidate_fields
+from anivault.core.lookup.scan import ListedVideo
+from anivault.core.lookup.stream import candidate_fields
 from anivault.core.models import MatchedFile, Skipped
-from anivault.core.plan import PlanEntry
-from anivault.core.runner import RunResult
-from anivault.core.scan import ListedVideo
+from anivault.core.plan.model import PlanEntry
+from anivault.core.run import RunResult
 from anivault.core.status import RunSnapshot
 
 MAX_PLAN_ROWS = 400

@@ -41,3 +41,15 @@ def _print_or_none(path: str) -> Fingerprint | None:
         return fingerprint(path)
     except OSError:
         return None
+
+
+HASH_CHUNK = 1 << 20
+
+
+def sha256_of(path: Path) -> str:
+    """Whole-file digest: "same bytes" for duplicates, verified copies and recovery."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()

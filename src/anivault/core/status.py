@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 from anivault.core import checkpoint as checkpoints
-from anivault.core.session import journal_path_for
+from anivault.core.apply.session import journal_path_for
 from anivault.errors import AniVaultError, ConfigError, InterruptedRunError
 
 SNAPSHOT_NAME = "last_run.json"

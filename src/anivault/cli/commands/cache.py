@@ -17,8 +17,8 @@ from anivault.cli.flags import Overrides
 from anivault.cli.options import command_output_options, source_option, tuning_options
 from anivault.cli.render import NdjsonReporter, RichReporter
 from anivault.core.events import Event
-from anivault.core.lookup import check_source
-from anivault.core.warm import warm_cache
+from anivault.core.lookup.stream import check_source
+from anivault.core.lookup.warm import warm_cache
 from anivault.services.cache import maintenance
 
 

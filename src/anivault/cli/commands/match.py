@@ -12,7 +12,7 @@ from anivault.cli.deps import build_tmdb_client, lookup_request
 from anivault.cli.flags import MatchFlags, Overrides
 from anivault.cli.options import command_output_options, match_options, source_option, tuning_options
 from anivault.cli.render import NdjsonReporter, RichReporter, emit_matches, render_matches
-from anivault.core.lookup import check_source, lookup_files
+from anivault.core.lookup.stream import check_source, lookup_files
 
 
 @click.command("match")

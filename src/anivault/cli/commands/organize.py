@@ -33,12 +33,12 @@ from anivault.cli.render import (
     first_message_per_code,
     render_run,
 )
+from anivault.core.apply.undo import undo
 from anivault.core.events import Event, Reporter
-from anivault.core.naming import Naming
-from anivault.core.plan import ACTIONS, CONFLICT_POLICIES, PlanOptions
-from anivault.core.runner import RunRequest, RunResult, apply_plan_file, resume_last, run_library
-from anivault.core.templates import scheme_for
-from anivault.core.undo import undo
+from anivault.core.plan.model import ACTIONS, CONFLICT_POLICIES, PlanOptions
+from anivault.core.plan.naming import Naming
+from anivault.core.plan.templates import scheme_for
+from anivault.core.run import RunRequest, RunResult, apply_plan_file, resume_last, run_library
 from anivault.errors import UsageError
 from anivault.services.settings import Settings
 

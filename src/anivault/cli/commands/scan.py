@@ -10,9 +10,9 @@ from anivault.cli.app import AppContext
 from anivault.cli.options import command_output_options, source_option
 from anivault.cli.render import NdjsonReporter, render_scan, scanned_fields
 from anivault.core.events import Event
-from anivault.core.lookup import check_source
+from anivault.core.lookup.scan import ListedVideo, list_videos, normalise_extensions
+from anivault.core.lookup.stream import check_source
 from anivault.core.models import Skipped
-from anivault.core.scan import ListedVideo, list_videos, normalise_extensions
 
 
 @click.command("scan")

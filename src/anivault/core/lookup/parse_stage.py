@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from anivault.core.fingerprint import take_prints
+from anivault.core.lookup.parsing import parse_file
+from anivault.core.lookup.scan import expand_folder, unreadable
 from anivault.core.models import FolderListing, ParsedFile, ScannedFile, Skipped
-from anivault.core.parsing import parse_file
-from anivault.core.scan import expand_folder, unreadable
 
 
 def parse_folder(listing: FolderListing, *, fingerprints: bool) -> list[ParsedFile | Skipped]:

@@ -7,7 +7,7 @@ matcher.py    the Matcher: query variants and candidates through the client, the
 
 from __future__ import annotations
 
-from anivault.core.matching.matcher import Matcher
-from anivault.core.matching.scoring import Weights
+from anivault.core.lookup.matching.matcher import Matcher
+from anivault.core.lookup.matching.scoring import Weights
 
 __all__ = ["Matcher", "Weights"]

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
-from anivault.core.matching.scoring import all_titles, normalize_title
+from anivault.core.lookup.matching.scoring import all_titles, normalize_title
 from anivault.core.models import ParsedName
 from anivault.services.tmdb.models import TitleDetails
 

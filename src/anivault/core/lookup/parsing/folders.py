@@ -12,8 +12,8 @@ import os
 import re
 from typing import Final
 
+from anivault.core.lookup.parsing.names import parse_folder_name, parse_name
 from anivault.core.models import FileKind, ParsedFile, ParsedName, ScannedFile
-from anivault.core.parsing.names import parse_folder_name, parse_name
 from anivault.errors import ParseError
 
 _BARE_EPISODE: Final = re.compile(r"\s*(?:E|EP|Episode\s*)?(\d{1,4})(?:v(\d))?\s*", re.IGNORECASE)

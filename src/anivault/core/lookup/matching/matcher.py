@@ -16,15 +16,15 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from anivault.core.matching.consensus import FolderMajority
-from anivault.core.matching.placement import (
+from anivault.core.lookup.matching.consensus import FolderMajority
+from anivault.core.lookup.matching.placement import (
     Placement,
     place_episodes,
     sequel_season,
     sequel_words,
     shift_seasons,
 )
-from anivault.core.matching.scoring import (
+from anivault.core.lookup.matching.scoring import (
     Weights,
     all_titles,
     display_title,
@@ -33,8 +33,8 @@ from anivault.core.matching.scoring import (
     score_series,
     title_similarity,
 )
+from anivault.core.lookup.overrides import FolderOverrides, MatchOverride
 from anivault.core.models import Candidate, Match, MatchedFile, ParsedFile, ParsedName, Score
-from anivault.core.overrides import FolderOverrides, MatchOverride
 from anivault.errors import ParseError, TmdbError, TmdbNotFoundError
 from anivault.services.tmdb.client import TmdbClient
 from anivault.services.tmdb.models import MediaType, SearchHit, TitleDetails

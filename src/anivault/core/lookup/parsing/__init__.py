@@ -11,8 +11,8 @@ folders.py    parse_file: the parent folder is evidence too (``Title S2/01.mkv``
 
 from __future__ import annotations
 
-from anivault.core.parsing.folders import parse_file
-from anivault.core.parsing.names import parse_name
-from anivault.core.parsing.text import sidecar_languages
+from anivault.core.lookup.parsing.folders import parse_file
+from anivault.core.lookup.parsing.names import parse_name
+from anivault.core.lookup.parsing.text import sidecar_languages
 
 __all__ = ["parse_file", "parse_name", "sidecar_languages"]

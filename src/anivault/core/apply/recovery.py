@@ -22,8 +22,9 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from anivault.core.organize import Journal, discard, partial_name
-from anivault.core.plan import sha256_of
+from anivault.core.apply.fsops import discard, partial_name
+from anivault.core.apply.journal import Journal
+from anivault.core.fingerprint import sha256_of
 
 TERMINAL = ("done", "failed", "rolled_back")
 

@@ -19,20 +19,20 @@ from pathlib import Path
 from typing import Any
 
 from anivault.core import checkpoint as checkpoints
-from anivault.core import fsinfo
+from anivault.core.apply.apply import ApplyOutcome
+from anivault.core.apply.lock import hold_library
+from anivault.core.apply.session import apply_session, journal_path_for
 from anivault.core.checkpoint import Checkpoint
 from anivault.core.events import Event, Reporter
-from anivault.core.library_lock import hold_library
-from anivault.core.lookup import LookupRequest, LookupTally, check_source, iter_lookup
+from anivault.core.lookup.overrides import MatchOverride, parse_override
+from anivault.core.lookup.stream import LookupRequest, LookupTally, check_source, iter_lookup
 from anivault.core.models import MatchedFile, Skipped
-from anivault.core.naming import Naming
-from anivault.core.organize import ApplyOutcome
-from anivault.core.overrides import MatchOverride, parse_override
-from anivault.core.plan import Plan, PlanOptions, build_plan
-from anivault.core.planfile import read_plan, write_plan
-from anivault.core.session import apply_session, journal_path_for
+from anivault.core.plan.build import build_plan
+from anivault.core.plan.model import Plan, PlanOptions
+from anivault.core.plan.naming import Naming
+from anivault.core.plan.planfile import read_plan, write_plan
+from anivault.core.plan.templates import scheme_for
 from anivault.core.status import StatusRecorder
-from anivault.core.templates import scheme_for
 from anivault.errors import (
     AniVaultError,
     InterruptedRunError,
@@ -40,9 +40,10 @@ from anivault.errors import (
 )
 from anivault.services.cache.store import CacheStats
 from anivault.services.tmdb.client import ClientStats, TmdbClient
+from anivault.utils import fsinfo
 from anivault.utils.logging import log_event
 
-logger = logging.getLogger("anivault.core.runner")
+logger = logging.getLogger("anivault.core.run")
 
 PROGRESS_EVERY_SECONDS = 0.2
 

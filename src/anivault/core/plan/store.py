@@ -1,4 +1,4 @@
-"""The plan's entries spooled to disk (see ``core/spool.py``), with the whole-plan queries
+"""The plan's entries spooled to disk (see ``utils/spool.py``), with the whole-plan queries
 conflict resolution needs: targets claimed twice, entries by status, sidecars by their video.
 
 Each row keeps the entry pickled plus the columns those queries read. Statuses are resolved in
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from anivault.core.spool import (
+from anivault.utils.spool import (
     BATCH,
     BatchedInserts,
     SpooledSequence,
@@ -25,7 +25,7 @@ from anivault.core.spool import (
 )
 
 if TYPE_CHECKING:
-    from anivault.core.plan import PlanEntry
+    from anivault.core.plan.model import PlanEntry
 
 _SCHEMA = """
 CREATE TABLE entry (

@@ -14,14 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from anivault.core import checkpoint as checkpoints
+from anivault.core.apply.apply import ApplyOutcome, Pacer, apply_plan
+from anivault.core.apply.journal import Journal
+from anivault.core.apply.lock import hold_library
+from anivault.core.apply.recovery import settle
 from anivault.core.checkpoint import CHECKPOINT_EVERY_SECONDS, Checkpoint
 from anivault.core.events import Event, Reporter
-from anivault.core.library_lock import hold_library
-from anivault.core.organize import ApplyOutcome, Journal, Pacer, apply_plan
 from anivault.core.pipeline import interrupt_between_steps
-from anivault.core.plan import Plan
-from anivault.core.planfile import write_plan
-from anivault.core.recovery import settle
+from anivault.core.plan.model import Plan
+from anivault.core.plan.planfile import write_plan
 from anivault.errors import InterruptedRunError
 
 

@@ -19,8 +19,7 @@ from typing import Any, Final
 
 import anitopy
 
-from anivault.core.models import FileKind, ParsedName
-from anivault.core.parsing.structure import (
+from anivault.core.lookup.parsing.structure import (
     LEADING_BRACKETS,
     Reading,
     episode_numbers,
@@ -31,8 +30,14 @@ from anivault.core.parsing.structure import (
     read_movie,
     read_scene,
 )
-from anivault.core.parsing.tags import plain_release_tags
-from anivault.core.parsing.text import clean_name, sidecar_languages, split_extension, strip_language_tags
+from anivault.core.lookup.parsing.tags import plain_release_tags
+from anivault.core.lookup.parsing.text import (
+    clean_name,
+    sidecar_languages,
+    split_extension,
+    strip_language_tags,
+)
+from anivault.core.models import FileKind, ParsedName
 
 _SPECIAL_SUFFIX: Final = re.compile(r"[\s\-_]+(OVA|OAD|ONA|SP|Specials?)\s*$", re.IGNORECASE)
 _SEASON_SUFFIX: Final = re.compile(

@@ -16,8 +16,8 @@ from itertools import groupby
 from operator import itemgetter
 
 from anivault.core.models import MatchedFile
-from anivault.core.spool import BatchedInserts, as_key, from_key, open_private_db
 from anivault.services.tmdb.models import MediaType
+from anivault.utils.spool import BatchedInserts, as_key, from_key, open_private_db
 
 CONSENSUS_SHARE = 0.75
 MIN_AGREEING = 2

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from anivault.core.models import Match
-from anivault.core.templates import NamingScheme, preset
+from anivault.core.plan.templates import NamingScheme, preset
 from anivault.errors import PathTooLongError
 
 MAX_SEGMENT_BYTES = 255

@@ -18,10 +18,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
-from anivault.core.lookup import candidate_fields
+from anivault.core.lookup.stream import candidate_fields
 from anivault.core.models import Fingerprint, Match, MatchedFile, Score
-from anivault.core.naming import COLON_STYLES, Naming, safe_segment
-from anivault.core.plan import (
+from anivault.core.plan.model import (
     ACTIONS,
     CONFLICT_POLICIES,
     Action,
@@ -31,7 +30,8 @@ from anivault.core.plan import (
     PlanEntry,
     PlanOptions,
 )
-from anivault.core.templates import scheme_for
+from anivault.core.plan.naming import COLON_STYLES, Naming, safe_segment
+from anivault.core.plan.templates import scheme_for
 from anivault.errors import OrganizeConflictError, UsageError
 
 FORMAT = "anivault-plan/1"

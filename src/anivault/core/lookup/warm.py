@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from anivault.core.events import Reporter
-from anivault.core.lookup import LookupRequest, iter_lookup
+from anivault.core.lookup.stream import LookupRequest, iter_lookup
 from anivault.core.models import Skipped
 from anivault.services.tmdb.client import ClientStats, TmdbClient
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from anivault.core.parsing.structure import Reading
+from anivault.core.lookup.parsing.structure import Reading
 
 _PLAIN_EPISODE: Final = re.compile(r"\s+-\s+(?P<episode>\d{1,4})(?:v(?P<version>\d))?")
 _TOKEN_BREAKS: Final = re.compile(r"[ _.&+,|()\[\]{}「」『』【】（）]+")

@@ -17,19 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from anivault.core.events import Event, Reporter
-from anivault.core.matching import Matcher
-from anivault.core.matching.consensus import FolderVotes, Outlier, folder_of
+from anivault.core.lookup.matching import Matcher
+from anivault.core.lookup.matching.consensus import FolderVotes, Outlier, folder_of
+from anivault.core.lookup.overrides import FolderOverrides, MatchOverride
+from anivault.core.lookup.parse_stage import parse_folder
+from anivault.core.lookup.scan import walk_folders
 from anivault.core.models import FolderListing, MatchedFile, ParsedFile, Skipped
-from anivault.core.overrides import FolderOverrides, MatchOverride
-from anivault.core.parse_stage import parse_folder
 from anivault.core.pipeline import Pipeline, Stage
-from anivault.core.scan import walk_folders
-from anivault.core.spool import Spool
 from anivault.errors import InterruptedRunError, PermissionDeniedError, SourceMissingError, UsageError
 from anivault.services.tmdb.client import TmdbClient
 from anivault.utils.logging import log_event
+from anivault.utils.spool import Spool
 
-logger = logging.getLogger("anivault.core.lookup")
+logger = logging.getLogger("anivault.core.lookup.stream")
 
 PROGRESS_EVERY_SECONDS = 0.2
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from anivault.core.apply.fsops import move_no_clobber
+from anivault.core.apply.journal import Journal
+from anivault.core.apply.recovery import StepState, is_our_link, settle
 from anivault.core.fingerprint import fingerprint
-from anivault.core.organize import Journal, move_no_clobber
-from anivault.core.recovery import StepState, is_our_link, settle
 from anivault.errors import AniVaultError, UsageError
 
 

@@ -1,0 +1,1 @@
+"""Carrying a plan out on disk: file operations, the journal, recovery, undo, the library lock."""

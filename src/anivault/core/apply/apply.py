@@ -1,0 +1,163 @@
+"""Apply a plan: each entry carried out with a no-clobber operation (``fsops``), every step
+journalled before it happens (``journal``), a per-file outcome for each.
+
+The target must be absent before the ``intent`` line is written, so that after a crash an empty
+file at a target with only an intent line can be told apart as our own reservation. A hard link
+across devices falls back to a verified copy, journalled as ``fallback``.
+"""
+
+from __future__ import annotations
+
+import errno
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from anivault.core.apply.fsops import copy_no_clobber, link, link_error, move_no_clobber, translate_os_error
+from anivault.core.apply.journal import Journal
+from anivault.core.fingerprint import fingerprint
+from anivault.core.plan.model import Plan, PlanEntry
+from anivault.errors import AniVaultError, OrganizeConflictError, PlanStaleError, SourceMissingError
+
+OutcomeStatus = Literal["moved", "failed", "skipped"]
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyOutcome:
+    entry: PlanEntry
+    status: OutcomeStatus
+    error_code: str | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Pacer:
+    """``--io-pace-limit``: at most ``per_minute`` file operations a minute (antivirus-heavy
+    Windows machines and slow NAS boxes choke on bursts). Clock and sleep are injected."""
+
+    per_minute: float
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    _last: list[float] = field(default_factory=list)
+
+    def wait(self) -> None:
+        interval = 60.0 / self.per_minute
+        now = self.clock()
+        if self._last and now - self._last[0] < interval:
+            self.sleep(interval - (now - self._last[0]))
+            now = self.clock()
+        self._last[:] = [now]
+
+
+def apply_plan(
+    plan: Plan,
+    journal: Journal,
+    *,
+    should_stop: Callable[[], bool],
+    on_outcome: Callable[[ApplyOutcome], None],
+    pacer: Pacer | None = None,
+    already_done: frozenset[str] = frozenset(),
+) -> list[ApplyOutcome]:
+    """Carry out every actionable entry not in ``already_done``, videos before their sidecars;
+    stop between files on request. Per-file failures are outcomes, never exceptions."""
+    outcomes: list[ApplyOutcome] = []
+    failed_videos: set[str] = set()
+    ordered = sorted(plan.actionable(), key=lambda e: (e.role != "video", e.relative_source))
+    for entry in ordered:
+        if entry.entry_id in already_done:
+            continue
+        if entry.role == "sidecar" and entry.owner_id in failed_videos:
+            outcome = ApplyOutcome(entry, "skipped", message="its video was not moved")
+        else:
+            if pacer is not None:
+                pacer.wait()
+            if should_stop():  # after the pause too: Ctrl+C during it must not start a move
+                break
+            outcome = _apply_one(entry, journal)
+        if entry.role == "video" and outcome.status != "moved":
+            failed_videos.add(entry.entry_id)
+        outcomes.append(outcome)
+        on_outcome(outcome)
+    return outcomes
+
+
+def _apply_one(entry: PlanEntry, journal: Journal) -> ApplyOutcome:
+    try:
+        _check_fresh(entry)
+        if entry.target.exists() or entry.target.is_symlink():
+            # Checked before the intent line, so that after a crash an empty file at a target
+            # with only an intent line can be told apart as our own reservation.
+            raise OrganizeConflictError(f"{entry.target} already exists; left untouched")
+        _make_parents(entry.target.parent, journal)
+    except AniVaultError as exc:
+        return ApplyOutcome(entry, "failed", exc.code, exc.message)
+    journal.record(phase="intent", **_intent_fields(entry))
+    try:
+        _perform(entry, journal)
+    except AniVaultError as exc:
+        journal.record(phase="failed", id=entry.entry_id, code=exc.code)
+        return ApplyOutcome(entry, "failed", exc.code, exc.message)
+    journal.record(phase="done", id=entry.entry_id)
+    return ApplyOutcome(entry, "moved")
+
+
+def _intent_fields(entry: PlanEntry) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "op": entry.action,
+        "id": entry.entry_id,
+        "src": str(entry.source),
+        "dst": str(entry.target),
+    }
+    if entry.fingerprint is not None:
+        fields["size"] = entry.fingerprint.size
+        fields["partial_hash"] = entry.fingerprint.partial_hash
+    return fields
+
+
+def _check_fresh(entry: PlanEntry) -> None:
+    """Refuse a source that changed since planning: the plan's decision was about other bytes."""
+    if entry.fingerprint is None:
+        return
+    try:
+        current = fingerprint(entry.source)
+    except FileNotFoundError as exc:
+        raise SourceMissingError(f"{entry.source} no longer exists") from exc
+    except OSError as exc:
+        raise translate_os_error(exc, entry.source) from exc
+    if current != entry.fingerprint:
+        raise PlanStaleError(f"{entry.relative_source} changed since it was planned; plan again")
+
+
+def _make_parents(folder: Path, journal: Journal) -> None:
+    """Create missing folders, each journalled first, so undo removes exactly the ones we made."""
+    missing: list[Path] = []
+    current = folder
+    while not current.exists() and current.parent != current:
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        journal.record(phase="mkdir", path=str(path))
+        try:
+            path.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise translate_os_error(exc, path) from exc
+
+
+def _perform(entry: PlanEntry, journal: Journal) -> None:
+    source, target = entry.source, entry.target
+    if entry.action in ("hardlink", "symlink"):
+        try:
+            link(entry.action, source, target)
+            return
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise link_error(exc, target) from exc
+        journal.record(phase="fallback", id=entry.entry_id, op="copy")
+        copy_no_clobber(
+            source, target, on_reserved=lambda: journal.record(phase="reserved", id=entry.entry_id)
+        )
+        return
+    mover = move_no_clobber if entry.action == "move" else copy_no_clobber
+    mover(source, target, on_reserved=lambda: journal.record(phase="reserved", id=entry.entry_id))

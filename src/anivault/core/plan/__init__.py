@@ -1,0 +1,1 @@
+"""Where each file goes: the plan model, target naming, templates, conflicts, the plan file."""

@@ -1,0 +1,183 @@
+"""Building the plan: every matched video and its sidecars (and a batch's fonts) get a target."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+
+from anivault.core.fingerprint import fingerprint
+from anivault.core.models import Match, MatchedFile
+from anivault.core.plan.conflicts import refuse_conflicts, resolve_conflicts
+from anivault.core.plan.model import Action, Plan, PlanEntry, PlanOptions, entry_id, retarget
+from anivault.core.plan.naming import sidecar_target, target_for
+from anivault.core.plan.store import PlanEntries
+from anivault.errors import AniVaultError
+from anivault.utils.fsinfo import existing_ancestor
+
+
+def build_plan(
+    matched: Iterable[MatchedFile],
+    target_root: Path,
+    options: PlanOptions | None = None,
+    *,
+    source_root: Path | None = None,
+) -> Plan:
+    """Plan every matched video and its sidecars, then resolve conflicts over the whole plan.
+
+    ``matched`` is consumed as a stream (unmatched items are ignored) and the entries are spooled
+    to disk, so memory does not grow with the library. Raises OrganizeConflictError under
+    ``on_conflict="fail"`` when any entry conflicts, before anything moves. A target too long for
+    the path budget is an ``error`` entry, not a crash.
+    """
+    options = options or PlanOptions()
+    entries = PlanEntries()
+    fonts = _FontFolders()
+    for item in matched:
+        if item.status != "matched" or item.match is None:
+            continue
+        planned = _entries_for(item, item.match, target_root, options)
+        for entry in planned:
+            entries.add(entry)
+        if item.parsed.scanned.fonts is not None:
+            fonts.note(planned[0], item.parsed.scanned.fonts)
+    for entry in fonts.entries(target_root):
+        entries.add(entry)
+    entries.seal()
+    resolve_conflicts(entries, target_root, options.on_conflict)
+    if options.on_conflict == "fail":
+        refuse_conflicts(entries)
+    return Plan(target_root, entries, source_root, options)
+
+
+def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptions) -> list[PlanEntry]:
+    scanned = item.parsed.scanned
+    prints = item.parsed.prints
+    if prints is None:
+        raise ValueError(f"{scanned.relative} was parsed without fingerprints: a plan needs them")
+    source = Path(scanned.path)
+    video_id = entry_id(scanned.relative, prints.video)
+    action, note = _effective_action(options.action, source, root)
+    video = PlanEntry(
+        entry_id=video_id,
+        source=source,
+        target=root,
+        role="video",
+        status="planned",
+        relative_source=scanned.relative,
+        relative_target="",
+        match=match,
+        action=action,
+        note=note,
+        fingerprint=prints.video,
+    )
+    try:
+        video_rel = target_for(match, source.suffix, options.naming, root=str(root), source_stem=source.stem)
+    except AniVaultError as exc:
+        return [replace(video, status="error", error_code=exc.code, note=exc.message)]
+    entries = [retarget(video, root, video_rel)]
+    folder = scanned.relative.rpartition("/")[0]
+    for sidecar, side_print in zip(scanned.sidecars, prints.sidecars, strict=True):
+        if side_print is None:
+            continue
+        name = os.path.basename(sidecar.path)
+        side = replace(
+            video,
+            entry_id=f"{video_id}{sidecar.tail}",
+            source=Path(sidecar.path),
+            role="sidecar",
+            relative_source=f"{folder}/{name}" if folder else name,
+            owner_id=video_id,
+            fingerprint=side_print,
+        )
+        entries.append(retarget(side, root, sidecar_target(video_rel, sidecar.tail)))
+    return entries
+
+
+class _FontFolders:
+    """A batch's ``Fonts/`` folder (the fonts its .ass subtitles need) follows the batch: into the
+    season folder when every video of the batch goes to one, else into the show folder, else it
+    stays (one folder of fonts cannot follow two shows). It travels with the batch's first video.
+    The scan says which folders hold a ``Fonts/`` folder; of their videos, only the first and the
+    distinct target folders are kept until the end."""
+
+    def __init__(self) -> None:
+        self._batches: dict[Path, _FontBatch] = {}
+
+    def note(self, video: PlanEntry, fonts: str) -> None:
+        """``video`` (the first entry planned for a file) sits beside a fonts folder named ``fonts``."""
+        if video.status == "error":
+            return
+        folder = video.source.parent
+        batch = self._batches.setdefault(folder, _FontBatch(folder / fonts, video))
+        batch.add(video)
+
+    def entries(self, root: Path) -> Iterator[PlanEntry]:
+        for _, batch in sorted(self._batches.items()):
+            destination = batch.destination()
+            if destination is None:
+                continue
+            owner = batch.owner
+            font_dir = batch.fonts
+            base = owner.relative_source.rpartition("/")[0]
+            for font in _files_in(font_dir):
+                try:
+                    print_ = fingerprint(font)
+                except OSError:
+                    continue
+                relative = "/".join(p for p in (base, font_dir.name, font.name) if p)
+                entry = replace(
+                    owner,
+                    entry_id=f"{owner.entry_id}/{font_dir.name}/{font.name}",
+                    source=font,
+                    role="sidecar",
+                    relative_source=relative,
+                    owner_id=owner.entry_id,
+                    fingerprint=print_,
+                )
+                yield retarget(entry, root, destination / font_dir.name / font.name)
+
+
+def _files_in(folder: Path) -> list[Path]:
+    """Sorted; none when the folder is gone or unreadable by now (its fonts then stay put)."""
+    try:
+        return sorted(f for f in folder.iterdir() if f.is_file())
+    except OSError:
+        return []
+
+
+class _FontBatch:
+    """The folders a batch's videos go to, and its first video by name (the fonts' owner)."""
+
+    def __init__(self, fonts: Path, owner: PlanEntry) -> None:
+        self.fonts = fonts
+        self.owner = owner
+        self._parents: set[PurePosixPath] = set()
+        self._shows: set[str] = set()
+
+    def add(self, video: PlanEntry) -> None:
+        target = PurePosixPath(video.relative_target)
+        self._parents.add(target.parent)
+        self._shows.add(target.parts[0])
+        if video.relative_source < self.owner.relative_source:
+            self.owner = video
+
+    def destination(self) -> PurePosixPath | None:
+        """The one season folder of every video, else their one show folder, else None."""
+        if len(self._parents) == 1:
+            return next(iter(self._parents))
+        if len(self._shows) == 1 and "Movies" not in self._shows:
+            return PurePosixPath(next(iter(self._shows)))
+        return None
+
+
+def _effective_action(action: Action, source: Path, root: Path) -> tuple[Action, str]:
+    """A hard link cannot cross devices: say so in the plan and copy instead."""
+    if action != "hardlink":
+        return action, ""
+    try:
+        same = source.stat().st_dev == existing_ancestor(root).stat().st_dev
+    except OSError:
+        return action, ""
+    return (action, "") if same else ("copy", "hardlink across devices: copied instead")

@@ -1,0 +1,85 @@
+"""The plan: what would move where, decided entirely before anything moves.
+
+The plan is deterministic: entries are sorted by source and carry no timestamps, so the same tree,
+settings and cache give the same plan. Building it is ``plan/build.py``; settling conflicts over the
+whole plan is ``plan/conflicts.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from anivault.core.models import Fingerprint, Match, positional_pickle
+from anivault.core.plan.naming import DEFAULT_NAMING, Naming
+from anivault.core.plan.store import PlanEntries
+
+EntryStatus = Literal["planned", "conflict", "exists", "duplicate", "in_place", "error"]
+Action = Literal["move", "copy", "hardlink", "symlink"]
+ConflictPolicy = Literal["skip", "index", "fail"]
+ACTIONS: tuple[Action, ...] = ("move", "copy", "hardlink", "symlink")
+CONFLICT_POLICIES: tuple[ConflictPolicy, ...] = ("skip", "index", "fail")
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOptions:
+    naming: Naming = field(default_factory=lambda: DEFAULT_NAMING)
+    action: Action = "move"
+    on_conflict: ConflictPolicy = "skip"
+
+
+@positional_pickle
+@dataclass(frozen=True, slots=True)
+class PlanEntry:
+    entry_id: str
+    source: Path
+    target: Path
+    role: Literal["video", "sidecar"]
+    status: EntryStatus
+    relative_source: str
+    relative_target: str
+    match: Match
+    owner_id: str | None = None
+    """For a sidecar: the entry id of its video."""
+    error_code: str | None = None
+    action: Action = "move"
+    note: str = ""
+    """Why the action or target differs from what was asked (hardlink fallback, index suffix)."""
+    fingerprint: Fingerprint | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    target_root: Path
+    entries: Sequence[PlanEntry]
+    """In source order. Built plans read them from a disk spool on demand: iterate, don't copy."""
+    source_root: Path | None = None
+    options: PlanOptions = field(default_factory=PlanOptions)
+
+    def actionable(self) -> tuple[PlanEntry, ...]:
+        """The entries to carry out, in memory: for applying, which touches each of them anyway."""
+        return tuple(e for e in self.entries if e.status == "planned")
+
+    def status_counts(self) -> Counter[str]:
+        if isinstance(self.entries, PlanEntries):
+            return self.entries.status_counts()  # without reading every entry back
+        return Counter(e.status for e in self.entries)
+
+    def error_codes(self) -> tuple[str, ...]:
+        if isinstance(self.entries, PlanEntries):
+            return self.entries.error_codes()
+        return tuple(dict.fromkeys(e.error_code for e in self.entries if e.error_code))
+
+
+def entry_id(relative: str, print_: Fingerprint) -> str:
+    """Stable id of a source file as planned: changes if the file is replaced, edited or moved."""
+    key = f"{relative}\0{print_.size}\0{print_.mtime_ns}\0{print_.inode}\0{print_.partial_hash}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def retarget(entry: PlanEntry, root: Path, relative: PurePosixPath) -> PlanEntry:
+    return replace(entry, target=root.joinpath(*relative.parts), relative_target=relative.as_posix())
