@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import importlib
 import json
 import re
 import sys
@@ -42,6 +41,7 @@ from typing import Any, Final
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from anivault.core.lookup.parsing import parse_file
 from anivault.core.models import ParsedName, ScannedFile
 from bench.real_names import PROJECT, as_video_file, real_names_dir
 
@@ -49,8 +49,6 @@ CORPUS_FILES: Final = ("real_names.jsonl", "anime_names.jsonl")
 GENERATED: Final = PROJECT / "data" / "samples" / "labeled_dataset.json"
 FIELDS: Final = ("title", "season", "episodes", "absolute")
 NUMBER_FIELDS: Final = ("episodes", "absolute")
-PARSING_MODULES: Final = ("anivault.core.lookup.parsing", "anivault.core.parsing")
-"""Where the product's parser lives, newest layout first."""
 
 _APOSTROPHES: Final = re.compile(r"['’`]")
 _NON_WORD: Final = re.compile(r"[\W_]+")
@@ -84,19 +82,6 @@ class Verdict:
     parsed: ParsedName | None
     misses: tuple[str, ...]
     """The asserted fields we got wrong."""
-
-
-def load_parser() -> Callable[[ScannedFile], Any]:
-    """The product's public ``parse_file``, wherever the current layout keeps it."""
-    for module in PARSING_MODULES:
-        try:
-            parse_file: Callable[[ScannedFile], Any] = importlib.import_module(module).parse_file
-        except ModuleNotFoundError as error:
-            if error.name is None or not module.startswith(error.name):
-                raise  # the module is there but something it imports is not
-            continue
-        return parse_file
-    raise SystemExit(f"no parse_file in any of {', '.join(PARSING_MODULES)}")
 
 
 def load_corpus(path: Path) -> list[Row]:
@@ -250,7 +235,6 @@ def main() -> None:
     parser.add_argument("--dataset", type=Path, default=GENERATED, help="our generated labelled set")
     parser.add_argument("--worst", type=int, default=15, help="misses to list per set")
     args = parser.parse_args()
-    parse_file = load_parser()
     sets: list[tuple[str, Path, Callable[[Path], list[Row]]]] = [
         *((name, args.names_dir / name, load_corpus) for name in CORPUS_FILES),
         ("generated", args.dataset, load_generated),
