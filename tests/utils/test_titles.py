@@ -21,6 +21,8 @@ from anivault.utils.titles import title_key
         ("Straße", "STRASSE"),
         ("SPY×FAMILY", "Spy x Family"),
         ("Ranma ½", "Ranma 1/2"),
+        ("Dragon of 5,000 Years", "Dragon of 5000 Years"),
+        ("1,000,000 Yen", "1000000 yen"),
     ],
 )
 def test_spellings_of_one_title_share_a_key(one: str, other: str) -> None:
@@ -34,6 +36,7 @@ def test_spellings_of_one_title_share_a_key(one: str, other: str) -> None:
         ("Shingeki no Kyojin Season 2", "Shingeki no Kyojin Season 3"),
         ("ガンダム", "カンタム"),  # a voiced mark is part of the kana, not an accent to drop
         ("Ajin (2016)", "Ajin"),  # the year tells same-named works apart
+        ("Vol. 1,23", "Vol. 123"),  # not a thousands separator
     ],
 )
 def test_different_titles_keep_different_keys(one: str, other: str) -> None:

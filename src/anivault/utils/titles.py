@@ -2,9 +2,9 @@
 
 Release groups write the same title in many spellings: ``Yu-Gi-Oh!`` / ``Yu Gi Oh``,
 ``Kiss & Cry`` / ``Kiss and Cry``, ``Pokémon`` / ``Pokemon``, ``Ｆｕｌｌ ｗｉｄｔｈ`` / ``Full width``,
-``Hunter×Hunter`` / ``Hunter x Hunter``, ``JoJo's`` / ``JoJos``. The key keeps letters and digits
-of every script, folds case, width and Latin accents, and turns all other punctuation into single
-spaces.
+``Hunter×Hunter`` / ``Hunter x Hunter``, ``JoJo's`` / ``JoJos``, ``5,000 Years`` / ``5000 Years``.
+The key keeps letters and digits of every script, folds case, width and Latin accents, and turns
+all other punctuation into single spaces.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ must change this string so that stored keys are made again instead of silently m
 
 _WORD_SUBSTITUTES: Final = str.maketrans({"&": " and ", "×": " x ", "＆": " and "})
 _APOSTROPHES: Final = re.compile(r"(?<=\w)['’`ʼ](?=\w)")
+_THOUSANDS_SEPARATOR: Final = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _LATIN_LETTER: Final = re.compile(r"[A-Za-z]")
 
 
@@ -28,12 +29,13 @@ def title_key(title: str) -> str:
     """The normalised form of ``title``: equal keys mean "the same title written differently".
 
     NFKC first (full-width letters, ligatures, ``½``), then ``&`` → ``and`` and ``×`` → ``x``,
-    apostrophes inside words dropped (``JoJo's`` → ``jojos``), accents dropped from Latin letters
-    only (a Japanese voiced mark is part of the letter, not an accent), case folded, every run of
-    other characters one space. Memoised: a run asks for the same few thousand titles again and again.
+    apostrophes inside words and thousands separators dropped (``JoJo's`` → ``jojos``,
+    ``5,000`` → ``5000``), accents dropped from Latin letters only (a Japanese voiced mark is part
+    of the letter, not an accent), case folded, every run of other characters one space.
+    Memoised: a run asks for the same few thousand titles again and again.
     """
     text = unicodedata.normalize("NFKC", title).translate(_WORD_SUBSTITUTES)
-    text = _APOSTROPHES.sub("", text)
+    text = _THOUSANDS_SEPARATOR.sub("", _APOSTROPHES.sub("", text))
     text = _strip_latin_accents(text).casefold()
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
 
