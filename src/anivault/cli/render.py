@@ -424,4 +424,4 @@ def render_title_hits(console: Console, query: str, hits: list[TitleHit], source
                 f"{hit.similarity:.2f}",
             )
         console.print(table)
-    console.print(f"index: {source}", markup=False)
+    console.print(f"index: {source}", markup=False, soft_wrap=True)

@@ -127,5 +127,7 @@ def bundled_index_path() -> Path:
 @cache
 def default_title_index() -> TitleIndex:
     """The bundled index, read on first use and kept for the rest of the process: runs that never
-    look a title up never pay for reading it."""
+    look a title up never pay for reading it. Ask for it on the main thread before lookups start in
+    workers (the root of a run builds its dependencies once); two threads asking at once would each
+    read the file, harmlessly but twice. Raises TitleIndexError (E-TITLE-INDEX)."""
     return TitleIndex.load(bundled_index_path())
