@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import fnmatch
 import gzip
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rapidfuzz import fuzz, process
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 from tests.services.title_catalog import SMALL_CATALOG, build_small_index, places, tv, write_catalog
 
 from anivault.errors import TitleIndexError
@@ -185,3 +192,12 @@ def test_the_bundled_index_is_package_data_and_loads_once_per_process() -> None:
     fresh = TitleIndex.load(path)
     assert time.perf_counter() - started < 2.0  # generous: the machine is shared; the target is < 0.3 s
     assert fresh.title_count > 50_000
+
+
+def test_the_bundled_index_is_declared_package_data_so_wheels_carry_it() -> None:
+    """Checked against pyproject.toml, not by building a wheel: a build would fetch setuptools."""
+    root = Path(__file__).resolve().parents[2]
+    with (root / "pyproject.toml").open("rb") as handle:
+        patterns = tomllib.load(handle)["tool"]["setuptools"]["package-data"]["anivault"]
+    relative = bundled_index_path().relative_to(root / "src" / "anivault").as_posix()
+    assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns), patterns
