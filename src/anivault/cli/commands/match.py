@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from anivault.cli import exit_codes
-from anivault.cli.app import AppContext
-from anivault.cli.deps import build_tmdb_client, lookup_request
-from anivault.cli.flags import MatchFlags, Overrides
 from anivault.cli.options import command_output_options, match_options, source_option, tuning_options
-from anivault.cli.render import NdjsonReporter, RichReporter, emit_matches, render_matches
-from anivault.core.lookup import check_source, lookup_files
+
+if TYPE_CHECKING:
+    from anivault.cli.app import AppContext
+    from anivault.cli.flags import MatchFlags, Overrides
 
 
 @click.command("match")
@@ -36,6 +36,10 @@ def match_command(
       anivault match --src ~/Downloads/anime/Frieren --tmdb-id 209867
       anivault --json match --src ~/Downloads/anime > matches.ndjson
     """
+    from anivault.cli.deps import build_tmdb_client, lookup_request
+    from anivault.cli.render import NdjsonReporter, RichReporter, emit_matches, render_matches
+    from anivault.core.lookup import check_source, lookup_files
+
     settings = overrides.apply_to(app.loaded.settings)
     source = source.expanduser()
     check_source(source)

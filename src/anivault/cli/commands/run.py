@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from anivault.cli.app import AppContext
-from anivault.cli.commands.organize import run_or_resume
-from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides
 from anivault.cli.options import (
     apply_option,
     command_output_options,
@@ -19,6 +17,10 @@ from anivault.cli.options import (
     resume_option,
     tuning_options,
 )
+
+if TYPE_CHECKING:
+    from anivault.cli.app import AppContext
+    from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides
 
 
 @click.command("run")
@@ -50,6 +52,8 @@ def run_command(
       anivault run --src ~/Downloads/anime --dst ~/Media/Anime --apply  # then move
       anivault run --resume                                             # after Ctrl+C or a crash
     """
+    from anivault.cli.running import run_or_resume
+
     settings = flags.apply_to(overrides.apply_to(app.loaded.settings))
     return run_or_resume(
         app, settings, flags, match_flags, source=source, target=target, apply=apply, resume=resume

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from anivault.cli.app import AppContext
 from anivault.cli.options import command_output_options, source_option
-from anivault.cli.render import NdjsonReporter, render_scan, scanned_fields
-from anivault.core.events import Event
-from anivault.core.lookup import check_source
-from anivault.core.models import Skipped
-from anivault.core.scan import ListedVideo, list_videos, normalise_extensions
+
+if TYPE_CHECKING:
+    from anivault.cli.app import AppContext
+    from anivault.core.models import Skipped
+    from anivault.core.scan import ListedVideo
 
 
 @click.command("scan")
@@ -34,6 +34,11 @@ def scan_command(app: AppContext, *, source: Path, extensions: tuple[str, ...]) 
       anivault scan --src ~/Downloads/anime --ext mkv,mp4
       anivault --json scan --src ~/Downloads/anime | jq -r 'select(.event=="file").fields.relative'
     """
+    from anivault.cli.render import NdjsonReporter, render_scan, scanned_fields
+    from anivault.core.events import Event
+    from anivault.core.lookup import check_source
+    from anivault.core.scan import ListedVideo, list_videos, normalise_extensions
+
     source = source.expanduser()
     check_source(source)
     files: list[ListedVideo] = []
