@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
     from anivault.core.overrides import MatchOverride
+    from anivault.core.scan import ScanFilter
     from anivault.services.tmdb.models import MediaType
 
 
@@ -98,3 +99,19 @@ class MatchFlags(_Flags):
 
         media_type: MediaType = "movie" if self.tmdb_type == "movie" else "tv"
         return MatchOverride(self.tmdb_id, media_type, self.season_offset or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFilter(_Flags):
+    """``--ext``/``--exclude``: what to leave out of ``--src``, the same for every command."""
+
+    extensions: tuple[str, ...] = field(default=(), metadata={"flag": "--ext"})
+    exclude: tuple[str, ...] = ()
+
+    def scan_filter(self) -> ScanFilter | None:
+        """The options as the scan's filter; None when neither was given."""
+        if not self.extensions and not self.exclude:
+            return None
+        from anivault.core.scan import ScanFilter, normalise_extensions  # noqa: PLC0415 (as above)
+
+        return ScanFilter(normalise_extensions(self.extensions), self.exclude)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides, setting_of
+from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides, SourceFilter, setting_of
 from anivault.services.settings import CHOICES, ENV_PREFIX, Settings
 
 if TYPE_CHECKING:
@@ -266,4 +266,23 @@ match_options = _compose(
         help="Add N to the season each name gives (1 when none): a cour TMDB files as a later season.",
     ),
     _folded_into("match_flags", MatchFlags),
+)
+
+
+source_filter_options = _compose(
+    click.option(
+        "--ext",
+        "extensions",
+        multiple=True,
+        metavar="EXT",
+        help="Only these video extensions (repeat or comma-separate: --ext mkv,mp4). Default: all.",
+    ),
+    click.option(
+        "--exclude",
+        multiple=True,
+        metavar="GLOB",
+        help="Leave out files and folders matching GLOB (repeatable), by name at any depth "
+        "('*.part', 'Specials') or by path below --src ('Show/Season 2*'). Default: none.",
+    ),
+    _folded_into("source_filter", SourceFilter),
 )

@@ -7,26 +7,21 @@ from typing import TYPE_CHECKING
 
 import click
 
-from anivault.cli.options import command_output_options, source_option
+from anivault.cli.options import command_output_options, source_filter_options, source_option
 
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext
+    from anivault.cli.flags import SourceFilter
     from anivault.core.models import Skipped
     from anivault.core.scan import ListedVideo
 
 
 @click.command("scan")
 @source_option
-@click.option(
-    "--ext",
-    "extensions",
-    multiple=True,
-    metavar="EXT",
-    help="Only these video extensions (repeat or comma-separate: --ext mkv,mp4). Default: all.",
-)
+@source_filter_options
 @command_output_options
 @click.pass_obj
-def scan_command(app: AppContext, *, source: Path, extensions: tuple[str, ...]) -> int:
+def scan_command(app: AppContext, *, source: Path, source_filter: SourceFilter) -> int:
     """List the video files below --src with their sidecars; touches nothing, needs no TMDB key.
 
     \b
@@ -37,13 +32,13 @@ def scan_command(app: AppContext, *, source: Path, extensions: tuple[str, ...]) 
     from anivault.cli.render import NdjsonReporter, render_scan, scanned_fields
     from anivault.core.events import Event
     from anivault.core.lookup import check_source
-    from anivault.core.scan import ListedVideo, list_videos, normalise_extensions
+    from anivault.core.scan import ListedVideo, list_videos
 
     source = source.expanduser()
     check_source(source)
     files: list[ListedVideo] = []
     skipped: list[Skipped] = []
-    for item in list_videos(source, normalise_extensions(extensions)):
+    for item in list_videos(source, source_filter.scan_filter()):
         if isinstance(item, ListedVideo):
             files.append(item)
         else:
