@@ -23,7 +23,7 @@ from anivault.core.models import FolderListing, MatchedFile, ParsedFile, Skipped
 from anivault.core.overrides import FolderOverrides, MatchOverride
 from anivault.core.parse_stage import parse_folder
 from anivault.core.pipeline import Pipeline, Stage
-from anivault.core.scan import walk_folders
+from anivault.core.scan import ScanFilter, walk_folders
 from anivault.core.spool import Spool
 from anivault.errors import InterruptedRunError, PermissionDeniedError, SourceMissingError, UsageError
 from anivault.services.tmdb.client import TmdbClient
@@ -51,6 +51,8 @@ class LookupRequest:
     """Setting ``extras = folder``: NCOP/NCED/PV go to the series' Extras folder, else stay put."""
     fingerprint: bool = False
     """Fingerprint each video and sidecar beside its parse, in the workers (runs that plan)."""
+    select: ScanFilter | None = None
+    """``--ext``/``--exclude``: what of the source to leave out (reported as skipped)."""
 
 
 class LookupTally:
@@ -129,7 +131,11 @@ def iter_lookup(
         )
     )
     pipeline = Pipeline(
-        walk_folders(request.source, exclude=request.exclude.resolve() if request.exclude else None),
+        walk_folders(
+            request.source,
+            exclude=request.exclude.resolve() if request.exclude else None,
+            select=request.select,
+        ),
         [
             Stage(
                 "parse",
