@@ -12,7 +12,7 @@ from pathlib import Path
 from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
 from anivault.cli.deps import build_tmdb_client
-from anivault.cli.flags import MatchFlags, OrganizeFlags
+from anivault.cli.flags import MatchFlags, OrganizeFlags, SourceFilter
 from anivault.cli.render import (
     NdjsonReporter,
     RichReporter,
@@ -35,6 +35,7 @@ def run_or_resume(
     settings: Settings,
     flags: OrganizeFlags,
     match_flags: MatchFlags,
+    source_filter: SourceFilter,
     *,
     source: Path | None,
     target: Path | None,
@@ -45,7 +46,10 @@ def run_or_resume(
     if resume:
         refuse_with(
             "--resume",
-            {"--src": source, "--dst": target, "--apply": apply} | flags.given() | match_flags.given(),
+            {"--src": source, "--dst": target, "--apply": apply}
+            | flags.given()
+            | match_flags.given()
+            | source_filter.given(),
         )
         return execute(
             app,
@@ -75,6 +79,7 @@ def run_or_resume(
         match_override=match_flags.match_override(),
         title_language=settings.title_language or None,
         extras_folder=settings.extras == "folder",
+        select=source_filter.scan_filter(),
     )
     return execute(
         app, lambda reporter: run_library(request, client=client, reporter=reporter), applied=apply
@@ -150,6 +155,8 @@ def undo_run(app: AppContext, journal: Path) -> int:
 
 def refuse_with(mode: str, others: dict[str, object]) -> None:
     """``mode`` brings its own sources and options: anything else given alongside is a mistake."""
-    given = sorted(name for name, value in others.items() if value is not None and value is not False)
+    given = sorted(
+        name for name, value in others.items() if value is not None and value is not False and value != ()
+    )
     if given:
         raise UsageError(f"{mode} takes no other organize options (got {', '.join(given)})")

@@ -20,17 +20,19 @@ from anivault.cli.options import (
     optional_target_option,
     organize_options,
     resume_option,
+    source_filter_options,
     tuning_options,
 )
 
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext
-    from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides
+    from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides, SourceFilter
 
 
 @click.command("organize")
 @optional_source_option
 @optional_target_option
+@source_filter_options
 @apply_option
 @organize_options
 @click.option(
@@ -56,6 +58,7 @@ def organize_command(
     *,
     source: Path | None,
     target: Path | None,
+    source_filter: SourceFilter,
     apply: bool,
     flags: OrganizeFlags,
     from_plan: Path | None,
@@ -76,7 +79,7 @@ def organize_command(
     from anivault.cli.running import apply_reviewed_plan, refuse_with, run_or_resume, undo_run
 
     settings = flags.apply_to(overrides.apply_to(app.loaded.settings))
-    options_given = flags.given() | match_flags.given()
+    options_given = flags.given() | match_flags.given() | source_filter.given()
     if undo_journal is not None:
         refuse_with(
             "--undo",
@@ -90,5 +93,13 @@ def organize_command(
         refuse_with("--from-plan", {"--src": source, "--dst": target, "--resume": resume} | others)
         return apply_reviewed_plan(app, settings, from_plan.expanduser(), apply=apply)
     return run_or_resume(
-        app, settings, flags, match_flags, source=source, target=target, apply=apply, resume=resume
+        app,
+        settings,
+        flags,
+        match_flags,
+        source_filter,
+        source=source,
+        target=target,
+        apply=apply,
+        resume=resume,
     )

@@ -15,17 +15,19 @@ from anivault.cli.options import (
     optional_target_option,
     organize_options,
     resume_option,
+    source_filter_options,
     tuning_options,
 )
 
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext
-    from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides
+    from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides, SourceFilter
 
 
 @click.command("run")
 @optional_source_option
 @optional_target_option
+@source_filter_options
 @apply_option
 @organize_options
 @resume_option
@@ -38,6 +40,7 @@ def run_command(
     *,
     source: Path | None,
     target: Path | None,
+    source_filter: SourceFilter,
     apply: bool,
     flags: OrganizeFlags,
     resume: bool,
@@ -56,5 +59,13 @@ def run_command(
 
     settings = flags.apply_to(overrides.apply_to(app.loaded.settings))
     return run_or_resume(
-        app, settings, flags, match_flags, source=source, target=target, apply=apply, resume=resume
+        app,
+        settings,
+        flags,
+        match_flags,
+        source_filter,
+        source=source,
+        target=target,
+        apply=apply,
+        resume=resume,
     )
