@@ -106,6 +106,7 @@ def _invoke(args: list[str], json_output: bool) -> int:
 
 def _fail(error: AniVaultError, json_output: bool) -> int:
     status = exit_codes.for_error(error)
+    click.echo(f"error {error.code}: {error.message}", err=True)  # first: stdout may be closed
     if json_output:
         from anivault.cli.render import ndjson_line  # noqa: PLC0415 (start-up stays light; see above)
 
@@ -116,7 +117,6 @@ def _fail(error: AniVaultError, json_output: bool) -> int:
             "fields": {"code": error.code, "message": error.message, "exit_status": status},
         }
         sys.stdout.write(ndjson_line(event) + "\n")
-    click.echo(f"error {error.code}: {error.message}", err=True)
     return status
 
 

@@ -107,14 +107,12 @@ apply_option = click.option(
 )
 
 
-def setting_help(flags: type[DataclassInstance], name: str, default_text: str | None = None) -> str:
-    """``[setting: NAME; env var: ANIVAULT_NAME; default: VALUE]`` for the option ``name`` of ``flags``."""
-    setting = setting_of(flags, name)
-    default = getattr(Settings(), setting)
+def _setting_help(setting: str, default_text: str | None) -> str:
+    """``[setting: NAME; env var: ANIVAULT_NAME; default: VALUE]``, the default read from Settings."""
     if default_text is None:
-        default_text = (
-            str(int(default)) if isinstance(default, float) and default.is_integer() else str(default)
-        )
+        default = getattr(Settings(), setting)
+        whole = isinstance(default, float) and default.is_integer()
+        default_text = str(int(default)) if whole else str(default)
     return f"[setting: {setting}; env var: {ENV_PREFIX}{setting.upper()}; default: {default_text}]"
 
 
@@ -135,7 +133,7 @@ def _setting_option(
     setting = setting_of(flags, name)
     if setting in CHOICES:
         kwargs["type"] = click.Choice(CHOICES[setting])
-    full_help = f"{help_text}  {setting_help(flags, name, default_text)}"
+    full_help = f"{help_text}  {_setting_help(setting, default_text)}"
     return click.option(flag, name, default=None, help=full_help, **kwargs)
 
 
