@@ -21,7 +21,7 @@ from anivault.core.lookup.matching import Matcher
 from anivault.core.lookup.matching.consensus import FolderVotes, Outlier, folder_of
 from anivault.core.lookup.overrides import FolderOverrides, MatchOverride
 from anivault.core.lookup.parse_stage import parse_folder
-from anivault.core.lookup.scan import walk_folders
+from anivault.core.lookup.scan import ScanFilter, walk_folders
 from anivault.core.models import FolderListing, MatchedFile, ParsedFile, Skipped
 from anivault.core.pipeline import Pipeline, Stage
 from anivault.errors import InterruptedRunError, PermissionDeniedError, SourceMissingError, UsageError
@@ -51,6 +51,8 @@ class LookupRequest:
     """Setting ``extras = folder``: NCOP/NCED/PV go to the series' Extras folder, else stay put."""
     fingerprint: bool = False
     """Fingerprint each video and sidecar beside its parse, in the workers (runs that plan)."""
+    select: ScanFilter | None = None
+    """``--ext``/``--exclude``: what of the source to leave out (reported as skipped)."""
 
 
 class LookupTally:
@@ -129,7 +131,11 @@ def iter_lookup(
         )
     )
     pipeline = Pipeline(
-        walk_folders(request.source, exclude=request.exclude.resolve() if request.exclude else None),
+        walk_folders(
+            request.source,
+            exclude=request.exclude.resolve() if request.exclude else None,
+            select=request.select,
+        ),
         [
             Stage(
                 "parse",
