@@ -19,6 +19,7 @@ from anivault.cli.commands.settings import settings_group
 from anivault.cli.commands.status import status_command
 from anivault.cli.options import output_options
 from anivault.cli.render import ndjson_line
+from anivault.cli.streams import prepare_std_streams
 from anivault.errors import AniVaultError, InterruptedRunError
 
 
@@ -52,6 +53,7 @@ cli.add_command(cache_group)
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run Click, map every outcome to an exit status."""
     json_output = "--json" in (argv if argv is not None else sys.argv[1:])
+    prepare_std_streams(json_output=json_output)
     try:
         status = cli.main(args=argv, prog_name="anivault", standalone_mode=False)
     except click.exceptions.Exit as done:
