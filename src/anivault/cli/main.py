@@ -24,6 +24,7 @@ from anivault.cli.commands.settings import settings_group
 from anivault.cli.commands.status import status_command
 from anivault.cli.commands.titles import titles_command
 from anivault.cli.options import output_options
+from anivault.cli.streams import prepare_std_streams
 from anivault.errors import AniVaultError, InterruptedRunError
 
 
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     """
     args = sys.argv[1:] if argv is None else argv
     json_output = "--json" in args
+    prepare_std_streams(json_output=json_output)
     threading.excepthook = _quiet_when_stdout_closed
     try:
         status = _invoke(args, json_output)
