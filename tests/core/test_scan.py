@@ -261,15 +261,20 @@ def test_slicing_never_changes_what_a_folder_expands_to(
 ) -> None:
     videos = sorted({f"{stem}.mkv" for stem in stems} | {f"{stem}.mp4" for stem in stems[:2]})
     others = sorted({f"{stem}{tail}" for stem, tail in zip(stems * 2, tails, strict=False)} | {"x.txt"})
-    whole = FolderListing("/d/", "", tuple(videos), tuple(others))
+    subs = sorted({f"Subs/{stem}/2_English.srt" for stem in stems[:3]} | {"Subs/a.txt"})
+    if len(videos) > slice_size:  # as the walk slices: a lone video would own Subs/English.srt
+        subs.append("Subs/English.srt")
+    whole = FolderListing("/d/", "", tuple(videos), tuple(others), subs=tuple(subs))
     original = scan_module.FOLDER_SLICE
     scan_module.FOLDER_SLICE = slice_size
     try:
-        slices = list(scan_module._slices("/d/", "", videos, others, None))
+        pieces = list(scan_module._slices("/d/", "", videos, others, None, subs))
     finally:
         scan_module.FOLDER_SLICE = original
+    slices = [piece for piece in pieces if isinstance(piece, FolderListing)]
     assert all(len(piece.videos) <= slice_size for piece in slices)
-    expanded = [item for piece in slices for item in expand_folder(piece)]
+    expanded = [p for p in pieces if isinstance(p, Skipped)]
+    expanded += [item for piece in slices for item in expand_folder(piece)]
     assert sorted(map(repr, expanded)) == sorted(map(repr, expand_folder(whole)))
 
 

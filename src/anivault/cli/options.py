@@ -202,7 +202,7 @@ organize_options = _compose(
         default=None,
         help="Series naming template, e.g. '{title} ({year})/Season {season:02d}/{title} "
         "S{season:02d}{episode_token}.{ext}' [setting: naming_template]. "
-        "Fields: title, year, season, episode_token, tmdb_id.",
+        "Fields: title, year, season, episode_token, episode_title, tmdb_id.",
     ),
     click.option(
         "--io-pace-limit",
@@ -210,6 +210,19 @@ organize_options = _compose(
         default=None,
         help="At most N file operations per minute (antivirus-heavy or network drives) "
         "[setting: io_pace_limit; 0 = unlimited].",
+    ),
+    click.option(
+        "--movies-dst",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Movie library root [setting: movies_target; default: the folder Movies beside --dst].",
+    ),
+    click.option(
+        "--extras",
+        type=click.Choice(["move", "keep"]),
+        default=None,
+        help="NCOP/NCED/PV: into the series' extras/ folder (Plex: Other/) or left in place "
+        "[setting: extras; default move].",
     ),
     _folded_into("flags", OrganizeFlags),
 )
