@@ -283,3 +283,53 @@ def test_a_folders_fonts_subfolder_is_named_on_its_videos(tmp_path: Path) -> Non
     files, skipped = scan(tmp_path)
     assert (files["batch/Show - 01.mkv"].fonts, files["plain/Show - 02.mkv"].fonts) == ("FONTS", None)
     assert skipped["batch/FONTS/a.ttf"].reason == "not a video"
+
+
+# --- Subs/ folders ---------------------------------------------------------------------------------
+
+
+def test_a_subs_folder_per_video_pairs_each_subtitle_with_its_video(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        "S1/Show.S01E01.mkv",
+        "S1/Show.S01E02.mkv",
+        "S1/Subs/Show.S01E01/2_English.srt",
+        "S1/Subs/Show.S01E01/3_English.srt",
+        "S1/Subs/Show.S01E02/4_Japanese.srt",
+        "S1/Subs/Show.S01E02/Show.S01E02.nfo.txt",
+        "S1/Subs/Other.S01E09/2_English.srt",
+    )
+    files, skipped = scan(tmp_path)
+    first = files["S1/Show.S01E01.mkv"].sidecars
+    assert [(Path(s.path).relative_to(tmp_path).as_posix(), s.tail) for s in first] == [
+        ("S1/Subs/Show.S01E01/2_English.srt", ".en.srt"),
+        ("S1/Subs/Show.S01E01/3_English.srt", ".en.2.srt"),  # two English tracks keep two names
+    ]
+    assert [s.tail for s in files["S1/Show.S01E02.mkv"].sidecars] == [".ja.srt"]
+    assert skipped["S1/Subs/Other.S01E09/2_English.srt"].reason == "sidecar without a matching video"
+    assert skipped["S1/Subs/Show.S01E02/Show.S01E02.nfo.txt"].reason == "not a subtitle"
+
+
+def test_a_flat_subtitles_folder_belongs_to_the_only_video_or_by_stem(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        "movie/Film.2016.mkv",
+        "movie/Film.2016.en.srt",
+        "movie/Subtitles/English.srt",
+        "movie/Subtitles/Portuguese (Brazil).ass",
+        "batch/A - 01.mkv",
+        "batch/A - 02.mkv",
+        "batch/subs/A - 02.de.ass",
+        "batch/subs/English.srt",
+    )
+    files, skipped = scan(tmp_path)
+    tails = [s.tail for s in files["movie/Film.2016.mkv"].sidecars]
+    assert tails == [".en.srt", ".en.2.srt", ".pt-BR.ass"]  # beside the video first, then Subtitles/
+    assert [s.tail for s in files["batch/A - 02.mkv"].sidecars] == [".de.ass"]
+    assert skipped["batch/subs/English.srt"].reason == "sidecar without a matching video"
+
+
+def test_a_subs_folder_without_videos_beside_it_is_walked_as_usual(tmp_path: Path) -> None:
+    make(tmp_path, "Subs/Show - 01.mkv", "Subs/Show - 01.en.ass")
+    files, _ = scan(tmp_path)
+    assert [s.tail for s in files["Subs/Show - 01.mkv"].sidecars] == [".en.ass"]
