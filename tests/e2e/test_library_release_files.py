@@ -6,6 +6,7 @@ real folders on disk.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -134,3 +135,37 @@ def test_episode_titles_fill_the_template_from_season_details(
     before = tmdb_standin.request_count  # type: ignore[attr-defined]
     run_cli(args, capsys)
     assert tmdb_standin.request_count == before, "season details come from the cache the second time"  # type: ignore[attr-defined]
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_prune_empty_removes_emptied_source_folders_and_undo_brings_them_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], anivault_env: Path
+) -> None:
+    source = tmp_path / "downloads"
+    season = source / "Dan.Da.Dan.S01.1080p.WEB"
+    write(season / "Dan.Da.Dan.S01E01.1080p.WEB.mkv", os.urandom(1024))
+    write(season / "Subs" / "Dan.Da.Dan.S01E01.1080p.WEB" / "2_English.srt", b"en")
+    write(source / "kept" / "Dan Da Dan - 02.mkv", os.urandom(1024))
+    write(source / "kept" / "notes.txt", b"not ours to move")
+    before = files_below(source)
+    library = tmp_path / "library"
+
+    status, _ = run_cli(
+        ["run", "--src", str(source), "--dst", str(library), "--apply", "--prune-empty"], capsys
+    )
+
+    assert status == 0
+    assert sorted(p.relative_to(source).as_posix() for p in source.rglob("*")) == ["kept", "kept/notes.txt"]
+    (journal,) = (anivault_env / "state" / "journals").glob("*.jsonl")
+    removed = [json.loads(line)["path"] for line in journal.read_text().splitlines() if '"rmdir"' in line]
+    assert removed == [
+        str(season / "Subs" / "Dan.Da.Dan.S01E01.1080p.WEB"),
+        str(season / "Subs"),
+        str(season),
+    ]
+
+    status, _ = run_cli(["organize", "--undo", str(journal)], capsys)
+
+    assert status == 0
+    assert files_below(source) == before
+    assert not library.exists() or not any(library.rglob("*.mkv"))

@@ -70,6 +70,7 @@ class OrganizeFlags(_Flags):
     io_pace_limit: float | None = _setting("io_pace_limit")
     movies_dst: str | None = _setting("movies_target")
     extras: str | None = _setting("extras")
+    prune_empty: bool = False
     plan_file: Path | None = field(default=None, metadata={"flag": "--plan"})
 
 

@@ -224,6 +224,12 @@ organize_options = _compose(
         help="NCOP/NCED/PV: into the series' extras/ folder (Plex: Other/) or left in place "
         "[setting: extras; default move].",
     ),
+    click.option(
+        "--prune-empty",
+        is_flag=True,
+        help="With --apply: remove the source folders the moves left empty "
+        "(journalled; --undo brings them back).",
+    ),
     _folded_into("flags", OrganizeFlags),
 )
 

@@ -74,6 +74,8 @@ class RunRequest:
     extras_folder: bool = True
     """Setting ``extras = move`` (the default): NCOP/NCED/PV go to the series' extras folder;
     ``keep`` leaves them where they are."""
+    prune_empty: bool = False
+    """``--prune-empty``: after applying, remove the source folders the moves left empty."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,6 +356,7 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "match_override": asdict(request.match_override) if request.match_override else None,
         "title_language": request.title_language,
         "extras_folder": request.extras_folder,
+        "prune_empty": request.prune_empty,
     }
 
 
@@ -385,6 +388,7 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
             ),
             title_language=raw.get("title_language"),
             extras_folder=bool(raw.get("extras_folder", False)),
+            prune_empty=bool(raw.get("prune_empty", False)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"the checkpoint does not describe a run ({exc!r}); start it again") from exc
@@ -485,6 +489,7 @@ def _apply(
         reporter=reporter,
         on_outcome=report,
         io_pace_limit=pace,
+        prune_empty=bool(checkpoint.request.get("prune_empty")),  # the run's own --prune-empty
     )
 
 

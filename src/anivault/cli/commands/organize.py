@@ -163,6 +163,7 @@ def run_or_resume(
         match_override=match_flags.match_override(),
         title_language=settings.title_language or None,
         extras_folder=settings.extras_moved,
+        prune_empty=flags.prune_empty,
     )
     return execute(
         app, lambda reporter: run_library(request, client=client, reporter=reporter), applied=apply
