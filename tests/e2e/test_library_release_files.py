@@ -169,3 +169,32 @@ def test_prune_empty_removes_emptied_source_folders_and_undo_brings_them_back(
     assert status == 0
     assert files_below(source) == before
     assert not library.exists() or not any(library.rglob("*.mkv"))
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_a_reviewed_plan_files_movies_in_its_movie_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "downloads"
+    write(source / "Your.Name.2016.1080p.BluRay.mkv", os.urandom(512))
+    write(source / "[SubsPlease] Dan Da Dan - 03 (1080p).mkv", os.urandom(512))
+    plan, series, movies = tmp_path / "plan.json", tmp_path / "tv", tmp_path / "films"
+    args = [
+        "run",
+        "--src",
+        str(source),
+        "--dst",
+        str(series),
+        "--movies-dst",
+        str(movies),
+        "--plan",
+        str(plan),
+    ]
+    assert run_cli(args, capsys)[0] == 0
+
+    status, _ = run_cli(["organize", "--from-plan", str(plan), "--apply"], capsys)
+
+    assert status == 0
+    assert json.loads(plan.read_text())["options"]["movies_root"] == str(movies)
+    assert files_below(movies) == {f"{YOUR_NAME}/{YOUR_NAME}.mkv"}
+    assert files_below(series) == {f"{DAN}/Season 01/{DAN} S01E03.mkv"}
