@@ -41,9 +41,9 @@ def build_plan(
     the folder ``movies_root_for`` names.
     """
     options = options or PlanOptions()
-    if options.movies_root is None:
-        options = replace(options, movies_root=movies_root_for(target_root, None).root)
-    roots = _Roots(target_root, options.movies_root or target_root)
+    movies = options.movies_root or movies_root_for(target_root, None).root
+    options = replace(options, movies_root=movies)  # the plan file records where movies went
+    roots = _Roots(target_root, movies)
     entries = PlanEntries()
     fonts = _FontFolders()
     for item in matched:
