@@ -96,6 +96,14 @@ def test_movies_go_beside_the_series_root_by_default(tmp_path: Path) -> None:
     assert movies_root_for(tmp_path / "TV", tmp_path / "Films").root == tmp_path / "Films"
 
 
+def test_a_movies_folder_left_inside_the_series_root_is_warned_about(tmp_path: Path) -> None:
+    (tmp_path / "TV" / "Movies").mkdir(parents=True)
+    chosen = movies_root_for(tmp_path / "TV", None)
+    assert chosen.root == tmp_path / "Movies"
+    assert chosen.warning is not None
+    assert str(tmp_path / "TV" / "Movies") in chosen.warning
+
+
 def test_a_series_root_without_a_parent_keeps_movies_inside_with_a_warning() -> None:
     drive = Path(Path.cwd().anchor)
     chosen = movies_root_for(drive, None)

@@ -102,7 +102,8 @@ class MoviesRoot:
 def movies_root_for(series_root: Path, configured: Path | None) -> MoviesRoot:
     """Where movies go: ``configured`` (``--movies-dst``), else the folder ``Movies`` beside the
     series root (a TV library reads every folder in it as a show, so movies never go inside it),
-    else, for a series root with no parent (a drive root), ``<root>/Movies`` with a warning.
+    else, for a series root with no parent (a drive root), ``<root>/Movies`` with a warning. A
+    ``Movies`` folder inside the series root (the earlier layout) is warned about too.
     Raises UsageError for a configured movie root inside the series root."""
     series = Path(os.path.abspath(series_root))
     if configured is not None:
@@ -120,6 +121,13 @@ def movies_root_for(series_root: Path, configured: Path | None) -> MoviesRoot:
             inside,
             f"movies go to {inside}, inside the series root (it has no parent folder to put them beside); "
             "set --movies-dst to keep them out of the TV library",
+        )
+    earlier = series / MOVIES_FOLDER
+    if earlier.is_dir():  # where movies went before they got a root of their own
+        return MoviesRoot(
+            sibling,
+            f"movies now go to {sibling}, beside the series library; {earlier} is read by a TV library "
+            "as a show: move its folders there, or set --movies-dst",
         )
     return MoviesRoot(sibling)
 
