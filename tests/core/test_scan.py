@@ -296,6 +296,7 @@ def test_a_subs_folder_per_video_pairs_each_subtitle_with_its_video(tmp_path: Pa
         "S1/Subs/Show.S01E01/2_English.srt",
         "S1/Subs/Show.S01E01/3_English.srt",
         "S1/Subs/Show.S01E02/4_Japanese.srt",
+        "S1/Subs/Show.S01E02/Show.S01E02.pol.forced.ass",
         "S1/Subs/Show.S01E02/Show.S01E02.nfo.txt",
         "S1/Subs/Other.S01E09/2_English.srt",
     )
@@ -305,7 +306,7 @@ def test_a_subs_folder_per_video_pairs_each_subtitle_with_its_video(tmp_path: Pa
         ("S1/Subs/Show.S01E01/2_English.srt", ".en.srt"),
         ("S1/Subs/Show.S01E01/3_English.srt", ".en.2.srt"),  # two English tracks keep two names
     ]
-    assert [s.tail for s in files["S1/Show.S01E02.mkv"].sidecars] == [".ja.srt"]
+    assert [s.tail for s in files["S1/Show.S01E02.mkv"].sidecars] == [".ja.srt", ".pol.forced.ass"]
     assert skipped["S1/Subs/Other.S01E09/2_English.srt"].reason == "sidecar without a matching video"
     assert skipped["S1/Subs/Show.S01E02/Show.S01E02.nfo.txt"].reason == "not a subtitle"
 

@@ -127,14 +127,14 @@ def pair_subs(
         file_name = parts[-1]
         dot = file_name.rfind(".")
         stem, extension = (file_name[:dot], file_name[dot:].lower()) if dot > 0 else (file_name, "")
-        if len(parts) == 3 and parts[1] in stems:
-            paired.append(SubsFile(name, parts[1], subtitle_tags(stem) + extension))
-            continue
-        if len(parts) != 2:
-            left.append(name)
-            continue
         owner = owner_of(file_name)
-        if owner is not None:
+        if len(parts) == 3 and parts[1] in stems:
+            # Subs/<stem>/<stem>.en.srt already carries its tags; Subs/<stem>/2_English.srt does not
+            tail = file_name[len(owner) :] if owner == parts[1] else subtitle_tags(stem) + extension
+            paired.append(SubsFile(name, parts[1], tail))
+        elif len(parts) != 2:
+            left.append(name)
+        elif owner is not None:
             paired.append(SubsFile(name, owner, file_name[len(owner) :]))
         elif only is not None:
             paired.append(SubsFile(name, only, subtitle_tags(stem) + extension))
