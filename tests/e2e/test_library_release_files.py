@@ -105,11 +105,11 @@ def test_movies_go_to_the_movie_root_and_never_inside_the_series_root(
     assert files_below(movies) == {f"{YOUR_NAME}/{YOUR_NAME}.mkv"}
     assert not series.exists()
 
-    status, _ = run_cli(
+    status, events = run_cli(
         ["run", "--src", str(source), "--dst", str(series), "--movies-dst", str(series / "Movies")], capsys
     )
-    err = capsys.readouterr()
-    assert status != 0, err
+    assert status != 0
+    assert "inside the series root" in str(events[-1]["fields"]), events[-1]
 
 
 @pytest.mark.usefixtures("anivault_env")
