@@ -51,9 +51,16 @@ def test_binary_carries_our_metadata_and_schemas(binary: Path) -> None:
 
 def test_binary_reads_the_bundled_title_index(binary: Path, tmp_path: Path) -> None:
     """importlib.resources inside the one-file build finds the index PyInstaller unpacked."""
-    done = run([str(binary)], "--json", "titles", "Eureka Seven AO", env=isolated_env(tmp_path / "home"))
+    done = subprocess.run(
+        [str(binary), "--json", "titles", "Eureka Seven AO"],
+        env=user_env(tmp_path / "home", {}),
+        capture_output=True,
+        encoding="utf-8",
+        timeout=RUN_SECONDS,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
-    (event,) = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    (event,) = Done(done.returncode, done.stdout, done.stderr).events()
     assert event["fields"]["hits"][0]["tmdb_id"] == 889
     assert event["fields"]["hits"][0]["season"] == 2
     assert "title_index.json.gz" in event["fields"]["index"]

@@ -36,7 +36,7 @@ def lookup_request(
         settings.parse_processes,
         match_override,
         settings.title_language or None,
-        settings.extras == "folder",
+        settings.extras_moved,
         select=select,
     )
 
