@@ -12,7 +12,7 @@ import os
 import re
 from typing import Final
 
-from anivault.core.lookup.parsing.names import parse_folder_name, parse_name
+from anivault.core.lookup.parsing.names import parse_folder_name, parse_name, read_name
 from anivault.core.models import FileKind, ParsedFile, ParsedName, ScannedFile
 from anivault.errors import ParseError
 
@@ -25,10 +25,12 @@ def parse_file(scanned: ScannedFile) -> ParsedFile:
     name = os.path.basename(scanned.path)
     stem = os.path.splitext(name)[0]
     folder_name = os.path.basename(os.path.dirname(scanned.path))
-    parsed = None if _bare_episode(stem) else parse_name(name)
+    parsed = None if _bare_episode(stem) else (parse_name(name) or read_name(name))
     if parsed is None or not _usable_title(parsed.title):
         folder = parse_folder_name(folder_name)
         if folder is None or not _usable_title(folder.title):
+            if parsed is not None and parsed.title:
+                return ParsedFile(scanned, parsed)  # a title of digits alone ("86", "22-7")
             return ParsedFile(scanned, None, f"{ParseError.code}: no title in name or folder")
         return ParsedFile(scanned, _from_folder(stem, parsed, folder))
     if parsed.season is None:

@@ -37,6 +37,14 @@ from anivault.core.lookup.parsing.text import (
     split_extension,
     strip_language_tags,
 )
+from anivault.core.lookup.parsing.words import (
+    read_batch_range,
+    read_episode_word,
+    read_glued_dash,
+    read_leading_number,
+    read_number_word,
+    read_scene_number,
+)
 from anivault.core.models import FileKind, ParsedName
 
 _SPECIAL_SUFFIX: Final = re.compile(r"[\s\-_]+(OVA|OAD|ONA|SP|Specials?)\s*$", re.IGNORECASE)
@@ -75,6 +83,13 @@ def parse_name(name: str) -> ParsedName | None:
     Broken input (lone surrogates from undecodable bytes, NFD, bidi marks, emoji, trailing dots)
     is cleaned first; anitopy's own crashes on odd names count as "anitopy found nothing".
     """
+    parsed = read_name(name)
+    return parsed if parsed is not None and any(ch.isalnum() for ch in parsed.title) else None
+
+
+def read_name(name: str) -> ParsedName | None:
+    """``parse_name`` without the cache, keeping a name that has numbers but no title
+    (``S01E04 - Episode Title``, ``1x04``): its folder names the series (``parse_file``)."""
     clean = clean_name(name)
     stem, extension = split_extension(clean)
     languages: tuple[str, ...] = ()
@@ -88,6 +103,10 @@ def parse_name(name: str) -> ParsedName | None:
         read_scene(shape)
         or read_brackets(shape)
         or read_dash(shape)
+        or read_episode_word(shape)
+        or read_number_word(shape)
+        or read_batch_range(shape)
+        or read_scene_number(shape)
         or read_movie(shape)
         or read_last_word(shape)
     )
@@ -96,7 +115,7 @@ def parse_name(name: str) -> ParsedName | None:
     title = str(raw.get("anime_title") or "")
     episodes = _episodes(raw.get("episode_number"))
     if reading is None and (not title or not episodes) and raw.get("anime_year") is None:
-        reading = read_fallback(shape)
+        reading = read_leading_number(shape) or read_glued_dash(shape) or read_fallback(shape)
     if reading is None:
         title = _as_written(title, shape)
     season = _int(raw.get("anime_season"))
@@ -117,7 +136,9 @@ def parse_name(name: str) -> ParsedName | None:
         title, stem, season, year, special, bare_year_is_movie=not episodes
     )
     if not any(ch.isalnum() for ch in title):
-        return None
+        if not episodes:
+            return None
+        title = ""
     kind = _kind(special, episodes, year)
     return ParsedName(
         title=title,
