@@ -39,6 +39,7 @@ from anivault.core.lookup.parsing.text import (
 )
 from anivault.core.lookup.parsing.words import (
     read_batch_range,
+    read_bracket_number,
     read_episode_word,
     read_glued_dash,
     read_leading_number,
@@ -49,7 +50,7 @@ from anivault.core.models import FileKind, ParsedName
 
 _SPECIAL_SUFFIX: Final = re.compile(r"[\s\-_]+(OVA|OAD|ONA|SP|Specials?)\s*$", re.IGNORECASE)
 _SEASON_SUFFIX: Final = re.compile(
-    r"[\s\-_]+(?:S(?P<s>\d{1,2})|(?:Season|Part|Cour)\s*(?P<season>\d{1,2})"
+    r"[\s\-_]+(?:S(?P<s>\d{1,2})|(?:Season|Part|Cour|Saison|Staffel|Temporada)\s*(?P<season>\d{1,2})"
     r"|(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+(?:Season|Part|Cour)"
     r"|Dai\s*(?P<dai>\d{1,2})\s*(?:Ki|Kisei|Cour|Bu|Season))\s*$",
     re.IGNORECASE,
@@ -59,11 +60,20 @@ _PAREN_YEAR_AND_MARK: Final = re.compile(r"\s*\((?P<year>(?:19|20)\d{2})\s+(?P<m
 """``Ajin (2016 Dai 2 Cour)``: a release year and a season marker in one pair of brackets."""
 _PAREN_YEAR: Final = re.compile(r"\s*[(\[](?P<year>(?:19|20)\d{2})[)\]]$")
 _BARE_YEAR: Final = re.compile(r"^(?P<title>.+?)[ ._]+(?P<year>(?:19|20)\d{2})$")
-_ALTERNATIVE: Final = re.compile(r"^(?P<title>.+?)\s+\((?P<alt>[^()]*[^\W\d_][^()]*)\)$")
+_ALTERNATIVE: Final = re.compile(
+    r"^(?P<title>.+?)\s+(?:\((?P<alt>[^()]*[^\W\d_][^()]*)\)|~(?P<tilde>[^~]*[^\W\d_][^~]*)~)$"
+)
+"""``Title (Alt Title)``, ``Title ~Subtitle~``."""
+_MARKED_ALTERNATIVE: Final = re.compile(r"^(?P<title>.+?)\s+\([^()]+\)\s+-\s+(?P<alt>.*[^\W\d_].*)$")
+"""``Title (REVERSE) - Other Title``: a bracketed marker, then the title the show also goes by."""
+_INNER_BRACKET: Final = re.compile(r"\s*\[(?P<inside>[^\[\]]*)\]\s*")
 _ABSOLUTE: Final = re.compile(r"^\s*\((?P<first>\d{1,4})(?:-(?P<last>\d{1,4}))?\)")
 _TAGS: Final = re.compile(r"\s*[\[(【]")
-_DECORATION: Final = re.compile(r"\]\s*[★☆♪・◆◇]*\s*\[")
+_DECORATION: Final = re.compile(r"\]\s*(?:[★☆♪・◆◇][^\[\]★☆♪・◆◇]*[★☆♪・◆◇]|[★☆♪・◆◇]*)\s*\[")
+"""Symbols between brackets, and a note wrapped in them (``】★10月新番★【``, "October's new shows")."""
 _LEADING_GROUP: Final = re.compile(r"^\s*[\[【]([^\]】]+)[\]】]")
+_SPLIT_EPISODE: Final = re.compile(r"\d+(?:\.5|[a-d])")
+"""A half or part episode (``7.5``, ``111c``): not a regular episode of any TMDB season."""
 _SIDECAR_EXTENSIONS: Final = frozenset({".ass", ".ssa", ".srt", ".sub", ".idx", ".vtt", ".sup", ".mka"})
 _SPECIAL_KINDS: Final = frozenset(
     {"ova", "oad", "ona", "sp", "special", "specials", "ex", "recap", "picture drama"}
@@ -103,6 +113,7 @@ def read_name(name: str) -> ParsedName | None:
         read_scene(shape)
         or read_brackets(shape)
         or read_dash(shape)
+        or read_bracket_number(shape)
         or read_episode_word(shape)
         or read_number_word(shape)
         or read_batch_range(shape)
@@ -123,6 +134,7 @@ def read_name(name: str) -> ParsedName | None:
     special = _first(raw.get("anime_type"))
     version = _int(raw.get("release_version"))
     absolute: tuple[int, ...] = ()
+    alternative_in_brackets = None
     if reading is not None:
         title = LEADING_BRACKETS.sub("", reading.title) if not reading.group else reading.title
         episodes = reading.episodes
@@ -130,8 +142,10 @@ def read_name(name: str) -> ParsedName | None:
         # repeated in it ("Title S2"), where the title normalisation below finds it again
         year = reading.year if reading.year is not None else year
         special = reading.special or (special if not episodes else None)
+        alternative_in_brackets = reading.alternative
         version = reading.version or version
         absolute = _absolute(reading.rest)
+    title, inner_group = _untangle(title)
     title, season, year, special, alternative = _normalise_title(
         title, stem, season, year, special, bare_year_is_movie=not episodes
     )
@@ -146,9 +160,9 @@ def read_name(name: str) -> ParsedName | None:
         episodes=episodes,
         kind=kind,
         year=year,
-        group=_group(shape, title, reading, raw),
+        group=_group(shape, title, reading, raw) or inner_group,
         resolution=_first(raw.get("video_resolution")),
-        alternative_title=alternative,
+        alternative_title=alternative or alternative_in_brackets,
         special=special if kind in ("special", "extra") else None,  # "Movie" is a kind, not a marker
         absolute_episodes=absolute,
         version=version,
@@ -235,18 +249,43 @@ def _normalise_title(
     elif bare_year_is_movie and year is None and (match := _BARE_YEAR.match(title)):
         title, year = match.group("title"), int(match.group("year"))
     alternative = None
-    if match := _ALTERNATIVE.match(title):
-        title, alternative = match.group("title"), match.group("alt").strip()
+    if match := _MARKED_ALTERNATIVE.match(title) or _ALTERNATIVE.match(title):
+        title, alternative = match.group("title"), (match.group("alt") or match.group("tilde")).strip()
     return title.strip(" -_"), season, year, special, alternative
 
 
+def _untangle(title: str) -> tuple[str, str | None]:
+    """(title, group) from a title that still holds brackets: ``Title [Dual Audio]`` → ``Title``;
+    an index or uploader before the group (``37 [Group] Title``, ``Uploader.[Group] Title``) → the
+    title after the group, and that group."""
+    match = _INNER_BRACKET.search(title)
+    if match is None:
+        return title, None
+    before, after = title[: match.start()], _INNER_BRACKET.sub(" ", title[match.end() :])
+    if " " not in before.strip() and any(ch.isalpha() for ch in after):
+        after = after.strip(" _.")
+        return (after if " " in after else after.replace("_", " ")), match.group("inside").strip() or None
+    return before, None
+
+
 def _spaced(title: str, stem: str) -> str:
-    """Underscores are separators when a name has no spaces; dots only in dot-separated names."""
+    """Underscores are separators when a name has no spaces; dots only in dot-separated names;
+    a dash or plus when it also joins the title to the rest (``show-name-episode-25``,
+    ``Show+Name+Episode+3``; not ``Rent-a-Girlfriend``)."""
     if " " not in stem:
         title = title.replace("_", " ")
+    if " " not in stem and "_" not in stem and (joiner := _joiner_after(title, stem)) in title:
+        title = title.replace(joiner, " ")
     if " " not in stem and "_" not in stem and stem.count(".") >= 2:
         title = title.replace(".", " ")
     return " ".join(title.split())
+
+
+def _joiner_after(title: str, stem: str) -> str:
+    """The dash or plus right after ``title`` in ``stem``; else a character no title holds."""
+    at = stem.find(title)
+    following = stem[at + len(title) : at + len(title) + 1] if at >= 0 and title else ""
+    return following if following in ("-", "+") else "\0"
 
 
 def _as_written(title: str, stem: str) -> str:
@@ -263,7 +302,7 @@ def _kind(special: str | None, episodes: tuple[int, ...], year: int | None) -> F
     marker = (special or "").casefold()
     if marker in _EXTRA_KINDS:
         return "extra"
-    if marker in _SPECIAL_KINDS or marker.endswith(".5") or 0 in episodes:
+    if marker in _SPECIAL_KINDS or _SPLIT_EPISODE.fullmatch(marker) or 0 in episodes:
         return "special"  # regular TMDB seasons start at episode 1, and have no half episodes
     if marker in _MOVIE_KINDS or (not episodes and year is not None):
         return "movie"

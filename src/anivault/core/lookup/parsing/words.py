@@ -16,6 +16,7 @@ from typing import Final
 from anivault.core.lookup.parsing.structure import LEADING_BRACKETS, Reading, episode_numbers
 
 _YEARS: Final = range(1900, 2100)
+_SPACED_CAP_END: Final = re.compile(r" (\d{3,4})(?!\w)")
 _SEPARATORS: Final = " ._-+"
 
 # ``Episode 5``, ``Episode.18``, ``episode-25``, ``Episode+3``, ``EP1``, ``Ep01-12``, ``E10 - E17``,
@@ -25,13 +26,13 @@ _WORD_EPISODE: Final = re.compile(
     r"(?:^|(?<=[\s._\-+\[(]))"
     r"(?P<word>Episodes?|Episodio|Epis[oó]dio|Episodul|Cap[ií]tulo|Cap|Folge|Aflevering|afl|EP|E|#)"
     r"(?:\.\s?|[\s_\-+]*)(?P<ep>\d{1,4})(?:v(?P<version>\d))?"
-    r"(?:\s*(?:-|~|_|\bto\b|\bà\b|\bao\b)\s*(?:(?:E|EP|Episode)\.?\s?)?(?P<last>\d{1,4}))?"
+    r"(?:\s*(?:-|~|_|&|\b(?:to|à|ao|and|en)\b)\s*(?:(?:E|EP|Episode)\.?\s?)?(?:\d{1,4}-)*(?P<last>\d{1,4}))?"
     r"(?!\w|[*x×]\d)",
     re.IGNORECASE,
 )
-# ``5.серия``, ``69. Blm``, ``1. Bölüm``, ``7.Bolum``, ``第195話``, ``第3集``, ``857集``.
+# ``5.серия``, ``69. Blm``, ``1. Bölüm``, ``7.Bolum``, ``第195話``, ``第3集``, ``857集``, ``第二十三集``.
 _NUMBER_WORD: Final = re.compile(
-    r"(?:第\s*(?P<cjk>\d{1,4})\s*[話话集回]|(?<!\d)(?P<ep>\d{1,4})\.?[\s._]*(?:серия|Blm|Bölüm|Bolum)\b"
+    r"(?:第\s*(?P<cjk>\d{1,4})\s*[話话集回]|第(?P<numeral>[一二三四五六七八九十百〇零两]{1,6})[話话集回]|(?<!\d)(?P<ep>\d{1,4})\.?[\s._]*(?:серия|Blm|Bölüm|Bolum)\b"
     r"|(?<![\d第])(?P<bare>\d{1,4})\s*[話话集])",
     re.IGNORECASE,
 )
@@ -39,6 +40,10 @@ _OF_COUNT: Final = re.compile(r"(?<!\d)(?P<of>\d{1,3})of\d{1,3}\b")
 # ``Title (01-25) [1080p]``, ``Title 1017-1088 (WEB)``, ``Title S01 (01 - 12)``, ``(0001-1071+Movies)``.
 _BATCH_RANGE: Final = re.compile(
     r"^(?P<title>.*?\S)\s+(?P<open>[(\[]?)(?P<ep>\d{1,4})\s*[-~]\s*(?P<last>\d{1,4})(?(open)[)\]+]|(?=\s*[(\[]|$))"
+)
+_TITLE_THEN_BRACKET: Final = re.compile(
+    r"^(?P<title>(?:\s*\[[^\[\]]*\])*[^\[\]]*?[^\W\d_][^\[\]]*?)\s*"
+    r"\[(?P<ep>\d{1,4})(?:-(?P<last>\d{1,4}))?(?:v(?P<version>\d))?\]"
 )
 # ``Title.103.720p.HDTV`` (S01E03), ``the.simpsons.2401.hdtv`` (S24E01), ``Title.10708.hdtv``
 # (S01E07-E08), ``Title.101.102.hdtv``: a scene name whose number runs straight into the source tags.
@@ -82,6 +87,10 @@ def read_episode_word(stem: str) -> Reading | None:
 
 
 def _cap_reading(title: str, first: int, last: int | None, rest: str) -> Reading:
+    """``Cap.102`` (season 1, episode 2); ``Cap.102_104`` reaches here as ``Cap.102 104`` when the
+    name's underscores were spaces."""
+    if last is None and (spaced := _SPACED_CAP_END.match(rest)):
+        last, rest = int(spaced.group(1)), rest[spaced.end() :]
     season, episode = divmod(first, 100)
     end = last % 100 if last is not None and last // 100 == season else None
     return Reading(title=title, episodes=episode_numbers(episode, end), season=season, rest=rest)
@@ -96,9 +105,30 @@ def read_number_word(stem: str) -> Reading | None:
         if not counts:
             return None
         match = counts[-1]
-    number = int(match.group(match.lastgroup or 0))  # each alternative has one number group
+    if match.lastgroup == "numeral":
+        number = chinese_numeral(match.group("numeral"))
+    else:
+        number = int(match.group(match.lastgroup or 0))  # each alternative has one number group
     title = stem[: match.start()].rstrip(_SEPARATORS + "[(【")
     return Reading(title=title, episodes=(number,), rest=stem[match.end() :])
+
+
+_DIGITS: Final = {
+    ch: value for value, chars in enumerate(("〇零", "一", "二两", *"三四五六七八九")) for ch in chars
+}
+_UNITS: Final = {"十": 10, "百": 100}
+
+
+def chinese_numeral(text: str) -> int:
+    """``二十三`` → 23, ``十一`` → 11, ``一百零五`` → 105: the numerals episode counters are written in."""
+    total, digit = 0, 0
+    for ch in text:
+        if ch in _UNITS:
+            total += (digit or 1) * _UNITS[ch]
+            digit = 0
+        else:
+            digit = _DIGITS[ch]
+    return total + digit
 
 
 def read_batch_range(stem: str) -> Reading | None:
@@ -111,6 +141,19 @@ def read_batch_range(stem: str) -> Reading | None:
         return None
     return Reading(
         title=match.group("title"), episodes=episode_numbers(first, last), rest=stem[match.end() :]
+    )
+
+
+def read_bracket_number(stem: str) -> Reading | None:
+    """``[Group] Title [01] [720p]``, ``Title_2_[01-05]_[Source]``: a bracketed number after a title."""
+    match = _TITLE_THEN_BRACKET.match(stem)
+    if match is None or int(match.group("ep")) in _YEARS:
+        return None
+    return Reading(
+        title=match.group("title"),
+        episodes=episode_numbers(int(match.group("ep")), _opt_int(match.group("last"))),
+        version=_opt_int(match.group("version")),
+        rest=stem[match.end() :],
     )
 
 
