@@ -23,7 +23,7 @@ _NUMBER: Final = (
 )
 # ``Title 01 - 119``, ``Title E10 - E17``: the first number of a range the dash reader ends with.
 _RANGE_START: Final = re.compile(
-    r"\s(?:(?:E|EP|Episode)\s?(?P<marked>\d{1,4})|(?P<first>0\d{1,3}))$", re.IGNORECASE
+    r"\s(?:(?:E|EP|Episode)\s?(?P<marked>\d{1,4})|(?P<first>0[1-9]\d{0,2}))$", re.IGNORECASE
 )
 _AFTER: Final = r"(?=\s*(?:[\[(【]|$|-\s))"
 """What may follow an episode number: tags, the end, or an episode title after a dash."""
@@ -57,9 +57,9 @@ SCENE_EPISODE: Final = re.compile(
     re.IGNORECASE,
 )
 # ``1x05``, ``2x04``, ``2009x09``, ``1 x 03``, ``2×7``: never a resolution (``1280x720``), so the
-# season has at most two digits unless it is a year.
+# season has at most two digits unless it is a year, and never a channel count (``5.1x2``).
 CROSS_EPISODE: Final = re.compile(
-    r"(?<![^\W_]|×)(?P<season>\d{1,2}|(?:19|20)\d{2})(?P<mark>[x×]| [x×] )(?P<ep>\d{1,3})(?![\d×])",
+    r"(?<![^\W_]|×)(?<!\d\.)(?P<season>\d{1,2}|(?:19|20)\d{2})(?P<mark>[x×]| [x×] )(?P<ep>\d{1,3})(?![\d×])",
     re.IGNORECASE,
 )
 # What may follow a first scene episode and add more: ``E02``, ``-02``, ``-E02``, ``+02``, `` & S01E02``,
@@ -179,7 +179,7 @@ def read_scene(stem: str) -> Reading | None:
     episodes, end = _more_episodes(stem, season, int(scene.group("ep")), scene.end(), form)
     version = scene.groupdict().get("version")
     return Reading(
-        title=stem[: scene.start()].rstrip(" ._-(["),
+        title=_EPISODE_WORD_END.sub("", stem[: scene.start()]).rstrip(" ._-(["),
         episodes=episodes,
         season=season,
         version=int(version) if version else None,
@@ -209,6 +209,8 @@ def _cross_episode(stem: str) -> re.Match[str] | None:
 
 
 _WORD_AFTER: Final = re.compile(r" [^\W\d_]")
+_EPISODE_WORD_END: Final = re.compile(r"[\s._-]+(?:Ep|Episode)[\s._-]*$", re.IGNORECASE)
+"""``Star Trek DS9 Ep 2x03``: the word that announced the scene episode is not the title's."""
 
 
 def _mark_form(mark: str | None) -> str:

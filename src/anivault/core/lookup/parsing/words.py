@@ -54,10 +54,11 @@ _SCENE_NUMBER: Final = re.compile(
     re.IGNORECASE,
 )
 # ``05 - Title - Episode Title``, ``003. Title``, ``003-004. Title``, ``03-Title``, ``[Group] 06 Title``:
-# zero-padded or set off by a dash or dot, so a title that starts with a number ("86", "91 Days") is not
-# taken for one.
+# zero-padded or set off by a dash or a dot and a space, so a title that starts with a number ("86",
+# "91 Days", "30.Series.Season.04") is not taken for one.
 _LEADING_NUMBER: Final = re.compile(
-    r"^(?P<ep>0\d{1,3}|\d{1,4}(?=\s*[-.]))(?:-(?P<last>\d{1,4}))?(?:v\d)?(?:\s*-\s*|\.\s*|\s+|-)(?P<title>[^\W\d_].*)$"
+    r"^(?P<ep>0\d{1,3}|\d{1,4}(?=\s*-|\.\s))(?:-(?P<last>\d{1,4}))?(?:v\d)?(?:\s*-\s*|\.\s+|\s+|-)"
+    r"(?P<title>[^\W\d_].*)$"
 )
 # ``Series_Title-01[1280x720]``, ``Jujutsu.Kaisen-09.x265``: a dash glued to the title and the number.
 _GLUED_DASH: Final = re.compile(r"^(?P<title>.*[^\W\d_])-(?P<ep>\d{2,4})(?:v(?P<version>\d))?(?=[\[(.\s]|$)")
@@ -69,6 +70,8 @@ def read_episode_word(stem: str) -> Reading | None:
     the word (``Cap.102`` is Spanish TV's season 1, episode 2)."""
     for match in _WORD_EPISODE.finditer(stem):
         title = stem[: match.start()].rstrip(_SEPARATORS + "[(")
+        if title.count("[") > title.count("]"):
+            continue  # inside a bracket with other words: ``[NCED_EP12]`` is an extra's number
         if not _has_letters(LEADING_BRACKETS.sub("", title)) and match.group("word") in ("E", "e", "#"):
             continue  # "E" or "#" alone needs a title before it to be read as an episode marker
         first, last = int(match.group("ep")), _opt_int(match.group("last"))
