@@ -50,7 +50,7 @@ from anivault.core.models import FileKind, ParsedName
 
 _SPECIAL_SUFFIX: Final = re.compile(r"[\s\-_]+(OVA|OAD|ONA|SP|Specials?)\s*$", re.IGNORECASE)
 _SEASON_SUFFIX: Final = re.compile(
-    r"[\s\-_]+(?:S(?P<s>\d{1,2})|(?:Season|Part|Cour|Saison|Staffel|Temporada)\s*(?P<season>\d{1,2})"
+    r"[\s\-_]+(?:S(?P<s>\d{1,2})|(?:Season|Part|Cour|Saison|Staffel|Stagione|Temporada)\s*(?P<season>\d{1,2})"
     r"|(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+(?:Season|Part|Cour)"
     r"|Dai\s*(?P<dai>\d{1,2})\s*(?:Ki|Kisei|Cour|Bu|Season))\s*$",
     re.IGNORECASE,
@@ -66,6 +66,10 @@ _ALTERNATIVE: Final = re.compile(
 """``Title (Alt Title)``, ``Title ~Subtitle~``."""
 _MARKED_ALTERNATIVE: Final = re.compile(r"^(?P<title>.+?)\s+\([^()]+\)\s+-\s+(?P<alt>.*[^\W\d_].*)$")
 """``Title (REVERSE) - Other Title``: a bracketed marker, then the title the show also goes by."""
+_TECHNICAL: Final = r"(?:\d{3,4}p|HDTV|PDTV|SDTV|WEB-?DL|WEBRip|BDRip|BluRay|DVDRip|x26[45]|XviD)"
+_TECHNICAL_TAIL: Final = re.compile(rf"[\s._\-]+{_TECHNICAL}[\s._\-]+{_TECHNICAL}\b.*$", re.IGNORECASE)
+"""``Show Name - Temporada 1 720p HDTV x264``: source and codec tags that a reader left in a title
+(two in a row: one alone may be a word of the title, as in guessit's "my 720p show")."""
 _INNER_BRACKET: Final = re.compile(r"\s*\[(?P<inside>[^\[\]]*)\]\s*")
 _ABSOLUTE: Final = re.compile(r"^\s*\((?P<first>\d{1,4})(?:-(?P<last>\d{1,4}))?\)")
 _TAGS: Final = re.compile(r"\s*[\[(【]")
@@ -231,7 +235,7 @@ def _normalise_title(
     A trailing bare year ("Kimi no Na wa 2016") is only taken when the name has no episodes: in an
     episode's title it is more often part of the name than a release year.
     """
-    title = _spaced(title, stem)
+    title = _TECHNICAL_TAIL.sub("", _spaced(title, stem))
     if match := _SPECIAL_SUFFIX.search(title):
         special = special or match.group(1)
         title = title[: match.start()].strip()
