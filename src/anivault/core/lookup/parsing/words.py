@@ -53,6 +53,16 @@ _SCENE_NUMBER: Final = re.compile(
     r"[._-](?=(?:hdtv|pdtv|sdtv|dsr|web|webrip|web-dl|\d{3,4}[pi]|x26[45]|h\.?26[45]|xvid|dvdrip|bdrip|bluray)\b)",
     re.IGNORECASE,
 )
+# ``FooBar.7.PDTV``: a short number before a TV source tag is an episode (a movie's sequel number
+# is followed by a disc or web source, never by a broadcast one).
+_BROADCAST_EPISODE: Final = re.compile(
+    r"^(?P<title>[^\[\]\s]*?[^\W\d_][^\[\]\s]*?)[._](?P<ep>\d{1,2})[._-](?=(?:hdtv|pdtv|sdtv|dsr)\b)",
+    re.IGNORECASE,
+)
+_COUNTED_BEFORE: Final = re.compile(
+    r"(?:\d|\b(?:Season|Saison|Staffel|Stagione|Temporada|Part|Vol))$", re.IGNORECASE
+)
+"""``Title.Season.04.HDTV``, ``Title.2010.11.23.HDTV``: the number counts a season or ends a date."""
 # ``05 - Title - Episode Title``, ``003. Title``, ``003-004. Title``, ``03-Title``, ``[Group] 06 Title``:
 # zero-padded or set off by a dash or a dot and a space, so a title that starts with a number ("86",
 # "91 Days", "30.Series.Season.04") is not taken for one.
@@ -161,9 +171,16 @@ def read_bracket_number(stem: str) -> Reading | None:
 
 
 def read_scene_number(stem: str) -> Reading | None:
-    """``Title.103.HDTV`` → season 1, episode 3 (and ``.101.102.`` / ``.10102.`` → episodes 1, 2)."""
+    """``Title.103.HDTV`` → season 1, episode 3 (and ``.101.102.`` / ``.10102.`` → episodes 1, 2);
+    ``Title.7.PDTV`` → episode 7."""
     match = _SCENE_NUMBER.match(stem)
-    if match is None or int(match.group("season") + match.group("ep")) in _YEARS:
+    if match is None:
+        broadcast = _BROADCAST_EPISODE.match(stem)
+        if broadcast is None or _COUNTED_BEFORE.search(broadcast.group("title")):
+            return None
+        episodes = (int(broadcast.group("ep")),)
+        return Reading(title=broadcast.group("title"), episodes=episodes, rest=stem[broadcast.end() :])
+    if int(match.group("season") + match.group("ep")) in _YEARS:
         return None
     numbers = [int(match.group(name)) for name in ("ep", "ep2", "ep3") if match.group(name)]
     return Reading(
