@@ -1,12 +1,13 @@
 """``parse_name``: one file or folder name → ``ParsedName`` (or None when nothing usable is in it).
 
-Order of evidence: the unambiguous shapes in ``structure`` (scene ``S01E05``, all-bracket names,
-fansub `` - 07``, ``Title (1993)`` movies) override anitopy, because anitopy's token guessing is
-exactly what fails on those; anitopy supplies everything else (group, resolution, CRC, year) and the
-title/episode when no shape matches, except for plain fansub names, whose tags ``tags`` reads
-without it; the ``parse``-library patterns catch what anitopy leaves
-without a title or an episode. Then the title is normalised: season markers, special suffixes,
-years and alternative titles move out of it into their own fields.
+Order of evidence: the unambiguous shapes in ``structure`` and ``words`` (scene ``S01E05``,
+all-bracket names, fansub `` - 07``, episode words, batch ranges, ``Title (1993)`` movies) override
+anitopy, because anitopy's token guessing is exactly what fails on those; anitopy supplies
+everything else (group, resolution, CRC, year) and the title/episode when no shape matches, except
+for plain fansub names, whose tags ``tags`` reads without it; a leading episode number, a glued
+``Title-01`` and the ``parse``-library patterns catch what anitopy leaves without a title or an
+episode. Then the title is normalised: bracketed junk and prefixes before the group go, season
+markers, special suffixes, years and alternative titles move out of it into their own fields.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from anivault.core.lookup.parsing.words import (
     read_number_word,
     read_scene_number,
 )
+from anivault.core.lookup.scan import SIDECAR_EXTENSIONS
 from anivault.core.models import FileKind, ParsedName
 
 _SPECIAL_SUFFIX: Final = re.compile(r"[\s\-_]+(OVA|OAD|ONA|SP|Specials?)\s*$", re.IGNORECASE)
@@ -71,6 +73,9 @@ _TECHNICAL_TAIL: Final = re.compile(rf"[\s._\-]+{_TECHNICAL}[\s._\-]+{_TECHNICAL
 """``Show Name - Temporada 1 720p HDTV x264``: source and codec tags that a reader left in a title
 (two in a row: one alone may be a word of the title, as in guessit's "my 720p show")."""
 _INNER_BRACKET: Final = re.compile(r"\s*\[(?P<inside>[^\[\]]*)\]\s*")
+_PREFIX: Final = re.compile(r"\s*(?:\d{1,4}|\S+[.\-_\\/]|\S+\s+-)\s*")
+"""What may stand before a group bracket: a list index (``37``), an uploader or site set off by a
+dot or dash (``Uploader.``, ``www.site.com -``), or a Windows folder (``C:\\folder\\``)."""
 _ABSOLUTE: Final = re.compile(r"^\s*\((?P<first>\d{1,4})(?:-(?P<last>\d{1,4}))?\)")
 _TAGS: Final = re.compile(r"\s*[\[(【]")
 _DECORATION: Final = re.compile(r"\]\s*(?:[★☆♪・◆◇][^\[\]★☆♪・◆◇]*[★☆♪・◆◇]|[★☆♪・◆◇]*)\s*\[")
@@ -78,7 +83,6 @@ _DECORATION: Final = re.compile(r"\]\s*(?:[★☆♪・◆◇][^\[\]★☆♪・
 _LEADING_GROUP: Final = re.compile(r"^\s*[\[【]([^\]】]+)[\]】]")
 _SPLIT_EPISODE: Final = re.compile(r"\d+(?:\.5|[a-d])")
 """A half or part episode (``7.5``, ``111c``): not a regular episode of any TMDB season."""
-_SIDECAR_EXTENSIONS: Final = frozenset({".ass", ".ssa", ".srt", ".sub", ".idx", ".vtt", ".sup", ".mka"})
 _SPECIAL_KINDS: Final = frozenset(
     {"ova", "oad", "ona", "sp", "special", "specials", "ex", "recap", "picture drama"}
 )
@@ -107,7 +111,7 @@ def read_name(name: str) -> ParsedName | None:
     clean = clean_name(name)
     stem, extension = split_extension(clean)
     languages: tuple[str, ...] = ()
-    if extension.casefold() in _SIDECAR_EXTENSIONS:
+    if extension.casefold() in SIDECAR_EXTENSIONS:
         languages = sidecar_languages(clean)
         stem = strip_language_tags(stem)
     if not stem:
@@ -266,7 +270,7 @@ def _untangle(title: str) -> tuple[str, str | None]:
     if match is None:
         return title, None
     before, after = title[: match.start()], _INNER_BRACKET.sub(" ", title[match.end() :])
-    if " " not in before.strip() and any(ch.isalpha() for ch in after):
+    if _PREFIX.fullmatch(before) and any(ch.isalpha() for ch in after):
         after = after.strip(" _.")
         return (after if " " in after else after.replace("_", " ")), match.group("inside").strip() or None
     return before, None
@@ -278,7 +282,7 @@ def _spaced(title: str, stem: str) -> str:
     ``Show+Name+Episode+3``; not ``Rent-a-Girlfriend``)."""
     if " " not in stem:
         title = title.replace("_", " ")
-    if " " not in stem and "_" not in stem and (joiner := _joiner_after(title, stem)) in title:
+    if " " not in stem and "_" not in stem and (joiner := _joiner_after(title, stem)):
         title = title.replace(joiner, " ")
     if " " not in stem and "_" not in stem and stem.count(".") >= 2:
         title = title.replace(".", " ")
@@ -286,10 +290,10 @@ def _spaced(title: str, stem: str) -> str:
 
 
 def _joiner_after(title: str, stem: str) -> str:
-    """The dash or plus right after ``title`` in ``stem``; else a character no title holds."""
+    """The dash or plus right after ``title`` in ``stem``, or ""."""
     at = stem.find(title)
     following = stem[at + len(title) : at + len(title) + 1] if at >= 0 and title else ""
-    return following if following in ("-", "+") else "\0"
+    return following if following in ("-", "+") else ""
 
 
 def _as_written(title: str, stem: str) -> str:

@@ -16,7 +16,8 @@ from typing import Any, Final
 
 import parse
 
-# An episode token: ``07``, ``07v2``, ``01-02``, ``01~02``, ``01+02``, ``12.5``.
+# An episode token: ``07``, ``07v2``, ``01-02``, ``01 ~ 10``, ``01+02``, ``01-02-03``, and the half and
+# part episodes ``12.5`` and ``111C`` / ``01b``.
 _NUMBER: Final = (
     r"(?P<ep>\d{1,4})(?:\.(?P<half>5)|(?P<part>[a-d]))?(?:\s?[-~+]\s?(?:\d{1,4}[-+])*(?P<last>\d{1,4}))?"
     r"(?:v(?P<version>\d))?"
@@ -71,6 +72,9 @@ _MORE_EPISODES: Final = re.compile(
     r"(?P<ep>\d{1,5})(?![\dpi]|[a-df-wyz])",
     re.IGNORECASE,
 )
+_WORD_AFTER: Final = re.compile(r" [^\W\d_]")
+_EPISODE_WORD_END: Final = re.compile(r"[\s._-]+(?:Ep|Episode)[\s._-]*$", re.IGNORECASE)
+"""``Star Trek DS9 Ep 2x03``: the word that announced the scene episode is not the title's."""
 _TIGHT_JOINER: Final = re.compile(r"[-+&_]")
 _RANGE_JOINER: Final = re.compile(r"-|~|\bto\b|\bà\b|\bao\b", re.IGNORECASE)
 _BRACKET: Final = re.compile(r"\[([^\[\]]*)\]")
@@ -107,6 +111,7 @@ class Reading:
     rest: str = ""
     """What follows the numbers (tags, an absolute range in parentheses)."""
     alternative: str | None = None
+    """A second title beside the title (``[哥布林杀手/Goblin Slayer]``)."""
 
 
 def episode_numbers(first: int, last: int | None) -> tuple[int, ...]:
@@ -208,11 +213,6 @@ def _cross_episode(stem: str) -> re.Match[str] | None:
     return cross
 
 
-_WORD_AFTER: Final = re.compile(r" [^\W\d_]")
-_EPISODE_WORD_END: Final = re.compile(r"[\s._-]+(?:Ep|Episode)[\s._-]*$", re.IGNORECASE)
-"""``Star Trek DS9 Ep 2x03``: the word that announced the scene episode is not the title's."""
-
-
 def _mark_form(mark: str | None) -> str:
     """``S01E``/``E`` → "e", ``Ep.`` → "ep", ``2x``/``x`` → "x": the way a name marks its episodes."""
     return "".join(ch for ch in (mark or "").casefold() if ch in "epx×").replace("×", "x")
@@ -282,7 +282,8 @@ def read_brackets(stem: str) -> Reading | None:
             continue
         before = index - 1
         year = int(parts[before]) if parts[before].isdigit() and int(parts[before]) in _YEARS else None
-        before -= year is not None
+        if year is not None:
+            before -= 1
         if before < 0 or not any(ch.isalpha() for ch in parts[before]):
             continue
         title, alternative = _bilingual(parts[before])
