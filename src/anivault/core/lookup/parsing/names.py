@@ -218,9 +218,11 @@ def _shape(stem: str) -> str:
 
 
 def _anitopy(stem: str) -> Mapping[str, Any]:
-    # A fixed extension stops anitopy from eating a dotted title part ("Aldnoah.Zero") as one.
+    # A fixed extension stops anitopy from eating a dotted title part ("Aldnoah.Zero") as one. A
+    # trailing dash is cut because anitopy 2.1.1 loops forever on one it cannot place as an episode
+    # title's start ("[G] Show - Ep 01 - .mkv").
     try:
-        return anitopy.parse(f"{stem}.mkv") or {}
+        return anitopy.parse(f"{stem.rstrip(' -_~')}.mkv") or {}
     except (AttributeError, IndexError, KeyError, TypeError, ValueError):
         return {}  # anitopy bugs on odd token sequences ("[Keroro].148"); the fallback reads those
 
