@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from anivault.core.apply.fsops import partial_name
+from anivault.core.apply.journal import journal_key
 from anivault.core.apply.recovery import read_journal
 from tools.faultlab.cli import Cli, CliResult, finish, interrupt_at_line
 from tools.faultlab.mounts import small_filesystem
@@ -494,7 +495,8 @@ def _without_in_flight(after: TreeSnapshot, lab: Lab, known: set[Path], work: Pa
     ``done`` line the kill cut off, and the partial copy beside it. ``--resume`` settles both."""
     fresh = [p for p in (lab.work / "home" / "state" / "journals").glob("*.jsonl") if p not in known]
     ours: set[str] = set()
-    for step in read_journal(fresh[0]).in_flight() if fresh else []:
+    key = journal_key(lab.work / "home" / "state")
+    for step in read_journal(fresh[0], key).in_flight() if fresh else []:
         for path in (step.target, partial_name(step.target)):
             if path.exists() and (path != step.target or path.stat().st_size == 0):
                 ours.add(f"1:{os.path.relpath(path, work / 'library')}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
 
 import click
 
@@ -18,8 +17,9 @@ from anivault.cli.commands.scan import scan_command
 from anivault.cli.commands.settings import settings_group
 from anivault.cli.commands.status import status_command
 from anivault.cli.options import output_options
-from anivault.cli.render import ndjson_line
-from anivault.errors import AniVaultError, InterruptedRunError
+from anivault.cli.render import NdjsonReporter, error_event
+from anivault.core.events import Event
+from anivault.errors import AniVaultError, InterruptedRunError, UsageError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         status = exit_codes.USAGE
+        if json_output:
+            _write_event(error_event(UsageError.code, exc.format_message(), status))
     except click.exceptions.Abort:
         status = _fail(InterruptedRunError("aborted"), json_output)
     except KeyboardInterrupt:
@@ -71,12 +73,10 @@ def main(argv: list[str] | None = None) -> None:
 def _fail(error: AniVaultError, json_output: bool) -> int:
     status = exit_codes.for_error(error)
     if json_output:
-        event = {
-            "ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            "phase": "run",
-            "event": "error",
-            "fields": {"code": error.code, "message": error.message, "exit_status": status},
-        }
-        sys.stdout.write(ndjson_line(event) + "\n")
+        _write_event(error_event(error.code, error.message, status))
     click.echo(f"error {error.code}: {error.message}", err=True)
     return status
+
+
+def _write_event(event: Event) -> None:
+    NdjsonReporter().emit(event)  # not a per-file event: written at once

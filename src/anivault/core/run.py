@@ -9,6 +9,7 @@ folder there.
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
 from collections import Counter
@@ -115,6 +116,9 @@ def run_library(
     """Run the whole job. Raises UsageError/SourceMissingError for bad inputs before any work,
     InterruptedRunError on Ctrl+C (after the current file operation completes), and
     OrganizeConflictError under ``--on-conflict fail`` when the plan has a conflict."""
+    # Absolute from here on: plans, journals, checkpoints and the status snapshot name files that
+    # --undo, --from-plan, --resume and status must find again from any working folder.
+    request = replace(request, source=absolute(request.source), target=absolute(request.target))
     _check_paths(request)
     started = time.monotonic()
     run_id = run_id or new_run_id()
@@ -222,14 +226,18 @@ def apply_plan_file(
     io_pace_limit: float | None,
     reporter: Reporter,
     log_dir: Path | None = None,
+    source_root: Path | None = None,
+    target_root: Path | None = None,
 ) -> RunResult:
     """``organize --from-plan FILE``: show (dry run) or execute exactly the entries in the file.
 
-    Raises UsageError for an unreadable or invalid plan and OrganizeConflictError when two
-    entries claim one target — both before anything moves.
+    ``source_root``/``target_root`` (``--src``/``--dst``) must equal the plan's roots when given.
+    Raises UsageError for an unreadable or invalid plan, PlanUntrustedError for one that breaks a
+    trust rule, and OrganizeConflictError when two entries claim one target — all before
+    anything moves.
     """
     started = time.monotonic()
-    plan = read_plan(plan_path)
+    plan = read_plan(plan_path, source_root=source_root, target_root=target_root)
     run_id = new_run_id()
     warnings = network_warnings(_roots(plan), io_pace_limit, reporter)
     if not apply:
@@ -310,6 +318,11 @@ def _recorded(recorder: StatusRecorder, work: Callable[[], RunResult]) -> RunRes
         result = work()
         recorder.finished(_as_fields(result.summary), result.error_codes)
         return result
+
+
+def absolute(path: Path) -> Path:
+    """``path`` made absolute against the working folder, ``..`` folded, symlinks left alone."""
+    return Path(os.path.abspath(path.expanduser()))
 
 
 def new_run_id() -> str:

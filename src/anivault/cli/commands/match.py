@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -11,8 +12,9 @@ from anivault.cli.app import AppContext
 from anivault.cli.deps import build_tmdb_client, lookup_request
 from anivault.cli.flags import MatchFlags, Overrides
 from anivault.cli.options import command_output_options, match_options, source_option, tuning_options
-from anivault.cli.render import NdjsonReporter, RichReporter, emit_matches, render_matches
+from anivault.cli.render import NdjsonReporter, RichReporter, emit_matches, error_event, render_matches
 from anivault.core.lookup.stream import check_source, lookup_files
+from anivault.core.models import MatchedFile
 
 
 @click.command("match")
@@ -45,9 +47,19 @@ def match_command(
         with NdjsonReporter() as reporter:
             matched, _skipped = lookup_files(request, client, reporter)
             emit_matches(reporter, matched)
+            status, codes = _status(matched)
+            code = exit_codes.deciding_code(codes, status)
+            if code is not None:
+                note = next((m.note for m in matched if m.error_code == code), "")
+                reporter.emit(error_event(code, note, status))
     else:
         with RichReporter(app.err) as progress:
             matched, _skipped = lookup_files(request, client, progress)
         render_matches(app.out, matched)
+        status, codes = _status(matched)
+    return status
+
+
+def _status(matched: Iterable[MatchedFile]) -> tuple[int, tuple[str, ...]]:
     codes = tuple(dict.fromkeys(m.error_code for m in matched if m.error_code))
-    return exit_codes.for_run(codes)
+    return exit_codes.for_run(codes, lookups_only=True), codes

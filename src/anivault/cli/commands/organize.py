@@ -30,6 +30,7 @@ from anivault.cli.render import (
     NdjsonReporter,
     RichReporter,
     emit_run_result,
+    error_event,
     first_message_per_code,
     render_run,
 )
@@ -85,6 +86,7 @@ def organize_command(
     Examples:
       anivault organize --src ~/Downloads/anime --dst ~/Media/Anime --plan plan.json
       anivault organize --from-plan plan.json --apply
+      anivault organize --from-plan plan.json --dst ~/Media/Anime --apply   # refuses another root
       anivault organize --undo ~/.anivault/state/journals/RUN.jsonl
       anivault organize --resume
     """
@@ -96,11 +98,11 @@ def organize_command(
             {"--src": source, "--dst": target, "--apply": apply, "--resume": resume, "--from-plan": from_plan}
             | options_given,
         )
-        return _undo(app, undo_journal.expanduser())
+        return _undo(app, undo_journal.expanduser(), settings.state_dir)
     if from_plan is not None:
         allowed = {"--io-pace-limit"}
         others = {k: v for k, v in options_given.items() if k not in allowed}
-        _refuse_with("--from-plan", {"--src": source, "--dst": target, "--resume": resume} | others)
+        _refuse_with("--from-plan", {"--resume": resume} | others)
         return execute(
             app,
             lambda reporter: apply_plan_file(
@@ -110,6 +112,8 @@ def organize_command(
                 io_pace_limit=settings.io_pace_limit or None,
                 reporter=reporter,
                 log_dir=settings.log_dir,
+                source_root=source.expanduser() if source else None,
+                target_root=target.expanduser() if target else None,
             ),
             applied=apply,
         )
@@ -188,19 +192,41 @@ def execute(app: AppContext, work: Callable[[Reporter], RunResult], *, applied: 
         with NdjsonReporter() as reporter:
             result = work(reporter)
             emit_run_result(reporter, result)
+            status = run_status(result, applied=applied)
+            messages = dict(first_message_per_code(result))
+            code = exit_codes.deciding_code(result.error_codes, status)
+            if code is not None:
+                reporter.emit(error_event(code, messages.get(code, ""), status))
     else:
         with RichReporter(app.err) as progress:
             result = work(progress)
         render_run(app.out, result, applied=applied)
+        status = run_status(result, applied=applied)
     for warning in result.warnings:
         app.err.print(f"warning: {warning}", markup=False)
     for code, message in first_message_per_code(result):
         app.err.print(f"error {code}: {message}", markup=False)
-    return exit_codes.for_run(result.error_codes)
+    if applied and result.summary.deferred:
+        app.err.print(
+            f"note: {result.summary.deferred} lookups were deferred; "
+            "`anivault run --resume` looks them up once TMDB answers again",
+            markup=False,
+        )
+    return status
 
 
-def _undo(app: AppContext, journal: Path) -> int:
-    report = undo(journal)
+def run_status(result: RunResult, *, applied: bool) -> int:
+    """The exit status of a finished run (see ``exit_codes.for_run``)."""
+    return exit_codes.for_run(
+        result.error_codes,
+        lookups_only=not applied,
+        moved=result.summary.moved,
+        move_codes=tuple(o.error_code for o in result.outcomes if o.error_code),
+    )
+
+
+def _undo(app: AppContext, journal: Path, state_dir: Path) -> int:
+    report = undo(journal, state_dir)
     fields = {
         "restored": report.restored,
         "already_undone": report.already_undone,
