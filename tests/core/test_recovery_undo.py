@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
-from pathlib import Path
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
 
 import pytest
 from tests.core.test_plan_and_organize import matched, write
@@ -20,9 +22,9 @@ from anivault.core.apply.undo import undo
 from anivault.core.checkpoint import Checkpoint
 from anivault.core.events import NullReporter
 from anivault.core.plan.build import build_plan
-from anivault.core.plan.model import Plan, PlanOptions
+from anivault.core.plan.model import Plan, PlanOptions, retarget
 from anivault.core.run import resume_last
-from anivault.errors import InterruptedRunError, UsageError
+from anivault.errors import InterruptedRunError, JournalUntrustedError, PlanUntrustedError, UsageError
 from anivault.services.tmdb.client import TmdbClient
 
 
@@ -290,3 +292,154 @@ def test_a_non_empty_file_at_a_target_with_only_an_intent_is_not_ours(tmp_path: 
     journal = lines(tmp_path / "j.jsonl", intent(src, dst))
     assert settle(journal, key_of(journal)).steps["e1"].phase == "rolled_back"
     assert dst.read_bytes() == b"someone else's"
+
+
+# --- journals are untrusted (issue 23) -----------------------------------------------------------
+
+
+def test_the_journal_key_is_made_once_readable_by_its_owner_only(tmp_path: Path) -> None:
+    first = journal_key(tmp_path / "state")
+    assert journal_key(tmp_path / "state") == first
+    assert len(first) == 32
+    assert (tmp_path / "state" / "journal.key").stat().st_mode & 0o777 == 0o600
+
+
+def signed_journal(tmp_path: Path) -> Path:
+    src = write(tmp_path / "a.mkv", b"mine")
+    dst = tmp_path / "lib" / "a.mkv"
+    return lines(tmp_path / "j.jsonl", intent(src, dst), {"phase": "done", "id": "e1"})
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda text: text.replace("a.mkv", "b.mkv", 1),  # a path edited
+        lambda text: text + json.dumps({"phase": "mkdir", "path": "/tmp"}) + "\n",  # a line added
+        lambda text: "\n".join(reversed(text.splitlines())) + "\n",  # lines reordered
+    ],
+)
+def test_a_journal_edited_by_hand_is_refused(tmp_path: Path, tamper: Callable[[str], str]) -> None:
+    journal = signed_journal(tmp_path)
+    journal.write_text(tamper(journal.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(JournalUntrustedError) as caught:
+        read_journal(journal, key_of(journal))
+    assert caught.value.code == "E-JOURNAL-UNTRUSTED"
+    with pytest.raises(JournalUntrustedError):
+        undo(journal, state_of(journal))
+
+
+def test_a_journal_signed_under_another_home_is_refused(tmp_path: Path) -> None:
+    journal = signed_journal(tmp_path)
+    with pytest.raises(JournalUntrustedError):
+        undo(journal, tmp_path / "another-home" / "state")
+
+
+# --- undo never deletes the last copy, and is itself interruptible (issue 23) ------------------
+
+
+def test_undo_keeps_both_when_the_original_of_a_copy_changed(
+    source: Path, library: Path, tmp_path: Path
+) -> None:
+    items = three_episodes(source)
+    journal = tmp_path / "journal.jsonl"
+    plan = build_plan(items, library, PlanOptions(action="copy"))
+    apply_all(plan, journal)
+    original = Path(items[0].parsed.scanned.path)
+    copied = next(e.target for e in plan.entries if e.source == original)
+    kept = copied.read_bytes()
+    original.write_bytes(b"another file under the same name")
+    report = undo(journal, state_of(journal))
+    assert report.restored == 5
+    assert len(report.left) == 1 and str(original) in report.left[0] and str(copied) in report.left[0]
+    assert copied.read_bytes() == kept  # the only copy of the original bytes stays
+
+
+def test_an_undo_killed_mid_copy_back_is_settled_by_the_next_undo(
+    source: Path, library: Path, tmp_path: Path
+) -> None:
+    items = three_episodes(source)
+    before = tree(source, library)
+    journal = tmp_path / "journal.jsonl"
+    plan = build_plan(items, library)
+    apply_all(plan, journal)
+    entry = plan.entries[0]
+    # The state a kill leaves mid cross-device copy back: intent and reservation journalled, an
+    # empty reservation at the original name, a partial copy beside it, the library file intact.
+    record = Journal(journal, key_of(journal))
+    record.record(Phase.UNDO_INTENT, id=entry.entry_id)
+    record.record(Phase.UNDO_RESERVED, id=entry.entry_id)
+    record.close()
+    entry.source.write_bytes(b"")
+    partial_name(entry.source).write_bytes(entry.target.read_bytes()[:10])
+
+    report = undo(journal, state_of(journal))
+
+    assert (report.restored, report.left) == (6, ())
+    assert tree(source, library) == before
+    assert not partial_name(entry.source).exists()
+
+
+def test_an_undo_killed_after_the_copy_back_but_before_the_delete_finishes_it(
+    source: Path, library: Path, tmp_path: Path
+) -> None:
+    items = three_episodes(source)
+    before = tree(source, library)
+    journal = tmp_path / "journal.jsonl"
+    plan = build_plan(items, library)
+    apply_all(plan, journal)
+    entry = plan.entries[0]
+    record = Journal(journal, key_of(journal))
+    record.record(Phase.UNDO_INTENT, id=entry.entry_id)
+    record.close()
+    entry.source.write_bytes(entry.target.read_bytes())  # verified copy renamed back; kill
+
+    report = undo(journal, state_of(journal))
+
+    assert (report.restored, report.left) == (6, ())
+    assert tree(source, library) == before
+
+
+def test_an_undone_run_leaves_nothing_for_resume(source: Path, library: Path, tmp_path: Path) -> None:
+    items = three_episodes(source)
+    before = tree(source, library)
+    state_dir = tmp_path / "state"
+    plan = build_plan(items, library, source_root=source)
+    run_id = "20260101T000000.000-abcdef"
+    checkpoint = Checkpoint(run_id, "apply", str(journal_path_for(state_dir, run_id)))
+    seen: list[ApplyOutcome] = []
+
+    def press_ctrl_c_once(outcome: ApplyOutcome) -> None:
+        seen.append(outcome)
+        if len(seen) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.raises(InterruptedRunError):
+        apply_session(
+            plan,
+            state_dir=state_dir,
+            checkpoint=checkpoint,
+            reporter=NullReporter(),
+            on_outcome=press_ctrl_c_once,
+        )
+    report = undo(Path(checkpoint.journal), state_dir)
+    assert (report.restored, report.left) == (2, ())
+
+    def no_client() -> TmdbClient:
+        raise AssertionError("nothing to resume: no client needed")
+
+    again = resume_last(state_dir, client_factory=no_client, reporter=NullReporter())
+    assert again.outcomes == ()
+    assert tree(source, library) == before
+
+
+def test_a_plan_naming_one_entry_twice_is_refused_before_anything_moves(
+    source: Path, library: Path, tmp_path: Path
+) -> None:
+    items = three_episodes(source)
+    before = tree(source, library)
+    plan = build_plan(items, library)
+    first = plan.entries[0]
+    twice = Plan(library, (*plan.entries, retarget(first, library, PurePosixPath("Twice/again.mkv"))))
+    with pytest.raises(PlanUntrustedError):
+        apply_all(twice, tmp_path / "journal.jsonl")
+    assert tree(source, library) == before

@@ -32,11 +32,13 @@ from anivault.core.plan.build import build_plan
 from anivault.core.plan.model import Plan, PlanOptions
 from anivault.core.plan.naming import Naming
 from anivault.core.plan.planfile import read_plan, write_plan
+from anivault.core.plan.roots import PlanRoots, record_roots, recorded_roots
 from anivault.core.plan.templates import scheme_for
 from anivault.core.status import StatusRecorder
 from anivault.errors import (
     AniVaultError,
     InterruptedRunError,
+    PlanUntrustedError,
     UsageError,
 )
 from anivault.services.cache.store import CacheStats
@@ -192,6 +194,7 @@ def _run(
     )
     if request.plan_file is not None:
         write_plan(plan, request.plan_file, tally.unresolved)
+        record_roots(request.state_dir, request.plan_file, PlanRoots(request.source, request.target))
     outcomes: list[ApplyOutcome] = []
     journal_path: Path | None = None
     if request.apply:
@@ -231,13 +234,25 @@ def apply_plan_file(
 ) -> RunResult:
     """``organize --from-plan FILE``: show (dry run) or execute exactly the entries in the file.
 
-    ``source_root``/``target_root`` (``--src``/``--dst``) must equal the plan's roots when given.
+    The plan's roots must equal ``source_root``/``target_root`` (``--src``/``--dst``) when given,
+    else the roots recorded when this home wrote the plan (``plan/roots``); applying a plan with
+    neither is refused.
     Raises UsageError for an unreadable or invalid plan, PlanUntrustedError for one that breaks a
     trust rule, and OrganizeConflictError when two entries claim one target — all before
     anything moves.
     """
     started = time.monotonic()
-    plan = read_plan(plan_path, source_root=source_root, target_root=target_root)
+    recorded = recorded_roots(state_dir, plan_path)
+    if apply and recorded is None and (source_root is None or target_root is None):
+        raise PlanUntrustedError(
+            f"{plan_path} was not written by this AniVault home (or was moved since), so its roots "
+            "cannot be taken on its word; give --src and --dst to apply it"
+        )
+    plan = read_plan(
+        plan_path,
+        source_root=source_root or (recorded.source_root if recorded else None),
+        target_root=target_root or (recorded.target_root if recorded else None),
+    )
     run_id = new_run_id()
     warnings = network_warnings(_roots(plan), io_pace_limit, reporter)
     if not apply:
