@@ -579,7 +579,7 @@ def _ends_with_error(result: CliResult, code: str) -> bool:
 
 def rate_on_a_loaded_cpu(lab: Lab, *, rate: float = 3.0, burners: int = 2) -> ScenarioResult:
     """``--rate 3`` while busy processes load every core: never four requests in one second."""
-    generate(lab.source, seed=11, series=2, movies=1)  # small: at 3 requests a second
+    generate(lab.source, seed=11, series=4, movies=2)  # small: at 3 requests a second
     before = snapshot(lab.source, lab.library)
     lab.standin.reset_log()
     with _busy_cpu(burners):

@@ -292,7 +292,12 @@ def resume_last(
         request = replace(request_from_dict(checkpoint.request, state_dir), log_dir=log_dir)
         return run_library(request, client=client_factory(), reporter=reporter, run_id=checkpoint.run_id)
     started = time.monotonic()
-    plan = read_plan(Path(checkpoint.plan))
+    asked = checkpoint.request  # the run's own --src/--dst (empty for a --from-plan run)
+    plan = read_plan(
+        Path(checkpoint.plan),
+        source_root=Path(asked["source"]) if asked.get("source") else None,
+        target_root=Path(asked["target"]) if asked.get("target") else None,
+    )
     pace = checkpoint.request.get("io_pace_limit")
     reporter.emit(Event("run", "resumed", {"run_id": checkpoint.run_id, "done": checkpoint.done}))
     warnings = network_warnings(_roots(plan), pace, reporter)

@@ -89,12 +89,24 @@ def _read_key(path: Path) -> bytes:
 
 
 def _mac(key: bytes, previous: str, body: str) -> str:
-    message = f"{previous}\n{body}".encode("utf-8", "surrogateescape")
+    # surrogatepass: a file name that is not valid UTF-8 travels as lone surrogates, signed as is.
+    message = f"{previous}\n{body}".encode("utf-8", "surrogatepass")
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def _body(fields: Mapping[str, Any]) -> str:
+    """The canonical text a MAC covers (the written line may escape more, and parses back equal)."""
     return json.dumps(fields, ensure_ascii=False, sort_keys=True)
+
+
+def _line(fields: Mapping[str, Any]) -> str:
+    """The line written: readable UTF-8, or all-ASCII escapes when a name is not valid UTF-8."""
+    text = _body(fields)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(fields, ensure_ascii=True, sort_keys=True)
+    return text
 
 
 class Journal:
@@ -109,7 +121,7 @@ class Journal:
         self.path = path
         self._key = key
         self._last_mac = _verified(path, key)[1]
-        self._handle = path.open("a", encoding="utf-8", errors="surrogateescape")
+        self._handle = path.open("a", encoding="utf-8")
         self._lock = threading.Lock()
         if _ends_mid_line(path):
             # A crash tore the last line; end it, or our next record would be glued onto it.
@@ -120,7 +132,7 @@ class Journal:
         body = {**fields, "phase": phase.value}
         with self._lock:
             mac = _mac(self._key, self._last_mac, _body(body))
-            self._handle.write(_body({**body, MAC_FIELD: mac}) + "\n")
+            self._handle.write(_line({**body, MAC_FIELD: mac}) + "\n")
             self._handle.flush()
             os.fsync(self._handle.fileno())
             self._last_mac = mac
@@ -137,7 +149,9 @@ def read_records(path: Path, key: bytes) -> list[Record]:
 
 def _verified(path: Path, key: bytes) -> tuple[list[Record], str]:
     try:
-        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        # A crash may cut the last line inside a multi-byte character: replaced, it fails to parse
+        # like any torn line; whole lines are always valid UTF-8.
+        text = path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return [], ""
     except OSError as exc:
