@@ -474,11 +474,14 @@ def undo_then_resume(lab: Lab, *, pace: int = 240) -> ScenarioResult:
     landed, interrupted = interrupt_at_line(process, '"event": "file"', count=3)
     journal = _newest_journal(lab)
     undone = cli.run(["--json", "organize", "--undo", str(journal)]) if journal else None
+    status = cli.run(["--json", "status"])
+    shown: dict[str, Any] = next((e["fields"] for e in status.events if e.get("event") == "snapshot"), {})
     resumed = cli.run(["--json", "run", "--resume"])
     checks = [
         Check("signal landed mid-apply", landed),
         _status_check(interrupted, {INTERRUPTED_STATUS}, "interrupted apply"),
         Check("undo ran", undone is not None and undone.status == 0, undone.stderr[-300:] if undone else ""),
+        Check("status no longer offers --resume", shown.get("resumable") is False, str(shown)[:300]),
         _status_check(resumed, {0}, "run --resume after the undo"),
         Check(
             "resume moved nothing",
