@@ -18,7 +18,6 @@ from anivault.cli.commands.settings import settings_group
 from anivault.cli.commands.status import status_command
 from anivault.cli.options import output_options
 from anivault.cli.render import NdjsonReporter, error_event
-from anivault.core.events import Event
 from anivault.errors import AniVaultError, InterruptedRunError, UsageError
 
 
@@ -59,8 +58,8 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         status = exit_codes.USAGE
-        if json_output:
-            _write_event(error_event(UsageError.code, exc.format_message(), status))
+        if json_output:  # a usage error Click caught ends the NDJSON stream like any other failure
+            _error_line(UsageError.code, exc.format_message(), status)
     except click.exceptions.Abort:
         status = _fail(InterruptedRunError("aborted"), json_output)
     except KeyboardInterrupt:
@@ -73,10 +72,10 @@ def main(argv: list[str] | None = None) -> None:
 def _fail(error: AniVaultError, json_output: bool) -> int:
     status = exit_codes.for_error(error)
     if json_output:
-        _write_event(error_event(error.code, error.message, status))
+        _error_line(error.code, error.message, status)
     click.echo(f"error {error.code}: {error.message}", err=True)
     return status
 
 
-def _write_event(event: Event) -> None:
-    NdjsonReporter().emit(event)  # not a per-file event: written at once
+def _error_line(code: str, message: str, status: int) -> None:
+    NdjsonReporter().emit(error_event(code, message, status))  # not a per-file event: written at once
