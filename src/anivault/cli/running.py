@@ -17,6 +17,7 @@ from anivault.cli.render import (
     NdjsonReporter,
     RichReporter,
     emit_run_result,
+    error_event,
     first_message_per_code,
     render_run,
 )
@@ -101,8 +102,17 @@ def plan_options(settings: Settings) -> PlanOptions:
     return PlanOptions(naming, action, policy, movies)
 
 
-def apply_reviewed_plan(app: AppContext, settings: Settings, plan: Path, *, apply: bool) -> int:
-    """``organize --from-plan``: exactly the entries of a plan written by ``--plan``."""
+def apply_reviewed_plan(
+    app: AppContext,
+    settings: Settings,
+    plan: Path,
+    *,
+    apply: bool,
+    source: Path | None = None,
+    target: Path | None = None,
+) -> int:
+    """``organize --from-plan``: exactly the entries of a plan written by ``--plan``; ``--src`` and
+    ``--dst``, when given, must be the plan's own roots (docs/safety.md)."""
     return execute(
         app,
         lambda reporter: apply_plan_file(
@@ -112,6 +122,8 @@ def apply_reviewed_plan(app: AppContext, settings: Settings, plan: Path, *, appl
             io_pace_limit=settings.io_pace_limit or None,
             reporter=reporter,
             log_dir=settings.log_dir,
+            source_root=source.expanduser() if source else None,
+            target_root=target.expanduser() if target else None,
         ),
         applied=apply,
     )
@@ -123,19 +135,41 @@ def execute(app: AppContext, work: Callable[[Reporter], RunResult], *, applied: 
         with NdjsonReporter() as reporter:
             result = work(reporter)
             emit_run_result(reporter, result)
+            status = run_status(result, applied=applied)
+            messages = dict(first_message_per_code(result))
+            code = exit_codes.deciding_code(result.error_codes, status)
+            if code is not None:
+                reporter.emit(error_event(code, messages.get(code, ""), status))
     else:
         with RichReporter(app.err) as progress:
             result = work(progress)
         render_run(app.out, result, applied=applied)
+        status = run_status(result, applied=applied)
     for warning in result.warnings:
         app.err.print(f"warning: {warning}", markup=False)
     for code, message in first_message_per_code(result):
         app.err.print(f"error {code}: {message}", markup=False)
-    return exit_codes.for_run(result.error_codes)
+    if applied and result.summary.deferred:
+        app.err.print(
+            f"note: {result.summary.deferred} lookups were deferred; "
+            "`anivault run --resume` looks them up once TMDB answers again",
+            markup=False,
+        )
+    return status
 
 
-def undo_run(app: AppContext, journal: Path) -> int:
-    report = undo(journal)
+def run_status(result: RunResult, *, applied: bool) -> int:
+    """The exit status of a finished run (see ``exit_codes.for_run``)."""
+    return exit_codes.for_run(
+        result.error_codes,
+        lookups_only=not applied,
+        moved=result.summary.moved,
+        move_codes=tuple(o.error_code for o in result.outcomes if o.error_code),
+    )
+
+
+def undo_run(app: AppContext, journal: Path, state_dir: Path) -> int:
+    report = undo(journal, state_dir)
     fields = {
         "restored": report.restored,
         "already_undone": report.already_undone,

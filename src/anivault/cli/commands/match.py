@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from anivault.cli.options import (
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext
     from anivault.cli.flags import MatchFlags, Overrides, SourceFilter
+    from anivault.core.models import MatchedFile
 
 
 @click.command("match")
@@ -45,7 +47,7 @@ def match_command(
       anivault --json match --src ~/Downloads/anime > matches.ndjson
     """
     from anivault.cli.deps import build_tmdb_client, lookup_request
-    from anivault.cli.render import NdjsonReporter, RichReporter, emit_matches, render_matches
+    from anivault.cli.render import NdjsonReporter, RichReporter, emit_matches, error_event, render_matches
     from anivault.core.lookup.stream import check_source, lookup_files
 
     settings = overrides.apply_to(app.loaded.settings)
@@ -57,9 +59,19 @@ def match_command(
         with NdjsonReporter() as reporter:
             matched, _skipped = lookup_files(request, client, reporter)
             emit_matches(reporter, matched)
+            status, codes = _status(matched)
+            code = exit_codes.deciding_code(codes, status)
+            if code is not None:
+                note = next((m.note for m in matched if m.error_code == code), "")
+                reporter.emit(error_event(code, note, status))
     else:
         with RichReporter(app.err) as progress:
             matched, _skipped = lookup_files(request, client, progress)
         render_matches(app.out, matched)
+        status, codes = _status(matched)
+    return status
+
+
+def _status(matched: Iterable[MatchedFile]) -> tuple[int, tuple[str, ...]]:
     codes = tuple(dict.fromkeys(m.error_code for m in matched if m.error_code))
-    return exit_codes.for_run(codes)
+    return exit_codes.for_run(codes, lookups_only=True), codes
