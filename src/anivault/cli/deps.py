@@ -33,6 +33,7 @@ def lookup_request(
         match_override,
         settings.title_language or None,
         settings.extras == "folder",
+        follow_source_symlinks=settings.follow_source_symlinks,
     )
 
 

@@ -71,6 +71,8 @@ class RunRequest:
     """``--lang``: the language of titles written into the library; None keeps TMDB's title."""
     extras_folder: bool = False
     """Setting ``extras = folder``: NCOP/NCED/PV go to the series' Extras folder, else stay put."""
+    follow_source_symlinks: bool = False
+    """Setting ``follow_source_symlinks``: admit symlinked files whose real path is inside the source."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +171,7 @@ def _run(
                 request.title_language,
                 request.extras_folder,
                 fingerprint=True,
+                follow_source_symlinks=request.follow_source_symlinks,
             ),
             client,
             reporter,
@@ -343,6 +346,8 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "match_override": asdict(request.match_override) if request.match_override else None,
         "title_language": request.title_language,
         "extras_folder": request.extras_folder,
+        "follow_source_symlinks": request.follow_source_symlinks,
+        "allow_target_symlinks": options.allow_target_symlinks,
     }
 
 
@@ -364,6 +369,7 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
                 ),
                 raw["action"],
                 raw["on_conflict"],
+                allow_target_symlinks=bool(raw.get("allow_target_symlinks", False)),
             ),
             plan_file=Path(raw["plan_file"]) if raw.get("plan_file") else None,
             io_pace_limit=raw.get("io_pace_limit"),
@@ -373,6 +379,7 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
             ),
             title_language=raw.get("title_language"),
             extras_folder=bool(raw.get("extras_folder", False)),
+            follow_source_symlinks=bool(raw.get("follow_source_symlinks", False)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"the checkpoint does not describe a run ({exc!r}); start it again") from exc

@@ -163,6 +163,7 @@ def run_or_resume(
         match_override=match_flags.match_override(),
         title_language=settings.title_language or None,
         extras_folder=settings.extras == "folder",
+        follow_source_symlinks=settings.follow_source_symlinks,
     )
     return execute(
         app, lambda reporter: run_library(request, client=client, reporter=reporter), applied=apply
@@ -179,7 +180,7 @@ def plan_options(settings: Settings) -> PlanOptions:
     )
     action = next(a for a in ACTIONS if a == settings.action)
     policy = next(c for c in CONFLICT_POLICIES if c == settings.on_conflict)
-    return PlanOptions(naming, action, policy)
+    return PlanOptions(naming, action, policy, allow_target_symlinks=settings.allow_target_symlinks)
 
 
 def execute(app: AppContext, work: Callable[[Reporter], RunResult], *, applied: bool) -> int:

@@ -17,6 +17,7 @@ from typing import Literal
 
 from anivault.core.apply.fsops import copy_no_clobber, link, link_error, move_no_clobber, translate_os_error
 from anivault.core.apply.journal import Journal
+from anivault.core.boundaries import TargetBoundary
 from anivault.core.fingerprint import fingerprint
 from anivault.core.plan.model import Plan, PlanEntry
 from anivault.errors import AniVaultError, OrganizeConflictError, PlanStaleError, SourceMissingError
@@ -65,6 +66,7 @@ def apply_plan(
     outcomes: list[ApplyOutcome] = []
     failed_videos: set[str] = set()
     ordered = sorted(plan.actionable(), key=lambda e: (e.role != "video", e.relative_source))
+    boundary = TargetBoundary(plan.target_root, allow_symlinks=plan.options.allow_target_symlinks)
     for entry in ordered:
         if entry.entry_id in already_done:
             continue
@@ -75,7 +77,7 @@ def apply_plan(
                 pacer.wait()
             if should_stop():  # after the pause too: Ctrl+C during it must not start a move
                 break
-            outcome = _apply_one(entry, journal)
+            outcome = _apply_one(entry, journal, boundary)
         if entry.role == "video" and outcome.status != "moved":
             failed_videos.add(entry.entry_id)
         outcomes.append(outcome)
@@ -83,9 +85,10 @@ def apply_plan(
     return outcomes
 
 
-def _apply_one(entry: PlanEntry, journal: Journal) -> ApplyOutcome:
+def _apply_one(entry: PlanEntry, journal: Journal, boundary: TargetBoundary) -> ApplyOutcome:
     try:
         _check_fresh(entry)
+        boundary.check(entry.target)  # now, right before a folder is made: it may be a link by now
         if entry.target.exists() or entry.target.is_symlink():
             # Checked before the intent line, so that after a crash an empty file at a target
             # with only an intent line can be told apart as our own reservation.

@@ -12,6 +12,8 @@ import os
 import threading
 from pathlib import Path
 
+from anivault.utils.atomic import JSON_ERRORS
+
 
 class Journal:
     """Append-only JSON lines, fsynced one by one: the record ``--undo``/``--resume`` trust."""
@@ -19,7 +21,7 @@ class Journal:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._handle = path.open("a", encoding="utf-8")
+        self._handle = path.open("a", encoding="utf-8", errors=JSON_ERRORS)
         self._lock = threading.Lock()
         if _ends_mid_line(path):
             # A crash tore the last line; end it, or our next record would be glued onto it.

@@ -4,16 +4,25 @@ One directory is listed at a time with ``os.scandir`` and yielded (as a ``Folder
 the next is opened, so memory is bounded by the largest directory, not by the library. Directory
 symlinks are not followed (a link back up the tree would loop forever), and an unreadable directory
 is reported as skipped, not fatal: one bad folder must not stop a 300k-file run.
+
+Only regular files enter a run. A file symlink, FIFO, socket or device under the source is skipped
+with its reason: a symlink in a download (a torrent, an archive) must not carry a file from
+elsewhere on the machine into the library, and a FIFO would block whoever opens it. With
+``follow_symlinks`` a symlink to a regular file whose real path is inside the source is admitted
+(the parse stage then reads and plans its real path: ``boundaries.link_target``).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from anivault.core.boundaries import link_target
+from anivault.core.fingerprint import NotRegularFile, file_kind
 from anivault.core.models import FolderListing, ScannedFile, Sidecar, Skipped
 from anivault.errors import FileSystemError, PermissionDeniedError
 
@@ -31,23 +40,30 @@ FOLDER_SLICE = 256
 """Videos per ``FolderListing`` at most: a flat folder of 20k downloads must not be one work item."""
 
 
-def scan_tree(root: Path, *, exclude: Path | None = None) -> Iterator[ScannedFile | Skipped]:
+def scan_tree(
+    root: Path, *, exclude: Path | None = None, follow_symlinks: bool = False
+) -> Iterator[ScannedFile | Skipped]:
     """Every video below ``root`` (with its sidecars) and every skipped file, in sorted order: the
     folders of ``walk_folders``, each expanded here. ``anivault scan`` lists this way; a run
     expands the folders in its parse workers instead."""
-    for item in walk_folders(root, exclude=exclude):
+    for item in walk_folders(root, exclude=exclude, follow_symlinks=follow_symlinks):
         if isinstance(item, Skipped):
             yield item
         else:
             yield from expand_folder(item)
 
 
-def walk_folders(root: Path, *, exclude: Path | None = None) -> Iterator[FolderListing | Skipped]:
-    """Every folder below ``root`` that holds files, and every skipped folder.
+def walk_folders(
+    root: Path, *, exclude: Path | None = None, follow_symlinks: bool = False
+) -> Iterator[FolderListing | Skipped]:
+    """Every folder below ``root`` that holds files, and every skipped folder or file that is not
+    a regular file (see the module doc; ``follow_symlinks`` admits links to regular files inside
+    ``root``).
 
     Deterministic: folders and names are visited in sorted order. ``exclude`` (the library, when it
-    lives inside the source) is not descended into. Nothing is stat-ed: a video that vanishes or
-    cannot be read is found when the parse stage fingerprints it.
+    lives inside the source) is not descended into. Regular files are not stat-ed (the listing's
+    file types say what they are): a video that vanishes or cannot be read is found when the parse
+    stage fingerprints it.
     """
     # Per-file work is what separates a Python walk from `find` on a 300k-file tree, so the loop
     # keeps names as strings (no Path, no DirEntry kept), tests extensions with one lower() and a
@@ -59,7 +75,7 @@ def walk_folders(root: Path, *, exclude: Path | None = None) -> Iterator[FolderL
     while pending:
         directory, relative = pending.pop()
         try:
-            subdirs, videos, others = _listing(directory)
+            subdirs, videos, others, refused = _listing(directory, real_root if follow_symlinks else None)
         except PermissionError:
             yield Skipped(Path(directory), "directory not readable", PermissionDeniedError.code)
             continue
@@ -68,6 +84,8 @@ def walk_folders(root: Path, *, exclude: Path | None = None) -> Iterator[FolderL
             continue
         prefix = f"{relative}/" if relative else ""
         base = os.path.join(directory, "")
+        for name, reason in sorted(refused):
+            yield Skipped(Path(base + name), reason)
         descend: list[tuple[str, str]] = []
         fonts = None
         for name in sorted(subdirs):
@@ -90,21 +108,32 @@ def walk_folders(root: Path, *, exclude: Path | None = None) -> Iterator[FolderL
                 yield from _slices(base, prefix, videos, others, fonts)
 
 
-def _listing(directory: str) -> tuple[list[str], list[str], list[str]]:
-    """Names of a folder's subfolders, videos and other files, unsorted. Raises OSError."""
+def _listing(
+    directory: str, follow_root: str | None
+) -> tuple[list[str], list[str], list[str], list[tuple[str, str]]]:
+    """Names of a folder's subfolders, videos and other files, and the refused entries with why,
+    unsorted. ``follow_root``: the real source root when symlinks inside it may be followed.
+    Raises OSError."""
     subdirs: list[str] = []
     videos: list[str] = []
     others: list[str] = []
+    refused: list[tuple[str, str]] = []
     with os.scandir(directory) as listing:
         for entry in listing:  # the tests are inlined: this loop runs once per file in the tree
             name = entry.name
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_dir = False
+                regular = is_dir or entry.is_file(follow_symlinks=False)
+            except OSError:  # gone since the listing: the parse stage reports it
+                is_dir, regular = False, True
             if is_dir:
                 subdirs.append(name)
                 continue
+            if not regular:
+                reason = _refusal(entry, follow_root)
+                if reason is not None:
+                    refused.append((name, reason))
+                    continue
             lowered = name.lower()
             dot = lowered.rfind(".")
             if (
@@ -115,7 +144,27 @@ def _listing(directory: str) -> tuple[list[str], list[str], list[str]]:
                 videos.append(name)
             else:
                 others.append(name)
-    return subdirs, videos, others
+    return subdirs, videos, others, refused
+
+
+def _refusal(entry: os.DirEntry[str], follow_root: str | None) -> str | None:
+    """Why a listed entry that is neither a folder nor a regular file is skipped; None for a
+    symlink that ``follow_root`` admits."""
+    try:
+        mode = entry.stat(follow_symlinks=False).st_mode
+    except OSError as exc:
+        return f"not readable ({exc.strerror})"
+    if not stat.S_ISLNK(mode):
+        return f"not a regular file ({file_kind(mode)})"
+    if entry.is_dir():  # follows the link; a loop or a dangling link is simply not a folder
+        return "symbolic link to a folder, not followed"
+    if follow_root is None:
+        return "symbolic link, not followed (setting follow_source_symlinks)"
+    try:
+        link_target(entry.path, follow_root)
+    except NotRegularFile as exc:
+        return exc.kind
+    return None
 
 
 def _slices(
@@ -211,7 +260,10 @@ def list_videos(root: Path, extensions: frozenset[str] | None = None) -> Iterato
 
 
 def unreadable(path: str, exc: OSError) -> Skipped:
-    """A listed video that could not be stat-ed or read afterwards: gone, or no permission."""
+    """A listed video that could not be stat-ed or read afterwards: gone, no permission, or no
+    longer a regular file (replaced by a link or a FIFO since the listing)."""
+    if isinstance(exc, NotRegularFile):
+        return Skipped(Path(path), f"not a regular file ({exc.kind})")
     code = PermissionDeniedError.code if isinstance(exc, PermissionError) else FileSystemError.code
     return Skipped(Path(path), f"not readable ({exc.strerror})", code)
 

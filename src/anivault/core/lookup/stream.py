@@ -51,6 +51,8 @@ class LookupRequest:
     """Setting ``extras = folder``: NCOP/NCED/PV go to the series' Extras folder, else stay put."""
     fingerprint: bool = False
     """Fingerprint each video and sidecar beside its parse, in the workers (runs that plan)."""
+    follow_source_symlinks: bool = False
+    """Setting ``follow_source_symlinks``: admit symlinked files whose real path is inside the source."""
 
 
 class LookupTally:
@@ -128,12 +130,21 @@ def iter_lookup(
             Event("tmdb", "state", {"from": change.before, "to": change.after, "reason": change.reason})
         )
     )
+    follow = request.follow_source_symlinks
     pipeline = Pipeline(
-        walk_folders(request.source, exclude=request.exclude.resolve() if request.exclude else None),
+        walk_folders(
+            request.source,
+            exclude=request.exclude.resolve() if request.exclude else None,
+            follow_symlinks=follow,
+        ),
         [
             Stage(
                 "parse",
-                partial(parse_folder, fingerprints=request.fingerprint),
+                partial(
+                    parse_folder,
+                    fingerprints=request.fingerprint,
+                    follow_root=os.path.realpath(request.source) if follow else None,
+                ),
                 FolderListing,
                 workers=2 * request.parse_processes or 1,  # two batches in flight per process
                 processes=request.parse_processes,

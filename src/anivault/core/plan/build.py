@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
+from anivault.core.boundaries import TargetBoundary
 from anivault.core.fingerprint import fingerprint
 from anivault.core.models import Match, MatchedFile
 from anivault.core.plan.conflicts import refuse_conflicts, resolve_conflicts
-from anivault.core.plan.model import Action, Plan, PlanEntry, PlanOptions, entry_id, retarget
+from anivault.core.plan.model import Action, Plan, PlanEntry, PlanOptions, entry_id, id_part, retarget
 from anivault.core.plan.naming import sidecar_target, target_for
 from anivault.core.plan.store import PlanEntries
-from anivault.errors import AniVaultError
+from anivault.errors import AniVaultError, OutsideTargetError
 from anivault.utils.fsinfo import existing_ancestor
 
 
@@ -29,26 +29,40 @@ def build_plan(
     ``matched`` is consumed as a stream (unmatched items are ignored) and the entries are spooled
     to disk, so memory does not grow with the library. Raises OrganizeConflictError under
     ``on_conflict="fail"`` when any entry conflicts, before anything moves. A target too long for
-    the path budget is an ``error`` entry, not a crash.
+    the path budget is an ``error`` entry, not a crash; so is one whose folder leads out of the
+    library through a symlink (``E-FS-OUTSIDE-TARGET``, see ``core/boundaries.py``).
     """
     options = options or PlanOptions()
     entries = PlanEntries()
     fonts = _FontFolders()
+    boundary = TargetBoundary(target_root, allow_symlinks=options.allow_target_symlinks, remember=True)
     for item in matched:
         if item.status != "matched" or item.match is None:
             continue
-        planned = _entries_for(item, item.match, target_root, options)
+        planned = [_contained(e, boundary) for e in _entries_for(item, item.match, target_root, options)]
         for entry in planned:
             entries.add(entry)
         if item.parsed.scanned.fonts is not None:
             fonts.note(planned[0], item.parsed.scanned.fonts)
     for entry in fonts.entries(target_root):
-        entries.add(entry)
+        entries.add(_contained(entry, boundary))
     entries.seal()
     resolve_conflicts(entries, target_root, options.on_conflict)
     if options.on_conflict == "fail":
         refuse_conflicts(entries)
     return Plan(target_root, entries, source_root, options)
+
+
+def _contained(entry: PlanEntry, boundary: TargetBoundary) -> PlanEntry:
+    """``entry``, or an ``error`` entry when its target would be written outside the library; a
+    note says when a symlinked folder leading out is written through (``allow_target_symlinks``)."""
+    if entry.status == "error":
+        return entry
+    try:
+        allowed = boundary.check(entry.target)
+    except OutsideTargetError as exc:
+        return replace(entry, status="error", error_code=exc.code, note=exc.message)
+    return replace(entry, note="; ".join(n for n in (entry.note, allowed) if n)) if allowed else entry
 
 
 def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptions) -> list[PlanEntry]:
@@ -57,6 +71,7 @@ def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptio
     if prints is None:
         raise ValueError(f"{scanned.relative} was parsed without fingerprints: a plan needs them")
     source = Path(scanned.path)
+    listed = PurePosixPath(scanned.relative)  # a followed symlink's own name; source is its real path
     video_id = entry_id(scanned.relative, prints.video)
     action, note = _effective_action(options.action, source, root)
     video = PlanEntry(
@@ -73,7 +88,7 @@ def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptio
         fingerprint=prints.video,
     )
     try:
-        video_rel = target_for(match, source.suffix, options.naming, root=str(root), source_stem=source.stem)
+        video_rel = target_for(match, listed.suffix, options.naming, root=str(root), source_stem=listed.stem)
     except AniVaultError as exc:
         return [replace(video, status="error", error_code=exc.code, note=exc.message)]
     entries = [retarget(video, root, video_rel)]
@@ -81,10 +96,10 @@ def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptio
     for sidecar, side_print in zip(scanned.sidecars, prints.sidecars, strict=True):
         if side_print is None:
             continue
-        name = os.path.basename(sidecar.path)
+        name = listed.stem + sidecar.tail
         side = replace(
             video,
-            entry_id=f"{video_id}{sidecar.tail}",
+            entry_id=f"{video_id}{id_part(sidecar.tail)}",
             source=Path(sidecar.path),
             role="sidecar",
             relative_source=f"{folder}/{name}" if folder else name,
@@ -129,7 +144,7 @@ class _FontFolders:
                 relative = "/".join(p for p in (base, font_dir.name, font.name) if p)
                 entry = replace(
                     owner,
-                    entry_id=f"{owner.entry_id}/{font_dir.name}/{font.name}",
+                    entry_id=f"{owner.entry_id}/{id_part(font_dir.name)}/{id_part(font.name)}",
                     source=font,
                     role="sidecar",
                     relative_source=relative,
