@@ -225,14 +225,16 @@ def apply_plan_file(
     io_pace_limit: float | None,
     reporter: Reporter,
     log_dir: Path | None = None,
+    allow_target_symlinks: bool = False,
 ) -> RunResult:
     """``organize --from-plan FILE``: show (dry run) or execute exactly the entries in the file.
+    ``allow_target_symlinks`` is the applying run's setting: a plan file never carries it.
 
     Raises UsageError for an unreadable or invalid plan and OrganizeConflictError when two
     entries claim one target — both before anything moves.
     """
     started = time.monotonic()
-    plan = read_plan(plan_path)
+    plan = with_target_links(read_plan(plan_path), allow_target_symlinks)
     run_id = new_run_id()
     warnings = network_warnings(_roots(plan), io_pace_limit, reporter)
     if not apply:
@@ -247,8 +249,10 @@ def resume_last(
     client_factory: Callable[[], TmdbClient],
     reporter: Reporter,
     log_dir: Path | None = None,
+    allow_target_symlinks: bool = False,
 ) -> RunResult:
-    """``--resume``: continue the newest unfinished run with its own saved options and plan.
+    """``--resume``: continue the newest unfinished run with its own saved options and plan
+    (and the resuming run's ``allow_target_symlinks``, which saved plans do not carry).
 
     A run stopped during lookup is started again under the same id (lookups come from the cache);
     one stopped while applying settles its journal and applies what is left of its saved plan.
@@ -272,7 +276,7 @@ def resume_last(
         request = replace(request_from_dict(checkpoint.request, state_dir), log_dir=log_dir)
         return run_library(request, client=client_factory(), reporter=reporter, run_id=checkpoint.run_id)
     started = time.monotonic()
-    plan = read_plan(Path(checkpoint.plan))
+    plan = with_target_links(read_plan(Path(checkpoint.plan)), allow_target_symlinks)
     pace = checkpoint.request.get("io_pace_limit")
     reporter.emit(Event("run", "resumed", {"run_id": checkpoint.run_id, "done": checkpoint.done}))
     warnings = network_warnings(_roots(plan), pace, reporter)
@@ -313,6 +317,11 @@ def _recorded(recorder: StatusRecorder, work: Callable[[], RunResult]) -> RunRes
         result = work()
         recorder.finished(_as_fields(result.summary), result.error_codes)
         return result
+
+
+def with_target_links(plan: Plan, allowed: bool) -> Plan:
+    """``plan`` applied under the setting ``allow_target_symlinks`` = ``allowed`` (core/boundaries.py)."""
+    return replace(plan, options=replace(plan.options, allow_target_symlinks=allowed))
 
 
 def new_run_id() -> str:

@@ -110,6 +110,7 @@ def organize_command(
                 io_pace_limit=settings.io_pace_limit or None,
                 reporter=reporter,
                 log_dir=settings.log_dir,
+                allow_target_symlinks=settings.allow_target_symlinks,
             ),
             applied=apply,
         )
@@ -142,6 +143,7 @@ def run_or_resume(
                 client_factory=lambda: build_tmdb_client(settings, app.api_key),
                 reporter=reporter,
                 log_dir=settings.log_dir,
+                allow_target_symlinks=settings.allow_target_symlinks,
             ),
             applied=True,
         )

@@ -38,7 +38,8 @@ def scan_command(app: AppContext, *, source: Path, extensions: tuple[str, ...]) 
     check_source(source)
     files: list[ListedVideo] = []
     skipped: list[Skipped] = []
-    for item in list_videos(source, normalise_extensions(extensions)):
+    follow = app.loaded.settings.follow_source_symlinks
+    for item in list_videos(source, normalise_extensions(extensions), follow_symlinks=follow):
         if isinstance(item, ListedVideo):
             files.append(item)
         else:

@@ -241,18 +241,21 @@ class ListedVideo:
     size: int
 
 
-def list_videos(root: Path, extensions: frozenset[str] | None = None) -> Iterator[ListedVideo | Skipped]:
+def list_videos(
+    root: Path, extensions: frozenset[str] | None = None, *, follow_symlinks: bool = False
+) -> Iterator[ListedVideo | Skipped]:
     """``scan_tree`` with each video's size, keeping only videos whose extension (``.mkv``, lower
     case) is in ``extensions``. Videos left out or unreadable are reported as skipped, so ``scan``
-    still accounts for every file it saw."""
-    for item in scan_tree(root):
+    still accounts for every file it saw. ``follow_symlinks``: as ``walk_folders``; an admitted
+    link's size is its real file's."""
+    for item in scan_tree(root, follow_symlinks=follow_symlinks):
         if isinstance(item, Skipped):
             yield item
         elif extensions and not _has_extension(os.path.basename(item.path), extensions):
             yield Skipped(Path(item.path), "extension not selected")
         else:
             try:
-                size = os.stat(item.path, follow_symlinks=False).st_size
+                size = os.stat(item.path, follow_symlinks=follow_symlinks).st_size
             except OSError as exc:
                 yield unreadable(item.path, exc)
                 continue
