@@ -35,6 +35,7 @@ KINDS = (
     "link to a folder out",
     "link to nothing",
     "link to a link out",
+    "link loop",
     "fifo",
 )
 SIDECARS = ("none", "regular", "link out", "link inside")
@@ -118,6 +119,8 @@ def _make(kind: str, path: Path, outside: Path, store: Path, index: int) -> None
         path.symlink_to(outside.parent / "more", target_is_directory=True)
     elif kind == "link to nothing":
         path.symlink_to(path.parent / "gone.mkv")
+    elif kind == "link loop":
+        path.symlink_to(path.name)
     elif kind == "link to a link out":
         hop = path.parent / f".hop {index}"
         hop.symlink_to(outside)

@@ -44,6 +44,8 @@ def link_target(path: str, real_root: str) -> str:
         mode = os.stat(real, follow_symlinks=False).st_mode
     except OSError as exc:
         raise NotRegularFile(path, f"symbolic link to nothing readable ({exc.strerror})") from exc
+    if stat.S_ISLNK(mode):  # what realpath leaves of a loop
+        raise NotRegularFile(path, "symbolic link loop")
     if not stat.S_ISREG(mode):
         raise NotRegularFile(path, f"symbolic link to a {file_kind(mode)}")
     return real

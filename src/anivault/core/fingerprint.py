@@ -53,7 +53,7 @@ def file_kind(mode: int) -> str:
         return "device"
     if stat.S_ISDIR(mode):
         return "folder"
-    return "regular file" if stat.S_ISREG(mode) else "special file"
+    return "special file"
 
 
 def open_regular(path: Path | str) -> BinaryIO:

@@ -156,7 +156,11 @@ def _refusal(entry: os.DirEntry[str], follow_root: str | None) -> str | None:
         return f"not readable ({exc.strerror})"
     if not stat.S_ISLNK(mode):
         return f"not a regular file ({file_kind(mode)})"
-    if entry.is_dir():  # follows the link; a loop or a dangling link is simply not a folder
+    try:
+        to_folder = entry.is_dir()  # follows the link; a dangling one is simply not a folder
+    except OSError:  # a link loop: not a folder either
+        to_folder = False
+    if to_folder:
         return "symbolic link to a folder, not followed"
     if follow_root is None:
         return "symbolic link, not followed (setting follow_source_symlinks)"
