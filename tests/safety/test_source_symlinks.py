@@ -103,3 +103,20 @@ def test_source_folder_symlink_is_never_walked_even_when_following_links(cli: Cl
     assert result.status == 0, result.stderr
     assert skipped(result)["more"] == "symbolic link to a folder, not followed"
     assert b"outside episode" not in files_below(library).values()
+
+
+def test_source_font_symlink_in_a_batch_fonts_folder_does_not_travel(
+    cli: Cli, tmp_path: Path, outside: Path
+) -> None:
+    source, library = tmp_path / "S", tmp_path / "D"
+    write(source / "batch" / release(104), b"a real episode")
+    write(source / "batch" / "Fonts" / "good.ttf", b"a real font")
+    (source / "batch" / "Fonts" / "evil.ttf").symlink_to(outside)
+
+    result = cli.run(applying(source, library, "--action", "copy"))
+
+    assert result.status == 0, result.stderr
+    filed = files_below(library)
+    assert SECRET not in filed.values()
+    assert b"a real font" in filed.values()
+    assert not any(name.endswith("evil.ttf") for name in filed)
