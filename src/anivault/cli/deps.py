@@ -38,6 +38,7 @@ def lookup_request(
         settings.title_language or None,
         settings.extras_moved,
         select=select,
+        follow_source_symlinks=settings.follow_source_symlinks,
     )
 
 

@@ -59,6 +59,7 @@ def run_or_resume(
                 client_factory=lambda: build_tmdb_client(settings, app.api_key),
                 reporter=reporter,
                 log_dir=settings.log_dir,
+                allow_target_symlinks=settings.allow_target_symlinks,
             ),
             applied=True,
         )
@@ -82,6 +83,7 @@ def run_or_resume(
         extras_folder=settings.extras_moved,
         prune_empty=flags.prune_empty,
         select=source_filter.scan_filter(),
+        follow_source_symlinks=settings.follow_source_symlinks,
     )
     return execute(
         app, lambda reporter: run_library(request, client=client, reporter=reporter), applied=apply
@@ -99,7 +101,7 @@ def plan_options(settings: Settings) -> PlanOptions:
     action = next(a for a in ACTIONS if a == settings.action)
     policy = next(c for c in CONFLICT_POLICIES if c == settings.on_conflict)
     movies = Path(settings.movies_target).expanduser() if settings.movies_target else None
-    return PlanOptions(naming, action, policy, movies)
+    return PlanOptions(naming, action, policy, movies, allow_target_symlinks=settings.allow_target_symlinks)
 
 
 def apply_reviewed_plan(
@@ -122,6 +124,7 @@ def apply_reviewed_plan(
             io_pace_limit=settings.io_pace_limit or None,
             reporter=reporter,
             log_dir=settings.log_dir,
+            allow_target_symlinks=settings.allow_target_symlinks,
             source_root=source.expanduser() if source else None,
             target_root=target.expanduser() if target else None,
         ),
