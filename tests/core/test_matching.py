@@ -274,6 +274,7 @@ def test_default_weights_are_pinned() -> None:
         "popularity": 0.05,
         "episode_fits": 0.05,
         "episode_misfit": -0.40,
+        "unknown_words": -0.10,
         "folder_consensus": 0.15,
     }
 

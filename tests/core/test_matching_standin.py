@@ -106,7 +106,8 @@ def test_the_candidates_own_name_breaks_a_near_tie_with_a_sequel(client: TmdbCli
 def test_an_own_name_against_an_equally_exact_alias_stays_with_the_user(client: TmdbClient) -> None:
     # "Captain Tsubasa" is the 2018 remake's name and the 1983 series' alias: both are meant.
     result = match(client, "Captain Tsubasa - 81 [1080p].mkv")
-    assert result.status == "unmatched"
+    assert result.status == "review"
+    assert result.note.startswith("ambiguous")
     assert {c.tmdb_id for c in result.candidates[:2]} == {25707, 77240}
 
 
@@ -117,16 +118,27 @@ def test_a_same_title_remake_goes_to_the_clearly_better_known_one(client: TmdbCl
 
 def test_a_same_title_remake_of_similar_popularity_is_left_to_the_user(client: TmdbClient) -> None:
     result = match(client, "[Erai-raws] Shaman King - 26 [1080p].mkv")
-    assert result.status == "unmatched"
+    assert result.status == "review"
     assert result.note.startswith("ambiguous")
     assert {c.tmdb_id for c in result.candidates[:2]} == {40143, 104699}
+    # The best guess is the first candidate, placed, so the plan can offer it for acceptance.
+    assert result.match is not None
+    assert (result.match.tmdb_id, result.match.season, result.match.episodes) == (
+        result.candidates[0].tmdb_id,
+        1,
+        (26,),
+    )
 
 
-def test_a_cour_subtitle_with_several_possible_seasons_is_not_guessed(client: TmdbClient) -> None:
+def test_a_cour_subtitle_with_several_possible_seasons_is_only_a_guess(client: TmdbClient) -> None:
+    # "Root A" is in no TMDB title of Tokyo Ghoul, and two later seasons could hold episode 3:
+    # the file is placed as if the words were not there, at a cost, and left for review.
     result = match(client, "Tokyo Ghoul Root A - 03 [1080p].mkv")
-    assert result.status == "unmatched"
+    assert result.status == "review"
     assert "root a" in result.note
     assert result.candidates[0].tmdb_id == 61374
+    assert result.match is not None
+    assert dict(result.match.score.parts)["unknown_words"] == pytest.approx(-0.10)
 
 
 def test_a_movie_is_matched_as_a_movie(client: TmdbClient) -> None:
@@ -161,7 +173,7 @@ def test_a_folder_override_file_names_the_title_and_shifts_the_season(
     assert dict(result.match.score.parts)["override"] == 1.0
 
 
-def test_a_source_wide_override_whose_episode_does_not_fit_is_unmatched(
+def test_a_source_wide_override_whose_episode_does_not_fit_is_left_for_review(
     client: TmdbClient, tmp_path: Path
 ) -> None:
     video = tmp_path / "Tokyo Ghoul - 99 [1080p].mkv"  # 48 regular episodes in all
@@ -169,8 +181,10 @@ def test_a_source_wide_override_whose_episode_does_not_fit_is_unmatched(
     result = Matcher(client, min_confidence=0.62, overrides=overrides).match(
         parse_file(ScannedFile(str(video), video.name))
     )
-    assert result.status == "unmatched"
+    assert result.status == "review"
     assert result.note == "override: episode fits no TMDB season"
+    assert result.match is not None and not result.match.placed  # no plan entry: nowhere to go
+    assert [c.tmdb_id for c in result.candidates] == [61374]
 
 
 def test_an_override_naming_an_unknown_id_says_so(client: TmdbClient, tmp_path: Path) -> None:

@@ -69,6 +69,7 @@ class OrganizeFlags(_Flags):
     template: str | None = _setting("naming_template")
     io_pace_limit: float | None = _setting("io_pace_limit")
     plan_file: Path | None = field(default=None, metadata={"flag": "--plan"})
+    accept_review: bool = False
 
 
 @dataclass(frozen=True, slots=True)

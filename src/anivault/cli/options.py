@@ -211,6 +211,14 @@ organize_options = _compose(
         help="At most N file operations per minute (antivirus-heavy or network drives) "
         "[setting: io_pace_limit; 0 = unlimited].",
     ),
+    click.option(
+        "--accept-review",
+        is_flag=True,
+        default=False,
+        help="Also apply the best guesses of files under review (listed with their candidates "
+        "and TMDB ids); without it they are only planned. In a plan file, accept one by changing "
+        'its "status" from "review" to "planned".',
+    ),
     _folded_into("flags", OrganizeFlags),
 )
 

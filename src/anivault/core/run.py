@@ -79,6 +79,8 @@ class RunSummary:
     parsed: int
     parse_failed: int
     matched: int
+    review: int
+    """Files with a best guess under the confidence line: planned, applied only once accepted."""
     unmatched: int
     deferred: int
     skipped: int
@@ -222,14 +224,16 @@ def apply_plan_file(
     io_pace_limit: float | None,
     reporter: Reporter,
     log_dir: Path | None = None,
+    accept_review: bool = False,
 ) -> RunResult:
-    """``organize --from-plan FILE``: show (dry run) or execute exactly the entries in the file.
+    """``organize --from-plan FILE``: show (dry run) or execute exactly the planned entries in the
+    file, and with ``accept_review`` its entries under review too.
 
     Raises UsageError for an unreadable or invalid plan and OrganizeConflictError when two
     entries claim one target — both before anything moves.
     """
     started = time.monotonic()
-    plan = read_plan(plan_path)
+    plan = read_plan(plan_path, accept_review=accept_review)
     run_id = new_run_id()
     warnings = network_warnings(_roots(plan), io_pace_limit, reporter)
     if not apply:
@@ -337,6 +341,7 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "max_path_chars": options.naming.max_path_chars,
         "colon": options.naming.colon,
         "ascii_or_native": options.naming.ascii_or_native,
+        "accept_review": options.accept_review,
         "plan_file": str(request.plan_file) if request.plan_file else None,
         "io_pace_limit": request.io_pace_limit,
         "parse_processes": request.parse_processes,
@@ -364,6 +369,7 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
                 ),
                 raw["action"],
                 raw["on_conflict"],
+                bool(raw.get("accept_review", False)),
             ),
             plan_file=Path(raw["plan_file"]) if raw.get("plan_file") else None,
             io_pace_limit=raw.get("io_pace_limit"),
@@ -490,6 +496,7 @@ def _summarise(
         parsed=status.total() - status["parse_failed"],
         parse_failed=status["parse_failed"],
         matched=status["matched"],
+        review=status["review"],
         unmatched=status["unmatched"],
         deferred=status["deferred"],
         skipped=len(tally.skipped),

@@ -8,6 +8,7 @@ organize option), ``--from-plan FILE`` (exactly the reviewed entries), ``--undo 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -98,7 +99,7 @@ def organize_command(
         )
         return _undo(app, undo_journal.expanduser())
     if from_plan is not None:
-        allowed = {"--io-pace-limit"}
+        allowed = {"--io-pace-limit", "--accept-review"}
         others = {k: v for k, v in options_given.items() if k not in allowed}
         _refuse_with("--from-plan", {"--src": source, "--dst": target, "--resume": resume} | others)
         return execute(
@@ -110,6 +111,7 @@ def organize_command(
                 io_pace_limit=settings.io_pace_limit or None,
                 reporter=reporter,
                 log_dir=settings.log_dir,
+                accept_review=flags.accept_review,
             ),
             applied=apply,
         )
@@ -155,7 +157,7 @@ def run_or_resume(
         workers=settings.max_workers,
         min_confidence=settings.min_confidence,
         state_dir=settings.state_dir,
-        plan_options=plan_options(settings),
+        plan_options=replace(plan_options(settings), accept_review=flags.accept_review),
         plan_file=flags.plan_file.expanduser() if flags.plan_file else None,
         io_pace_limit=settings.io_pace_limit or None,
         parse_processes=settings.parse_processes,

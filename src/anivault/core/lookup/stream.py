@@ -69,7 +69,8 @@ class LookupTally:
         return tuple(self._codes)
 
     def matched(self, items: Iterable[MatchedFile | Skipped]) -> Iterator[MatchedFile]:
-        """Pass the matched files through; record everything else."""
+        """Pass the files the plan can place through (matched, and review files whose best guess
+        says where they go); record everything else."""
         for item in items:
             if isinstance(item, Skipped):
                 self.skipped.append(str(item.path), item)
@@ -77,7 +78,7 @@ class LookupTally:
             self.status[item.status] += 1
             if item.error_code:
                 self._codes.setdefault(item.error_code)
-            if item.status == "matched":
+            if item.plannable:
                 yield item
             else:
                 self.unresolved.append(item.parsed.scanned.relative, item)
@@ -147,7 +148,7 @@ def iter_lookup(
     parse_failed = 0
     last_progress = 0.0
     votes = FolderVotes()
-    held: Spool[MatchedFile] = Spool()  # unmatched with candidates: their folder may settle them
+    held: Spool[MatchedFile] = Spool()  # files under review: their folder may settle them
     try:
         for item in pipeline.run():
             if isinstance(item, Skipped):
@@ -156,7 +157,7 @@ def iter_lookup(
             else:
                 parse_failed += item.status == "parse_failed"
                 votes.record(item)
-                if item.status == "unmatched" and item.candidates:
+                if item.status == "review":
                     held.append(item.parsed.scanned.relative, item)
                 else:
                     yield _reported(item, reporter)
@@ -224,8 +225,9 @@ def _progress_fields(pipeline: Pipeline, parse_failed: int, client: TmdbClient) 
 
 
 def match_fields(item: MatchedFile) -> dict[str, object]:
-    """One file's lookup outcome, JSON-shaped: the choice with its score parts, or why not and the
-    best candidates. Emitted as it happens so a listener never needs the whole library in memory."""
+    """One file's lookup outcome, JSON-shaped: the choice (a file under review: the best guess)
+    with its score parts and place, why it is not confident, and the candidates best first.
+    Emitted as it happens so a listener never needs the whole library in memory."""
     match = item.match
     return {
         "source": item.parsed.scanned.relative,
@@ -235,6 +237,7 @@ def match_fields(item: MatchedFile) -> dict[str, object]:
         "media_type": match.media_type if match else None,
         "tmdb_id": match.tmdb_id if match else None,
         "title": match.title if match else None,
+        "year": match.year if match else None,
         "season": match.season if match else None,
         "episodes": list(match.episodes) if match else [],
         "score": match.score.total if match else None,
@@ -244,7 +247,8 @@ def match_fields(item: MatchedFile) -> dict[str, object]:
 
 
 def candidate_fields(item: MatchedFile) -> list[dict[str, object]]:
-    """The best candidates of a file, JSON-shaped (for unmatched files they are all we have)."""
+    """A file's candidates best first, JSON-shaped: a matched file's runners-up, or every ranked
+    candidate of a file under review (its best guess first)."""
     return [
         {"media_type": c.media_type, "tmdb_id": c.tmdb_id, "title": c.title, "year": c.year, "score": c.score}
         for c in item.candidates

@@ -10,11 +10,13 @@ from pathlib import Path, PurePosixPath
 from anivault.core.fingerprint import fingerprint
 from anivault.core.models import Match, MatchedFile
 from anivault.core.plan.conflicts import refuse_conflicts, resolve_conflicts
-from anivault.core.plan.model import Action, Plan, PlanEntry, PlanOptions, entry_id, retarget
+from anivault.core.plan.model import Action, EntryStatus, Plan, PlanEntry, PlanOptions, entry_id, retarget
 from anivault.core.plan.naming import sidecar_target, target_for
 from anivault.core.plan.store import PlanEntries
 from anivault.errors import AniVaultError
 from anivault.utils.fsinfo import existing_ancestor
+
+_REVIEW_NOTES = {False: "review (best guess): ", True: "review accepted (--accept-review): "}
 
 
 def build_plan(
@@ -26,7 +28,9 @@ def build_plan(
 ) -> Plan:
     """Plan every matched video and its sidecars, then resolve conflicts over the whole plan.
 
-    ``matched`` is consumed as a stream (unmatched items are ignored) and the entries are spooled
+    A file under review gets ``review`` entries, which are not applied and claim no target,
+    unless ``options.accept_review`` plans it like a matched one. ``matched`` is consumed as a
+    stream (items without a placed match are ignored) and the entries are spooled
     to disk, so memory does not grow with the library. Raises OrganizeConflictError under
     ``on_conflict="fail"`` when any entry conflicts, before anything moves. A target too long for
     the path budget is an ``error`` entry, not a crash.
@@ -35,7 +39,7 @@ def build_plan(
     entries = PlanEntries()
     fonts = _FontFolders()
     for item in matched:
-        if item.status != "matched" or item.match is None:
+        if not item.plannable:
             continue
         planned = _entries_for(item, item.match, target_root, options)
         for entry in planned:
@@ -51,7 +55,8 @@ def build_plan(
     return Plan(target_root, entries, source_root, options)
 
 
-def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptions) -> list[PlanEntry]:
+def _entries_for(item: MatchedFile, match: Match | None, root: Path, options: PlanOptions) -> list[PlanEntry]:
+    assert match is not None  # item.plannable
     scanned = item.parsed.scanned
     prints = item.parsed.prints
     if prints is None:
@@ -59,12 +64,16 @@ def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptio
     source = Path(scanned.path)
     video_id = entry_id(scanned.relative, prints.video)
     action, note = _effective_action(options.action, source, root)
+    status: EntryStatus = "planned"
+    if item.status == "review":
+        status = "planned" if options.accept_review else "review"
+        note = "; ".join(n for n in (note, _REVIEW_NOTES[options.accept_review] + item.note) if n)
     video = PlanEntry(
         entry_id=video_id,
         source=source,
         target=root,
         role="video",
-        status="planned",
+        status=status,
         relative_source=scanned.relative,
         relative_target="",
         match=match,

@@ -4,10 +4,13 @@ Fetching (here) and ranking (``scoring``, ``placement``: pure) are separate on p
 is chosen once per (kind, titles, year) and remembered, so a 24-file batch costs one search, not
 24; the episode fit is then judged per file.
 
-Below ``min_confidence`` a file is left unmatched with its best candidates listed: a wrong
-guess is a misplaced file, which our users fear more than an unmatched one. Two candidates scoring
-within ``AMBIGUITY_MARGIN`` are a coin flip unless one is clearly the better known (popularity
-``POPULARITY_TIE_RATIO`` times the other's): TMDB itself ranks that way, and so do users' libraries.
+A file with a ranked candidate always gets its best guess. Above ``min_confidence`` it is
+``matched``; below it, or when the episode fits no season of the best title, or when two titles are
+a coin flip, it is ``review``: planned with its candidates, but moved only once the user accepts it
+(a wrong guess is a misplaced file, which our users fear more than an unplaced one). Two
+candidates scoring within ``AMBIGUITY_MARGIN`` are a coin flip unless one is clearly the better
+known (popularity ``POPULARITY_TIE_RATIO`` times the other's): TMDB itself ranks that way, and so
+do users' libraries. ``unmatched`` is left for a file without any candidate.
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ class Evaluation:
     problem: str = ""
     extra: bool = False
     """An NCOP/NCED/PV: it belongs to the series, not to an episode."""
+    unknown: tuple[str, ...] = ()
+    """Words of the name no title of the series has and that name no season: placed without them."""
 
 
 class Matcher:
@@ -119,11 +124,11 @@ class Matcher:
             return MatchedFile(item, "deferred", error_code=exc.code, note=exc.message)
 
     def settle(self, item: MatchedFile, majority: FolderMajority) -> MatchedFile:
-        """Judge an unmatched file against its folder's majority title (one of its own
+        """Judge a file under review against its folder's majority title (one of its own
         candidates), with the folder's vote as one more score part; the gate still applies.
         Returns ``item`` unchanged when the episode does not fit or the score stays too low."""
         parsed = item.parsed.parsed
-        if parsed is None or item.status != "unmatched" or not majority.among(item):
+        if parsed is None or item.status != "review" or not majority.among(item):
             return item
         override = self._override_for(item.parsed.scanned.path)
         if override is not None:
@@ -162,7 +167,13 @@ class Matcher:
             return MatchedFile(item, "deferred", error_code=exc.code, note=exc.message)
         evaluation = self._evaluate(parsed, details, (("override", 1.0),), sequel=False)
         if evaluation.problem:
-            return MatchedFile(item, "unmatched", note=f"override: {evaluation.problem}")
+            return MatchedFile(
+                item,
+                "review",
+                match=self._match_of(evaluation),
+                candidates=(_candidate(evaluation),),
+                note=f"override: {evaluation.problem}",
+            )
         return MatchedFile(item, "matched", match=self._match_of(evaluation))
 
     def _match_of(self, evaluation: Evaluation) -> Match:
@@ -201,22 +212,24 @@ class Matcher:
         ranked = self._ranked(parsed, choice)
         if ranked[0].problem and choice.reserve:
             ranked = self._ranked(parsed, self._widened(media_type, parsed, choice))
-        candidates = tuple(
-            Candidate(e.details.media_type, e.details.tmdb_id, e.details.title, e.details.year, e.score.total)
-            for e in ranked
-        )
+        candidates = tuple(_candidate(e) for e in ranked)
         best = ranked[0]
-        if best.problem:
-            return MatchedFile(item, "unmatched", candidates=candidates, note=best.problem)
-        if best.score.total < self._min_confidence:
-            return MatchedFile(
-                item, "unmatched", candidates=candidates, note="below the confidence threshold"
-            )
-        if len(ranked) > 1 and _too_close(best, ranked[1]):
-            rival = ranked[1].details
-            note = f"ambiguous: also {rival.title} ({rival.year}); add the year to the name or pick the id"
-            return MatchedFile(item, "unmatched", candidates=candidates, note=note)
+        doubt = self._doubt(best, ranked[1] if len(ranked) > 1 else None)
+        if doubt:
+            return MatchedFile(item, "review", match=self._match_of(best), candidates=candidates, note=doubt)
         return MatchedFile(item, "matched", match=self._match_of(best), candidates=candidates[1:])
+
+    def _doubt(self, best: Evaluation, rival: Evaluation | None) -> str:
+        """Why ``best`` is only a guess, or "" when it is confident."""
+        if best.problem:
+            return best.problem
+        if best.score.total < self._min_confidence:
+            unknown = f"; '{' '.join(best.unknown)}' is in no TMDB title of it" if best.unknown else ""
+            return "below the confidence threshold" + unknown
+        if rival is not None and _too_close(best, rival):
+            other = rival.details
+            return f"ambiguous: also {other.title} ({other.year}); add the year to the name or pick the id"
+        return ""
 
     def _ranked(self, parsed: ParsedName, choice: SeriesChoice) -> list[Evaluation]:
         return sorted(
@@ -236,12 +249,8 @@ class Matcher:
         if details.media_type != "tv" or parsed.kind == "extra":  # an extra needs no episode
             return Evaluation(_total(parts), details, None, extra=parsed.kind == "extra")
         words = sequel_words(parsed, details) if sequel else ()
-        if words:
-            season = sequel_season(parsed, details, words)
-            if season is None:
-                words_text = " ".join(words)
-                note = f"'{words_text}' is not part of any TMDB title: a sequel or cour title? season unknown"
-                return Evaluation(_total(parts), details, None, note)
+        season = sequel_season(parsed, details, words) if words else None
+        if season is not None:
             parsed = replace(parsed, season=season)
             # The cour's own subtitle is not the series' title: judge the title without it.
             base = " ".join(w for w in normalize_title(parsed.title).split() if w not in words)
@@ -251,12 +260,20 @@ class Matcher:
                 else (name, value)
                 for name, value in parts
             ]
+        elif words:
+            # Words no title of the series has: a cour's subtitle, an edition, or mere noise. They
+            # already cost title similarity; they cost more because the season is now a guess.
+            parts.append(("unknown_words", self._weights.unknown_words))
         placed = place_episodes(parsed, details)
         if parsed.kind != "special" and parsed.episodes != (0,):
             parts.append(("episode", self._weights.episode_fits if placed else self._weights.episode_misfit))
         elif not placed:  # "SP1" fitting says little about the series; a show without specials, much
             parts.append(("episode", self._weights.episode_misfit))
-        return Evaluation(_total(parts), details, placed, "" if placed else "episode fits no TMDB season")
+        problem = "" if placed else "episode fits no TMDB season"
+        unknown = words if season is None else ()
+        if placed and unknown and _seasons_holding(parsed, details) > 1:
+            problem = f"'{' '.join(unknown)}' is in no TMDB title of it: which season is a guess"
+        return Evaluation(_total(parts), details, placed, problem, unknown=unknown)
 
     def _series(self, media_type: MediaType, parsed: ParsedName) -> SeriesChoice | None:
         return self._remembered((media_type, False, parsed), lambda: self._choose(media_type, parsed))
@@ -356,6 +373,17 @@ def _best_first(scored: list[Scored]) -> tuple[tuple[TitleDetails, tuple[tuple[s
 
 def _total(parts: list[tuple[str, float]]) -> Score:
     return Score(round(max(0.0, min(1.0, sum(v for _, v in parts))), 4), tuple(parts))
+
+
+def _seasons_holding(parsed: ParsedName, details: TitleDetails) -> int:
+    """How many regular seasons are long enough for the file's episodes."""
+    last = max(parsed.episodes, default=1)
+    return sum(1 for s in details.seasons if s.number >= 1 and s.episode_count >= last)
+
+
+def _candidate(evaluation: Evaluation) -> Candidate:
+    details = evaluation.details
+    return Candidate(details.media_type, details.tmdb_id, details.title, details.year, evaluation.score.total)
 
 
 def _too_close(best: Evaluation, rival: Evaluation) -> bool:

@@ -34,6 +34,9 @@ class Weights:
     popularity: float = 0.05
     episode_fits: float = 0.05
     episode_misfit: float = -0.40
+    unknown_words: float = -0.10
+    """Words after the title that no title of the series has and that name no season of it: the
+    file is placed as if they were not there, which is a guess."""
     folder_consensus: float = 0.15
     """Given only to a file its own name left unmatched, when its folder's clear majority is one
     of its candidates: enough to settle a same-title tie, not to rescue a stranger's name."""
