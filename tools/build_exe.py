@@ -6,8 +6,9 @@
 The binary must behave like the venv console script, so it is built from the same entry point
 (``anivault/__main__.py``) in the same environment. PyInstaller follows imports, which covers
 anitopy, cryptography, tmdbv3api, requests and rich; what it cannot see is copied explicitly:
-the ``anivault`` distribution metadata (``--version`` reads it through ``importlib.metadata``)
-and the JSON schemas in ``schemas/``. No UPX: it slows the start-up and upsets virus scanners.
+the ``anivault`` distribution metadata (``--version`` reads it through ``importlib.metadata``),
+the JSON schemas in ``schemas/`` and the package's data files in ``src/anivault/data/`` (the title
+index, read through ``importlib.resources``). No UPX: it slows the start-up and upsets virus scanners.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ DIST_DIR = ROOT / "dist"
 WORK_DIR = ROOT / "build" / "pyinstaller"
 ENTRY_POINT = ROOT / "src" / "anivault" / "__main__.py"
 SCHEMAS_DIR = ROOT / "schemas"
+PACKAGE_DATA_DIR = ROOT / "src" / "anivault" / "data"
 APP_NAME = "anivault"
 # Trees and files whose change makes an existing binary stale.
 SOURCE_INPUTS = (ROOT / "src", SCHEMAS_DIR, ROOT / "pyproject.toml", Path(__file__).resolve())
@@ -64,6 +66,8 @@ def pyinstaller_args(dist_dir: Path, work_dir: Path) -> list[str]:
     ]
     if SCHEMAS_DIR.is_dir():
         args += ["--add-data", f"{SCHEMAS_DIR}{os.pathsep}schemas"]
+    if PACKAGE_DATA_DIR.is_dir():
+        args += ["--add-data", f"{PACKAGE_DATA_DIR}{os.pathsep}anivault/data"]
     return args
 
 

@@ -16,6 +16,7 @@ boundary, with ``raise ... from exc``; only ``cli/`` turns them into messages an
     │   ├── TmdbUnavailableError E-TMDB-NET      network down, DNS, timeouts, 5xx after retries
     │   └── TmdbResponseError   E-TMDB-RESPONSE  a body we cannot understand
     ├── CacheCorruptError       E-CACHE-CORRUPT  a cache file that does not parse
+    ├── TitleIndexError         E-TITLE-INDEX    a title index file that is missing or does not parse
     ├── ParseError              E-PARSE-FAIL     a file name we could not read
     ├── FileSystemError         E-FS             other file-system failures
     │   ├── PermissionDeniedError E-FS-PERM
@@ -124,3 +125,7 @@ class LibraryBusyError(AniVaultError):
 
 class InterruptedRunError(AniVaultError):
     code = "E-INTERRUPTED"
+
+
+class TitleIndexError(AniVaultError):
+    code = "E-TITLE-INDEX"

@@ -158,3 +158,13 @@ def test_cache_command_and_outlier_lines_validate(
         "match.outlier",
     }
     assert expected <= seen
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_titles_lines_validate(cli: Cli, validator: jsonschema.protocols.Validator) -> None:
+    seen: set[str] = set()
+    for query in ("Eureka Seven AO", "Zzyzx Qwerty Nothing"):
+        outcome = cli("--json", "titles", query)
+        assert outcome.status == 0, outcome.err
+        seen |= validated(outcome, validator)
+    assert seen == {"titles.lookup"}

@@ -108,3 +108,17 @@ def test_cli_md_lists_every_event_of_the_schema() -> None:
     for name in schema["$defs"]:
         if name != "envelope":
             assert f"`{name}`" in text, name
+
+
+def test_architecture_md_names_every_core_module_and_nothing_that_is_gone() -> None:
+    """The map of ``core/`` in docs/architecture.md: each module is on it, and each file it names exists."""
+    text = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    core = DOCS.parent / "src" / "anivault" / "core"
+    modules = {p.name for p in core.rglob("*.py") if p.name != "__init__.py"}
+    packages = {p.name for p in core.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    named = set(re.findall(r"\b([a-z_]+\.py)\b", text))
+    assert modules - named == set()
+    assert {f"{name}/" for name in packages} <= set(re.findall(r"\b([a-z_]+/)", text))
+    src = DOCS.parent / "src" / "anivault"
+    for path in re.findall(r"`((?:core|services|cli|utils)/[a-z_/]+\.py)", text):
+        assert (src / path).exists(), path

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
 
-from tools.build_exe import SCHEMAS_DIR
+from tools.build_exe import PACKAGE_DATA_DIR, SCHEMAS_DIR
 from tools.make_sample_library import generate
 from tools.tmdb_standin import Standin
 
@@ -67,6 +67,18 @@ def test_binary_carries_our_metadata_and_schemas(binary: Path) -> None:
     schemas = sorted(SCHEMAS_DIR.rglob("*")) if SCHEMAS_DIR.is_dir() else []
     for schema in (p for p in schemas if p.is_file()):
         assert f"schemas/{schema.relative_to(SCHEMAS_DIR).as_posix()}" in packed
+    assert "anivault/data/title_index.json.gz" in packed
+    assert {f"anivault/data/{p.name}" for p in PACKAGE_DATA_DIR.iterdir() if p.is_file()} <= packed
+
+
+def test_binary_reads_the_bundled_title_index(binary: Path, tmp_path: Path) -> None:
+    """importlib.resources inside the one-file build finds the index PyInstaller unpacked."""
+    done = run([str(binary)], "--json", "titles", "Eureka Seven AO", env=isolated_env(tmp_path / "home"))
+    assert done.returncode == 0, done.stderr
+    (event,) = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    assert event["fields"]["hits"][0]["tmdb_id"] == 889
+    assert event["fields"]["hits"][0]["season"] == 2
+    assert "title_index.json.gz" in event["fields"]["index"]
 
 
 def plan_entries(stdout: str) -> list[dict[str, object]]:

@@ -17,6 +17,7 @@ from anivault.cli.commands.run import run_command
 from anivault.cli.commands.scan import scan_command
 from anivault.cli.commands.settings import settings_group
 from anivault.cli.commands.status import status_command
+from anivault.cli.commands.titles import titles_command
 from anivault.cli.options import output_options
 from anivault.cli.render import ndjson_line
 from anivault.errors import AniVaultError, InterruptedRunError
@@ -47,6 +48,7 @@ cli.add_command(match_command)
 cli.add_command(settings_group)
 cli.add_command(status_command)
 cli.add_command(cache_group)
+cli.add_command(titles_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -35,6 +35,7 @@ from anivault.core.models import Match, MatchedFile, Skipped
 from anivault.core.plan.model import PlanEntry
 from anivault.core.run import RunResult
 from anivault.core.status import RunSnapshot
+from anivault.services.titles import TitleHit
 
 MAX_PLAN_ROWS = 400
 
@@ -470,3 +471,25 @@ def render_status(console: Console, snapshot: RunSnapshot | None) -> None:
     for name, value in rows:
         table.add_row(name, str(value))
     console.print(table)
+
+
+def render_title_hits(console: Console, query: str, hits: list[TitleHit], source: str) -> None:
+    """Where ``query`` leads, one row per hit, and which index said so."""
+    if not hits:
+        console.print(f"no title found for {query!r}", markup=False)
+    else:
+        table = Table(title=f"Titles for {query!r}", expand=False)
+        for column in ("tmdb id", "type", "season", "offset", "indexed title", "similarity"):
+            table.add_column(column, overflow="fold")
+        for hit in hits:
+            season = "series" if hit.season is None else str(hit.season)
+            table.add_row(
+                str(hit.tmdb_id),
+                hit.media_type,
+                "-" if hit.media_type == "movie" else season,
+                f"{hit.episode_offset:+d}",
+                hit.title,
+                f"{hit.similarity:.2f}",
+            )
+        console.print(table)
+    console.print(f"index: {source}", markup=False, soft_wrap=True)

@@ -10,13 +10,13 @@ changes, at most every ``CHECKPOINT_EVERY_SECONDS`` while applying, and on Ctrl+
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from anivault.errors import UsageError
+from anivault.utils.atomic import atomic_text
 
 CHECKPOINT_EVERY_SECONDS = 30.0
 Phase = Literal["lookup", "apply", "finished"]
@@ -43,14 +43,8 @@ def run_dir(state_dir: Path, run_id: str) -> Path:
 
 def save(state_dir: Path, checkpoint: Checkpoint) -> None:
     """Atomic write: a crash leaves the previous checkpoint or the new one, never half of one."""
-    folder = run_dir(state_dir, checkpoint.run_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    temp = folder / "checkpoint.json.tmp"
-    with temp.open("w", encoding="utf-8") as handle:
+    with atomic_text(run_dir(state_dir, checkpoint.run_id) / "checkpoint.json") as handle:
         json.dump(asdict(checkpoint), handle, ensure_ascii=False, sort_keys=True, indent=2, default=dict)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, folder / "checkpoint.json")
 
 
 def latest_unfinished(state_dir: Path) -> Checkpoint:

@@ -8,8 +8,6 @@ the last run do, where are its plan/journal/logs, and can it be resumed?" withou
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -20,6 +18,7 @@ from typing import Any, Literal
 from anivault.core import checkpoint as checkpoints
 from anivault.core.apply.session import journal_path_for
 from anivault.errors import AniVaultError, ConfigError, InterruptedRunError
+from anivault.utils.atomic import atomic_text
 
 SNAPSHOT_NAME = "last_run.json"
 RunState = Literal["running", "finished", "interrupted", "failed"]
@@ -50,19 +49,9 @@ def utc_now() -> str:
 
 def write_snapshot(state_dir: Path, snapshot: RunSnapshot) -> Path:
     """Atomically replace the snapshot file; return its path."""
-    state_dir.mkdir(parents=True, exist_ok=True)
     target = state_dir / SNAPSHOT_NAME
-    payload = json.dumps(asdict(snapshot), ensure_ascii=False, indent=2, default=str)
-    handle, temp = tempfile.mkstemp(dir=state_dir, prefix=".last_run.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(payload + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with atomic_text(target) as out:
+        out.write(json.dumps(asdict(snapshot), ensure_ascii=False, indent=2, default=str) + "\n")
     return target
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Literal
 
 from anivault.errors import CacheCorruptError
 from anivault.services.cache.document import SCHEMA_VERSION, Entry, decode
+from anivault.utils.atomic import atomic_write_bytes
 from anivault.utils.logging import log_event
 
 logger = logging.getLogger("anivault.services.cache")
@@ -60,17 +60,8 @@ def read_entry(root: Path, relative: str, now: float) -> ReadResult:
 
 
 def atomic_write(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to a unique temp file beside ``path``, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    stem = path.name.removesuffix(".json")
-    tmp = path.with_name(f"{stem}.{os.getpid()}-{threading.get_ident()}{TEMP_SUFFIX}")
-    try:
-        with tmp.open("wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Replace a cache file; not fsynced: a cache entry lost to a crash is fetched again."""
+    atomic_write_bytes(path, payload, durable=False, suffix=TEMP_SUFFIX)
 
 
 def quarantine(root: Path, path: Path, error: CacheCorruptError, now: float) -> bool:

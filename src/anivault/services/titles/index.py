@@ -1,0 +1,133 @@
+"""Look a release title up in the title index: every TMDB series, season or movie it is released as.
+
+This is what Shoko does with AniDB's title dump and Sonarr with XEM and the anime lists: a sequel
+cour that release groups name "Title 2nd Season" is TMDB's season 2 of "Title", and only a table of
+the titles each season is released under can say so before any TMDB request is made. The index
+answers; the matcher decides between several answers.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+from rapidfuzz import fuzz, process
+
+from anivault.errors import TitleIndexError
+from anivault.services.titles.index_file import IndexContents, Target, read_index
+from anivault.utils.titles import title_key
+
+BUNDLED_INDEX: Final = "data/title_index.json.gz"
+"""The index shipped inside the ``anivault`` package (wheel, editable install and the one-file build)."""
+
+DEFAULT_LIMIT: Final = 5
+DEFAULT_MIN_SIMILARITY: Final = 0.85
+"""How alike (Indel ratio of the normalised titles) a fuzzy hit must be by default."""
+_SLACK: Final = 1e-9  # float rounding must not drop a key whose length sits exactly on the bound
+
+
+@dataclass(frozen=True, slots=True)
+class TitleHit:
+    """One place a title leads to, and how closely the title asked for matched the indexed one."""
+
+    tmdb_id: int
+    media_type: str  # "tv" | "movie"
+    season: int | None  # the TMDB season this title names; None = the whole series / a movie
+    episode_offset: int  # add to the release's episode number to get TMDB's (0 normally)
+    title: str  # the indexed title as written
+    similarity: float  # 1.0 for an exact (normalised) hit, else the fuzzy ratio in [0, 1]
+
+
+class TitleIndex:
+    """An immutable, in-memory title index; build one with ``load`` or ``default_title_index``."""
+
+    def __init__(self, contents: IndexContents, source: str) -> None:
+        self._targets = contents.targets
+        self._by_key = contents.by_key
+        self._keys = sorted(contents.by_key, key=len)
+        self._key_lengths = [len(key) for key in self._keys]
+        self._source = source
+        self.title_count = contents.title_count
+
+    @classmethod
+    def load(cls, path: Path) -> TitleIndex:
+        """Read the index at ``path``. Raises TitleIndexError (E-TITLE-INDEX) when it is missing or
+        damaged, so a bad file stops the run with a code instead of matching nothing quietly."""
+        contents = read_index(path)
+        built_from = ", ".join(str(s.get("name", "?")) for s in contents.sources) or "unknown sources"
+        return cls(contents, f"{path} ({contents.schema}, from {built_from})")
+
+    @property
+    def source(self) -> str:
+        """Which index file is in use and what it was built from, for ``anivault titles``."""
+        return self._source
+
+    def exact(self, title: str) -> list[TitleHit]:
+        """Every entry whose title has the same normalised key as ``title``, in the index's rank order."""
+        return self._hits(title_key(title), 1.0)
+
+    def lookup(
+        self, title: str, *, limit: int = DEFAULT_LIMIT, min_similarity: float = DEFAULT_MIN_SIMILARITY
+    ) -> list[TitleHit]:
+        """Exact hits first, then titles at least ``min_similarity`` alike (Indel ratio of the keys),
+        best first; at most ``limit`` hits in all."""
+        key = title_key(title)
+        hits = self._hits(key, 1.0)
+        if len(hits) >= limit or not key:
+            return hits[:limit]
+        close = process.extract(
+            key,
+            self._keys[self._length_band(len(key), min_similarity)],
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=min_similarity * 100,
+            limit=limit + 1,  # the exact key itself may be among them
+        )
+        for found, score, _ in close:
+            if found != key:
+                hits += self._hits(found, score / 100)
+        return hits[:limit]
+
+    def _length_band(self, length: int, min_similarity: float) -> slice:
+        """Keys whose length allows ``min_similarity`` at all: the Indel ratio of two strings is at
+        most ``2 * shorter / (sum of lengths)``, so most keys need not be compared."""
+        if min_similarity <= 0:
+            return slice(None)
+        shortest = length * min_similarity / (2 - min_similarity)
+        longest = length * (2 - min_similarity) / min_similarity
+        low = bisect_left(self._key_lengths, math.ceil(shortest - _SLACK))
+        return slice(low, bisect_right(self._key_lengths, math.floor(longest + _SLACK)))
+
+    def _hits(self, key: str, similarity: float) -> list[TitleHit]:
+        return [
+            _hit(self._targets[position], title, similarity) for title, position in self._by_key.get(key, ())
+        ]
+
+
+def _hit(target: Target, title: str, similarity: float) -> TitleHit:
+    return TitleHit(
+        target.tmdb_id, target.media_type, target.season, target.episode_offset, title, similarity
+    )
+
+
+def bundled_index_path() -> Path:
+    """The bundled index file's path. Raises TitleIndexError when the installation lacks it."""
+    resource = resources.files("anivault").joinpath(BUNDLED_INDEX)
+    path = Path(str(resource))
+    if not path.is_file():
+        raise TitleIndexError(f"the bundled title index is missing from this installation ({path})")
+    return path
+
+
+@cache
+def default_title_index() -> TitleIndex:
+    """The bundled index, read on first use and kept for the rest of the process: runs that never
+    look a title up never pay for reading it. Ask for it on the main thread before lookups start in
+    workers (the root of a run builds its dependencies once); two threads asking at once would each
+    read the file, harmlessly but twice. Raises TitleIndexError (E-TITLE-INDEX)."""
+    return TitleIndex.load(bundled_index_path())

@@ -1,0 +1,172 @@
+"""The title index file: the one place its format is written and read (``docs/title-index.md``).
+
+A gzip-compressed UTF-8 JSON document::
+
+    {"schema": "anivault-title-index/1",
+     "title_key": "anivault-title-key/1",
+     "sources": [{...provenance...}],
+     "targets": [[tmdb_id, media_type, season, episode_offset], ...],
+     "titles":  [[key, title, target], ...]}
+
+``targets`` are the distinct places a title can lead to; ``titles`` rows name one of them by its
+position. Keys are stored pre-normalised so that loading is one ``json.loads`` and a dictionary
+build; a file whose keys were made by other normalisation rules is re-keyed on load. Rows are sorted
+by key and, within a key, kept in the order the builder ranked them, so the same input always
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from anivault.errors import TitleIndexError
+from anivault.services.cache.entries import atomic_write
+from anivault.utils.titles import TITLE_KEY_VERSION, title_key
+
+SCHEMA: Final = "anivault-title-index/1"
+MEDIA_TYPES: Final = ("tv", "movie")
+_COMPRESSION_LEVEL: Final = 9
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a title leads: a TMDB series (or one of its seasons) or a movie."""
+
+    tmdb_id: int
+    media_type: str
+    season: int | None
+    """The TMDB season the title names; None for a whole series or a movie."""
+    episode_offset: int = 0
+    """Added to a release's episode number to give TMDB's episode number in ``season``."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedTitle:
+    """One title as written, and where it leads."""
+
+    title: str
+    target: Target
+
+
+@dataclass(frozen=True, slots=True)
+class IndexContents:
+    """A read index: distinct targets, and per key the (title, target position) pairs in rank order."""
+
+    schema: str
+    sources: tuple[Mapping[str, Any], ...]
+    targets: tuple[Target, ...]
+    by_key: dict[str, list[tuple[str, int]]]
+
+    @property
+    def title_count(self) -> int:
+        return sum(len(rows) for rows in self.by_key.values())
+
+
+def write_index(path: Path, titles: Iterable[IndexedTitle], sources: Sequence[Mapping[str, Any]]) -> int:
+    """Write ``titles`` (in rank order, best first within a key) to ``path``; returns the rows written.
+
+    A title whose key is empty is left out, and so is a repeat of a (key, target) pair: the first,
+    best-ranked spelling stands for it. Raises TitleIndexError for a target this format cannot hold.
+    """
+    positions: dict[Target, int] = {}
+    rows: list[tuple[str, str, Target]] = []
+    seen: set[tuple[str, Target]] = set()
+    for item in titles:
+        _check_target(item.target)
+        key = title_key(item.title)
+        if key and (key, item.target) not in seen:
+            seen.add((key, item.target))
+            rows.append((key, item.title, item.target))
+    for target in sorted({target for _, _, target in rows}, key=_target_order):
+        positions[target] = len(positions)
+    rows.sort(key=lambda row: row[0])  # stable: the builder's rank order survives within a key
+    document = {
+        "schema": SCHEMA,
+        "title_key": TITLE_KEY_VERSION,
+        "sources": list(sources),
+        "targets": [[t.tmdb_id, t.media_type, t.season, t.episode_offset] for t in positions],
+        "titles": [[key, title, positions[target]] for key, title, target in rows],
+    }
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    atomic_write(path, _gzip(text.encode("utf-8")))
+    return len(rows)
+
+
+def read_index(path: Path) -> IndexContents:
+    """Read and check an index file. Raises TitleIndexError (E-TITLE-INDEX) when it is missing,
+    not gzip JSON, of another schema, or has a malformed row."""
+    try:
+        document = json.loads(gzip.decompress(path.read_bytes()))
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError) as exc:
+        raise TitleIndexError(f"cannot read the title index {path}: {exc}") from exc
+    if not isinstance(document, dict) or document.get("schema") != SCHEMA:
+        found = document.get("schema") if isinstance(document, dict) else type(document).__name__
+        raise TitleIndexError(f"{path} is not a title index of schema {SCHEMA} (found {found!r})")
+    try:
+        return _contents(document)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TitleIndexError(f"the title index {path} is damaged: {exc!r}") from exc
+
+
+def _contents(document: dict[str, Any]) -> IndexContents:
+    targets = tuple(_target(row) for row in document["targets"])
+    rekey = document["title_key"] != TITLE_KEY_VERSION
+    by_key: dict[str, list[tuple[str, int]]] = {}
+    count = len(targets)
+    for key, title, position in document["titles"]:
+        if not (isinstance(key, str) and isinstance(title, str) and type(position) is int):
+            raise ValueError(f"malformed title row {[key, title, position]!r}")
+        if not 0 <= position < count:
+            raise ValueError(f"title {title!r} names target {position}, but there are {count}")
+        by_key.setdefault(title_key(title) if rekey else key, []).append((title, position))
+    by_key.pop("", None)
+    sources = document.get("sources", [])
+    if not isinstance(sources, list):
+        raise ValueError("sources is not a list")
+    return IndexContents(document["schema"], tuple(sources), targets, by_key)
+
+
+def _target(row: list[Any]) -> Target:
+    tmdb_id, media_type, season, offset = row
+    target = Target(tmdb_id, media_type, season, offset)
+    _check_target(target)
+    return target
+
+
+def _check_target(target: Target) -> None:
+    valid = (
+        type(target.tmdb_id) is int
+        and target.tmdb_id > 0
+        and target.media_type in MEDIA_TYPES
+        and (target.season is None or (type(target.season) is int and target.season >= 0))
+        and type(target.episode_offset) is int
+        and (target.media_type == "tv" or (target.season is None and target.episode_offset == 0))
+    )
+    if not valid:
+        raise TitleIndexError(f"not a valid title index target: {target!r}")
+
+
+def _target_order(target: Target) -> tuple[str, int, int, int]:
+    return (
+        target.media_type,
+        target.tmdb_id,
+        -1 if target.season is None else target.season,
+        target.episode_offset,
+    )
+
+
+def _gzip(payload: bytes) -> bytes:
+    """Gzip with no file name and a zero timestamp, so equal input gives equal bytes."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(
+        fileobj=buffer, mode="wb", compresslevel=_COMPRESSION_LEVEL, mtime=0, filename=""
+    ) as out:
+        out.write(payload)
+    return buffer.getvalue()
