@@ -25,6 +25,7 @@ from anivault.core.lookup.scan import walk_folders
 from anivault.core.models import FolderListing, MatchedFile, ParsedFile, Skipped
 from anivault.core.pipeline import Pipeline, Stage
 from anivault.errors import InterruptedRunError, PermissionDeniedError, SourceMissingError, UsageError
+from anivault.services.titles import default_title_index
 from anivault.services.tmdb.client import TmdbClient
 from anivault.utils.logging import log_event
 from anivault.utils.spool import Spool
@@ -123,6 +124,7 @@ def iter_lookup(
         overrides=FolderOverrides(request.source, request.match_override),
         title_language=request.title_language,
         extras_folder=request.extras_folder,
+        titles=default_title_index,
     )
     client.watch(
         lambda change: reporter.emit(

@@ -16,11 +16,12 @@ do users' libraries. ``unmatched`` is left for a file without any candidate.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from anivault.core.lookup.matching.consensus import FolderMajority
 from anivault.core.lookup.matching.placement import (
+    SPECIALS_SEASON,
     Placement,
     place_episodes,
     sequel_season,
@@ -39,11 +40,15 @@ from anivault.core.lookup.matching.scoring import (
 from anivault.core.lookup.overrides import FolderOverrides, MatchOverride
 from anivault.core.models import Candidate, Match, MatchedFile, ParsedFile, ParsedName, Score
 from anivault.errors import ParseError, TmdbError, TmdbNotFoundError
+from anivault.services.titles import TitleHit, TitleIndex
 from anivault.services.tmdb.client import TmdbClient
 from anivault.services.tmdb.models import MediaType, SearchHit, TitleDetails
 
 SEARCH_TOP_N = 5
 DETAILS_TOP_N = 3
+INDEX_HITS = 5
+INDEX_MIN_SIMILARITY = 0.85
+"""How alike a title must be to an indexed one for the index to propose it."""
 MAX_DROPPED_WORDS = 3
 DISTINCTIVE_WORDS = 2
 AMBIGUITY_MARGIN = 0.05
@@ -52,11 +57,30 @@ POPULARITY_TIE_RATIO = 2.0
 """...unless one of them is at least this many times as popular: then it is the one meant."""
 
 
+Parts = tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A series or movie shortlisted for a title, with its series-level score parts."""
+
+    details: TitleDetails
+    parts: Parts
+    season: int | None = None
+    """The TMDB season the title index says this title is released as (None: the whole series)."""
+    episode_offset: int = 0
+    """Added to the name's episode numbers inside ``season`` (from the title index)."""
+
+    @property
+    def total(self) -> float:
+        return sum(value for _, value in self.parts)
+
+
 @dataclass(frozen=True, slots=True)
 class SeriesChoice:
     """The shortlisted series/movies for one parsed title, best series-level score first."""
 
-    options: tuple[tuple[TitleDetails, tuple[tuple[str, float], ...]], ...]
+    options: tuple[Option, ...]
     reserve: tuple[SearchHit, ...] = ()
     """Search hits left off the shortlist: looked at only when no option can hold a file."""
 
@@ -87,15 +111,20 @@ class Matcher:
         overrides: FolderOverrides | None = None,
         title_language: str | None = None,
         extras_folder: bool = False,
+        titles: Callable[[], TitleIndex] | None = None,
     ) -> None:
         """``title_language`` (``--lang``) picks the title written into the library from TMDB's
-        translations, falling back to the title in the search language; None keeps the latter."""
+        translations, falling back to the title in the search language; None keeps the latter.
+        ``titles`` provides the title index (called on the first lookup, so a run that matches
+        nothing never reads it); None searches TMDB alone."""
         self._client = client
         self._min_confidence = min_confidence
         self._weights = weights or Weights()
         self._overrides = overrides
         self._title_language = title_language
         self._extras_folder = extras_folder
+        self._titles = titles
+        self._index_lock = threading.Lock()
         self._chosen: dict[tuple[MediaType, bool, tuple[str, ...], int | None], SeriesChoice | None] = {}
         self._lock = threading.Lock()
 
@@ -138,7 +167,7 @@ class Matcher:
         except TmdbError:
             return item
         parts = (*score_series(parsed, details, self._weights), ("folder", self._weights.folder_consensus))
-        evaluation = self._evaluate(parsed, details, parts)
+        evaluation = self._evaluate(parsed, Option(details, parts))
         if evaluation.problem or evaluation.score.total < self._min_confidence:
             return item
         note = (
@@ -165,7 +194,7 @@ class Matcher:
             return MatchedFile(item, "unmatched", note=note)
         except TmdbError as exc:
             return MatchedFile(item, "deferred", error_code=exc.code, note=exc.message)
-        evaluation = self._evaluate(parsed, details, (("override", 1.0),), sequel=False)
+        evaluation = self._evaluate(parsed, Option(details, (("override", 1.0),)), sequel=False)
         if evaluation.problem:
             return MatchedFile(
                 item,
@@ -233,21 +262,21 @@ class Matcher:
 
     def _ranked(self, parsed: ParsedName, choice: SeriesChoice) -> list[Evaluation]:
         return sorted(
-            (self._evaluate(parsed, details, parts) for details, parts in choice.options),
+            (self._evaluate(parsed, option) for option in choice.options),
             key=lambda e: (-e.score.total, -e.details.popularity, e.details.tmdb_id),
         )
 
-    def _evaluate(
-        self,
-        parsed: ParsedName,
-        details: TitleDetails,
-        series_parts: tuple[tuple[str, float], ...],
-        *,
-        sequel: bool = True,
-    ) -> Evaluation:
-        parts = list(series_parts)
+    def _evaluate(self, parsed: ParsedName, option: Option, *, sequel: bool = True) -> Evaluation:
+        details = option.details
+        parts = list(option.parts)
         if details.media_type != "tv" or parsed.kind == "extra":  # an extra needs no episode
             return Evaluation(_total(parts), details, None, extra=parsed.kind == "extra")
+        if option.season is not None and parsed.kind == "episode" and parsed.season in (None, 1):
+            # The title names a season (a sequel cour released under its own title): its words
+            # are the season's name, not a subtitle, and a group's "S01" counts within that title.
+            shifted = tuple(e + option.episode_offset for e in parsed.episodes)
+            parsed = replace(parsed, season=option.season, episodes=shifted)
+            sequel = False
         words = sequel_words(parsed, details) if sequel else ()
         season = sequel_season(parsed, details, words) if words else None
         if season is not None:
@@ -282,8 +311,7 @@ class Matcher:
         """``choice`` with its reserve hits fetched and scored too (once per title per run)."""
 
         def widen() -> SeriesChoice:
-            shortlisted = [(sum(v for _, v in parts), details, parts) for details, parts in choice.options]
-            return SeriesChoice(_best_first([*shortlisted, *self._scored(parsed, choice.reserve)]))
+            return SeriesChoice(_best_first([*choice.options, *self._scored(parsed, choice.reserve)]))
 
         widened = self._remembered((media_type, True, parsed), widen)
         assert widened is not None
@@ -303,8 +331,11 @@ class Matcher:
         return choice
 
     def _choose(self, media_type: MediaType, parsed: ParsedName) -> SeriesChoice | None:
-        hits = self._search(media_type, parsed)
-        if not hits:
+        """The title index's entries for the name's titles, beside TMDB's search hits; TMDB's
+        details for both (the index only points: every id, name and season is TMDB's)."""
+        indexed = self._indexed(media_type, parsed)
+        hits = tuple(h for h in self._search(media_type, parsed) if h.tmdb_id not in indexed)
+        if not hits and not indexed:
             return None
         queries = queried_titles(parsed)
         literal_first = sorted(
@@ -314,21 +345,65 @@ class Matcher:
                 -h.popularity,
             ),
         )
-        scored = self._scored(parsed, literal_first[:DETAILS_TOP_N])
+        scored = [
+            *self._index_options(parsed, indexed.values()),
+            *self._scored(parsed, literal_first[:DETAILS_TOP_N]),
+        ]
         if not scored:
             return None
         return SeriesChoice(_best_first(scored), reserve=tuple(literal_first[DETAILS_TOP_N:]))
 
-    def _scored(self, parsed: ParsedName, hits: Sequence[SearchHit]) -> list[Scored]:
-        scored: list[Scored] = []
+    def _scored(self, parsed: ParsedName, hits: Sequence[SearchHit]) -> list[Option]:
+        scored: list[Option] = []
         for hit in hits:
             try:
                 details = self._client.details(hit.media_type, hit.tmdb_id)
             except TmdbNotFoundError:
                 continue
-            parts = score_series(parsed, details, self._weights)
-            scored.append((sum(v for _, v in parts), details, parts))
+            scored.append(Option(details, score_series(parsed, details, self._weights)))
         return scored
+
+    def _indexed(self, media_type: MediaType, parsed: ParsedName) -> dict[int, TitleHit]:
+        """The title index's hit per TMDB id of ``media_type`` for the name's titles, the most
+        alike first, at most ``DETAILS_TOP_N`` ids. Its season counts only when the title is an
+        exact one and names one season: a close title ("One Punch Man (2019)" for "One Punch
+        Man") or a title shared by several seasons says which series, not which season."""
+        index = self._title_index()
+        if index is None:
+            return {}
+        by_id: dict[int, list[TitleHit]] = {}
+        for query in queried_titles(parsed):
+            for hit in index.lookup(query, limit=INDEX_HITS, min_similarity=INDEX_MIN_SIMILARITY):
+                if hit.media_type == media_type:
+                    by_id.setdefault(hit.tmdb_id, []).append(hit)
+        found = {tmdb_id: _one_place(hits) for tmdb_id, hits in by_id.items()}
+        best = sorted(found.values(), key=lambda h: -h.similarity)[:DETAILS_TOP_N]
+        return {hit.tmdb_id: hit for hit in best}
+
+    def _index_options(self, parsed: ParsedName, hits: Iterable[TitleHit]) -> list[Option]:
+        """Options for index hits. The index's similarity stands in for the title part when it is
+        the better one: the indexed title is a name the series or season is released under, which
+        TMDB's own titles may not carry (a season's title)."""
+        options: list[Option] = []
+        for hit in hits:
+            media_type: MediaType = "movie" if hit.media_type == "movie" else "tv"
+            try:
+                details = self._client.details(media_type, hit.tmdb_id)
+            except TmdbNotFoundError:
+                continue
+            parts = score_series(parsed, details, self._weights)
+            by_index = self._weights.title * hit.similarity
+            if by_index > dict(parts)["title"]:
+                parts = tuple(("title_index", by_index) if n == "title" else (n, v) for n, v in parts)
+            options.append(Option(details, parts, hit.season, hit.episode_offset))
+        return options
+
+    def _title_index(self) -> TitleIndex | None:
+        """The title index, read on first use (once per process: the provider keeps it)."""
+        if self._titles is None:
+            return None
+        with self._index_lock:
+            return self._titles()
 
     def _search(self, media_type: MediaType, parsed: ParsedName) -> tuple[SearchHit, ...]:
         """Hits for the first query variant TMDB knows. With a year, the hits of that year come
@@ -363,12 +438,22 @@ def search_queries(parsed: ParsedName) -> Iterator[str]:
         yield " ".join(w for w in meaningful if w in longest)
 
 
-Scored = tuple[float, TitleDetails, tuple[tuple[str, float], ...]]
+def _one_place(hits: list[TitleHit]) -> TitleHit:
+    """One id's index hits as one: the best similarity, and the season they name when the best
+    hits are exact and agree on it (a regular season outranks Specials, which often repeat a
+    season's title for its recap or OVA)."""
+    similarity = max(h.similarity for h in hits)
+    best = [h for h in hits if h.similarity == similarity]
+    places = {(h.season, h.episode_offset) for h in best}
+    regular = {p for p in places if p[0] != SPECIALS_SEASON}
+    if len(places) > 1 and regular:
+        places = regular
+    season, offset = next(iter(places)) if len(places) == 1 and similarity == 1.0 else (None, 0)
+    return replace(best[0], season=season, episode_offset=offset)
 
 
-def _best_first(scored: list[Scored]) -> tuple[tuple[TitleDetails, tuple[tuple[str, float], ...]], ...]:
-    scored.sort(key=lambda s: (-s[0], -s[1].popularity, s[1].tmdb_id))
-    return tuple((details, parts) for _, details, parts in scored)
+def _best_first(options: list[Option]) -> tuple[Option, ...]:
+    return tuple(sorted(options, key=lambda o: (-o.total, -o.details.popularity, o.details.tmdb_id)))
 
 
 def _total(parts: list[tuple[str, float]]) -> Score:
