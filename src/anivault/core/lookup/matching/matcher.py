@@ -23,6 +23,7 @@ from anivault.core.lookup.matching.consensus import FolderMajority
 from anivault.core.lookup.matching.placement import (
     SPECIALS_SEASON,
     Placement,
+    into_one_long_season,
     place_episodes,
     sequel_season,
     sequel_words,
@@ -294,11 +295,14 @@ class Matcher:
             # already cost title similarity; they cost more because the season is now a guess.
             parts.append(("unknown_words", self._weights.unknown_words))
         placed = place_episodes(parsed, details)
+        problem = "" if placed else _no_place(parsed)
+        if placed is None and (long_season := into_one_long_season(parsed, details)) is not None:
+            placed = long_season
+            problem = f"TMDB has no season {parsed.season}: placed in its one long season as numbered"
         if parsed.kind != "special" and parsed.episodes != (0,):
             parts.append(("episode", self._weights.episode_fits if placed else self._weights.episode_misfit))
         elif not placed:  # "SP1" fitting says little about the series; a show without specials, much
             parts.append(("episode", self._weights.episode_misfit))
-        problem = "" if placed else "episode fits no TMDB season"
         unknown = words if season is None else ()
         if placed and unknown and _seasons_holding(parsed, details) > 1:
             problem = f"'{' '.join(unknown)}' is in no TMDB title of it: which season is a guess"
@@ -458,6 +462,12 @@ def _best_first(options: list[Option]) -> tuple[Option, ...]:
 
 def _total(parts: list[tuple[str, float]]) -> Score:
     return Score(round(max(0.0, min(1.0, sum(v for _, v in parts))), 4), tuple(parts))
+
+
+def _no_place(parsed: ParsedName) -> str:
+    if parsed.kind == "special" or parsed.episodes == (0,):
+        return "a special, and TMDB has no Specials season for it"
+    return "episode fits no TMDB season"
 
 
 def _seasons_holding(parsed: ParsedName, details: TitleDetails) -> int:
