@@ -36,9 +36,10 @@ def downloads(tmp_path: Path) -> Path:
 
 
 @pytest.mark.usefixtures("anivault_env")
-def test_without_help_a_cour_subtitle_is_left_for_review_with_its_candidates(
+def test_without_help_a_cour_subtitle_is_placed_by_the_title_index(
     downloads: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # TMDB has no "Tokyo Ghoul Root A"; the title index knows it as season 2 of Tokyo Ghoul.
     status, events, _ = run_cli(
         ["--json", "run", "--src", str(downloads), "--dst", str(tmp_path / "lib")], capsys
     )
@@ -48,9 +49,14 @@ def test_without_help_a_cour_subtitle_is_left_for_review_with_its_candidates(
         for e in events
         if e["phase"] == "match" and e["event"] == "result"
     }
-    review = results["Root A/Tokyo Ghoul Root A - 03 [1080p].mkv"]
-    assert review["status"] == "review"
-    assert review["candidates"][0]["tmdb_id"] == 61374  # type: ignore[index]
+    placed = results["Root A/Tokyo Ghoul Root A - 03 [1080p].mkv"]
+    assert (placed["status"], placed["tmdb_id"], placed["season"], placed["episodes"]) == (
+        "matched",
+        61374,
+        2,
+        [3],
+    )
+    assert "title_index" in placed["score_parts"]  # type: ignore[operator]
     assert results["Dan Da Dan - 02 [1080p].mkv"]["status"] == "matched"
 
 

@@ -10,10 +10,10 @@ import pytest
 
 from anivault.cli.main import main
 
-GUESS = "Root A/Tokyo Ghoul Root A - 03 [1080p].mkv"
-"""'Root A' is in no TMDB title of Tokyo Ghoul and two later seasons could hold episode 3."""
-GUESS_SUBTITLE = "Root A/Tokyo Ghoul Root A - 03 [1080p].en.ass"
-GUESS_TARGET = "Tokyo Ghoul (2014)/Season 01/Tokyo Ghoul (2014) S01E03.mkv"
+GUESS = "Shaman King/Shaman King - 26 [1080p].mkv"
+"""Shaman King (2001) and its 2021 remake: same title, both hold episode 26, alike in popularity."""
+GUESS_SUBTITLE = "Shaman King/Shaman King - 26 [1080p].en.ass"
+GUESS_TARGET = "Shaman King (2001)/Season 01/Shaman King (2001) S01E26.mkv"
 SURE = "Dan Da Dan - 02 [1080p].mkv"
 SURE_TARGET = "Dan Da Dan (2024)/Season 01/Dan Da Dan (2024) S01E02.mkv"
 
@@ -57,7 +57,7 @@ def test_a_dry_run_plans_a_best_guess_as_review_and_still_succeeds(
     entries = {str(f["source"]): f for f in of(events, "plan", "entry")}
     assert entries[GUESS]["status"] == "review"
     assert entries[GUESS]["target"] == GUESS_TARGET
-    assert entries[GUESS]["tmdb_id"] == 61374
+    assert entries[GUESS]["tmdb_id"] == 40143
     assert entries[GUESS_SUBTITLE]["status"] == "review"
     assert entries[SURE]["status"] == "planned"
     (summary,) = of(events, "run", "summary")
@@ -72,7 +72,7 @@ def test_the_human_table_shows_the_best_guess_and_its_tmdb_id(
     status, out, _ = run_cli(["run", "--src", str(downloads), "--dst", str(tmp_path / "lib")], capsys)
     assert status == 0
     (row,) = [line for line in out.splitlines() if GUESS in line and "#" in line]
-    assert "Tokyo Ghoul (2014) #61374" in row
+    assert "Shaman King (2001) #40143" in row
     summary = {tuple(cell.strip() for cell in line.split("│")[1:3]) for line in out.splitlines()}
     assert ("review (best guesses)", "1") in summary
 

@@ -143,13 +143,12 @@ class Matcher:
             parsed = shift_seasons(parsed, override.season_offset)
             if override.tmdb_id is not None:
                 return self._forced(item, parsed, override)
-        media_type: MediaType = "movie" if parsed.kind in ("movie", "unknown") else "tv"
         try:
-            choice = self._series(media_type, parsed)
-            if choice is None:
-                note = f"no TMDB {media_type} result for '{parsed.title}'"
-                return MatchedFile(item, "unmatched", note=note)
-            return self._decide(item, parsed, choice, media_type)
+            choices = [(kind, c) for kind in _media_types(parsed) if (c := self._series(kind, parsed))]
+            if not choices:
+                kinds = " or ".join(_media_types(parsed))
+                return MatchedFile(item, "unmatched", note=f"no TMDB {kinds} result for '{parsed.title}'")
+            return self._decide(item, parsed, choices)
         except TmdbError as exc:
             return MatchedFile(item, "deferred", error_code=exc.code, note=exc.message)
 
@@ -234,14 +233,15 @@ class Matcher:
         )
 
     def _decide(
-        self, item: ParsedFile, parsed: ParsedName, choice: SeriesChoice, media_type: MediaType
+        self, item: ParsedFile, parsed: ParsedName, choices: list[tuple[MediaType, SeriesChoice]]
     ) -> MatchedFile:
         """Combine series-level evidence with this file's episode fit, then apply the gate. When
         no shortlisted title can hold the episode, the rest of the search hits are looked at
         (TMDB's own first hit may be named "Hamtaro" while the file says "Tottoko Hamtarou")."""
-        ranked = self._ranked(parsed, choice)
-        if ranked[0].problem and choice.reserve:
-            ranked = self._ranked(parsed, self._widened(media_type, parsed, choice))
+        ranked = self._ranked(parsed, [choice for _, choice in choices])
+        if ranked[0].problem and any(choice.reserve for _, choice in choices):
+            widened = [self._widened(kind, parsed, c) if c.reserve else c for kind, c in choices]
+            ranked = self._ranked(parsed, widened)
         candidates = tuple(_candidate(e) for e in ranked)
         best = ranked[0]
         doubt = self._doubt(best, ranked[1] if len(ranked) > 1 else None)
@@ -261,9 +261,9 @@ class Matcher:
             return f"ambiguous: also {other.title} ({other.year}); add the year to the name or pick the id"
         return ""
 
-    def _ranked(self, parsed: ParsedName, choice: SeriesChoice) -> list[Evaluation]:
+    def _ranked(self, parsed: ParsedName, choices: list[SeriesChoice]) -> list[Evaluation]:
         return sorted(
-            (self._evaluate(parsed, option) for option in choice.options),
+            (self._evaluate(parsed, option) for choice in choices for option in choice.options),
             key=lambda e: (-e.score.total, -e.details.popularity, e.details.tmdb_id),
         )
 
@@ -272,6 +272,8 @@ class Matcher:
         parts = list(option.parts)
         if details.media_type != "tv" or parsed.kind == "extra":  # an extra needs no episode
             return Evaluation(_total(parts), details, None, extra=parsed.kind == "extra")
+        if parsed.kind == "unknown":  # a series fits the title, but which episode is this?
+            return Evaluation(_total(parts), details, None, "the name gives no episode of the series")
         if option.season is not None and parsed.kind == "episode" and parsed.season in (None, 1):
             # The title names a season (a sequel cour released under its own title): its words
             # are the season's name, not a subtitle, and a group's "S01" counts within that title.
@@ -371,7 +373,8 @@ class Matcher:
         """The title index's hit per TMDB id of ``media_type`` for the name's titles, the most
         alike first, at most ``DETAILS_TOP_N`` ids. Its season counts only when the title is an
         exact one and names one season: a close title ("One Punch Man (2019)" for "One Punch
-        Man") or a title shared by several seasons says which series, not which season."""
+        Man") or a title shared by several seasons says which series, not which season; a title
+        several works share says neither."""
         index = self._title_index()
         if index is None:
             return {}
@@ -381,13 +384,18 @@ class Matcher:
                 if hit.media_type == media_type:
                     by_id.setdefault(hit.tmdb_id, []).append(hit)
         found = {tmdb_id: _one_place(hits) for tmdb_id, hits in by_id.items()}
+        if sum(hit.similarity == 1.0 for hit in found.values()) > 1:
+            # One title, several works ("Fullmetal Alchemist": the 2003 series, and the first
+            # season of "Brotherhood"): the index cannot say which; TMDB's titles and the rest decide.
+            found = {tmdb_id: replace(hit, season=None) for tmdb_id, hit in found.items()}
         best = sorted(found.values(), key=lambda h: -h.similarity)[:DETAILS_TOP_N]
         return {hit.tmdb_id: hit for hit in best}
 
     def _index_options(self, parsed: ParsedName, hits: Iterable[TitleHit]) -> list[Option]:
         """Options for index hits. The index's similarity stands in for the title part when it is
-        the better one: the indexed title is a name the series or season is released under, which
-        TMDB's own titles may not carry (a season's title)."""
+        the better one: the indexed title is a name the series or season is released under,
+        which TMDB's own titles may lack (a season's title) or spell otherwise (``title_key``
+        folds ``&``, ``×`` and apostrophes)."""
         options: list[Option] = []
         for hit in hits:
             media_type: MediaType = "movie" if hit.media_type == "movie" else "tv"
@@ -462,6 +470,13 @@ def _best_first(options: list[Option]) -> tuple[Option, ...]:
 
 def _total(parts: list[tuple[str, float]]) -> Score:
     return Score(round(max(0.0, min(1.0, sum(v for _, v in parts))), 4), tuple(parts))
+
+
+def _media_types(parsed: ParsedName) -> tuple[MediaType, ...]:
+    """Where to look: a name with neither an episode nor a movie's marks may be either."""
+    if parsed.kind == "unknown":
+        return ("movie", "tv")
+    return ("movie",) if parsed.kind == "movie" else ("tv",)
 
 
 def _no_place(parsed: ParsedName) -> str:
