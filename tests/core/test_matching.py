@@ -20,6 +20,7 @@ from anivault.core.lookup.matching.scoring import (
     Weights,
     normalize_title,
     score_series,
+    script_runs,
     title_similarity,
 )
 from anivault.core.models import FileKind, ParsedName
@@ -375,3 +376,17 @@ def test_a_season_tmdb_lacks_goes_into_its_one_long_season_only() -> None:
     assert into_one_long_season(name((140,), season=5), one_long) is None  # too long for it
     assert into_one_long_season(name((5,), season=3), TWO_COURS) is None  # two seasons: no guess
     assert into_one_long_season(name((5,), season=1), one_long) is None  # TMDB has that season
+
+
+@pytest.mark.parametrize(
+    ("title", "runs"),
+    [
+        ("葬送的芙莉莲 Sousou no Frieren", ("葬送的芙莉莲", "Sousou no Frieren")),
+        ("進撃の巨人_Shingeki no Kyojin", ("進撃の巨人", "Shingeki no Kyojin")),
+        ("Attack on Titan", ()),  # one script: nothing to split
+        ("進撃の巨人", ()),
+        ("進撃の巨人 S2", ()),  # "S2" is no title
+    ],
+)
+def test_a_title_in_two_scripts_carries_each_part_as_a_title(title: str, runs: tuple[str, ...]) -> None:
+    assert script_runs(title) == runs

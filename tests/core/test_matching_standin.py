@@ -289,3 +289,17 @@ def test_a_half_episode_goes_to_specials_or_to_review_when_there_are_none(client
     assert "no Specials" in result.note
     assert result.match is not None and not result.match.placed
     assert result.candidates[0].tmdb_id == 240411
+
+
+def test_a_title_written_in_two_scripts_is_found_by_either_part(client: TmdbClient) -> None:
+    # TMDB's search ANDs every word: the Chinese and romaji titles side by side find nothing.
+    result = match(client, "[字幕组] 葬送的芙莉莲 Sousou no Frieren [05][1080p].mkv")
+    assert placed(result) == (209867, 1, (5,))
+    assert result.match is not None
+    assert "unknown_words" not in dict(result.match.score.parts)  # the other part is a title too
+
+
+def test_a_season_word_in_another_script_is_no_title_of_the_work(client: TmdbClient) -> None:
+    result = match(client, "[Grp] OVERLORD 第四季 - 04 [1080p].mp4")  # "fourth season"
+    assert result.status == "review"
+    assert "第四季" in result.note

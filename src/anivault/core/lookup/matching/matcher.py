@@ -23,6 +23,7 @@ from anivault.core.lookup.matching.consensus import FolderMajority
 from anivault.core.lookup.matching.placement import (
     SPECIALS_SEASON,
     Placement,
+    closest_title,
     into_one_long_season,
     place_episodes,
     sequel_season,
@@ -285,7 +286,8 @@ class Matcher:
         if season is not None:
             parsed = replace(parsed, season=season)
             # The cour's own subtitle is not the series' title: judge the title without it.
-            base = " ".join(w for w in normalize_title(parsed.title).split() if w not in words)
+            title = closest_title(parsed, details)
+            base = " ".join(w for w in normalize_title(title).split() if w not in words)
             parts = [
                 ("title", self._weights.title * title_similarity(base, all_titles(details)))
                 if name == "title"
@@ -345,7 +347,7 @@ class Matcher:
             return None
         queries = queried_titles(parsed)
         literal_first = sorted(
-            hits[:SEARCH_TOP_N],
+            hits,
             key=lambda h: (
                 -max(title_similarity(q, (h.title, h.original_title), shortened=False) for q in queries),
                 -h.popularity,
@@ -418,29 +420,36 @@ class Matcher:
             return self._titles()
 
     def _search(self, media_type: MediaType, parsed: ParsedName) -> tuple[SearchHit, ...]:
-        """Hits for the first query variant TMDB knows. With a year, the hits of that year come
-        first, then the rest: "Title (2021)" is as often a later season's year as a remake's."""
-        for query in search_queries(parsed):
-            hits: dict[int, SearchHit] = {}
+        """Hits for every title the name carries, else for the first fallback variant TMDB
+        knows. With a year, the hits of that year come first, then the rest: "Title (2021)" is
+        as often a later season's year as a remake's."""
+        hits: dict[int, SearchHit] = {}
+        titles = len(queried_titles(parsed))
+        for number, query in enumerate(search_queries(parsed)):
+            if number >= titles and hits:
+                break
+            found: dict[int, SearchHit] = {}
             for year in dict.fromkeys((parsed.year, None)):
-                hits.update(
+                found.update(
                     (h.tmdb_id, h)
                     for h in self._client.search(media_type, query, year=year)
-                    if h.tmdb_id not in hits
+                    if h.tmdb_id not in found
                 )
-            if hits:
-                return tuple(hits.values())
-        return ()
+            # TMDB's first few per title: a short title's many hits must not crowd out another's.
+            hits.update(
+                (tmdb_id, hit) for tmdb_id, hit in list(found.items())[:SEARCH_TOP_N] if tmdb_id not in hits
+            )
+        return tuple(hits.values())
 
 
 def search_queries(parsed: ParsedName) -> Iterator[str]:
-    """Query variants, most literal first. TMDB ANDs query words, so one word it lacks (a cour's
-    subtitle, "Kays" for "Kay's", "5000" for "5,000") empties the result: then try the bracketed
-    alternative title, the title with trailing words dropped, and its longest words alone. Ranking
+    """Query variants, most literal first: every title the name carries (the whole title, a
+    bracketed alternative, each script's part of a title written in two), all searched; then,
+    when none is found, fallbacks until one is. TMDB ANDs query words, so one word it lacks (a
+    cour's subtitle, "Kays" for "Kay's", "5000" for "5,000") empties the result: the fallbacks are
+    the title with trailing words dropped and its longest words alone. Ranking
     compares the candidates with the whole title afterwards, so a loose query costs no accuracy."""
-    yield parsed.title
-    if parsed.alternative_title:
-        yield parsed.alternative_title
+    yield from queried_titles(parsed)
     words = parsed.title.split()
     for dropped in range(1, min(MAX_DROPPED_WORDS, len(words) - 1) + 1):
         yield " ".join(words[:-dropped])

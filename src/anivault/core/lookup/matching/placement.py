@@ -9,7 +9,13 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
-from anivault.core.lookup.matching.scoring import all_titles, normalize_title
+from anivault.core.lookup.matching.scoring import (
+    all_titles,
+    normalize_title,
+    queried_titles,
+    script_runs,
+    title_similarity,
+)
 from anivault.core.models import ParsedName
 from anivault.services.tmdb.models import TitleDetails
 
@@ -36,12 +42,32 @@ def sequel_words(parsed: ParsedName, details: TitleDetails) -> tuple[str, ...]:
     name gives its season itself or is plainly the series' own title, spelling aside."""
     if parsed.season is not None or details.media_type != "tv":
         return ()
-    extra = extra_words(parsed.title, details)
+    title = closest_title(parsed, details)
+    extra = extra_words(title, details)
     if len(extra) == 1 and _season_word(extra[0]) is not None:
         return extra
-    if not extra or _same_letters(parsed.title, all_titles(details)):
+    if not extra or _same_letters(title, all_titles(details)):
         return ()
     return extra
+
+
+OTHER_SCRIPT_SIMILARITY = 0.6
+"""A title's part in another script is another title of the same work only when it is at least
+this like one of the candidate's titles (TMDB's translations): else its words are the name's own
+("OVERLORD 第四季": the fourth season)."""
+
+
+def closest_title(parsed: ParsedName, details: TitleDetails) -> str:
+    """Of the titles the name carries (a bracketed one, each script's part), the most like the
+    candidate's: the words of the others are another title of the work, not a sequel's."""
+    titles = all_titles(details)
+    best = max(queried_titles(parsed), key=lambda query: title_similarity(query, titles))
+    runs = script_runs(parsed.title)
+    if best in runs and any(
+        title_similarity(run, titles) < OTHER_SCRIPT_SIMILARITY for run in runs if run != best
+    ):
+        return parsed.title
+    return best
 
 
 def _same_letters(query: str, titles: Sequence[str]) -> bool:
