@@ -13,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from anivault.core.lookup import scan as scan_module
-from anivault.core.lookup.scan import ListedVideo, expand_folder, list_videos, scan_tree, walk_folders
+from anivault.core.lookup.scan import (
+    ListedVideo,
+    ScanFilter,
+    expand_folder,
+    list_videos,
+    scan_tree,
+    walk_folders,
+)
 from anivault.core.models import FolderListing, ScannedFile, Skipped
 
 NOBODY = 65534
@@ -26,7 +33,7 @@ def make(root: Path, *relatives: str) -> None:
         path.write_bytes(relative.encode("utf-8"))
 
 
-def scan(root: Path, **kwargs: Path) -> tuple[dict[str, ScannedFile], dict[str, Skipped]]:
+def scan(root: Path, **kwargs: Path | ScanFilter) -> tuple[dict[str, ScannedFile], dict[str, Skipped]]:
     files: dict[str, ScannedFile] = {}
     skipped: dict[str, Skipped] = {}
     for item in scan_tree(root, **kwargs):
@@ -104,6 +111,29 @@ def test_sample_videos_are_skipped(tmp_path: Path, name: str) -> None:
     files, skipped = scan(tmp_path)
     assert files == {}
     assert skipped[name].reason == "sample video"
+
+
+@pytest.mark.parametrize("name", ["sample-show.s01e04.mkv", "show.s01e04.sample.720p.mkv"])
+def test_sample_marked_at_the_start_or_between_dots_is_skipped(tmp_path: Path, name: str) -> None:
+    make(tmp_path, name)
+    files, skipped = scan(tmp_path)
+    assert files == {}
+    assert skipped[name].reason == "sample video"
+
+
+def test_title_word_sample_is_not_a_sample_file(tmp_path: Path) -> None:
+    make(tmp_path, "[Group] Show Sample - 10 [1080p].mkv")
+    files, skipped = scan(tmp_path)
+    assert (list(files), skipped) == (["[Group] Show Sample - 10 [1080p].mkv"], {})
+
+
+@pytest.mark.parametrize(
+    "extension", [".rmvb", ".ogm", ".divx", ".m2ts", ".ts", ".wmv", ".flv", ".webm", ".3gp", ".mpg", ".RMVB"]
+)
+def test_real_video_extensions_are_videos(tmp_path: Path, extension: str) -> None:
+    make(tmp_path, f"Show - 01{extension}")
+    files, skipped = scan(tmp_path)
+    assert (list(files), skipped) == ([f"Show - 01{extension}"], {})
 
 
 def test_a_title_merely_containing_sample_is_kept(tmp_path: Path) -> None:
@@ -261,15 +291,20 @@ def test_slicing_never_changes_what_a_folder_expands_to(
 ) -> None:
     videos = sorted({f"{stem}.mkv" for stem in stems} | {f"{stem}.mp4" for stem in stems[:2]})
     others = sorted({f"{stem}{tail}" for stem, tail in zip(stems * 2, tails, strict=False)} | {"x.txt"})
-    whole = FolderListing("/d/", "", tuple(videos), tuple(others))
+    subs = sorted({f"Subs/{stem}/2_English.srt" for stem in stems[:3]} | {"Subs/a.txt"})
+    if len(videos) > slice_size:  # as the walk slices: a lone video would own Subs/English.srt
+        subs.append("Subs/English.srt")
+    whole = FolderListing("/d/", "", tuple(videos), tuple(others), subs=tuple(subs))
     original = scan_module.FOLDER_SLICE
     scan_module.FOLDER_SLICE = slice_size
     try:
-        slices = list(scan_module._slices("/d/", "", videos, others, None))
+        pieces = list(scan_module._slices("/d/", "", videos, others, None, subs))
     finally:
         scan_module.FOLDER_SLICE = original
+    slices = [piece for piece in pieces if isinstance(piece, FolderListing)]
     assert all(len(piece.videos) <= slice_size for piece in slices)
-    expanded = [item for piece in slices for item in expand_folder(piece)]
+    expanded = [p for p in pieces if isinstance(p, Skipped)]
+    expanded += [item for piece in slices for item in expand_folder(piece)]
     assert sorted(map(repr, expanded)) == sorted(map(repr, expand_folder(whole)))
 
 
@@ -278,3 +313,93 @@ def test_a_folders_fonts_subfolder_is_named_on_its_videos(tmp_path: Path) -> Non
     files, skipped = scan(tmp_path)
     assert (files["batch/Show - 01.mkv"].fonts, files["plain/Show - 02.mkv"].fonts) == ("FONTS", None)
     assert skipped["batch/FONTS/a.ttf"].reason == "not a video"
+
+
+def test_a_filter_keeps_only_the_selected_extensions_and_reports_the_rest(tmp_path: Path) -> None:
+    make(tmp_path, "Show - 01.mkv", "Show - 02.mp4", "Show - 03.avi", "Show - 01.en.ass")
+
+    files, skipped = scan(tmp_path, select=ScanFilter(extensions=frozenset({".mkv", ".mp4"})))
+
+    assert sorted(files) == ["Show - 01.mkv", "Show - 02.mp4"]
+    assert files["Show - 01.mkv"].sidecars[0].tail == ".en.ass"
+    assert skipped["Show - 03.avi"].reason == "extension not selected"
+
+
+def test_exclude_globs_match_names_at_any_depth_and_relative_paths(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        "Show - 01.mkv",
+        "Show - 02.mkv.part",
+        "Show/Specials/Show - SP1.mkv",
+        "Show/Season 2/Show - 13.mkv",
+        "Show/Season 1/Show - 01.mkv",
+        "Other/Season 2/Other - 13.mkv",
+    )
+
+    files, skipped = scan(tmp_path, select=ScanFilter(exclude=("*.part", "Specials", "Show/Season 2*")))
+
+    assert sorted(files) == ["Other/Season 2/Other - 13.mkv", "Show - 01.mkv", "Show/Season 1/Show - 01.mkv"]
+    assert skipped["Show/Specials"].reason == "excluded (matches 'Specials')"
+    assert skipped["Show/Season 2"].reason == "excluded (matches 'Show/Season 2*')"
+    assert skipped["Show - 02.mkv.part"].reason == "excluded (matches '*.part')"
+    assert not any(key.startswith(("Show/Specials/", "Show/Season 2/")) for key in skipped)  # not descended
+
+
+def test_an_excluded_video_is_reported_where_a_run_walks_too(tmp_path: Path) -> None:
+    make(tmp_path, "a/Show - 01.mkv", "a/Show - 02.mkv")
+
+    walked = list(walk_folders(tmp_path, select=ScanFilter(exclude=("*02*",))))
+
+    assert [item.reason for item in walked if isinstance(item, Skipped)] == ["excluded (matches '*02*')"]
+    assert [item.videos for item in walked if isinstance(item, FolderListing)] == [("Show - 01.mkv",)]
+
+
+# --- Subs/ folders ---------------------------------------------------------------------------------
+
+
+def test_a_subs_folder_per_video_pairs_each_subtitle_with_its_video(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        "S1/Show.S01E01.mkv",
+        "S1/Show.S01E02.mkv",
+        "S1/Subs/Show.S01E01/2_English.srt",
+        "S1/Subs/Show.S01E01/3_English.srt",
+        "S1/Subs/Show.S01E02/4_Japanese.srt",
+        "S1/Subs/Show.S01E02/Show.S01E02.pol.forced.ass",
+        "S1/Subs/Show.S01E02/Show.S01E02.nfo.txt",
+        "S1/Subs/Other.S01E09/2_English.srt",
+    )
+    files, skipped = scan(tmp_path)
+    first = files["S1/Show.S01E01.mkv"].sidecars
+    assert [(Path(s.path).relative_to(tmp_path).as_posix(), s.tail) for s in first] == [
+        ("S1/Subs/Show.S01E01/2_English.srt", ".en.srt"),
+        ("S1/Subs/Show.S01E01/3_English.srt", ".en.2.srt"),  # two English tracks keep two names
+    ]
+    assert [s.tail for s in files["S1/Show.S01E02.mkv"].sidecars] == [".ja.srt", ".pol.forced.ass"]
+    assert skipped["S1/Subs/Other.S01E09/2_English.srt"].reason == "sidecar without a matching video"
+    assert skipped["S1/Subs/Show.S01E02/Show.S01E02.nfo.txt"].reason == "not a subtitle"
+
+
+def test_a_flat_subtitles_folder_belongs_to_the_only_video_or_by_stem(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        "movie/Film.2016.mkv",
+        "movie/Film.2016.en.srt",
+        "movie/Subtitles/English.srt",
+        "movie/Subtitles/Portuguese (Brazil).ass",
+        "batch/A - 01.mkv",
+        "batch/A - 02.mkv",
+        "batch/subs/A - 02.de.ass",
+        "batch/subs/English.srt",
+    )
+    files, skipped = scan(tmp_path)
+    tails = [s.tail for s in files["movie/Film.2016.mkv"].sidecars]
+    assert tails == [".en.srt", ".en.2.srt", ".pt-BR.ass"]  # beside the video first, then Subtitles/
+    assert [s.tail for s in files["batch/A - 02.mkv"].sidecars] == [".de.ass"]
+    assert skipped["batch/subs/English.srt"].reason == "sidecar without a matching video"
+
+
+def test_a_subs_folder_without_videos_beside_it_is_walked_as_usual(tmp_path: Path) -> None:
+    make(tmp_path, "Subs/Show - 01.mkv", "Subs/Show - 01.en.ass")
+    files, _ = scan(tmp_path)
+    assert [s.tail for s in files["Subs/Show - 01.mkv"].sidecars] == [".en.ass"]

@@ -21,11 +21,11 @@ from anivault.core.lookup.matching import Matcher
 from anivault.core.lookup.matching.consensus import FolderVotes, Outlier, folder_of
 from anivault.core.lookup.overrides import FolderOverrides, MatchOverride
 from anivault.core.lookup.parse_stage import parse_folder
-from anivault.core.lookup.scan import walk_folders
+from anivault.core.lookup.scan import ScanFilter, walk_folders
 from anivault.core.models import FolderListing, MatchedFile, ParsedFile, Skipped
 from anivault.core.pipeline import Pipeline, Stage
 from anivault.errors import InterruptedRunError, PermissionDeniedError, SourceMissingError, UsageError
-from anivault.services.titles import default_title_index
+from anivault.services.titles.index import default_title_index
 from anivault.services.tmdb.client import TmdbClient
 from anivault.utils.logging import log_event
 from anivault.utils.spool import Spool
@@ -52,6 +52,8 @@ class LookupRequest:
     """Setting ``extras = folder``: NCOP/NCED/PV go to the series' Extras folder, else stay put."""
     fingerprint: bool = False
     """Fingerprint each video and sidecar beside its parse, in the workers (runs that plan)."""
+    select: ScanFilter | None = None
+    """``--ext``/``--exclude``: what of the source to leave out (reported as skipped)."""
 
 
 class LookupTally:
@@ -132,7 +134,11 @@ def iter_lookup(
         )
     )
     pipeline = Pipeline(
-        walk_folders(request.source, exclude=request.exclude.resolve() if request.exclude else None),
+        walk_folders(
+            request.source,
+            exclude=request.exclude.resolve() if request.exclude else None,
+            select=request.select,
+        ),
         [
             Stage(
                 "parse",

@@ -42,7 +42,7 @@ from anivault.core.lookup.matching.scoring import (
 from anivault.core.lookup.overrides import FolderOverrides, MatchOverride
 from anivault.core.models import Candidate, Match, MatchedFile, ParsedFile, ParsedName, Score
 from anivault.errors import ParseError, TmdbError, TmdbNotFoundError
-from anivault.services.titles import TitleHit, TitleIndex
+from anivault.services.titles.index import TitleHit, TitleIndex
 from anivault.services.tmdb.client import TmdbClient
 from anivault.services.tmdb.models import MediaType, SearchHit, TitleDetails
 
@@ -138,7 +138,7 @@ class Matcher:
         if parsed is None:
             return MatchedFile(item, "parse_failed", error_code=ParseError.code, note=item.error or "")
         if parsed.kind == "extra" and not self._extras_folder:
-            return MatchedFile(item, "unmatched", note="extra (NCOP/NCED/PV…): left in place (extras = skip)")
+            return MatchedFile(item, "unmatched", note="extra (NCOP/NCED/PV…): left in place (extras = keep)")
         override = self._override_for(item.scanned.path)
         if override is not None:
             parsed = shift_seasons(parsed, override.season_offset)
