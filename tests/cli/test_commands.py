@@ -132,7 +132,7 @@ def test_match_human_output_lists_matches_and_moves_nothing(cli: Run, mixed_fold
     outcome = cli("--no-color", "match", "--src", str(mixed_folder), "--max-workers", "0")
 
     assert outcome.status == 0
-    assert "3 matched, 0 not matched" in outcome.out
+    assert "3 matched, 0 under review, 0 not matched" in outcome.out
     assert "Dan Da Dan - 02 [1080p].mkv" in outcome.out
     assert sorted(mixed_folder.rglob("*")) == before
 

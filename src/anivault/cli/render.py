@@ -31,7 +31,7 @@ from rich.text import Text
 from anivault.core.events import Event, Reporter
 from anivault.core.lookup.scan import ListedVideo
 from anivault.core.lookup.stream import candidate_fields
-from anivault.core.models import MatchedFile, Skipped
+from anivault.core.models import Match, MatchedFile, Skipped
 from anivault.core.plan.model import PlanEntry
 from anivault.core.run import RunResult
 from anivault.core.status import RunSnapshot
@@ -201,13 +201,16 @@ def render_run(console: Console, result: RunResult, *, applied: bool) -> None:
     console.print(plan)
     if len(result.plan.entries) > MAX_PLAN_ROWS:
         console.print(f"… and {len(result.plan.entries) - MAX_PLAN_ROWS} more entries")
+    _render_review(console, result)
     if result.unresolved:
         unmatched = Table(title="Not matched", expand=False)
         unmatched.add_column("File", overflow="fold", ratio=2)
         unmatched.add_column("Status", no_wrap=True)
         unmatched.add_column("Why / best candidates", overflow="fold", ratio=2)
         for item in result.unresolved[:MAX_PLAN_ROWS]:
-            best = ", ".join(f"{c.title} ({c.year}) {c.score:.2f}" for c in item.candidates[:3])
+            best = ", ".join(
+                f"{guess_text(c.title, c.year, c.tmdb_id)} {c.score:.2f}" for c in item.candidates[:3]
+            )
             why = "; ".join(p for p in (item.error_code or "", item.note, best) if p)
             unmatched.add_row(item.parsed.scanned.relative, item.status, why)
         console.print(unmatched)
@@ -219,7 +222,8 @@ def render_run(console: Console, result: RunResult, *, applied: bool) -> None:
         ("files seen", s.files_seen),
         ("parsed", s.parsed),
         ("parse failures", s.parse_failed),
-        ("matched", s.matched),
+        ("placed (matched)", s.matched),
+        ("review (best guesses)", s.review),
         ("unmatched", s.unmatched),
         ("deferred (TMDB)", s.deferred),
         ("skipped (junk, samples…)", s.skipped),
@@ -240,12 +244,46 @@ def render_run(console: Console, result: RunResult, *, applied: bool) -> None:
         console.print(f"journal: {result.journal}")
 
 
+def _render_review(console: Console, result: RunResult) -> None:
+    """Files under review, each with its best guess and TMDB id: planned ones (applied only once
+    accepted) first, then those whose guess has no place in the series."""
+    review = Table(title="Review: best guesses, applied only with --accept-review", expand=False)
+    review.add_column("File", overflow="fold", ratio=1)
+    review.add_column("Best guess", overflow="fold", ratio=1)
+    review.add_column("Score", justify="right", no_wrap=True)
+    review.add_column("Why", overflow="fold", ratio=1)
+    rows = 0
+    for entry in result.plan.with_status("review", role="video"):
+        if rows < MAX_PLAN_ROWS:
+            match = entry.match
+            guess = f"{guess_text(match.title, match.year, match.tmdb_id)} → {entry.relative_target}"
+            review.add_row(entry.relative_source, guess, f"{match.score.total:.2f}", entry.note)
+        rows += 1
+    for item in result.unresolved:
+        if item.status == "review" and item.match is not None:
+            if rows < MAX_PLAN_ROWS:
+                match = item.match
+                guess = f"{guess_text(match.title, match.year, match.tmdb_id)} (no place in it)"
+                review.add_row(item.parsed.scanned.relative, guess, f"{match.score.total:.2f}", item.note)
+            rows += 1
+    if rows:
+        console.print(review)
+    if rows > MAX_PLAN_ROWS:
+        console.print(f"… and {rows - MAX_PLAN_ROWS} more under review")
+
+
+def guess_text(title: str, year: int | None, tmdb_id: int) -> str:
+    """``Title (Year) #12345``: enough to check a guess on TMDB or to pass it to ``--tmdb-id``."""
+    return f"{title} ({year or '?'}) #{tmdb_id}"
+
+
 def emit_run_result(reporter: Reporter, result: RunResult) -> None:
     """The machine-readable end of a run: one event per plan entry and unresolved file, a summary."""
     for entry in result.plan.entries:
         reporter.emit(Event("plan", "entry", plan_entry_fields(entry)))
     for item in result.unresolved:
-        reporter.emit(Event("match", item.status, unresolved_fields(item)))
+        fields = matched_fields(item) if item.match is not None else unresolved_fields(item)
+        reporter.emit(Event("match", item.status, fields))
     summary = result.summary
     reporter.emit(Event("run", "summary", {name: getattr(summary, name) for name in summary.__slots__}))
 
@@ -327,8 +365,8 @@ def emit_matches(reporter: Reporter, matched: Iterable[MatchedFile]) -> None:
     statuses: dict[str, int] = {}
     for item in matched:
         statuses[item.status] = statuses.get(item.status, 0) + 1
-        if item.match is not None:
-            reporter.emit(Event("match", "matched", matched_fields(item)))
+        if item.status in ("matched", "review") and item.match is not None:
+            reporter.emit(Event("match", item.status, matched_fields(item)))
         else:
             reporter.emit(Event("match", item.status, unresolved_fields(item)))
     reporter.emit(Event("match", "summary", {"files": sum(statuses.values()), **statuses}))
@@ -346,6 +384,8 @@ def matched_fields(item: MatchedFile) -> dict[str, object]:
         "season": match.season,
         "episodes": list(match.episodes),
         "score": match.score.total,
+        "note": item.note,
+        "candidates": candidate_fields(item),
     }
 
 
@@ -353,10 +393,16 @@ def render_matches(console: Console, matched: Iterable[MatchedFile]) -> None:
     """The first ``MAX_PLAN_ROWS`` matches and unresolved files, and the counts, in one pass:
     ``matched`` may be a disk spool, so it is read once rather than copied."""
     shown: list[MatchedFile] = []
+    guessed: list[MatchedFile] = []
     unresolved: list[MatchedFile] = []
-    counts = {"matched": 0, "not matched": 0}
+    counts = {"matched": 0, "under review": 0, "not matched": 0}
     for item in matched:
-        rows, count = (shown, "matched") if item.match is not None else (unresolved, "not matched")
+        if item.status == "matched":
+            rows, count = shown, "matched"
+        elif item.status == "review":
+            rows, count = guessed, "under review"
+        else:
+            rows, count = unresolved, "not matched"
         counts[count] += 1
         if len(rows) < MAX_PLAN_ROWS:
             rows.append(item)
@@ -367,14 +413,28 @@ def render_matches(console: Console, matched: Iterable[MatchedFile]) -> None:
     for item in shown:
         match = item.match
         assert match is not None
-        where = f"S{match.season:02d}" if match.season is not None else ""
-        episodes = "".join(f"E{e:02d}" for e in match.episodes)
         table.add_row(
             item.parsed.scanned.relative,
-            f"{match.title} ({match.year or '?'}) {where}{episodes}".strip(),
+            f"{match.title} ({match.year or '?'}) {_place(match)}".strip(),
             f"{match.score.total:.2f}",
         )
     console.print(table)
+    if guessed:
+        review = Table(title="Review: best guesses", expand=False)
+        review.add_column("File", overflow="fold", ratio=1)
+        review.add_column("Best guess", overflow="fold", ratio=1)
+        review.add_column("Score", justify="right", no_wrap=True)
+        review.add_column("Why", overflow="fold", ratio=1)
+        for item in guessed:
+            match = item.match
+            assert match is not None
+            review.add_row(
+                item.parsed.scanned.relative,
+                f"{guess_text(match.title, match.year, match.tmdb_id)} {_place(match)}".strip(),
+                f"{match.score.total:.2f}",
+                item.note,
+            )
+        console.print(review)
     if unresolved:
         unmatched = Table(title="Not matched", expand=False)
         unmatched.add_column("File", overflow="fold", ratio=1)
@@ -384,7 +444,15 @@ def render_matches(console: Console, matched: Iterable[MatchedFile]) -> None:
             why = "; ".join(p for p in (item.error_code or "", item.note) if p)
             unmatched.add_row(item.parsed.scanned.relative, item.status, why)
         console.print(unmatched)
-    console.print(f"{counts['matched']} matched, {counts['not matched']} not matched")
+    console.print(
+        f"{counts['matched']} matched, {counts['under review']} under review,"
+        f" {counts['not matched']} not matched"
+    )
+
+
+def _place(match: Match) -> str:
+    where = f"S{match.season:02d}" if match.season is not None else ""
+    return where + "".join(f"E{e:02d}" for e in match.episodes)
 
 
 def render_status(console: Console, snapshot: RunSnapshot | None) -> None:
