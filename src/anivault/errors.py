@@ -22,6 +22,7 @@ boundary, with ``raise ... from exc``; only ``cli/`` turns them into messages an
     │   ├── PermissionDeniedError E-FS-PERM
     │   ├── PathTooLongError    E-FS-LONGPATH
     │   ├── DiskFullError       E-FS-NOSPACE
+    │   ├── FileLockedError     E-FS-LOCKED      open in another program (Windows sharing violation)
     │   └── SourceMissingError  E-FS-SRC-MISSING
     ├── OrganizeConflictError   E-ORGANIZE-CONFLICT  two sources for one target, or target taken
     ├── PlanStaleError          E-PLAN-STALE     a source changed between planning and applying
@@ -105,6 +106,10 @@ class PathTooLongError(FileSystemError):
 
 class DiskFullError(FileSystemError):
     code = "E-FS-NOSPACE"
+
+
+class FileLockedError(FileSystemError):
+    code = "E-FS-LOCKED"
 
 
 class SourceMissingError(FileSystemError):

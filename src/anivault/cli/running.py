@@ -24,6 +24,7 @@ from anivault.core.apply.undo import undo
 from anivault.core.events import Event, Reporter
 from anivault.core.plan.model import ACTIONS, CONFLICT_POLICIES, PlanOptions
 from anivault.core.plan.naming import Naming
+from anivault.core.plan.pathrules import rules_for
 from anivault.core.plan.templates import scheme_for
 from anivault.core.run import RunRequest, RunResult, apply_plan_file, resume_last, run_library
 from anivault.errors import UsageError
@@ -96,7 +97,7 @@ def plan_options(settings: Settings) -> PlanOptions:
     )
     action = next(a for a in ACTIONS if a == settings.action)
     policy = next(c for c in CONFLICT_POLICIES if c == settings.on_conflict)
-    return PlanOptions(naming, action, policy)
+    return PlanOptions(naming, action, policy, rules_for(settings.path_rules))
 
 
 def apply_reviewed_plan(app: AppContext, settings: Settings, plan: Path, *, apply: bool) -> int:

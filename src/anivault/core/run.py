@@ -31,6 +31,7 @@ from anivault.core.models import MatchedFile, Skipped
 from anivault.core.plan.build import build_plan
 from anivault.core.plan.model import Plan, PlanOptions
 from anivault.core.plan.naming import Naming
+from anivault.core.plan.pathrules import rules_for
 from anivault.core.plan.planfile import read_plan, write_plan
 from anivault.core.plan.templates import scheme_for
 from anivault.core.status import StatusRecorder
@@ -341,6 +342,7 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "max_path_chars": options.naming.max_path_chars,
         "colon": options.naming.colon,
         "ascii_or_native": options.naming.ascii_or_native,
+        "path_rules": options.path_rules.name,
         "plan_file": str(request.plan_file) if request.plan_file else None,
         "io_pace_limit": request.io_pace_limit,
         "parse_processes": request.parse_processes,
@@ -370,6 +372,7 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
                 ),
                 raw["action"],
                 raw["on_conflict"],
+                rules_for(raw.get("path_rules", "auto")),
             ),
             plan_file=Path(raw["plan_file"]) if raw.get("plan_file") else None,
             io_pace_limit=raw.get("io_pace_limit"),

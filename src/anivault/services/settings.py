@@ -74,6 +74,9 @@ class Settings:
     extras: str = "skip"
     """NCOP/NCED/PV/menus: ``skip`` leaves them where they are; ``folder`` files them under the
     series' ``Extras`` folder. Never mapped to a regular episode either way."""
+    path_rules: str = "auto"
+    """Whose path rules plans follow: ``windows`` (case-insensitive library, drive and UNC roots),
+    ``posix``, or ``auto`` (by ``os.name``); see ``core/plan/pathrules.py``."""
     io_pace_limit: float = 0.0
     """File operations per minute at most; 0 means no limit."""
     cache_max_bytes: int = 512 * 1024 * 1024
@@ -107,6 +110,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "action": ("move", "copy", "hardlink", "symlink"),
     "on_conflict": ("skip", "index", "fail"),
     "extras": ("skip", "folder"),
+    "path_rules": ("auto", "windows", "posix"),
 }
 
 

@@ -8,13 +8,13 @@ across devices falls back to a verified copy, journalled as ``fallback``.
 
 from __future__ import annotations
 
-import errno
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from anivault.core.apply.fileops import OS_FILE_OPS, FileOps, copy_instead
 from anivault.core.apply.fsops import copy_no_clobber, link, link_error, move_no_clobber, translate_os_error
 from anivault.core.apply.journal import Journal
 from anivault.core.fingerprint import fingerprint
@@ -59,6 +59,7 @@ def apply_plan(
     on_outcome: Callable[[ApplyOutcome], None],
     pacer: Pacer | None = None,
     already_done: frozenset[str] = frozenset(),
+    ops: FileOps = OS_FILE_OPS,
 ) -> list[ApplyOutcome]:
     """Carry out every actionable entry not in ``already_done``, videos before their sidecars;
     stop between files on request. Per-file failures are outcomes, never exceptions."""
@@ -75,7 +76,7 @@ def apply_plan(
                 pacer.wait()
             if should_stop():  # after the pause too: Ctrl+C during it must not start a move
                 break
-            outcome = _apply_one(entry, journal)
+            outcome = _apply_one(entry, journal, ops)
         if entry.role == "video" and outcome.status != "moved":
             failed_videos.add(entry.entry_id)
         outcomes.append(outcome)
@@ -83,7 +84,7 @@ def apply_plan(
     return outcomes
 
 
-def _apply_one(entry: PlanEntry, journal: Journal) -> ApplyOutcome:
+def _apply_one(entry: PlanEntry, journal: Journal, ops: FileOps) -> ApplyOutcome:
     try:
         _check_fresh(entry)
         if entry.target.exists() or entry.target.is_symlink():
@@ -95,12 +96,12 @@ def _apply_one(entry: PlanEntry, journal: Journal) -> ApplyOutcome:
         return ApplyOutcome(entry, "failed", exc.code, exc.message)
     journal.record(phase="intent", **_intent_fields(entry))
     try:
-        _perform(entry, journal)
+        note = _perform(entry, journal, ops)
     except AniVaultError as exc:
         journal.record(phase="failed", id=entry.entry_id, code=exc.code)
         return ApplyOutcome(entry, "failed", exc.code, exc.message)
     journal.record(phase="done", id=entry.entry_id)
-    return ApplyOutcome(entry, "moved")
+    return ApplyOutcome(entry, "moved", message=note)
 
 
 def _intent_fields(entry: PlanEntry) -> dict[str, object]:
@@ -145,19 +146,28 @@ def _make_parents(folder: Path, journal: Journal) -> None:
             raise translate_os_error(exc, path) from exc
 
 
-def _perform(entry: PlanEntry, journal: Journal) -> None:
+def _perform(entry: PlanEntry, journal: Journal, ops: FileOps) -> str:
+    """Carry the entry out; returns a warning for the outcome when it was done another way."""
     source, target = entry.source, entry.target
     if entry.action in ("hardlink", "symlink"):
         try:
-            link(entry.action, source, target)
-            return
+            link(entry.action, source, target, ops)
+            return ""
         except OSError as exc:
-            if exc.errno != errno.EXDEV:
+            fallback = copy_instead(entry.action, exc)
+            if fallback is None:
                 raise link_error(exc, target) from exc
         journal.record(phase="fallback", id=entry.entry_id, op="copy")
         copy_no_clobber(
             source, target, on_reserved=lambda: journal.record(phase="reserved", id=entry.entry_id)
         )
-        return
-    mover = move_no_clobber if entry.action == "move" else copy_no_clobber
-    mover(source, target, on_reserved=lambda: journal.record(phase="reserved", id=entry.entry_id))
+        return fallback
+    if entry.action == "move":
+        move_no_clobber(
+            source, target, on_reserved=lambda: journal.record(phase="reserved", id=entry.entry_id), ops=ops
+        )
+    else:
+        copy_no_clobber(
+            source, target, on_reserved=lambda: journal.record(phase="reserved", id=entry.entry_id)
+        )
+    return ""

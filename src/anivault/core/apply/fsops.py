@@ -21,11 +21,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from anivault.core.apply.fileops import OS_FILE_OPS, FileOps, is_locked
 from anivault.core.fingerprint import sha256_of
 from anivault.core.plan.naming import long_path
 from anivault.errors import (
     AniVaultError,
     DiskFullError,
+    FileLockedError,
     FileSystemError,
     OrganizeConflictError,
     PathTooLongError,
@@ -36,12 +38,12 @@ from anivault.errors import (
 COPY_BUFFER = 4 << 20
 
 
-def link(action: str, source: Path, target: Path) -> None:
+def link(action: str, source: Path, target: Path, ops: FileOps = OS_FILE_OPS) -> None:
     """Hard or symbolic link; both refuse an existing target on their own (no clobber)."""
     if action == "hardlink":
-        os.link(os_path(source), os_path(target))
+        ops.hardlink(os_path(source), os_path(target))
     else:
-        os.symlink(os_path(source.absolute()), os_path(target))
+        ops.symlink(os_path(source.absolute()), os_path(target))
 
 
 def link_error(exc: OSError, target: Path) -> AniVaultError:
@@ -50,18 +52,26 @@ def link_error(exc: OSError, target: Path) -> AniVaultError:
     return translate_os_error(exc, target)
 
 
-def move_no_clobber(source: Path, target: Path, *, on_reserved: Callable[[], None] = lambda: None) -> None:
-    """Move ``source`` to ``target``, never replacing an existing ``target``. See module doc."""
+def move_no_clobber(
+    source: Path, target: Path, *, on_reserved: Callable[[], None] = lambda: None, ops: FileOps = OS_FILE_OPS
+) -> None:
+    """Move ``source`` to ``target``, never replacing an existing ``target``. See module doc.
+    A source that cannot be removed after its copy (open in a player on Windows) takes the copy
+    back with it: the file is then only where it was, never at both places."""
     _reserve(source, target)
     on_reserved()
     try:
-        os.replace(os_path(source), os_path(target))
+        ops.rename(os_path(source), os_path(target))
     except OSError as exc:
         if exc.errno != errno.EXDEV:
             discard(target)
-            raise translate_os_error(exc, target) from exc
+            raise translate_os_error(exc, source if is_locked(exc) else target) from exc
         _copy_verified(source, target)
-        source.unlink()
+        try:
+            ops.remove(os_path(source))
+        except OSError as remove_exc:
+            discard(target)
+            raise translate_os_error(remove_exc, source) from remove_exc
 
 
 def copy_no_clobber(source: Path, target: Path, *, on_reserved: Callable[[], None] = lambda: None) -> None:
@@ -127,6 +137,8 @@ def discard(path: Path) -> None:
 
 
 def translate_os_error(exc: OSError, target: Path) -> AniVaultError:
+    if is_locked(exc):
+        return FileLockedError(f"{target} is open in another program (a player?); left where it was")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return PermissionDeniedError(f"permission denied writing {target}")
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):

@@ -14,10 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from anivault.core import checkpoint as checkpoints
-from anivault.core.apply.apply import ApplyOutcome, Pacer, apply_plan
+from anivault.core.apply.apply import ApplyOutcome, Pacer
 from anivault.core.apply.journal import Journal
 from anivault.core.apply.lock import hold_library
 from anivault.core.apply.recovery import settle
+from anivault.core.apply.retry import apply_retrying_locked
 from anivault.core.checkpoint import CHECKPOINT_EVERY_SECONDS, Checkpoint
 from anivault.core.events import Event, Reporter
 from anivault.core.pipeline import interrupt_between_steps
@@ -79,7 +80,7 @@ def apply_session(
         journal = Journal(journal_path)
         try:
             with interrupt_between_steps() as interrupted:
-                apply_plan(
+                apply_retrying_locked(
                     plan,
                     journal,
                     should_stop=interrupted.is_set,

@@ -12,6 +12,7 @@ from anivault.core.models import Match, MatchedFile
 from anivault.core.plan.conflicts import refuse_conflicts, resolve_conflicts
 from anivault.core.plan.model import Action, Plan, PlanEntry, PlanOptions, entry_id, retarget
 from anivault.core.plan.naming import sidecar_target, target_for
+from anivault.core.plan.pathrules import adopt_library_spelling
 from anivault.core.plan.store import PlanEntries
 from anivault.errors import AniVaultError
 from anivault.utils.fsinfo import existing_ancestor
@@ -45,6 +46,8 @@ def build_plan(
     for entry in fonts.entries(target_root):
         entries.add(entry)
     entries.seal()
+    if options.path_rules.windows:
+        adopt_library_spelling(entries, target_root)
     resolve_conflicts(entries, target_root, options.on_conflict)
     if options.on_conflict == "fail":
         refuse_conflicts(entries)

@@ -16,6 +16,7 @@ from typing import Literal
 
 from anivault.core.models import Fingerprint, Match, positional_pickle
 from anivault.core.plan.naming import DEFAULT_NAMING, Naming
+from anivault.core.plan.pathrules import NATIVE_RULES, PathRules
 from anivault.core.plan.store import PlanEntries
 
 EntryStatus = Literal["planned", "conflict", "exists", "duplicate", "in_place", "error"]
@@ -30,6 +31,7 @@ class PlanOptions:
     naming: Naming = field(default_factory=lambda: DEFAULT_NAMING)
     action: Action = "move"
     on_conflict: ConflictPolicy = "skip"
+    path_rules: PathRules = NATIVE_RULES
 
 
 @positional_pickle

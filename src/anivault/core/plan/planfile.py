@@ -31,6 +31,7 @@ from anivault.core.plan.model import (
     PlanOptions,
 )
 from anivault.core.plan.naming import COLON_STYLES, Naming, safe_segment
+from anivault.core.plan.pathrules import rules_for
 from anivault.core.plan.templates import scheme_for
 from anivault.errors import OrganizeConflictError, UsageError
 
@@ -62,6 +63,7 @@ def plan_json_chunks(plan: Plan, unresolved: Iterable[MatchedFile] = ()) -> Iter
             "max_path_chars": options.naming.max_path_chars,
             "colon": options.naming.colon,
             "ascii_or_native": options.naming.ascii_or_native,
+            "path_rules": options.path_rules.name,
         },
         "source_root": str(plan.source_root) if plan.source_root is not None else None,
         "target_root": str(plan.target_root),
@@ -176,8 +178,11 @@ def _plan_from_dict(document: object) -> Plan:
         ),
         action=_choice(raw_options["action"], ACTIONS),
         on_conflict=cast(ConflictPolicy, _choice(raw_options["on_conflict"], CONFLICT_POLICIES)),
+        path_rules=rules_for(raw_options.get("path_rules", "auto")),
     )
     entries = tuple(_entry_from_dict(raw, root) for raw in document["entries"])
+    for entry in entries:
+        options.path_rules.check_target(document["target_root"], entry.relative_target)
     source_root = document.get("source_root")
     return Plan(root, entries, Path(source_root) if source_root else None, options)
 
