@@ -197,6 +197,7 @@ def _run(
     journal_path: Path | None = None
     if request.apply:
         outcomes = _apply(plan, request.state_dir, checkpoint, request.io_pace_limit, reporter)
+        warnings += fallback_warnings(outcomes)
         journal_path = Path(checkpoint.journal) if outcomes else None
         deferred = tally.status["deferred"]
         if deferred:  # TMDB was unreachable for some: `--resume` looks them up again later
@@ -303,7 +304,8 @@ def _apply_recorded(
 
     def work() -> RunResult:
         outcomes = _apply(plan, state_dir, checkpoint, pace, reporter)
-        return _plan_result(checkpoint.run_id, plan, outcomes, state_dir, started, warnings)
+        notes = warnings + fallback_warnings(outcomes)
+        return _plan_result(checkpoint.run_id, plan, outcomes, state_dir, started, notes)
 
     return _recorded(recorder, work)
 
@@ -413,6 +415,12 @@ def network_warnings(paths: tuple[Path, ...], pace: float | None, reporter: Repo
     return tuple(warnings)
 
 
+def fallback_warnings(outcomes: Iterable[ApplyOutcome]) -> tuple[str, ...]:
+    """Each way files were done other than asked (symbolic links copied), said once with a count."""
+    notes = Counter(o.message for o in outcomes if o.status == "moved" and o.message)
+    return tuple(f"{count} file(s): {note}" for note, count in notes.items())
+
+
 def _roots(plan: Plan) -> tuple[Path, ...]:
     return (plan.source_root, plan.target_root) if plan.source_root else (plan.target_root,)
 
@@ -445,7 +453,7 @@ def _as_fields(summary: RunSummary) -> dict[str, object]:
 
 
 def _log_outcome(outcome: ApplyOutcome) -> None:
-    level = logging.INFO if outcome.status == "moved" else logging.WARNING
+    level = logging.INFO if outcome.status == "moved" and not outcome.message else logging.WARNING
     log_event(
         logger,
         level,
