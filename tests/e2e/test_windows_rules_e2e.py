@@ -57,7 +57,7 @@ def case_sensitive(folder: Path) -> bool:
     probe = folder / f"case-probe-{uuid.uuid4().hex}"
     probe.touch()
     try:
-        return not Path(str(probe).upper().replace(str(folder).upper(), str(folder))).exists()
+        return not (folder / probe.name.upper()).exists()
     finally:
         probe.unlink()
 

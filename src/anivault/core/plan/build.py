@@ -12,7 +12,7 @@ from anivault.core.models import Match, MatchedFile
 from anivault.core.plan.conflicts import refuse_conflicts, resolve_conflicts
 from anivault.core.plan.model import Action, Plan, PlanEntry, PlanOptions, entry_id, retarget
 from anivault.core.plan.naming import sidecar_target, target_for
-from anivault.core.plan.pathrules import adopt_library_spelling
+from anivault.core.plan.pathrules import spelling_for
 from anivault.core.plan.store import PlanEntries
 from anivault.errors import AniVaultError
 from anivault.utils.fsinfo import existing_ancestor
@@ -35,19 +35,18 @@ def build_plan(
     options = options or PlanOptions()
     entries = PlanEntries()
     fonts = _FontFolders()
+    respell = spelling_for(options.path_rules, target_root)
     for item in matched:
         if item.status != "matched" or item.match is None:
             continue
-        planned = _entries_for(item, item.match, target_root, options)
+        planned = [respell(e) for e in _entries_for(item, item.match, target_root, options)]
         for entry in planned:
             entries.add(entry)
         if item.parsed.scanned.fonts is not None:
             fonts.note(planned[0], item.parsed.scanned.fonts)
     for entry in fonts.entries(target_root):
-        entries.add(entry)
+        entries.add(respell(entry))
     entries.seal()
-    if options.path_rules.windows:
-        adopt_library_spelling(entries, target_root)
     resolve_conflicts(entries, target_root, options.on_conflict)
     if options.on_conflict == "fail":
         refuse_conflicts(entries)

@@ -18,7 +18,7 @@ the whole pipeline without a Windows machine.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
@@ -28,7 +28,6 @@ from anivault.services.settings import CHOICES
 
 if TYPE_CHECKING:
     from anivault.core.plan.model import PlanEntry
-    from anivault.core.plan.store import PlanEntries
 
 PATH_RULES = CHOICES["path_rules"]
 
@@ -45,10 +44,6 @@ class PathRules:
     def pure(self, text: str) -> PurePath:
         """``text`` as a path of this flavour (``\\\\nas\\anime`` is a UNC root only under windows)."""
         return PureWindowsPath(text) if self.windows else PurePosixPath(text)
-
-    def is_root(self, text: str) -> bool:
-        """An absolute path under these rules: ``D:\\…`` or ``\\\\server\\share\\…``; ``/…``."""
-        return self.pure(text).is_absolute()
 
     def os_form(self, path: str) -> str:
         """What the OS API is handed: ``\\\\?\\`` (or ``\\\\?\\UNC\\``) past 259 characters under windows.
@@ -85,22 +80,31 @@ class LibrarySpelling:
 
     def __init__(self, root: Path) -> None:
         self._root = root
-        self._names: dict[PurePosixPath, dict[str, str]] = {}
+        self._names: dict[str, dict[str, str]] = {}
 
-    def spelled(self, relative: PurePosixPath) -> PurePosixPath:
-        """``relative`` with every segment in the spelling it already has under the root."""
-        spelled = PurePosixPath()
-        for part in relative.parts:
-            names = self._listing(spelled)
-            spelled /= names.setdefault(part.casefold(), part)
+    def spelled(self, relative: str) -> str:
+        """``relative`` (``/``-separated) with every segment in the spelling it has under the root."""
+        spelled = ""
+        for part in relative.split("/"):
+            known = self._listing(spelled).setdefault(part.casefold(), part)
+            spelled = f"{spelled}/{known}" if spelled else known
         return spelled
 
-    def _listing(self, folder: PurePosixPath) -> dict[str, str]:
+    def respelled(self, entry: PlanEntry) -> PlanEntry:
+        """``entry`` aimed at its target's spelling on disk (a planned entry; others as they are)."""
+        if entry.status != "planned":
+            return entry
+        spelled = self.spelled(entry.relative_target)
+        if spelled == entry.relative_target:
+            return entry
+        return replace(entry, target=self._root.joinpath(*spelled.split("/")), relative_target=spelled)
+
+    def _listing(self, folder: str) -> dict[str, str]:
         names = self._names.get(folder)
         if names is None:
             names = {}
             try:
-                with os.scandir(self._root.joinpath(*folder.parts)) as found:
+                with os.scandir(self._root / folder) as found:
                     for item in sorted(found, key=lambda e: e.name):
                         names.setdefault(item.name.casefold(), item.name)
             except OSError:
@@ -109,19 +113,11 @@ class LibrarySpelling:
         return names
 
 
-def adopt_library_spelling(entries: PlanEntries, root: Path) -> None:
-    """Windows rules: move every planned target onto the spelling the library (or an earlier
-    entry, in source order) already uses, before conflicts are looked for on disk."""
-    changes = list(_respelled(entries, root))
-    if changes:  # read every row first: SQLite cursors are not stable under updates
-        entries.replace_rows(changes)
+def spelling_for(rules: PathRules, root: Path) -> Callable[[PlanEntry], PlanEntry]:
+    """What each new plan entry passes through: under windows rules, ``LibrarySpelling``; under
+    posix rules the disk answers for itself and entries stay as they are."""
+    return LibrarySpelling(root).respelled if rules.windows else _as_is
 
 
-def _respelled(entries: PlanEntries, root: Path) -> Iterator[tuple[int, PlanEntry]]:
-    spelling = LibrarySpelling(root)
-    for row, entry in entries.rows_with_status("planned"):
-        relative = PurePosixPath(entry.relative_target)
-        spelled = spelling.spelled(relative)
-        if spelled != relative:
-            target = root.joinpath(*spelled.parts)
-            yield row, replace(entry, target=target, relative_target=spelled.as_posix())
+def _as_is(entry: PlanEntry) -> PlanEntry:
+    return entry
