@@ -28,6 +28,7 @@ from anivault.core.apply.retry import apply_retrying_locked
 from anivault.core.apply.undo import undo
 from anivault.core.plan.build import build_plan
 from anivault.core.plan.model import Action, Plan, PlanOptions
+from anivault.core.run import fallback_warnings
 
 
 def windows_error(winerror: int, message: str, path: str) -> OSError:
@@ -211,6 +212,8 @@ def test_a_symlink_without_the_privilege_falls_back_to_a_copy_with_a_warning(
         assert not entry.target.is_symlink()
         assert entry.target.read_bytes() == entry.relative_source.encode()
         assert entry.source.exists()
+    (warning,) = fallback_warnings(outcomes)
+    assert warning.startswith("4 file(s): symbolic links not permitted here")
 
 
 def test_a_hardlink_refused_for_another_reason_is_a_failure_not_a_copy() -> None:
