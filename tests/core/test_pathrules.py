@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -55,31 +56,39 @@ def test_targets_past_max_path_take_the_long_path_form_under_windows_rules(root:
     full = str(WINDOWS_RULES.pure(root).joinpath(*long_target.split("/")))
     assert len(full) > 260
     assert WINDOWS_RULES.os_form(full).startswith(prefix)
-    WINDOWS_RULES.check_target(root, long_target)  # reachable in its long form: no error
+    WINDOWS_RULES.check_reachable(full)  # reachable in its long form: no error
     short = str(WINDOWS_RULES.pure(root) / "x.mkv")
     assert WINDOWS_RULES.os_form(short) == short
 
 
 def test_targets_no_long_form_can_reach_are_refused() -> None:
-    too_long = "/".join(["d" * 250] * 132)
+    too_long = "\\".join(["d" * 250] * 132)
     with pytest.raises(PathTooLongError):
-        WINDOWS_RULES.check_target("D:\\Anime", too_long)
+        WINDOWS_RULES.check_reachable("D:\\Anime\\" + too_long)
     with pytest.raises(PathTooLongError):
-        WINDOWS_RULES.check_target("Anime", "/".join(["d" * 200, "e" * 100]))  # relative root past 259
+        WINDOWS_RULES.check_reachable("Anime\\" + "d" * 300)  # relative, past 259: no prefix helps
     with pytest.raises(PathTooLongError):
-        POSIX_RULES.check_target("/srv/anime", "/".join(["d" * 250] * 17))  # past PATH_MAX
-    POSIX_RULES.check_target("/srv/anime", "/".join(["d" * 200, "e" * 100]))
+        POSIX_RULES.check_reachable("/srv/anime/" + "/".join(["d" * 250] * 17))  # past PATH_MAX
+
+
+def test_a_posix_mount_under_windows_rules_has_the_posix_limit() -> None:
+    """A plan made on Linux for a share Windows serves: its ``/…`` root is not a Windows path."""
+    WINDOWS_RULES.check_reachable("/srv/anime/" + "/".join(["d" * 200, "e" * 100]))
+    with pytest.raises(PathTooLongError):
+        WINDOWS_RULES.check_reachable("/srv/anime/" + "/".join(["d" * 250] * 17))
+    with pytest.raises(PathTooLongError):
+        WINDOWS_RULES.check_reachable("//nas/anime/" + "/".join(["d" * 250] * 132))  # UNC, not POSIX
 
 
 def test_library_spelling_takes_the_case_on_disk_then_the_case_first_planned(tmp_path: Path) -> None:
     write(tmp_path / "show (2020)" / "season 01" / "show (2020) s01e01.MKV", b"old")
-    spelling = LibrarySpelling(tmp_path)
-    new = spelling.spelled("Show (2020)/Season 01/Show (2020) S01E02.mkv")
+    spelling = LibrarySpelling()
+    new = spelling.spelled(tmp_path, "Show (2020)/Season 01/Show (2020) S01E02.mkv")
     assert new == "show (2020)/season 01/Show (2020) S01E02.mkv"
-    taken = spelling.spelled("SHOW (2020)/Season 01/Show (2020) S01E01.mkv")
+    taken = spelling.spelled(tmp_path, "SHOW (2020)/Season 01/Show (2020) S01E01.mkv")
     assert taken == "show (2020)/season 01/show (2020) s01e01.MKV"
-    assert spelling.spelled("New (2021)/a.mkv") == "New (2021)/a.mkv"
-    assert spelling.spelled("NEW (2021)/b.mkv") == "New (2021)/b.mkv"
+    assert spelling.spelled(tmp_path, "New (2021)/a.mkv") == "New (2021)/a.mkv"
+    assert spelling.spelled(tmp_path, "NEW (2021)/b.mkv") == "New (2021)/b.mkv"
 
 
 @pytest.mark.parametrize(("rules", "status"), [(WINDOWS_RULES, "exists"), (POSIX_RULES, "planned")])
@@ -98,3 +107,15 @@ def test_a_file_in_the_library_differing_only_by_case_is_met_under_windows_rules
         assert entry.target == existing
     else:
         assert entry.relative_target == "Frieren (2023)/Season 01/Frieren (2023) S01E01.mkv"
+
+
+def test_an_entry_is_spelled_below_its_own_root(tmp_path: Path) -> None:
+    """Series and movies have different roots: each entry's root is read from the entry itself."""
+    item = matched(tmp_path / "downloads", "Frieren - 01.mkv")
+    (entry,) = build_plan([item], tmp_path / "series", PlanOptions(path_rules=POSIX_RULES)).entries
+    movies = tmp_path / "movies"
+    (movies / "frieren (2023)").mkdir(parents=True)
+    elsewhere = replace(entry, target=movies.joinpath(*entry.relative_target.split("/")))
+    respelled = LibrarySpelling().respelled(elsewhere)
+    assert respelled.target == movies / "frieren (2023)" / "Season 01" / "Frieren (2023) S01E01.mkv"
+    assert respelled.relative_target == "frieren (2023)/Season 01/Frieren (2023) S01E01.mkv"

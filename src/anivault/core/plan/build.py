@@ -35,7 +35,7 @@ def build_plan(
     options = options or PlanOptions()
     entries = PlanEntries()
     fonts = _FontFolders()
-    respell = spelling_for(options.path_rules, target_root)
+    respell = spelling_for(options.path_rules)
     for item in matched:
         if item.status != "matched" or item.match is None:
             continue

@@ -50,10 +50,12 @@ class PathRules:
         Raises PathTooLongError where no prefix helps (see ``naming.long_path``)."""
         return long_path(path, windows=self.windows)
 
-    def check_target(self, root: str, relative: str) -> None:
-        """Refuse a target the OS could not reach even in its long form: past 32,767 characters
-        (or ``PATH_MAX`` bytes), or past 259 below a relative root. Raises PathTooLongError."""
-        self.os_form(str(self.pure(root).joinpath(*relative.split("/"))))
+    def check_reachable(self, path: str) -> None:
+        """Refuse a target the OS could not reach even in its long form: past 32,767 characters,
+        or past 259 below a relative root; a ``/…`` path (a share mounted on Linux or macOS, under
+        windows rules too) past ``PATH_MAX`` bytes. Raises PathTooLongError."""
+        posix_mount = path.startswith("/") and not PureWindowsPath(path).is_absolute()
+        long_path(path, windows=self.windows and not posix_mount)
 
 
 WINDOWS_RULES = PathRules(windows=True)
@@ -76,17 +78,17 @@ NATIVE_RULES = rules_for("auto")
 class LibrarySpelling:
     """Case-insensitive lookup of target paths, as NTFS resolves them: each folder or file name
     takes the spelling already on disk, else the spelling an earlier target gave it, so a plan on
-    a case-sensitive disk writes where Windows would. Each folder is listed once, on first need."""
+    a case-sensitive disk writes where Windows would. Each folder is listed once, on first need;
+    entries below different roots (series, movies) are looked up below their own."""
 
-    def __init__(self, root: Path) -> None:
-        self._root = root
-        self._names: dict[str, dict[str, str]] = {}
+    def __init__(self) -> None:
+        self._names: dict[Path, dict[str, str]] = {}
 
-    def spelled(self, relative: str) -> str:
-        """``relative`` (``/``-separated) with every segment in the spelling it has under the root."""
+    def spelled(self, root: Path, relative: str) -> str:
+        """``relative`` (``/``-separated) with every segment in the spelling it has below ``root``."""
         spelled = ""
         for part in relative.split("/"):
-            known = self._listing(spelled).setdefault(part.casefold(), part)
+            known = self._listing(root / spelled).setdefault(part.casefold(), part)
             spelled = f"{spelled}/{known}" if spelled else known
         return spelled
 
@@ -94,17 +96,18 @@ class LibrarySpelling:
         """``entry`` aimed at its target's spelling on disk (a planned entry; others as they are)."""
         if entry.status != "planned":
             return entry
-        spelled = self.spelled(entry.relative_target)
+        root = entry.target.parents[entry.relative_target.count("/")]
+        spelled = self.spelled(root, entry.relative_target)
         if spelled == entry.relative_target:
             return entry
-        return replace(entry, target=self._root.joinpath(*spelled.split("/")), relative_target=spelled)
+        return replace(entry, target=root.joinpath(*spelled.split("/")), relative_target=spelled)
 
-    def _listing(self, folder: str) -> dict[str, str]:
+    def _listing(self, folder: Path) -> dict[str, str]:
         names = self._names.get(folder)
         if names is None:
             names = {}
             try:
-                with os.scandir(self._root / folder) as found:
+                with os.scandir(folder) as found:
                     for item in sorted(found, key=lambda e: e.name):
                         names.setdefault(item.name.casefold(), item.name)
             except OSError:
@@ -113,10 +116,10 @@ class LibrarySpelling:
         return names
 
 
-def spelling_for(rules: PathRules, root: Path) -> Callable[[PlanEntry], PlanEntry]:
+def spelling_for(rules: PathRules) -> Callable[[PlanEntry], PlanEntry]:
     """What each new plan entry passes through: under windows rules, ``LibrarySpelling``; under
     posix rules the disk answers for itself and entries stay as they are."""
-    return LibrarySpelling(root).respelled if rules.windows else _as_is
+    return LibrarySpelling().respelled if rules.windows else _as_is
 
 
 def _as_is(entry: PlanEntry) -> PlanEntry:

@@ -182,7 +182,7 @@ def _plan_from_dict(document: object) -> Plan:
     )
     entries = tuple(_entry_from_dict(raw, root) for raw in document["entries"])
     for entry in entries:
-        options.path_rules.check_target(document["target_root"], entry.relative_target)
+        options.path_rules.check_reachable(str(entry.target))
     source_root = document.get("source_root")
     return Plan(root, entries, Path(source_root) if source_root else None, options)
 
