@@ -97,7 +97,7 @@ def plan_options(settings: Settings) -> PlanOptions:
     )
     action = next(a for a in ACTIONS if a == settings.action)
     policy = next(c for c in CONFLICT_POLICIES if c == settings.on_conflict)
-    return PlanOptions(naming, action, policy, rules_for(settings.path_rules))
+    return PlanOptions(naming, action, policy, path_rules=rules_for(settings.path_rules))
 
 
 def apply_reviewed_plan(app: AppContext, settings: Settings, plan: Path, *, apply: bool) -> int:

@@ -374,7 +374,7 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
                 ),
                 raw["action"],
                 raw["on_conflict"],
-                rules_for(raw.get("path_rules", "auto")),
+                path_rules=rules_for(raw.get("path_rules", "auto")),
             ),
             plan_file=Path(raw["plan_file"]) if raw.get("plan_file") else None,
             io_pace_limit=raw.get("io_pace_limit"),
