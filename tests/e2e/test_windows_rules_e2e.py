@@ -127,14 +127,13 @@ def test_new_episodes_join_a_library_folder_spelled_in_another_case(
     )
 
     planned = entries(out)
-    assert planned["[SubsPlease] Frieren - 01 (1080p).mkv"]["status"] == "exists"
-    assert (
-        planned["[SubsPlease] Frieren - 01 (1080p).mkv"]["target"] == existing.relative_to(library).as_posix()
-    )
+    held = planned["[SubsPlease] Frieren - 01 (1080p).mkv"]
+    assert held["status"] == "exists"
+    assert held["target"] == existing.relative_to(library).as_posix()
+    assert status == (3 if held["code"] else 0), "a different file at the target is reported, with its code"
     assert planned["[SubsPlease] Frieren - 02 (1080p).mkv"]["target"] == (
         f"{FRIEREN.lower()}/season 01/{FRIEREN} S01E02.mkv"
     )
-    assert status == 0
     assert existing.read_bytes() == b"the copy already in the library"
     assert [p.name for p in library.iterdir()] == [FRIEREN.lower()], "no parallel folder in another case"
     assert (season / f"{FRIEREN} S01E02.mkv").read_bytes() == b"video [SubsPlease] Frieren - 02 (1080p).mkv"
@@ -142,21 +141,27 @@ def test_new_episodes_join_a_library_folder_spelled_in_another_case(
 
 
 @pytest.mark.usefixtures("anivault_env")
-def test_posix_rules_on_a_case_sensitive_disk_keep_folders_apart(
+def test_posix_rules_on_a_case_sensitive_disk_keep_names_differing_by_case_apart(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The contrast: the setting, not the OS, made the run above join the existing folder."""
+    """The contrast: the setting, not the OS, made the run above meet the existing file."""
     if not case_sensitive(tmp_path):
-        pytest.skip("this disk folds case itself (NTFS, APFS): posix rules cannot keep folders apart")
+        pytest.skip("this disk folds case itself (NTFS, APFS): posix rules cannot keep names apart")
     monkeypatch.setenv("ANIVAULT_PATH_RULES", "posix")
     library = tmp_path / "library"
-    (library / FRIEREN.lower() / "season 01").mkdir(parents=True)
+    existing = library / FRIEREN.lower() / "season 01" / f"{FRIEREN.lower()} s01e02.MKV"
+    existing.parent.mkdir(parents=True)
+    existing.write_bytes(b"the copy already in the library")
     source = downloads(tmp_path / "downloads", "[SubsPlease] Frieren - 02 (1080p).mkv")
 
-    status, _, _ = run_cli(["run", "--src", str(source), "--dst", str(library), "--apply"], capsys)
+    status, out, _ = run_cli(
+        ["--json", "run", "--src", str(source), "--dst", str(library), "--apply"], capsys
+    )
 
     assert status == 0
-    assert sorted(p.name for p in library.iterdir()) == sorted([FRIEREN, FRIEREN.lower()])
+    assert entries(out)["[SubsPlease] Frieren - 02 (1080p).mkv"]["status"] == "planned"
+    assert existing.read_bytes() == b"the copy already in the library"
+    assert len(files(library)) == 2
 
 
 @pytest.mark.usefixtures("windows_rules")
