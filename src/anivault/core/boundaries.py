@@ -55,10 +55,13 @@ class TargetBoundary:
     """Where a run may write: below ``--dst`` (and the movie root, ``also``) made absolute, as the
     OS resolves it now.
 
-    ``remember`` (for planning, where many entries share a folder) keeps each folder's verdict;
-    the apply makes a boundary without it, so that each write is checked right before it."""
+    ``remember`` (for planning, where many entries share a folder) keeps each folder's verdict
+    and resolves a folder from its parent's resolved path with one ``lstat`` (none below a folder
+    already known to be missing), since planning runs on the busiest thread of a run and every
+    system call there gives the other threads the interpreter. The apply makes a boundary without
+    it, so that each write is checked against the file system right before it."""
 
-    __slots__ = ("_known", "_roots", "allow_symlinks", "root")
+    __slots__ = ("_known", "_resolved", "_roots", "allow_symlinks", "root")
 
     def __init__(
         self,
@@ -74,6 +77,8 @@ class TargetBoundary:
         self.allow_symlinks = allow_symlinks
         """``allow_target_symlinks``: a symlinked folder may lead out of the library (``..`` never)."""
         self._known: dict[str, str] | None = {} if remember else None
+        self._resolved: dict[str, tuple[str, bool]] = {}
+        """Folder → (its real path, whether it exists), for ``remember``."""
 
     def check(self, target: Path) -> str:
         """Refuse to write ``target`` when its folder is not inside the library. Returns a note
@@ -86,7 +91,8 @@ class TargetBoundary:
         if not root:
             raise OutsideTargetError(f"{target} is not inside the library {self.root}; nothing written")
         note = ""
-        if not is_within(os.path.realpath(folder), real_root):
+        real = self._real(folder, root, real_root) if self._known is not None else os.path.realpath(folder)
+        if not is_within(real, real_root):
             link = _first_link(folder, root)
             leads_out = f"{link} is a symbolic link to {os.path.realpath(link)}, outside the library"
             if not self.allow_symlinks:
@@ -95,6 +101,31 @@ class TargetBoundary:
         if self._known is not None:
             self._known[folder] = note
         return note
+
+    def _real_of(self, folder: str, root: str, real_root: str) -> tuple[str, bool]:
+        if folder == root:
+            return real_root, True
+        known = self._resolved.get(folder)
+        if known is not None:
+            return known
+        parent_real, parent_exists = self._real_of(os.path.dirname(folder), root, real_root)
+        joined = os.path.join(parent_real, os.path.basename(folder))
+        resolved = (joined, False)
+        if parent_exists:
+            try:
+                mode = os.lstat(folder).st_mode
+            except FileNotFoundError:
+                pass
+            except OSError:
+                resolved = (os.path.realpath(folder), True)
+            else:
+                resolved = (os.path.realpath(folder), True) if stat.S_ISLNK(mode) else (joined, True)
+        self._resolved[folder] = resolved
+        return resolved
+
+    def _real(self, folder: str, root: str, real_root: str) -> str:
+        """``os.path.realpath(folder)`` for a folder lexically inside ``root``, from the memo."""
+        return self._real_of(folder, root, real_root)[0]
 
 
 def _first_link(folder: str, root: str) -> str:
