@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from anivault.core.lookup.overrides import MatchOverride
+from anivault.core.lookup.overrides import MatchOverride, Pick
 from anivault.core.lookup.stream import LookupRequest
 from anivault.errors import TmdbKeyError
 from anivault.services.cache import JsonCache
@@ -20,7 +20,10 @@ from anivault.services.tmdb.transport import Credential, TmdbTransport, Transpor
 
 
 def lookup_request(
-    settings: Settings, source: Path, match_override: MatchOverride | None = None
+    settings: Settings,
+    source: Path,
+    match_override: MatchOverride | None = None,
+    picks: tuple[Pick, ...] = (),
 ) -> LookupRequest:
     """A lookup of ``source`` as the settings ask (``match`` and ``cache warm``; ``run`` carries the
     same values in its RunRequest): one place, so a preview never looks files up differently."""
@@ -33,6 +36,7 @@ def lookup_request(
         match_override,
         settings.title_language or None,
         settings.extras == "folder",
+        picks=picks,
     )
 
 

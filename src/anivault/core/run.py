@@ -24,7 +24,7 @@ from anivault.core.apply.lock import hold_library
 from anivault.core.apply.session import apply_session, journal_path_for
 from anivault.core.checkpoint import Checkpoint
 from anivault.core.events import Event, Reporter
-from anivault.core.lookup.overrides import MatchOverride, parse_override
+from anivault.core.lookup.overrides import MatchOverride, Pick, parse_override
 from anivault.core.lookup.stream import LookupRequest, LookupTally, check_source, iter_lookup
 from anivault.core.models import MatchedFile, Skipped
 from anivault.core.plan.build import build_plan
@@ -71,6 +71,8 @@ class RunRequest:
     """``--lang``: the language of titles written into the library; None keeps TMDB's title."""
     extras_folder: bool = False
     """Setting ``extras = folder``: NCOP/NCED/PV go to the series' Extras folder, else stay put."""
+    picks: tuple[Pick, ...] = ()
+    """``--pick PATH=ID`` and ``--interactive`` answers, per file or folder of the source."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +171,7 @@ def _run(
                 request.title_language,
                 request.extras_folder,
                 fingerprint=True,
+                picks=request.picks,
             ),
             client,
             reporter,
@@ -343,6 +346,7 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "match_override": asdict(request.match_override) if request.match_override else None,
         "title_language": request.title_language,
         "extras_folder": request.extras_folder,
+        "picks": [{"path": str(pick.path), **asdict(pick.override)} for pick in request.picks],
     }
 
 
@@ -373,6 +377,10 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
             ),
             title_language=raw.get("title_language"),
             extras_folder=bool(raw.get("extras_folder", False)),
+            picks=tuple(
+                Pick(Path(pick.pop("path")), parse_override(pick, "checkpoint"))
+                for pick in (dict(p) for p in raw.get("picks", []))
+            ),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"the checkpoint does not describe a run ({exc!r}); start it again") from exc

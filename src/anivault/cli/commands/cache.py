@@ -15,7 +15,8 @@ from anivault.cli.app import AppContext
 from anivault.cli.deps import build_tmdb_client, lookup_request
 from anivault.cli.flags import Overrides
 from anivault.cli.options import command_output_options, source_option, tuning_options
-from anivault.cli.render import NdjsonReporter, RichReporter
+from anivault.cli.progress import progress_reporter
+from anivault.cli.render import NdjsonReporter
 from anivault.core.events import Event
 from anivault.core.lookup.stream import check_source
 from anivault.core.lookup.warm import warm_cache
@@ -127,7 +128,7 @@ def warm_command(
     check_source(source)
     client = build_tmdb_client(settings, app.api_key)
     request = lookup_request(settings, source)
-    reporter = NdjsonReporter() if app.json_output else RichReporter(app.err)
+    reporter = NdjsonReporter() if app.json_output else progress_reporter(app.err, quiet=False)
     with reporter:
         result = warm_cache(request, client, reporter)
     cache = result.stats.cache

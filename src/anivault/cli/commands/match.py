@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -9,9 +10,18 @@ import click
 from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
 from anivault.cli.deps import build_tmdb_client, lookup_request
-from anivault.cli.flags import MatchFlags, Overrides
-from anivault.cli.options import command_output_options, match_options, source_option, tuning_options
-from anivault.cli.render import NdjsonReporter, RichReporter, emit_matches, render_matches
+from anivault.cli.flags import MatchFlags, OutputFlags, Overrides
+from anivault.cli.interactive import ask_all, questions, require_terminal
+from anivault.cli.options import (
+    command_output_options,
+    detail_options,
+    match_options,
+    source_option,
+    tuning_options,
+)
+from anivault.cli.progress import progress_reporter
+from anivault.cli.render import NdjsonReporter, emit_matches
+from anivault.cli.report import render_matches
 from anivault.core.lookup.stream import check_source, lookup_files
 
 
@@ -19,6 +29,7 @@ from anivault.core.lookup.stream import check_source, lookup_files
 @source_option
 @tuning_options
 @match_options
+@detail_options
 @command_output_options
 @click.pass_obj
 def match_command(
@@ -27,6 +38,7 @@ def match_command(
     source: Path,
     overrides: Overrides,
     match_flags: MatchFlags,
+    output: OutputFlags,
 ) -> int:
     """Match every video below --src against TMDB and list the results, without planning moves.
 
@@ -37,17 +49,25 @@ def match_command(
       anivault --json match --src ~/Downloads/anime > matches.ndjson
     """
     settings = overrides.apply_to(app.loaded.settings)
+    detail = output.detail()
+    if match_flags.interactive:
+        require_terminal(json_output=app.json_output)
     source = source.expanduser()
     check_source(source)
     client = build_tmdb_client(settings, app.api_key)
-    request = lookup_request(settings, source, match_flags.match_override())
+    request = lookup_request(settings, source, match_flags.match_override(), match_flags.picks(source))
     if app.json_output:
         with NdjsonReporter() as reporter:
             matched, _skipped = lookup_files(request, client, reporter)
             emit_matches(reporter, matched)
     else:
-        with RichReporter(app.err) as progress:
+        with progress_reporter(app.err, quiet=detail == "summary") as progress:
             matched, _skipped = lookup_files(request, client, progress)
-        render_matches(app.out, matched)
+        if match_flags.interactive:
+            picks = ask_all(app.err, client, source, questions(matched))
+            request = replace(request, picks=request.picks + picks)
+            with progress_reporter(app.err, quiet=detail == "summary") as progress:
+                matched, _skipped = lookup_files(request, client, progress)
+        render_matches(app.out, matched, detail=detail)
     codes = tuple(dict.fromkeys(m.error_code for m in matched if m.error_code))
     return exit_codes.for_run(codes)

@@ -14,11 +14,13 @@ import click
 
 from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
-from anivault.cli.deps import build_tmdb_client
-from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides
+from anivault.cli.deps import build_tmdb_client, lookup_request
+from anivault.cli.flags import MatchFlags, OrganizeFlags, OutputFlags, Overrides
+from anivault.cli.interactive import ask_all, questions, require_terminal
 from anivault.cli.options import (
     apply_option,
     command_output_options,
+    detail_options,
     match_options,
     optional_source_option,
     optional_target_option,
@@ -26,21 +28,20 @@ from anivault.cli.options import (
     resume_option,
     tuning_options,
 )
-from anivault.cli.render import (
-    NdjsonReporter,
-    RichReporter,
-    emit_run_result,
-    first_message_per_code,
-    render_run,
-)
+from anivault.cli.progress import progress_reporter
+from anivault.cli.render import NdjsonReporter, emit_run_result, first_message_per_code
+from anivault.cli.report import NextStep, render_run
 from anivault.core.apply.undo import undo
 from anivault.core.events import Event, Reporter
+from anivault.core.lookup.overrides import Pick
+from anivault.core.lookup.stream import lookup_files
 from anivault.core.plan.model import ACTIONS, CONFLICT_POLICIES, PlanOptions
 from anivault.core.plan.naming import Naming
 from anivault.core.plan.templates import scheme_for
 from anivault.core.run import RunRequest, RunResult, apply_plan_file, resume_last, run_library
 from anivault.errors import UsageError
 from anivault.services.settings import Settings
+from anivault.services.tmdb.client import TmdbClient
 
 
 @click.command("organize")
@@ -64,6 +65,7 @@ from anivault.services.settings import Settings
 @resume_option
 @tuning_options
 @match_options
+@detail_options
 @command_output_options
 @click.pass_obj
 def organize_command(
@@ -78,6 +80,7 @@ def organize_command(
     resume: bool,
     overrides: Overrides,
     match_flags: MatchFlags,
+    output: OutputFlags,
 ) -> int:
     """Organise a download folder into the library, with a reviewable plan and an undo journal.
 
@@ -112,9 +115,10 @@ def organize_command(
                 log_dir=settings.log_dir,
             ),
             applied=apply,
+            detail=output.detail(),
         )
     return run_or_resume(
-        app, settings, flags, match_flags, source=source, target=target, apply=apply, resume=resume
+        app, settings, flags, match_flags, output, source=source, target=target, apply=apply, resume=resume
     )
 
 
@@ -123,6 +127,7 @@ def run_or_resume(
     settings: Settings,
     flags: OrganizeFlags,
     match_flags: MatchFlags,
+    output: OutputFlags,
     *,
     source: Path | None,
     target: Path | None,
@@ -144,12 +149,19 @@ def run_or_resume(
                 log_dir=settings.log_dir,
             ),
             applied=True,
+            detail=output.detail(),
         )
     if source is None or target is None:
         raise UsageError("--src and --dst are required (unless --resume, --from-plan or --undo)")
+    if match_flags.interactive:
+        require_terminal(json_output=app.json_output)
+    source = source.expanduser()
     client = build_tmdb_client(settings, app.api_key)
+    picks = match_flags.picks(source)
+    if match_flags.interactive:
+        picks += _ask(app, settings, client, source, match_flags, picks)
     request = RunRequest(
-        source=source.expanduser(),
+        source=source,
         target=target.expanduser(),
         apply=apply,
         workers=settings.max_workers,
@@ -163,10 +175,34 @@ def run_or_resume(
         match_override=match_flags.match_override(),
         title_language=settings.title_language or None,
         extras_folder=settings.extras == "folder",
+        picks=picks,
     )
     return execute(
-        app, lambda reporter: run_library(request, client=client, reporter=reporter), applied=apply
+        app,
+        lambda reporter: run_library(request, client=client, reporter=reporter),
+        applied=apply,
+        detail=output.detail(),
+        next_step=NextStep(request.plan_file),
     )
+
+
+def _ask(
+    app: AppContext,
+    settings: Settings,
+    client: TmdbClient,
+    source: Path,
+    match_flags: MatchFlags,
+    picks: tuple[Pick, ...],
+) -> tuple[Pick, ...]:
+    """``--interactive``: look the files up (nothing is planned yet), then ask about the doubtful
+    ones; the run that follows finds its lookups in the cache."""
+    request = lookup_request(settings, source, match_flags.match_override(), picks)
+    with progress_reporter(app.err, quiet=False) as progress:
+        matched, _skipped = lookup_files(request, client, progress)
+    asked = questions(matched)
+    if not asked:
+        app.err.print("nothing to ask: every file was matched", markup=False)
+    return ask_all(app.err, client, source, asked)
 
 
 def plan_options(settings: Settings) -> PlanOptions:
@@ -182,16 +218,23 @@ def plan_options(settings: Settings) -> PlanOptions:
     return PlanOptions(naming, action, policy)
 
 
-def execute(app: AppContext, work: Callable[[Reporter], RunResult], *, applied: bool) -> int:
+def execute(
+    app: AppContext,
+    work: Callable[[Reporter], RunResult],
+    *,
+    applied: bool,
+    detail: str,
+    next_step: NextStep | None = None,
+) -> int:
     """Run ``work(reporter)`` with the right reporter, render its result, pick the exit status."""
     if app.json_output:
         with NdjsonReporter() as reporter:
             result = work(reporter)
             emit_run_result(reporter, result)
     else:
-        with RichReporter(app.err) as progress:
+        with progress_reporter(app.err, quiet=detail == "summary") as progress:
             result = work(progress)
-        render_run(app.out, result, applied=applied)
+        render_run(app.out, result, applied=applied, detail=detail, next_step=next_step or NextStep())
     for warning in result.warnings:
         app.err.print(f"warning: {warning}", markup=False)
     for code, message in first_message_per_code(result):
@@ -222,6 +265,6 @@ def _undo(app: AppContext, journal: Path) -> int:
 
 def _refuse_with(mode: str, others: dict[str, object]) -> None:
     """``mode`` brings its own sources and options: anything else given alongside is a mistake."""
-    given = sorted(name for name, value in others.items() if value is not None and value is not False)
+    given = sorted(name for name, value in others.items() if value not in (None, False, ()))
     if given:
         raise UsageError(f"{mode} takes no other organize options (got {', '.join(given)})")

@@ -8,10 +8,11 @@ import click
 
 from anivault.cli.app import AppContext
 from anivault.cli.commands.organize import run_or_resume
-from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides
+from anivault.cli.flags import MatchFlags, OrganizeFlags, OutputFlags, Overrides
 from anivault.cli.options import (
     apply_option,
     command_output_options,
+    detail_options,
     match_options,
     optional_source_option,
     optional_target_option,
@@ -29,6 +30,7 @@ from anivault.cli.options import (
 @resume_option
 @tuning_options
 @match_options
+@detail_options
 @command_output_options
 @click.pass_obj
 def run_command(
@@ -41,6 +43,7 @@ def run_command(
     resume: bool,
     overrides: Overrides,
     match_flags: MatchFlags,
+    output: OutputFlags,
 ) -> int:
     """Scan, match against TMDB and plan (or, with --apply, perform) the moves.
 
@@ -52,5 +55,5 @@ def run_command(
     """
     settings = flags.apply_to(overrides.apply_to(app.loaded.settings))
     return run_or_resume(
-        app, settings, flags, match_flags, source=source, target=target, apply=apply, resume=resume
+        app, settings, flags, match_flags, output, source=source, target=target, apply=apply, resume=resume
     )

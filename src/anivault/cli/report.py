@@ -1,0 +1,367 @@
+"""What a person reads at the end of ``run``, ``organize`` and ``match``.
+
+Sized for a terminal and for any library: one line per series (not per file), then every problem
+file grouped by folder and reason (never cut by a row cap: a problem hidden is a problem kept),
+then the counts and the next step. Per-file lines only with ``--verbose``/``--show files``;
+``--quiet`` prints the counts and the next step alone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from anivault.core.apply.apply import ApplyOutcome
+from anivault.core.models import Candidate, Match, MatchedFile
+from anivault.core.plan.model import PlanEntry
+from anivault.core.run import RunResult
+
+PROBLEM_ORDER = ("review", "unmatched", "deferred", "parse_failed", "conflict", "error", "failed")
+"""Problems in the order a person should look at them: decisions first, then what failed."""
+
+PROBLEM_TITLES = {
+    "review": "best guess, needs a decision",
+    "unmatched": "not matched",
+    "deferred": "TMDB unreachable, looked up again by --resume",
+    "parse_failed": "name not understood",
+    "conflict": "conflict at the target",
+    "error": "cannot be planned",
+    "failed": "failed",
+}
+
+
+def title_with_id(title: str, year: int | None, tmdb_id: int) -> str:
+    """``Title (Year) #12345``: what a person checks on TMDB or passes to ``--tmdb-id``/``--pick``."""
+    return f"{title} ({year or '?'}) #{tmdb_id}"
+
+
+def candidate_text(candidate: Candidate) -> str:
+    return f"{title_with_id(candidate.title, candidate.year, candidate.tmdb_id)} {candidate.score:.2f}"
+
+
+def place_text(match: Match) -> str:
+    where = f"S{match.season:02d}" if match.season is not None else ""
+    return where + "".join(f"E{e:02d}" for e in match.episodes)
+
+
+@dataclass(slots=True)
+class SeriesLine:
+    """One TMDB title of a run: what lands where."""
+
+    label: str
+    movie: bool
+    seasons: set[int] = field(default_factory=set)
+    videos: int = 0
+    sidecars: int = 0
+    folders: set[str] = field(default_factory=set)
+
+    def add(self, match: Match, *, sidecar: bool, target: str | None) -> None:
+        if sidecar:
+            self.sidecars += 1
+        else:
+            self.videos += 1
+            if match.season is not None:
+                self.seasons.add(match.season)
+        if target is not None:
+            self.folders.add(_series_folder(target, movie=self.movie))
+
+
+def _series_folder(relative_target: str, *, movie: bool) -> str:
+    """``Title (Year)/`` of ``Title (Year)/Season 01/x.mkv``; a movie's own folder."""
+    parts = Path(relative_target).parts
+    keep = len(parts) - 1 if movie else 1
+    return "/".join(parts[: max(keep, 1)]) + "/"
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemKey:
+    kind: str
+    folder: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ProblemGroup:
+    files: list[str] = field(default_factory=list)
+    candidates: tuple[Candidate, ...] = ()
+
+
+class Problems:
+    """Problem files grouped by kind, folder and reason, in the order they should be read."""
+
+    def __init__(self) -> None:
+        self._groups: dict[ProblemKey, ProblemGroup] = {}
+
+    def add(self, kind: str, path: str, reason: str, candidates: tuple[Candidate, ...] = ()) -> None:
+        folder, name = os.path.split(path)
+        group = self._groups.setdefault(ProblemKey(kind, folder, reason), ProblemGroup())
+        group.files.append(name)
+        group.candidates = group.candidates or candidates
+
+    def add_unresolved(self, item: MatchedFile) -> None:
+        self.add(
+            item.status, item.parsed.scanned.relative, _reason(item.error_code, item.note), item.candidates
+        )
+
+    def __len__(self) -> int:
+        return sum(len(group.files) for group in self._groups.values())
+
+    def groups(self) -> list[tuple[ProblemKey, ProblemGroup]]:
+        rank = {kind: n for n, kind in enumerate(PROBLEM_ORDER)}
+        return sorted(self._groups.items(), key=lambda kv: (rank.get(kv[0].kind, 99), kv[0].folder))
+
+    def count(self, *kinds: str) -> int:
+        return sum(len(group.files) for key, group in self._groups.items() if key.kind in kinds)
+
+
+def _reason(code: str | None, note: str) -> str:
+    return " ".join(part for part in (code, note) if part) or "-"
+
+
+def brace_names(names: list[str]) -> str:
+    """Names of one folder as a shell brace expansion, ``Show - {01,02,03} [1080p].mkv``: each
+    file is still named, in a fraction of the lines. The shared head and tail stop at a word
+    boundary so the varying part reads as a whole token."""
+    if len(names) < 2:
+        return names[0] if names else ""
+    ordered = sorted(names)
+    head = _shared_start(ordered)
+    head = head[: max(head.rfind(" ") + 1, 0)] if " " in head else ""
+    tail = _shared_start([name[len(head) :][::-1] for name in ordered])[::-1]
+    cut = tail.find(" ")
+    tail = tail[cut:] if cut >= 0 else (tail if tail.startswith(".") else "")
+    middles = [name[len(head) : len(name) - len(tail)] for name in ordered]
+    if any("," in middle or not middle for middle in middles):
+        return "\n".join(ordered)
+    return f"{head}{{{','.join(middles)}}}{tail}"
+
+
+def _shared_start(texts: list[str]) -> str:
+    """The characters every text starts with (names, not paths: no component boundaries)."""
+    shortest = min(texts, key=len)
+    for index, char in enumerate(shortest):
+        if any(text[index] != char for text in texts):
+            return shortest[:index]
+    return shortest
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """What the command line told us that the result does not know: where the plan went."""
+
+    plan_file: Path | None = None
+
+
+def render_run(
+    console: Console, result: RunResult, *, applied: bool, detail: str, next_step: NextStep
+) -> None:
+    """Series, problems, counts and the next step of a run (or of an applied/shown plan)."""
+    outcomes = {outcome.entry.entry_id: outcome for outcome in result.outcomes}
+    series: dict[tuple[str, int], SeriesLine] = {}
+    problems = Problems()
+    for item in result.unresolved:
+        problems.add_unresolved(item)
+    files: list[tuple[PlanEntry, ApplyOutcome | None]] = []
+    for entry in result.plan.entries:
+        outcome = outcomes.get(entry.entry_id)
+        _tally_entry(entry, outcome, series, problems)
+        if detail == "files":
+            files.append((entry, outcome))
+    if detail != "summary":
+        _print_series(console, series.values())
+        _print_problems(console, problems)
+    if detail == "files":
+        _print_entries(console, files)
+        _print_unresolved_files(console, result.unresolved)
+    _print_run_summary(console, result, problems, applied=applied, next_step=next_step)
+
+
+def _tally_entry(
+    entry: PlanEntry,
+    outcome: ApplyOutcome | None,
+    series: dict[tuple[str, int], SeriesLine],
+    problems: Problems,
+) -> None:
+    match = entry.match
+    if outcome is not None and outcome.status == "failed":
+        problems.add("failed", entry.relative_source, _reason(outcome.error_code, outcome.message))
+    elif entry.status in ("conflict", "error"):
+        problems.add(entry.status, entry.relative_source, _reason(entry.error_code, entry.note))
+        return
+    key = (match.media_type, match.tmdb_id)
+    line = series.get(key)
+    if line is None:
+        label = title_with_id(match.title, match.year, match.tmdb_id)
+        line = series[key] = SeriesLine(label, movie=match.media_type == "movie")
+    line.add(match, sidecar=entry.role == "sidecar", target=entry.relative_target)
+
+
+def _print_series(console: Console, lines: Iterable[SeriesLine]) -> None:
+    """A line per series; movies (no seasons to count) share a wrapped paragraph."""
+    ordered = sorted(lines, key=lambda line: line.label.casefold())
+    series = [line for line in ordered if not line.movie]
+    movies = [line for line in ordered if line.movie]
+    if series:
+        console.print(Text(f"Series ({len(series)})", style="bold"))
+    for line in series:
+        parts = [_seasons_text(line.seasons), f"{line.videos} ep"]
+        if line.sidecars:
+            parts.append(f"{line.sidecars} sub")
+        renamed = sorted(line.folders - {_plain_folder(line.label)})
+        folder = f" → {', '.join(renamed)}" if renamed else ""
+        console.print(Text.assemble(f"  {line.label}  ", (" · ".join(parts) + folder, "dim")))
+    if movies:
+        folders = sorted({str(Path(folder).parent) for line in movies for folder in line.folders})
+        where = f" → {', '.join(f'{folder}/' for folder in folders)}" if folders else ""
+        console.print(Text(f"Movies ({len(movies)}){where}", style="bold"))
+        console.print(Text("  " + " · ".join(line.label for line in movies)))
+
+
+def _plain_folder(label: str) -> str:
+    """The folder a series gets when its name needs no change: ``Title (Year)/``."""
+    return label.rpartition(" #")[0] + "/"
+
+
+def _seasons_text(seasons: set[int]) -> str:
+    if not seasons:
+        return "-"
+    ordered = sorted(seasons)
+    if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"S{ordered[0]:02d}-S{ordered[-1]:02d}"
+    return ",".join(f"S{season:02d}" for season in ordered)
+
+
+def _print_problems(console: Console, problems: Problems) -> None:
+    if not len(problems):
+        return
+    console.print(Text(f"Problems: {len(problems)} files", style="bold"))
+    for key, group in problems.groups():
+        folder = f"{key.folder}/" if key.folder else "./"
+        header = Text.assemble(
+            (PROBLEM_TITLES.get(key.kind, key.kind), "bold yellow"),
+            f" ({len(group.files)}) in {folder}: ",
+            (key.reason, "dim"),
+        )
+        console.print(header, no_wrap=True, overflow="ellipsis")
+        if group.candidates:
+            picks = " · ".join(candidate_text(candidate) for candidate in group.candidates[:3])
+            console.print(Text(f"  ? {picks}"))
+        console.print(Text(_indent(brace_names(group.files))))
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())
+
+
+def _print_entries(console: Console, files: list[tuple[PlanEntry, ApplyOutcome | None]]) -> None:
+    """One line per plan entry, with what happened to it once applied."""
+    console.print(Text(f"Files: {len(files)}", style="bold"))
+    for entry, outcome in files:
+        console.print(Text(f"{entry_state(entry, outcome):<10} {entry.relative_source}"))
+        console.print(Text(f"           → {entry.relative_target}", style="dim"))
+
+
+def entry_state(entry: PlanEntry, outcome: ApplyOutcome | None) -> str:
+    """What a file's row says: the plan's status, or after apply what happened (and the code)."""
+    if outcome is None:
+        return entry.status
+    if outcome.status == "moved":
+        return {"move": "moved", "copy": "copied", "hardlink": "linked", "symlink": "linked"}[entry.action]
+    return " ".join(part for part in (outcome.status, outcome.error_code) if part)
+
+
+def _print_unresolved_files(console: Console, unresolved: Iterable[MatchedFile]) -> None:
+    for item in unresolved:
+        best = ", ".join(candidate_text(candidate) for candidate in item.candidates[:3])
+        console.print(Text(f"{item.status:<10} {item.parsed.scanned.relative}"))
+        if best:
+            console.print(Text(f"           ? {best}", style="dim"))
+
+
+def _print_run_summary(
+    console: Console, result: RunResult, problems: Problems, *, applied: bool, next_step: NextStep
+) -> None:
+    s = result.summary
+    hits = s.cache_hits + s.cache_misses
+    hit_rate = f"{100 * s.cache_hits / hits:.0f}%" if hits else "-"
+    not_found = f"{s.unmatched} not matched" + "".join(
+        f", {count} {name}"
+        for count, name in ((s.deferred, "deferred"), (s.parse_failed, "not parsed"))
+        if count
+    )
+    console.print(
+        Text(
+            f"{s.files_seen} videos: {s.matched} matched, {not_found}; {s.skipped} skipped (junk, samples)"
+            f" · TMDB {s.tmdb_requests} requests, cache hits {hit_rate} · {s.seconds:.1f} s"
+        )
+    )
+    done = f"{s.moved} done, {s.move_failed} failed" if applied else f"{s.planned} files to move"
+    console.print(
+        Text(f"plan: {done}, {s.conflicts} conflicts, {s.already_there} already in library", style="bold")
+    )
+    for line in next_steps(result, problems, applied=applied, next_step=next_step):
+        console.print(Text(line, style="bold"))
+
+
+def next_steps(result: RunResult, problems: Problems, *, applied: bool, next_step: NextStep) -> Iterator[str]:
+    if next_step.plan_file is not None:
+        yield f"plan written to {next_step.plan_file}"
+    if not applied:
+        if next_step.plan_file is not None:
+            yield (
+                "dry run: nothing moved — apply the plan: "
+                f"anivault organize --from-plan {next_step.plan_file} --apply"
+            )
+        else:
+            yield "dry run: nothing moved — add --apply to do it"
+    elif result.journal is not None:
+        yield f"journal: {result.journal} (undo: anivault organize --undo {result.journal})"
+    decisions = problems.count("review", "unmatched")
+    if decisions:
+        yield (f"{decisions} files need a decision: run again with --interactive, or --pick PATH=ID")
+
+
+def render_matches(console: Console, matched: Iterable[MatchedFile], *, detail: str) -> None:
+    """Series and problems of ``anivault match``, in one pass: ``matched`` may be a disk spool,
+    read once rather than copied."""
+    series: dict[tuple[str, int], SeriesLine] = {}
+    problems = Problems()
+    counts = {"matched": 0, "not matched": 0}
+    for item in matched:
+        match = item.match
+        if item.status != "matched" or match is None:
+            counts["not matched"] += 1
+            problems.add_unresolved(item)
+        else:
+            counts["matched"] += 1
+            key = (match.media_type, match.tmdb_id)
+            line = series.get(key)
+            if line is None:
+                label = title_with_id(match.title, match.year, match.tmdb_id)
+                line = series[key] = SeriesLine(label, movie=match.media_type == "movie")
+            line.add(match, sidecar=False, target=None)
+        if detail == "files":
+            _print_match_line(console, item)
+    if detail != "summary":
+        _print_series(console, series.values())
+        _print_problems(console, problems)
+    console.print(Text(f"{counts['matched']} matched, {counts['not matched']} not matched", style="bold"))
+    if problems.count("review", "unmatched"):
+        console.print(Text("next: resolve them with --interactive or --pick PATH=ID", style="bold"))
+
+
+def _print_match_line(console: Console, item: MatchedFile) -> None:
+    match = item.match
+    if match is None:
+        best = ", ".join(candidate_text(candidate) for candidate in item.candidates[:3])
+        console.print(Text(f"{item.status:<10} {item.parsed.scanned.relative}"))
+        console.print(Text(f"           ? {best or _reason(item.error_code, item.note)}", style="dim"))
+        return
+    label = title_with_id(match.title, match.year, match.tmdb_id)
+    console.print(Text(f"{item.status:<10} {item.parsed.scanned.relative}"))
+    console.print(Text(f"           = {label} {place_text(match)} {match.score.total:.2f}", style="dim"))
