@@ -11,8 +11,8 @@ from pathlib import Path
 import pexpect
 import pyte
 import pytest
-
 from tests.cli.conftest import Outcome
+
 from tools.make_sample_library import generate
 from tools.tmdb_standin.server import Standin
 
