@@ -89,6 +89,8 @@ class ProblemKey:
 class ProblemGroup:
     files: list[str] = field(default_factory=list)
     candidates: tuple[Candidate, ...] = ()
+    detail: str = ""
+    """The first file's own message, where the reason is only a code (failed moves name paths)."""
 
 
 class Problems:
@@ -97,11 +99,14 @@ class Problems:
     def __init__(self) -> None:
         self._groups: dict[ProblemKey, ProblemGroup] = {}
 
-    def add(self, kind: str, path: str, reason: str, candidates: tuple[Candidate, ...] = ()) -> None:
+    def add(
+        self, kind: str, path: str, reason: str, candidates: tuple[Candidate, ...] = (), detail: str = ""
+    ) -> None:
         folder, name = os.path.split(path)
         group = self._groups.setdefault(ProblemKey(kind, folder, reason), ProblemGroup())
         group.files.append(name)
         group.candidates = group.candidates or candidates
+        group.detail = group.detail or detail
 
     def add_unresolved(self, item: MatchedFile) -> None:
         self.add(
@@ -189,7 +194,7 @@ def _tally_entry(
 ) -> None:
     match = entry.match
     if outcome is not None and outcome.status == "failed":
-        problems.add("failed", entry.relative_source, _reason(outcome.error_code, outcome.message))
+        problems.add("failed", entry.relative_source, outcome.error_code or "-", detail=outcome.message)
     elif entry.status in ("conflict", "error"):
         problems.add(entry.status, entry.relative_source, _reason(entry.error_code, entry.note))
         return
@@ -248,6 +253,8 @@ def _print_problems(console: Console, problems: Problems) -> None:
             (key.reason, "dim"),
         )
         console.print(header, no_wrap=True, overflow="ellipsis")
+        if group.detail:
+            console.print(Text(f"  {group.detail}", style="dim"), no_wrap=True, overflow="ellipsis")
         if group.candidates:
             picks = " · ".join(candidate_text(candidate) for candidate in group.candidates[:3])
             console.print(Text(f"  ? {picks}"))
@@ -262,8 +269,7 @@ def _print_entries(console: Console, files: list[tuple[PlanEntry, ApplyOutcome |
     """One line per plan entry, with what happened to it once applied."""
     console.print(Text(f"Files: {len(files)}", style="bold"))
     for entry, outcome in files:
-        console.print(Text(f"{entry_state(entry, outcome):<10} {entry.relative_source}"))
-        console.print(Text(f"           → {entry.relative_target}", style="dim"))
+        _file_line(console, entry.relative_source, f"{entry_state(entry, outcome)} → {entry.relative_target}")
 
 
 def entry_state(entry: PlanEntry, outcome: ApplyOutcome | None) -> str:
@@ -278,9 +284,11 @@ def entry_state(entry: PlanEntry, outcome: ApplyOutcome | None) -> str:
 def _print_unresolved_files(console: Console, unresolved: Iterable[MatchedFile]) -> None:
     for item in unresolved:
         best = ", ".join(candidate_text(candidate) for candidate in item.candidates[:3])
-        console.print(Text(f"{item.status:<10} {item.parsed.scanned.relative}"))
-        if best:
-            console.print(Text(f"           ? {best}", style="dim"))
+        _file_line(
+            console,
+            item.parsed.scanned.relative,
+            f"{item.status} ? {best or _reason(item.error_code, item.note)}",
+        )
 
 
 def _print_run_summary(
@@ -305,7 +313,7 @@ def _print_run_summary(
         Text(f"plan: {done}, {s.conflicts} conflicts, {s.already_there} already in library", style="bold")
     )
     for line in next_steps(result, problems, applied=applied, next_step=next_step):
-        console.print(Text(line, style="bold"))
+        console.print(Text(line, style="bold"), soft_wrap=True)  # paths stay whole for copying
 
 
 def next_steps(result: RunResult, problems: Problems, *, applied: bool, next_step: NextStep) -> Iterator[str]:
@@ -359,9 +367,22 @@ def _print_match_line(console: Console, item: MatchedFile) -> None:
     match = item.match
     if match is None:
         best = ", ".join(candidate_text(candidate) for candidate in item.candidates[:3])
-        console.print(Text(f"{item.status:<10} {item.parsed.scanned.relative}"))
-        console.print(Text(f"           ? {best or _reason(item.error_code, item.note)}", style="dim"))
+        _file_line(
+            console,
+            item.parsed.scanned.relative,
+            f"{item.status} ? {best or _reason(item.error_code, item.note)}",
+        )
         return
     label = title_with_id(match.title, match.year, match.tmdb_id)
-    console.print(Text(f"{item.status:<10} {item.parsed.scanned.relative}"))
-    console.print(Text(f"           = {label} {place_text(match)} {match.score.total:.2f}", style="dim"))
+    _file_line(
+        console,
+        item.parsed.scanned.relative,
+        f"{item.status} = {label} {place_text(match)} {match.score.total:.2f}",
+    )
+
+
+def _file_line(console: Console, source: str, what: str) -> None:
+    """A file of ``--show files``: its path from the first column (a long name wraps within
+    itself, not after a status column), then what became of it, indented."""
+    console.print(Text(source, overflow="fold"))
+    console.print(Text(f"  {what}", style="dim", overflow="fold"))
