@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from anivault.services.titles import TitleIndex, bundled_index_path
+from anivault.services.titles.index import TitleIndex, bundled_index_path
 
 DATASET = Path(__file__).resolve().parents[1] / "data" / "samples" / "labeled_dataset.json"
 LOAD_IN_FRESH_PROCESS = (
     "import time; t = time.perf_counter(); "
-    "from anivault.services.titles import default_title_index; i = time.perf_counter(); "
+    "from anivault.services.titles.index import default_title_index; i = time.perf_counter(); "
     "default_title_index(); print(i - t, time.perf_counter() - i)"
 )
 

@@ -21,6 +21,7 @@ CONCURRENCY_OWNER = "anivault.core.pipeline"
 CONCURRENCY_EXCEPTIONS: dict[str, str] = {
     "anivault.__main__": "multiprocessing.freeze_support(): a frozen binary's parse workers start here",
     "anivault.utils.logging": "QueueHandler/QueueListener: log records leave worker threads through a queue",
+    "anivault.cli.main": "threading.excepthook: a closed pipe met by the NDJSON ticker thread ends quietly",
     "anivault.cli.render": "the NDJSON ticker thread that bounds how long a line waits in the buffer",
     "anivault.utils.spool": "a lock: the spool is written by the match threads and read by the main thread",
     "anivault.core.plan.store": "a lock around the plan's SQLite spool, shared with the match threads",

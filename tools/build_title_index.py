@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from anivault.services.titles import IndexedTitle, Target, write_index
+from anivault.services.titles.index_file import IndexedTitle, Target, write_index
 from anivault.utils.titles import title_key
 
 ROOT: Final = Path(__file__).resolve().parents[1]

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("anivault")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+def __getattr__(name: str) -> str:
+    """``__version__`` on first use: reading the installed metadata costs tens of milliseconds,
+    which every start-up (``--help`` included) would otherwise pay."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 (see the docstring)
+
+    try:
+        return version("anivault")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0+unknown"

@@ -1,6 +1,6 @@
 """The entry point of the console script, of ``python -m anivault`` and of the one-file binary.
 
-Nothing is imported at module level on purpose. A spawned parse worker first re-imports the
+Nothing but ``sys`` is imported at module level on purpose. A spawned parse worker first re-imports the
 module that started the program (the frozen binary even re-runs this script) and only then reaches
 ``freeze_support``/its task; importing the CLI there cost each worker ~0.4 s and tens of MB for
 Click, rich, requests and the TMDB client, none of which parsing needs.
@@ -8,11 +8,14 @@ Click, rich, requests and the TMDB client, none of which parsing needs.
 
 from __future__ import annotations
 
-import multiprocessing
+import sys
 
 
 def main() -> None:
-    multiprocessing.freeze_support()  # a frozen binary's parse workers start here, not in Click
+    if getattr(sys, "frozen", False):  # elsewhere freeze_support does nothing but cost an import
+        import multiprocessing  # noqa: PLC0415 (see the module's docstring)
+
+        multiprocessing.freeze_support()  # a frozen binary's parse workers start here, not in Click
     from anivault.cli.main import main as run_cli  # noqa: PLC0415 (see the module's docstring)
 
     run_cli()

@@ -78,6 +78,23 @@ def test_scan_extension_filters(
 
 
 @pytest.mark.usefixtures("anivault_env")
+def test_scan_exclude_leaves_out_matching_files_and_folders_and_says_so(cli: Run, mixed_folder: Path) -> None:
+    outcome = cli("--json", "scan", "--src", str(mixed_folder), "--exclude", "Frieren", "--exclude", "*.mp4")
+
+    assert outcome.status == 0
+    assert {e["fields"]["relative"] for e in outcome.events() if e["event"] == "file"} == {  # type: ignore[index]
+        "Dan Da Dan - 02 [1080p].mkv"
+    }
+    reasons = {
+        Path(str(e["fields"]["path"])).name: e["fields"]["reason"]
+        for e in outcome.events()
+        if e["event"] == "skipped"
+    }  # type: ignore[index]
+    assert reasons["Frieren"] == "excluded (matches 'Frieren')"
+    assert reasons["Dan Da Dan - 03 [1080p].mp4"] == "excluded (matches '*.mp4')"
+
+
+@pytest.mark.usefixtures("anivault_env")
 def test_scan_human_output_is_a_table_on_stdout_and_touches_nothing(cli: Run, mixed_folder: Path) -> None:
     before = sorted(p.relative_to(mixed_folder) for p in mixed_folder.rglob("*"))
 

@@ -94,7 +94,7 @@ def test_every_line_of_real_commands_validates(
         "match.progress", "match.result", "match.matched", "match.summary",
         "run.started", "run.finished", "run.summary", "run.resumed", "run.error",
         "plan.built", "plan.entry", "organize.started", "organize.file", "undo.finished",
-        "status.snapshot", "settings.value", "settings.set", "settings.path",
+        "status.snapshot", "settings.value", "settings.key", "settings.set", "settings.path",
     }  # fmt: skip
     assert expected <= seen
 

@@ -12,6 +12,7 @@ import pytest
 from tests.cli.conftest import Outcome
 
 from anivault.cli import exit_codes
+from anivault.services.keystore import load_key
 from tools.tmdb_standin.server import Standin
 
 Run = Callable[..., Outcome]
@@ -34,7 +35,11 @@ def exe_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def shown(outcome: Outcome) -> dict[str, tuple[object, str]]:
-    return {e["fields"]["name"]: (e["fields"]["value"], e["fields"]["origin"]) for e in outcome.events()}  # type: ignore[index]
+    return {
+        e["fields"]["name"]: (e["fields"]["value"], e["fields"]["origin"])  # type: ignore[index]
+        for e in outcome.events()
+        if e["event"] == "value"
+    }
 
 
 def test_show_names_where_each_value_came_from(
@@ -159,22 +164,25 @@ def test_stored_key_is_used_with_the_right_pin_and_refused_with_a_wrong_one(
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANIVAULT_", "TMDB_"))}
     env |= {"ANIVAULT_HOME": str(tmp_path / "home"), "ANIVAULT_TMDB_BASE_URL": tmdb_standin.base_url}
 
-    stored = anivault(["settings", "set", "--tmdb-key"], env | {"ANIVAULT_PIN": "2468"}, tmdb_standin.api_key)
+    stored = anivault(
+        ["settings", "set", "--tmdb-key"], env | {"ANIVAULT_PIN": "246813"}, tmdb_standin.api_key
+    )
     assert stored.returncode == 0, stored.stderr
     assert tmdb_standin.api_key not in (tmp_path / "home" / "tmdb_key.enc").read_text(encoding="utf-8")
 
-    right = anivault(["--json", "match", "--src", str(source)], env | {"ANIVAULT_PIN": "2468"})
+    right = anivault(["--json", "match", "--src", str(source)], env | {"ANIVAULT_PIN": "246813"})
     assert right.returncode == 0, right.stderr
     assert '"event": "matched"' in right.stdout
 
-    wrong = anivault(["--json", "match", "--src", str(source)], env | {"ANIVAULT_PIN": "1357"})
+    wrong = anivault(["--json", "match", "--src", str(source)], env | {"ANIVAULT_PIN": "135724"})
     assert wrong.returncode == exit_codes.TMDB_KEY
     assert "error E-KEYSTORE-PIN: wrong PIN" in wrong.stderr
     assert '"code": "E-KEYSTORE-PIN"' in wrong.stdout
 
-    prompted = anivault(["--json", "match", "--src", str(source)], env, stdin="1357\n")
-    assert prompted.returncode == exit_codes.TMDB_KEY
-    assert tmdb_standin.api_key not in prompted.stdout + prompted.stderr
+    piped_pin = anivault(["--json", "match", "--src", str(source)], env, stdin="246813\n")
+    assert piped_pin.returncode == exit_codes.TMDB_KEY  # a PIN is never read from a pipe
+    assert "error E-KEYSTORE-PIN" in piped_pin.stderr and "ANIVAULT_PIN" in piped_pin.stderr
+    assert tmdb_standin.api_key not in piped_pin.stdout + piped_pin.stderr
 
 
 def test_scan_never_asks_for_the_pin(tmp_path: Path) -> None:
@@ -187,3 +195,76 @@ def test_scan_never_asks_for_the_pin(tmp_path: Path) -> None:
 
     assert outcome.returncode == 0
     assert "PIN" not in outcome.stderr
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANIVAULT_", "TMDB_"))}
+    return env | {"ANIVAULT_HOME": str(home)}
+
+
+def test_key_piped_on_stdin_is_stored_without_any_prompt_or_warning(tmp_path: Path) -> None:
+    env = clean_env(tmp_path / "home") | {"ANIVAULT_PIN": "123456"}
+
+    stored = anivault(["settings", "set", "--tmdb-key"], env, stdin="piped-key-0123456789\n")
+
+    assert stored.returncode == 0, stored.stderr
+    assert "Warning" not in stored.stderr and "PIN" not in stored.stderr
+    assert load_key(tmp_path / "home" / "tmdb_key.enc", "123456") == "piped-key-0123456789"
+
+
+def test_key_file_is_stored(tmp_path: Path) -> None:
+    key_file = tmp_path / "key.txt"
+    key_file.write_text("file-key-0123456789\n", encoding="utf-8")
+    env = clean_env(tmp_path / "home") | {"ANIVAULT_PIN": "abcdef"}
+
+    stored = anivault(["settings", "set", "--tmdb-key-file", str(key_file)], env)
+
+    assert stored.returncode == 0, stored.stderr
+    assert load_key(tmp_path / "home" / "tmdb_key.enc", "abcdef") == "file-key-0123456789"
+
+
+def test_a_short_pin_is_refused_with_its_code_and_nothing_is_stored(tmp_path: Path) -> None:
+    env = clean_env(tmp_path / "home") | {"ANIVAULT_PIN": "12345"}
+
+    refused = anivault(["settings", "set", "--tmdb-key"], env, stdin="some-key\n")
+
+    assert refused.returncode == exit_codes.TMDB_KEY
+    assert "error E-KEYSTORE-PIN: " in refused.stderr and "at least 6 characters" in refused.stderr
+    assert not (tmp_path / "home" / "tmdb_key.enc").exists()
+
+
+def test_no_pin_and_no_terminal_says_how_to_give_the_pin(tmp_path: Path) -> None:
+    refused = anivault(
+        ["--json", "settings", "set", "--tmdb-key"], clean_env(tmp_path / "home"), "some-key\n"
+    )
+
+    assert refused.returncode == exit_codes.TMDB_KEY
+    assert "error E-KEYSTORE-PIN: " in refused.stderr and "set ANIVAULT_PIN" in refused.stderr
+    assert '"code": "E-KEYSTORE-PIN"' in refused.stdout
+    assert "Warning" not in refused.stderr
+    assert not (tmp_path / "home" / "tmdb_key.enc").exists()
+
+
+def test_show_says_where_the_key_comes_from_and_never_shows_it(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = clean_env(home)
+
+    def key_line(extra: dict[str, str]) -> str:
+        shown = anivault(["settings", "show"], env | extra)
+        assert shown.returncode == 0, shown.stderr
+        assert "secret-key-0123456789" not in shown.stdout + shown.stderr
+        return next(line for line in shown.stdout.splitlines() if line.startswith("tmdb_key = "))
+
+    assert key_line({}) == "tmdb_key = not set  # none"
+    assert (
+        anivault(
+            ["settings", "set", "--tmdb-key"], env | {"ANIVAULT_PIN": "123456"}, "secret-key-0123456789"
+        ).returncode
+        == 0
+    )
+    assert key_line({}) == f"tmdb_key = set  # {home / 'tmdb_key.enc'}"
+    assert key_line({"TMDB_API_KEY": "secret-key-0123456789"}) == "tmdb_key = set  # env:TMDB_API_KEY"
+
+    as_json = anivault(["--json", "settings", "show"], env)
+    key_events = [line for line in as_json.stdout.splitlines() if '"event": "key"' in line]
+    assert len(key_events) == 1 and '"set": true' in key_events[0]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from tests.cli.conftest import Outcome
 
-from anivault.services.titles import bundled_index_path
+from anivault.services.titles.index import bundled_index_path
 
 Cli = Callable[..., Outcome]
 

@@ -277,3 +277,17 @@ def test_a_non_empty_file_at_a_target_with_only_an_intent_is_not_ours(tmp_path: 
     journal = lines(tmp_path / "j.jsonl", intent(src, dst))
     assert settle(journal).steps["e1"].phase == "rolled_back"
     assert dst.read_bytes() == b"someone else's"
+
+
+def test_a_checkpoint_keeps_the_runs_extensions_and_exclude_globs(tmp_path: Path) -> None:
+    from anivault.core.lookup.scan import ScanFilter
+    from anivault.core.run import RunRequest, request_from_dict, request_to_dict
+
+    state_dir = tmp_path / "state"
+    select = ScanFilter(frozenset({".mkv", ".mp4"}), ("*.part", "Specials"))
+    request = RunRequest(tmp_path / "src", tmp_path / "dst", True, 0, 0.6, state_dir, select=select)
+
+    stored = json.loads(json.dumps(request_to_dict(request)))
+
+    assert request_from_dict(stored, state_dir).select == select
+    assert request_from_dict(stored | {"extensions": [], "exclude": []}, state_dir).select is None

@@ -13,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from anivault.core.lookup import scan as scan_module
-from anivault.core.lookup.scan import ListedVideo, expand_folder, list_videos, scan_tree, walk_folders
+from anivault.core.lookup.scan import (
+    ListedVideo,
+    ScanFilter,
+    expand_folder,
+    list_videos,
+    scan_tree,
+    walk_folders,
+)
 from anivault.core.models import FolderListing, ScannedFile, Skipped
 
 NOBODY = 65534
@@ -26,7 +33,7 @@ def make(root: Path, *relatives: str) -> None:
         path.write_bytes(relative.encode("utf-8"))
 
 
-def scan(root: Path, **kwargs: Path) -> tuple[dict[str, ScannedFile], dict[str, Skipped]]:
+def scan(root: Path, **kwargs: Path | ScanFilter) -> tuple[dict[str, ScannedFile], dict[str, Skipped]]:
     files: dict[str, ScannedFile] = {}
     skipped: dict[str, Skipped] = {}
     for item in scan_tree(root, **kwargs):
@@ -278,3 +285,42 @@ def test_a_folders_fonts_subfolder_is_named_on_its_videos(tmp_path: Path) -> Non
     files, skipped = scan(tmp_path)
     assert (files["batch/Show - 01.mkv"].fonts, files["plain/Show - 02.mkv"].fonts) == ("FONTS", None)
     assert skipped["batch/FONTS/a.ttf"].reason == "not a video"
+
+
+def test_a_filter_keeps_only_the_selected_extensions_and_reports_the_rest(tmp_path: Path) -> None:
+    make(tmp_path, "Show - 01.mkv", "Show - 02.mp4", "Show - 03.avi", "Show - 01.en.ass")
+
+    files, skipped = scan(tmp_path, select=ScanFilter(extensions=frozenset({".mkv", ".mp4"})))
+
+    assert sorted(files) == ["Show - 01.mkv", "Show - 02.mp4"]
+    assert files["Show - 01.mkv"].sidecars[0].tail == ".en.ass"
+    assert skipped["Show - 03.avi"].reason == "extension not selected"
+
+
+def test_exclude_globs_match_names_at_any_depth_and_relative_paths(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        "Show - 01.mkv",
+        "Show - 02.mkv.part",
+        "Show/Specials/Show - SP1.mkv",
+        "Show/Season 2/Show - 13.mkv",
+        "Show/Season 1/Show - 01.mkv",
+        "Other/Season 2/Other - 13.mkv",
+    )
+
+    files, skipped = scan(tmp_path, select=ScanFilter(exclude=("*.part", "Specials", "Show/Season 2*")))
+
+    assert sorted(files) == ["Other/Season 2/Other - 13.mkv", "Show - 01.mkv", "Show/Season 1/Show - 01.mkv"]
+    assert skipped["Show/Specials"].reason == "excluded (matches 'Specials')"
+    assert skipped["Show/Season 2"].reason == "excluded (matches 'Show/Season 2*')"
+    assert skipped["Show - 02.mkv.part"].reason == "excluded (matches '*.part')"
+    assert not any(key.startswith(("Show/Specials/", "Show/Season 2/")) for key in skipped)  # not descended
+
+
+def test_an_excluded_video_is_reported_where_a_run_walks_too(tmp_path: Path) -> None:
+    make(tmp_path, "a/Show - 01.mkv", "a/Show - 02.mkv")
+
+    walked = list(walk_folders(tmp_path, select=ScanFilter(exclude=("*02*",))))
+
+    assert [item.reason for item in walked if isinstance(item, Skipped)] == ["excluded (matches '*02*')"]
+    assert [item.videos for item in walked if isinstance(item, FolderListing)] == [("Show - 01.mkv",)]

@@ -19,28 +19,28 @@ KEY = "0123456789abcdef0123456789abcdef"
 def test_round_trip_and_the_file_holds_no_key_or_pin(tmp_path: Path) -> None:
     path = keystore_path(tmp_path)
 
-    store_key(path, KEY, "2468")
+    store_key(path, KEY, "246813")
 
-    assert load_key(path, "2468") == KEY
+    assert load_key(path, "246813") == KEY
     text = path.read_text(encoding="utf-8")
-    assert KEY not in text and "2468" not in text
+    assert KEY not in text and "246813" not in text
     assert json.loads(text)["kdf"] == "scrypt"
 
 
 def test_each_store_uses_a_fresh_salt(tmp_path: Path) -> None:
     first, second = tmp_path / "a.enc", tmp_path / "b.enc"
-    store_key(first, KEY, "2468")
-    store_key(second, KEY, "2468")
+    store_key(first, KEY, "246813")
+    store_key(second, KEY, "246813")
 
     assert json.loads(first.read_text())["salt"] != json.loads(second.read_text())["salt"]
 
 
 def test_wrong_pin_is_its_own_error(tmp_path: Path) -> None:
     path = keystore_path(tmp_path)
-    store_key(path, KEY, "2468")
+    store_key(path, KEY, "246813")
 
     with pytest.raises(KeyStorePinError) as raised:
-        load_key(path, "1357")
+        load_key(path, "135724")
 
     assert raised.value.code == "E-KEYSTORE-PIN"
     assert KEY not in str(raised.value)
@@ -51,7 +51,7 @@ def test_damaged_store_is_a_config_error_naming_the_file(tmp_path: Path) -> None
     path.write_text("{not json", encoding="utf-8")
 
     with pytest.raises(ConfigError) as raised:
-        load_key(path, "2468")
+        load_key(path, "246813")
 
     assert not isinstance(raised.value, KeyStorePinError)
     assert str(path) in raised.value.message
@@ -60,6 +60,16 @@ def test_damaged_store_is_a_config_error_naming_the_file(tmp_path: Path) -> None
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
 def test_store_is_owner_only(tmp_path: Path) -> None:
     path = keystore_path(tmp_path)
-    store_key(path, KEY, "2468")
+    store_key(path, KEY, "246813")
 
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_a_new_pin_shorter_than_six_characters_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    path = keystore_path(tmp_path)
+
+    with pytest.raises(KeyStorePinError) as raised:
+        store_key(path, KEY, "12345")
+
+    assert "at least 6 characters" in raised.value.message
+    assert not path.exists()

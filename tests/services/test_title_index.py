@@ -20,7 +20,7 @@ else:
 from tests.services.title_catalog import SMALL_CATALOG, build_small_index, places, tv, write_catalog
 
 from anivault.errors import TitleIndexError
-from anivault.services.titles import TitleHit, TitleIndex, bundled_index_path, default_title_index
+from anivault.services.titles.index import TitleHit, TitleIndex, bundled_index_path, default_title_index
 from anivault.utils.titles import title_key
 from tools.build_title_index import DEFAULT_CATALOG, build_title_index
 

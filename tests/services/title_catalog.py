@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from anivault.services.titles import TitleHit, TitleIndex
+from anivault.services.titles.index import TitleHit, TitleIndex
 from tools.build_title_index import build_title_index
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from tests.services.title_catalog import SMALL_CATALOG, build_small_index, places, write_catalog
 
-from anivault.services.titles import SCHEMA, TitleIndex
+from anivault.services.titles.index import TitleIndex
+from anivault.services.titles.index_file import SCHEMA
 from tools.build_title_index import DEFAULT_CATALOG, DEFAULT_OUT, build_title_index, main
 
 

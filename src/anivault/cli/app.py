@@ -1,4 +1,8 @@
-"""What every command receives from the root group: settings, output mode, consoles, logging."""
+"""What every command receives from the root group: settings, output mode, consoles, logging.
+
+rich is imported where a console is first used, not here: the root group builds this context for
+``anivault COMMAND --help`` too, which must start instantly.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +11,34 @@ import sys
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
-from rich.console import Console
 
+from anivault.errors import KeyStorePinError
 from anivault.services.keystore import PIN_ENV_VAR, keystore_path, load_key
 from anivault.services.settings import LoadedSettings, api_key_from_env, load_settings
 from anivault.utils.logging import LoggingSession, configure_logging
 from anivault.utils.masking import Masker
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @dataclass(frozen=True)
 class AppContext:
     loaded: LoadedSettings
     json_output: bool
-    out: Console
-    err: Console
+    no_color: bool
     logging: LoggingSession
+
+    @cached_property
+    def out(self) -> Console:
+        return _console(sys.stdout, no_color=self.no_color)
+
+    @cached_property
+    def err(self) -> Console:
+        return _console(sys.stderr, no_color=self.no_color)
 
     @cached_property
     def api_key(self) -> str | None:
@@ -48,21 +62,18 @@ class AppContext:
         each one given there adds to (never undoes) the same option given before it."""
         if log_level is not None:
             self.logging.set_level(log_level.upper())
-        if not no_color:
-            return replace(self, json_output=self.json_output or json_output)
-        return replace(
-            self,
-            json_output=self.json_output or json_output,
-            out=_console(sys.stdout, no_color=True),
-            err=_console(sys.stderr, no_color=True),
-        )
+        return replace(self, json_output=self.json_output or json_output, no_color=self.no_color or no_color)
 
 
 def ask_pin(*, confirm: bool = False) -> str:
-    """``ANIVAULT_PIN`` if set, else a hidden prompt on stderr (stdout stays NDJSON-clean)."""
+    """``ANIVAULT_PIN`` if set, else a hidden prompt on the terminal (stderr: stdout stays
+    NDJSON-clean). Raises KeyStorePinError without either: a hidden prompt on a pipe would read
+    the PIN from whatever is piped in, and warn that it cannot hide it."""
     pin = os.environ.get(PIN_ENV_VAR)
     if pin:
         return pin
+    if not sys.stdin.isatty():
+        raise KeyStorePinError(f"the TMDB key store needs its PIN: no terminal to ask on; set {PIN_ENV_VAR}")
     return str(
         click.prompt("PIN for the TMDB key store", hide_input=True, confirmation_prompt=confirm, err=True)
     )
@@ -81,18 +92,10 @@ def create_app(*, json_output: bool, no_color: bool, log_level: str) -> AppConte
         masker=masker_for(api_key_from_env()),
         keep_days=loaded.settings.log_keep_days,
     )
-    return AppContext(
-        loaded=loaded,
-        json_output=json_output,
-        out=_console(sys.stdout, no_color=no_color),
-        err=_console(sys.stderr, no_color=no_color),
-        logging=session,
-    )
+    return AppContext(loaded=loaded, json_output=json_output, no_color=no_color, logging=session)
 
 
 def _console(stream: TextIO, *, no_color: bool) -> Console:
-    """Rich console on ``stream``. Without a terminal rich writes no escape codes; --no-color also
-    drops styles (rich's own no_color keeps bold and dim), so a forced terminal stays plain too."""
-    if no_color:  # and no cursor moves either: progress is drawn once, at the end, as plain text
-        return Console(file=stream, no_color=True, color_system=None, highlight=False, force_terminal=False)
-    return Console(file=stream, highlight=False)
+    from anivault.cli.console import make_console  # noqa: PLC0415 (module docstring)
+
+    return make_console(stream, no_color=no_color)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from anivault.core.lookup.overrides import MatchOverride, Pick
+from anivault.core.lookup.scan import ScanFilter
 from anivault.core.lookup.stream import LookupRequest
 from anivault.errors import TmdbKeyError
 from anivault.services.cache import JsonCache
@@ -23,6 +24,7 @@ def lookup_request(
     settings: Settings,
     source: Path,
     match_override: MatchOverride | None = None,
+    select: ScanFilter | None = None,
     picks: tuple[Pick, ...] = (),
 ) -> LookupRequest:
     """A lookup of ``source`` as the settings ask (``match`` and ``cache warm``; ``run`` carries the
@@ -37,6 +39,7 @@ def lookup_request(
         settings.title_language or None,
         settings.extras == "folder",
         picks=picks,
+        select=select,
     )
 
 

@@ -3,7 +3,9 @@
 They live apart from the commands so that ``options.py`` can build them without importing a
 command. Field names equal the Click parameter names: ``options.py`` folds options into these
 classes by name, and ``given()`` turns the names back into the flags a user typed (a field whose
-flag differs from its name says so in its metadata: ``plan_file`` is ``--plan``).
+flag differs from its name says so in its metadata: ``plan_file`` is ``--plan``). A field that
+overrides a setting names it in its metadata too: ``options.py`` reads that to show the setting's
+environment variable and default in ``--help``.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from anivault.core.lookup.overrides import MatchOverride, Pick, parse_pick
 from anivault.errors import UsageError
 from anivault.services.settings import Settings
-from anivault.services.tmdb.models import MediaType
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
+
+    from anivault.core.lookup.overrides import MatchOverride, Pick
+    from anivault.core.lookup.scan import ScanFilter
+    from anivault.services.tmdb.models import MediaType
 
 
 class _Flags:
@@ -41,6 +45,11 @@ class _Flags:
             if "setting" in option.metadata
         }
         return replace(settings, **{name: value for name, value in changes.items() if value is not None})
+
+
+def setting_of(flags: type[DataclassInstance], name: str) -> str:
+    """The setting that the option ``name`` of the set ``flags`` overrides. Raises KeyError."""
+    return str({f.name: f for f in fields(flags)}[name].metadata["setting"])
 
 
 def _setting(name: str) -> Any:
@@ -90,12 +99,16 @@ class MatchFlags(_Flags):
             if self.tmdb_type is not None:
                 raise UsageError("--tmdb-type needs --tmdb-id")
             return None
+        from anivault.core.lookup.overrides import MatchOverride  # noqa: PLC0415 (core stays out of --help)
+
         media_type: MediaType = "movie" if self.tmdb_type == "movie" else "tv"
         return MatchOverride(self.tmdb_id, media_type, self.season_offset or 0)
 
     def picks(self, source: Path) -> tuple[Pick, ...]:
         """``--pick PATH=ID`` as picks below ``source``. Raises UsageError for a malformed one or
         a path outside ``source``."""
+        from anivault.core.lookup.overrides import parse_pick  # noqa: PLC0415 (as above)
+
         return tuple(parse_pick(text, source) for text in self.pick)
 
 
@@ -121,3 +134,19 @@ class OutputFlags:
         if len(wanted) > 1:
             raise UsageError("--quiet, --verbose and --show ask for different output: give one")
         return str(next(iter(wanted))) if wanted else "series"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFilter(_Flags):
+    """``--ext``/``--exclude``: what to leave out of ``--src``, the same for every command."""
+
+    extensions: tuple[str, ...] = field(default=(), metadata={"flag": "--ext"})
+    exclude: tuple[str, ...] = ()
+
+    def scan_filter(self) -> ScanFilter | None:
+        """The options as the scan's filter; None when neither was given."""
+        if not self.extensions and not self.exclude:
+            return None
+        from anivault.core.lookup.scan import ScanFilter, normalise_extensions  # noqa: PLC0415 (as above)
+
+        return ScanFilter(normalise_extensions(self.extensions), self.exclude)

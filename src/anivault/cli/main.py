@@ -1,13 +1,18 @@
-"""The ``anivault`` root command and the single place errors become messages and exit codes."""
+"""The ``anivault`` root command and the single place errors become messages and exit codes.
+
+Start-up stays light: the command modules import what their work needs when they run, so
+``--version`` and every ``--help`` never load rich, requests, the TMDB client, the parser or core.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 from datetime import datetime, timezone
 
 import click
 
-from anivault import __version__
 from anivault.cli import exit_codes
 from anivault.cli.app import create_app
 from anivault.cli.commands.cache import cache_group
@@ -19,12 +24,28 @@ from anivault.cli.commands.settings import settings_group
 from anivault.cli.commands.status import status_command
 from anivault.cli.commands.titles import titles_command
 from anivault.cli.options import output_options
-from anivault.cli.render import ndjson_line
+from anivault.cli.streams import prepare_std_streams
 from anivault.errors import AniVaultError, InterruptedRunError
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the installed version, read only when asked (see ``anivault.__version__``)."""
+    if value and not ctx.resilient_parsing:
+        from anivault import __version__  # noqa: PLC0415 (reading it costs every other start-up)
+
+        click.echo(f"anivault, version {__version__}")
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, "--version", prog_name="anivault")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 @output_options
 @click.pass_context
 def cli(ctx: click.Context, json_output: bool, no_color: bool, log_level: str) -> None:
@@ -52,10 +73,27 @@ cli.add_command(titles_command)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: run Click, map every outcome to an exit status."""
-    json_output = "--json" in (argv if argv is not None else sys.argv[1:])
+    """Console-script entry point: run Click, map every outcome to an exit status.
+
+    A reader that closes stdout early (``anivault --json scan ... | head -1``) ends the program
+    quietly with status 0, the reader's choice rather than a failure; Click's own handling of a
+    closed pipe (status 1) is bypassed by invoking the group directly.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    json_output = "--json" in args
+    prepare_std_streams(json_output=json_output)
+    threading.excepthook = _quiet_when_stdout_closed
     try:
-        status = cli.main(args=argv, prog_name="anivault", standalone_mode=False)
+        status = _invoke(args, json_output)
+    except BrokenPipeError:
+        status = _stdout_closed()
+    sys.exit(status)
+
+
+def _invoke(args: list[str], json_output: bool) -> int:
+    try:
+        with cli.make_context("anivault", list(args)) as ctx:
+            status = cli.invoke(ctx)
     except click.exceptions.Exit as done:
         status = done.exit_code
     except click.ClickException as exc:
@@ -63,16 +101,19 @@ def main(argv: list[str] | None = None) -> None:
         status = exit_codes.USAGE
     except click.exceptions.Abort:
         status = _fail(InterruptedRunError("aborted"), json_output)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):
         status = _fail(InterruptedRunError("interrupted by Ctrl+C; nothing half-moved"), json_output)
     except AniVaultError as exc:
         status = _fail(exc, json_output)
-    sys.exit(status if isinstance(status, int) else exit_codes.OK)
+    return status if isinstance(status, int) else exit_codes.OK
 
 
 def _fail(error: AniVaultError, json_output: bool) -> int:
     status = exit_codes.for_error(error)
+    click.echo(f"error {error.code}: {error.message}", err=True)  # first: stdout may be closed
     if json_output:
+        from anivault.cli.render import ndjson_line  # noqa: PLC0415 (start-up stays light; see above)
+
         event = {
             "ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "phase": "run",
@@ -80,5 +121,21 @@ def _fail(error: AniVaultError, json_output: bool) -> int:
             "fields": {"code": error.code, "message": error.message, "exit_status": status},
         }
         sys.stdout.write(ndjson_line(event) + "\n")
-    click.echo(f"error {error.code}: {error.message}", err=True)
     return status
+
+
+def _stdout_closed() -> int:
+    """Point stdout at the null device, so the interpreter's last flush of what is still buffered
+    does not fail again (and print) on the way out."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return exit_codes.OK
+
+
+def _quiet_when_stdout_closed(hook_args: threading.ExceptHookArgs) -> None:
+    """A thread writing to stdout (the NDJSON ticker) that finds it closed: the rest of the output
+    goes nowhere and the main thread ends normally, instead of a traceback on stderr."""
+    if hook_args.exc_type is BrokenPipeError:
+        _stdout_closed()
+        return
+    threading.__excepthook__(hook_args)

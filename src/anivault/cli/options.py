@@ -1,4 +1,8 @@
-"""Options shared by several commands, defined once (each with its environment twin)."""
+"""Options shared by several commands, defined once (each with its environment twin).
+
+An option that overrides a setting says so in ``--help`` with the setting's environment variable
+and default, both taken from the setting itself (``_setting_option``), so no help text repeats them.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,16 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from anivault.cli.flags import DETAILS, MatchFlags, OrganizeFlags, OutputFlags, Overrides
+from anivault.cli.flags import (
+    DETAILS,
+    MatchFlags,
+    OrganizeFlags,
+    OutputFlags,
+    Overrides,
+    SourceFilter,
+    setting_of,
+)
+from anivault.services.settings import CHOICES, ENV_PREFIX, Settings
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -102,6 +115,36 @@ apply_option = click.option(
 )
 
 
+def _setting_help(setting: str, default_text: str | None) -> str:
+    """``[setting: NAME; env var: ANIVAULT_NAME; default: VALUE]``, the default read from Settings."""
+    if default_text is None:
+        default = getattr(Settings(), setting)
+        whole = isinstance(default, float) and default.is_integer()
+        default_text = str(int(default)) if whole else str(default)
+    return f"[setting: {setting}; env var: {ENV_PREFIX}{setting.upper()}; default: {default_text}]"
+
+
+def _setting_option(
+    flags: type[DataclassInstance],
+    flag: str,
+    help_text: str,
+    *,
+    default_text: str | None = None,
+    **kwargs: Any,
+) -> Callable[[F], F]:
+    """An option of the set ``flags`` that overrides a setting; None (not given) keeps the setting.
+
+    Its environment twin is the setting's own variable, read by the settings (with its origin
+    recorded), so Click is not told of it; the help text says it. A setting with a list of values
+    offers the same list here."""
+    name = flag.removeprefix("--").replace("-", "_")
+    setting = setting_of(flags, name)
+    if setting in CHOICES:
+        kwargs["type"] = click.Choice(CHOICES[setting])
+    full_help = f"{help_text}  {_setting_help(setting, default_text)}"
+    return click.option(flag, name, default=None, help=full_help, **kwargs)
+
+
 def _folded_into(name: str, cls: type[DataclassInstance]) -> Callable[[F], F]:
     """Hand the command one ``name=cls(...)`` instead of a parameter per option of the set, so the
     commands sharing a set do not each repeat its parameter list. ``cls``'s field names are the
@@ -120,34 +163,32 @@ def _folded_into(name: str, cls: type[DataclassInstance]) -> Callable[[F], F]:
 
 
 tuning_options = _compose(
-    click.option(
+    _setting_option(
+        Overrides,
         "--max-workers",
+        "Lookup threads; 0 runs every stage inline (deterministic).",
         type=click.IntRange(0, 64),
-        default=None,
-        envvar="ANIVAULT_MAX_WORKERS",
-        show_envvar=True,
-        help="Lookup threads; 0 runs every stage inline (deterministic).",
     ),
-    click.option(
+    _setting_option(
+        Overrides,
         "--tmdb-concurrency",
+        "Simultaneous TMDB requests (separate from --max-workers).",
         type=click.IntRange(1, 32),
-        default=None,
-        help="Simultaneous TMDB requests (separate from --max-workers).",
     ),
-    click.option("--rate", type=click.FloatRange(0.1, 50), default=None, help="TMDB requests per second."),
-    click.option(
+    _setting_option(Overrides, "--rate", "TMDB requests per second.", type=click.FloatRange(0.1, 50)),
+    _setting_option(
+        Overrides,
         "--lang",
-        default=None,
-        help="Language of the titles written into the library, e.g. ja-JP, from TMDB's translations "
-        "with the search language's title as fallback [setting: title_language]. "
-        "Searching stays in the 'language' setting.",
+        "Language of the titles written into the library, e.g. ja-JP, from TMDB's translations "
+        "with the search language's title as fallback. Searching stays in the 'language' setting.",
+        default_text="the search language's title",
     ),
-    click.option(
+    _setting_option(
+        Overrides,
         "--cache-max-bytes",
+        "Disk cap of the TMDB cache in bytes; least recently used entries go first; 0 = no cap.",
+        default_text=f"{Settings().cache_max_bytes} (512 MiB)",
         type=click.IntRange(min=0),
-        default=None,
-        help="Disk cap of the TMDB cache in bytes; least recently used entries go first "
-        "[setting: cache_max_bytes; default 512 MiB; 0 = no cap].",
     ),
     _folded_into("overrides", Overrides),
 )
@@ -170,19 +211,16 @@ resume_option = click.option(
     help="Continue the last interrupted --apply run with its own sources, target and options.",
 )
 organize_options = _compose(
-    click.option(
+    _setting_option(
+        OrganizeFlags,
         "--action",
-        type=click.Choice(["move", "copy", "hardlink", "symlink"]),
-        default=None,
-        help="What to do with each file [setting: action; default move]. "
-        "A hardlink across devices becomes a copy, and the plan says so.",
+        "What to do with each file. A hardlink across devices becomes a copy, and the plan says so.",
     ),
-    click.option(
+    _setting_option(
+        OrganizeFlags,
         "--on-conflict",
-        type=click.Choice(["skip", "index", "fail"]),
-        default=None,
-        help="A different file already at the target: skip it, add ' (2)', or fail before "
-        "anything moves [setting: on_conflict; default skip]. Identical files are duplicates.",
+        "A different file already at the target: skip it, add ' (2)', or fail before anything "
+        "moves. Identical files are duplicates.",
     ),
     click.option(
         "--plan",
@@ -191,25 +229,23 @@ organize_options = _compose(
         default=None,
         help="Write the reviewable plan (JSON) to FILE; edit it, then organize --from-plan FILE --apply.",
     ),
-    click.option(
+    _setting_option(
+        OrganizeFlags,
         "--preset",
-        type=click.Choice(["default", "jellyfin", "plex", "kodi"]),
-        default=None,
-        help="Naming preset [setting: naming_preset]: jellyfin adds [tmdbid-N], plex {tmdb-N}.",
+        "Naming preset: jellyfin adds [tmdbid-N], plex {tmdb-N}.",
     ),
-    click.option(
+    _setting_option(
+        OrganizeFlags,
         "--template",
-        default=None,
-        help="Series naming template, e.g. '{title} ({year})/Season {season:02d}/{title} "
-        "S{season:02d}{episode_token}.{ext}' [setting: naming_template]. "
-        "Fields: title, year, season, episode_token, tmdb_id.",
+        "Series naming template, e.g. '{title} ({year})/Season {season:02d}/{title} "
+        "S{season:02d}{episode_token}.{ext}'. Fields: title, year, season, episode_token, tmdb_id.",
+        default_text="the preset's",
     ),
-    click.option(
+    _setting_option(
+        OrganizeFlags,
         "--io-pace-limit",
+        "At most N file operations per minute (antivirus-heavy or network drives); 0 = unlimited.",
         type=click.FloatRange(min=1),
-        default=None,
-        help="At most N file operations per minute (antivirus-heavy or network drives) "
-        "[setting: io_pace_limit; 0 = unlimited].",
     ),
     _folded_into("flags", OrganizeFlags),
 )
@@ -265,4 +301,23 @@ detail_options = _compose(
         "-q", "--quiet", is_flag=True, help="No progress; only the summary and errors (--show summary)."
     ),
     _folded_into("output", OutputFlags),
+)
+
+
+source_filter_options = _compose(
+    click.option(
+        "--ext",
+        "extensions",
+        multiple=True,
+        metavar="EXT",
+        help="Only these video extensions (repeat or comma-separate: --ext mkv,mp4). Default: all.",
+    ),
+    click.option(
+        "--exclude",
+        multiple=True,
+        metavar="GLOB",
+        help="Leave out files and folders matching GLOB (repeatable), by name at any depth "
+        "('*.part', 'Specials') or by path below --src ('Show/Season 2*'). Default: none.",
+    ),
+    _folded_into("source_filter", SourceFilter),
 )

@@ -25,7 +25,7 @@ from anivault.core.models import MatchedFile, Skipped
 from anivault.core.plan.model import PlanEntry
 from anivault.core.run import RunResult
 from anivault.core.status import RunSnapshot
-from anivault.services.titles import TitleHit
+from anivault.services.titles.index import TitleHit
 
 MAX_PLAN_ROWS = 400
 

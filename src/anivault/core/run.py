@@ -25,6 +25,7 @@ from anivault.core.apply.session import apply_session, journal_path_for
 from anivault.core.checkpoint import Checkpoint
 from anivault.core.events import Event, Reporter
 from anivault.core.lookup.overrides import MatchOverride, Pick, parse_override
+from anivault.core.lookup.scan import ScanFilter
 from anivault.core.lookup.stream import LookupRequest, LookupTally, check_source, iter_lookup
 from anivault.core.models import MatchedFile, Skipped
 from anivault.core.plan.build import build_plan
@@ -73,6 +74,8 @@ class RunRequest:
     """Setting ``extras = folder``: NCOP/NCED/PV go to the series' Extras folder, else stay put."""
     picks: tuple[Pick, ...] = ()
     """``--pick PATH=ID`` and ``--interactive`` answers, per file or folder of the source."""
+    select: ScanFilter | None = None
+    """``--ext``/``--exclude``: what of the source to leave out (reported as skipped)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +175,7 @@ def _run(
                 request.extras_folder,
                 fingerprint=True,
                 picks=request.picks,
+                select=request.select,
             ),
             client,
             reporter,
@@ -347,6 +351,8 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "title_language": request.title_language,
         "extras_folder": request.extras_folder,
         "picks": [{"path": str(pick.path), **asdict(pick.override)} for pick in request.picks],
+        "extensions": sorted(request.select.extensions or ()) if request.select else [],
+        "exclude": list(request.select.exclude) if request.select else [],
     }
 
 
@@ -381,9 +387,17 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
                 Pick(Path(pick.pop("path")), parse_override(pick, "checkpoint"))
                 for pick in (dict(p) for p in raw.get("picks", []))
             ),
+            select=_select_from(raw.get("extensions") or [], raw.get("exclude") or []),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"the checkpoint does not describe a run ({exc!r}); start it again") from exc
+
+
+def _select_from(extensions: list[str], exclude: list[str]) -> ScanFilter | None:
+    """A checkpoint's ``--ext``/``--exclude`` (checkpoints written before they existed have none)."""
+    if not extensions and not exclude:
+        return None
+    return ScanFilter(frozenset(extensions) or None, tuple(exclude))
 
 
 def network_warnings(paths: tuple[Path, ...], pace: float | None, reporter: Reporter) -> tuple[str, ...]:

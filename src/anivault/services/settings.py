@@ -98,7 +98,8 @@ class Settings:
         return self.home_dir / "state"
 
 
-_CHOICES: dict[str, tuple[str, ...]] = {
+CHOICES: dict[str, tuple[str, ...]] = {
+    # the allowed values of the settings that take one of a list; the CLI's options offer the same
     "tmdb_backend": ("tmdbv3api", "requests"),
     "naming_preset": ("default", "jellyfin", "plex", "kodi"),
     "colon_replacement": ("smart", "space-dash-space", "dash", "delete"),
@@ -244,6 +245,6 @@ def _coerce(name: str, raw: Any, origin: str) -> Any:
         value = None
     if value is None:
         raise ConfigError(f"{origin}: setting {name} must be a {wanted.__name__}, got {raw!r}")
-    if name in _CHOICES and value not in _CHOICES[name]:
-        raise ConfigError(f"{origin}: setting {name} must be one of {', '.join(_CHOICES[name])}")
+    if name in CHOICES and value not in CHOICES[name]:
+        raise ConfigError(f"{origin}: setting {name} must be one of {', '.join(CHOICES[name])}")
     return value

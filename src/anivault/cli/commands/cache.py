@@ -7,26 +7,22 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from anivault.cli import exit_codes
-from anivault.cli.app import AppContext
-from anivault.cli.deps import build_tmdb_client, lookup_request
-from anivault.cli.flags import Overrides
 from anivault.cli.options import command_output_options, source_option, tuning_options
-from anivault.cli.progress import progress_reporter
-from anivault.cli.render import NdjsonReporter
-from anivault.core.events import Event
-from anivault.core.lookup.stream import check_source
-from anivault.core.lookup.warm import warm_cache
-from anivault.services.cache import maintenance
+
+if TYPE_CHECKING:
+    from anivault.cli.app import AppContext
+    from anivault.cli.flags import Overrides
 
 
 @click.group("cache")
 @command_output_options
 def cache_group() -> None:
-    """Inspect and maintain the TMDB cache ({home}/cache; see `anivault settings path`).
+    """Inspect and maintain the TMDB cache (in the AniVault home; `anivault settings path` shows it).
 
     \b
     Example:
@@ -47,6 +43,8 @@ def stats_command(app: AppContext) -> int:
       anivault cache stats
       anivault cache stats --json
     """
+    from anivault.services.cache import maintenance
+
     settings = app.loaded.settings
     found = maintenance.report(settings.cache_dir, time.time())
     fields = {
@@ -73,6 +71,8 @@ def purge_command(app: AppContext, *, older_than: str) -> int:
     Example:
       anivault cache purge --older-than 30d
     """
+    from anivault.services.cache import maintenance
+
     removed = maintenance.purge(app.loaded.settings.cache_dir, maintenance.parse_age(older_than), time.time())
     _show(app, "purged", asdict(removed))
     return 0
@@ -88,6 +88,8 @@ def clear_command(app: AppContext) -> int:
     Example:
       anivault cache clear
     """
+    from anivault.services.cache import maintenance
+
     _show(app, "cleared", asdict(maintenance.clear(app.loaded.settings.cache_dir)))
     return 0
 
@@ -102,6 +104,8 @@ def verify_command(app: AppContext) -> int:
     Example:
       anivault cache verify
     """
+    from anivault.services.cache import maintenance
+
     _show(app, "verified", asdict(maintenance.verify(app.loaded.settings.cache_dir, time.time())))
     return 0
 
@@ -123,6 +127,12 @@ def warm_command(
     Example:
       anivault cache warm --src ~/Downloads/anime --rate 20
     """
+    from anivault.cli.deps import build_tmdb_client, lookup_request
+    from anivault.cli.progress import progress_reporter
+    from anivault.cli.render import NdjsonReporter
+    from anivault.core.lookup.stream import check_source
+    from anivault.core.lookup.warm import warm_cache
+
     settings = overrides.apply_to(app.loaded.settings)
     source = source.expanduser()
     check_source(source)
@@ -150,6 +160,9 @@ def warm_command(
 
 def _show(app: AppContext, event: str, fields: Mapping[str, object]) -> None:
     """One ``cache.<event>`` NDJSON event, or the same fields as a two-column table."""
+    from anivault.cli.render import NdjsonReporter
+    from anivault.core.events import Event
+
     if app.json_output:
         NdjsonReporter().emit(Event("cache", event, fields))
         return

@@ -4,29 +4,28 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from anivault.cli import exit_codes
-from anivault.cli.app import AppContext
-from anivault.cli.deps import build_tmdb_client, lookup_request
-from anivault.cli.flags import MatchFlags, OutputFlags, Overrides
-from anivault.cli.interactive import ask_all, questions, require_terminal
 from anivault.cli.options import (
     command_output_options,
     detail_options,
     match_options,
+    source_filter_options,
     source_option,
     tuning_options,
 )
-from anivault.cli.progress import progress_reporter
-from anivault.cli.render import NdjsonReporter, emit_matches
-from anivault.cli.report import render_matches
-from anivault.core.lookup.stream import check_source, lookup_files
+
+if TYPE_CHECKING:
+    from anivault.cli.app import AppContext
+    from anivault.cli.flags import MatchFlags, OutputFlags, Overrides, SourceFilter
 
 
 @click.command("match")
 @source_option
+@source_filter_options
 @tuning_options
 @match_options
 @detail_options
@@ -36,6 +35,7 @@ def match_command(
     app: AppContext,
     *,
     source: Path,
+    source_filter: SourceFilter,
     overrides: Overrides,
     match_flags: MatchFlags,
     output: OutputFlags,
@@ -48,6 +48,13 @@ def match_command(
       anivault match --src ~/Downloads/anime/Frieren --tmdb-id 209867
       anivault --json match --src ~/Downloads/anime > matches.ndjson
     """
+    from anivault.cli.deps import build_tmdb_client, lookup_request
+    from anivault.cli.interactive import ask_all, questions, require_terminal
+    from anivault.cli.progress import progress_reporter
+    from anivault.cli.render import NdjsonReporter, emit_matches
+    from anivault.cli.report import render_matches
+    from anivault.core.lookup.stream import check_source, lookup_files
+
     settings = overrides.apply_to(app.loaded.settings)
     detail = output.detail()
     if match_flags.interactive:
@@ -55,7 +62,9 @@ def match_command(
     source = source.expanduser()
     check_source(source)
     client = build_tmdb_client(settings, app.api_key)
-    request = lookup_request(settings, source, match_flags.match_override(), match_flags.picks(source))
+    request = lookup_request(
+        settings, source, match_flags.match_override(), source_filter.scan_filter(), match_flags.picks(source)
+    )
     if app.json_output:
         with NdjsonReporter() as reporter:
             matched, _skipped = lookup_files(request, client, reporter)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from anivault.cli.app import AppContext
-from anivault.cli.commands.organize import run_or_resume
-from anivault.cli.flags import MatchFlags, OrganizeFlags, OutputFlags, Overrides
 from anivault.cli.options import (
     apply_option,
     command_output_options,
@@ -18,13 +16,19 @@ from anivault.cli.options import (
     optional_target_option,
     organize_options,
     resume_option,
+    source_filter_options,
     tuning_options,
 )
+
+if TYPE_CHECKING:
+    from anivault.cli.app import AppContext
+    from anivault.cli.flags import MatchFlags, OrganizeFlags, OutputFlags, Overrides, SourceFilter
 
 
 @click.command("run")
 @optional_source_option
 @optional_target_option
+@source_filter_options
 @apply_option
 @organize_options
 @resume_option
@@ -38,6 +42,7 @@ def run_command(
     *,
     source: Path | None,
     target: Path | None,
+    source_filter: SourceFilter,
     apply: bool,
     flags: OrganizeFlags,
     resume: bool,
@@ -53,7 +58,18 @@ def run_command(
       anivault run --src ~/Downloads/anime --dst ~/Media/Anime --apply  # then move
       anivault run --resume                                             # after Ctrl+C or a crash
     """
+    from anivault.cli.running import run_or_resume
+
     settings = flags.apply_to(overrides.apply_to(app.loaded.settings))
     return run_or_resume(
-        app, settings, flags, match_flags, output, source=source, target=target, apply=apply, resume=resume
+        app,
+        settings,
+        flags,
+        match_flags,
+        source_filter,
+        output,
+        source=source,
+        target=target,
+        apply=apply,
+        resume=resume,
     )

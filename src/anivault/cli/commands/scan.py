@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from anivault.cli.app import AppContext
-from anivault.cli.options import command_output_options, source_option
-from anivault.cli.render import NdjsonReporter, render_scan, scanned_fields
-from anivault.core.events import Event
-from anivault.core.lookup.scan import ListedVideo, list_videos, normalise_extensions
-from anivault.core.lookup.stream import check_source
-from anivault.core.models import Skipped
+from anivault.cli.options import command_output_options, source_filter_options, source_option
+
+if TYPE_CHECKING:
+    from anivault.cli.app import AppContext
+    from anivault.cli.flags import SourceFilter
+    from anivault.core.lookup.scan import ListedVideo
+    from anivault.core.models import Skipped
 
 
 @click.command("scan")
 @source_option
-@click.option(
-    "--ext",
-    "extensions",
-    multiple=True,
-    metavar="EXT",
-    help="Only these video extensions (repeat or comma-separate: --ext mkv,mp4). Default: all.",
-)
+@source_filter_options
 @command_output_options
 @click.pass_obj
-def scan_command(app: AppContext, *, source: Path, extensions: tuple[str, ...]) -> int:
+def scan_command(app: AppContext, *, source: Path, source_filter: SourceFilter) -> int:
     """List the video files below --src with their sidecars; touches nothing, needs no TMDB key.
 
     \b
@@ -34,11 +29,16 @@ def scan_command(app: AppContext, *, source: Path, extensions: tuple[str, ...]) 
       anivault scan --src ~/Downloads/anime --ext mkv,mp4
       anivault --json scan --src ~/Downloads/anime | jq -r 'select(.event=="file").fields.relative'
     """
+    from anivault.cli.render import NdjsonReporter, render_scan, scanned_fields
+    from anivault.core.events import Event
+    from anivault.core.lookup.scan import ListedVideo, list_videos
+    from anivault.core.lookup.stream import check_source
+
     source = source.expanduser()
     check_source(source)
     files: list[ListedVideo] = []
     skipped: list[Skipped] = []
-    for item in list_videos(source, normalise_extensions(extensions)):
+    for item in list_videos(source, source_filter.scan_filter()):
         if isinstance(item, ListedVideo):
             files.append(item)
         else:

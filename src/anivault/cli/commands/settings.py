@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import fields
+from pathlib import Path
 
 import click
 
 from anivault.cli.app import AppContext, ask_pin
 from anivault.cli.options import command_output_options
-from anivault.cli.render import NdjsonReporter
-from anivault.core.events import Event
 from anivault.errors import UsageError
-from anivault.services.keystore import keystore_path, store_key
+from anivault.services.keystore import key_origin, keystore_path, store_key
 from anivault.services.settings import Settings, config_files, set_setting, user_config_path
 
 
 @click.group("settings")
 @command_output_options
 def settings_group() -> None:
-    """Inspect and change settings (env → {exe_dir}/anivault.toml → {home}/config.toml → defaults).
+    """Inspect and change settings (environment, then anivault.toml beside the binary, then
+    config.toml in the AniVault home, then defaults).
 
     \b
     Example:
@@ -32,7 +33,8 @@ def settings_group() -> None:
 @command_output_options
 @click.pass_obj
 def show_command(app: AppContext) -> int:
-    """Every setting with its value and where it came from (env:NAME, a file, or default).
+    """Every setting with its value and where it came from, and whether a TMDB key is set (and
+    from where; never the key itself).
 
     \b
     Example:
@@ -43,6 +45,9 @@ def show_command(app: AppContext) -> int:
         _say(
             app, "value", {"name": name, "value": value, "origin": origin}, f"{name} = {value!r}  # {origin}"
         )
+    where = key_origin(os.environ, app.loaded.settings.home_dir)
+    shown = f"tmdb_key = {'set' if where else 'not set'}  # {where or 'none'}"
+    _say(app, "key", {"set": where is not None, "origin": where or "none"}, shown)
     return 0
 
 
@@ -71,28 +76,32 @@ def get_command(app: AppContext, name: str) -> int:
     "--tmdb-key",
     "tmdb_key",
     is_flag=True,
-    help="Store the TMDB key encrypted under a PIN (key and PIN are asked for, hidden).",
+    help="Store the TMDB key encrypted under a PIN of at least 6 characters: the key is read from "
+    "stdin (hidden prompt on a terminal), the PIN from ANIVAULT_PIN (else a hidden prompt).",
+)
+@click.option(
+    "--tmdb-key-file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Store the TMDB key read from this file (as --tmdb-key does from stdin).",
 )
 @command_output_options
 @click.pass_obj
-def set_command(app: AppContext, name: str | None, value: str | None, tmdb_key: bool) -> int:
-    """Write NAME = VALUE into {home}/config.toml (validated, atomic), or store the TMDB key.
+def set_command(
+    app: AppContext, name: str | None, value: str | None, tmdb_key: bool, tmdb_key_file: Path | None
+) -> int:
+    """Write NAME = VALUE into config.toml in the AniVault home (validated, atomic), or store the
+    TMDB key.
 
     \b
     Example:
       anivault settings set language ja-JP
-      ANIVAULT_PIN=1234 anivault settings set --tmdb-key < key.txt
+      ANIVAULT_PIN=246813 anivault settings set --tmdb-key < key.txt
     """
-    if tmdb_key:
+    if tmdb_key or tmdb_key_file is not None:
         if name or value:
             raise UsageError("settings set --tmdb-key takes no NAME or VALUE")
-        key = str(click.prompt("TMDB API key", hide_input=True, err=True)).strip()
-        if not key:
-            raise UsageError("empty TMDB key")
-        path = keystore_path(app.loaded.settings.home_dir)
-        store_key(path, key, ask_pin(confirm=True))
-        _say(app, "key_stored", {"path": str(path)}, f"TMDB key stored encrypted in {path}")
-        return 0
+        return _store_key(app, tmdb_key_file)
     if name is None or value is None:
         raise UsageError("usage: anivault settings set NAME VALUE  (or --tmdb-key)")
     path = user_config_path()
@@ -101,6 +110,23 @@ def set_command(app: AppContext, name: str | None, value: str | None, tmdb_key: 
     _say(app, "set", {"name": name, "value": stored, "path": str(path)}, f"{name} = {stored!r} in {path}")
     if origin.startswith("env:") or (origin != "default" and origin != str(path)):
         app.err.print(f"note: {name} is still overridden by {origin}", markup=False)
+    return 0
+
+
+def _store_key(app: AppContext, key_file: Path | None) -> int:
+    """The key from ``key_file``, from piped stdin, or from a hidden prompt on a terminal (a hidden
+    prompt on a pipe would warn that it cannot hide the input)."""
+    if key_file is not None:
+        key = key_file.read_text(encoding="utf-8").strip()
+    elif sys.stdin.isatty():
+        key = str(click.prompt("TMDB API key", hide_input=True, err=True)).strip()
+    else:
+        key = sys.stdin.read().strip()
+    if not key:
+        raise UsageError("empty TMDB key")
+    path = keystore_path(app.loaded.settings.home_dir)
+    store_key(path, key, ask_pin(confirm=True))
+    _say(app, "key_stored", {"path": str(path)}, f"TMDB key stored encrypted in {path}")
     return 0
 
 
@@ -130,6 +156,9 @@ def path_command(app: AppContext) -> int:
 
 def _say(app: AppContext, event: str, fields_: dict[str, object], text: str) -> None:
     if app.json_output:
+        from anivault.cli.render import NdjsonReporter
+        from anivault.core.events import Event
+
         NdjsonReporter().emit(Event("settings", event, fields_))
     else:
         click.echo(text)

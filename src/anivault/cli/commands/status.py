@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import click
 
-from anivault.cli.app import AppContext
 from anivault.cli.options import command_output_options
-from anivault.cli.render import NdjsonReporter, render_status
-from anivault.core.events import Event
-from anivault.core.status import read_snapshot
+
+if TYPE_CHECKING:
+    from anivault.cli.app import AppContext
 
 
 @click.command("status")
@@ -24,6 +24,10 @@ def status_command(app: AppContext) -> int:
       anivault status
       anivault --json status | jq .fields.state
     """
+    from anivault.cli.render import NdjsonReporter, render_status
+    from anivault.core.events import Event
+    from anivault.core.status import read_snapshot
+
     snapshot = read_snapshot(app.loaded.settings.state_dir)
     if app.json_output:
         fields = {"found": snapshot is not None, **(asdict(snapshot) if snapshot else {})}

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import click
 
-from anivault.cli.app import AppContext
 from anivault.cli.options import command_output_options
-from anivault.cli.render import NdjsonReporter, render_title_hits
-from anivault.core.events import Event
-from anivault.services.titles import DEFAULT_LIMIT, DEFAULT_MIN_SIMILARITY, default_title_index
+from anivault.services.titles.defaults import DEFAULT_LIMIT, DEFAULT_MIN_SIMILARITY
+
+if TYPE_CHECKING:
+    from anivault.cli.app import AppContext
 
 
 @click.command("titles")
@@ -35,6 +36,10 @@ def titles_command(app: AppContext, *, title: str, limit: int, min_similarity: f
       anivault titles "Eureka Seven AO"
       anivault titles --json "Shingeki no Kyojin Season 3" | jq .fields.hits[0]
     """
+    from anivault.cli.render import NdjsonReporter, render_title_hits
+    from anivault.core.events import Event
+    from anivault.services.titles.index import default_title_index
+
     index = default_title_index()
     hits = index.lookup(title, limit=limit, min_similarity=min_similarity)
     if app.json_output:

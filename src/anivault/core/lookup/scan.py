@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Container, Generator, Iterator, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
 from anivault.core.models import FolderListing, ScannedFile, Sidecar, Skipped
@@ -31,23 +32,52 @@ FOLDER_SLICE = 256
 """Videos per ``FolderListing`` at most: a flat folder of 20k downloads must not be one work item."""
 
 
-def scan_tree(root: Path, *, exclude: Path | None = None) -> Iterator[ScannedFile | Skipped]:
+@dataclass(frozen=True, slots=True)
+class ScanFilter:
+    """What a scan leaves out on request; each file or folder left out is reported as skipped.
+
+    ``extensions`` keeps only the videos with one of these extensions (``.mkv``, lower case; None
+    keeps all). ``exclude`` holds globs (``fnmatch``, the file system's case rule) matched against
+    a path relative to the root with ``/`` separators and against its bare name, so ``*.part``
+    or ``Specials`` match at any depth and ``Show/Season 2*`` in one place; an excluded folder is
+    not descended into.
+    """
+
+    extensions: frozenset[str] | None = None
+    exclude: tuple[str, ...] = ()
+
+    def left_out(self, relative: str, name: str, *, is_video: bool) -> str | None:
+        """Why the file or folder ``relative`` (named ``name``) is left out, or None to keep it."""
+        glob = next((glob for glob in self.exclude if fnmatch(name, glob) or fnmatch(relative, glob)), None)
+        if glob is not None:
+            return f"excluded (matches {glob!r})"
+        if is_video and self.extensions and not _has_extension(name, self.extensions):
+            return "extension not selected"
+        return None
+
+
+def scan_tree(
+    root: Path, *, exclude: Path | None = None, select: ScanFilter | None = None
+) -> Iterator[ScannedFile | Skipped]:
     """Every video below ``root`` (with its sidecars) and every skipped file, in sorted order: the
     folders of ``walk_folders``, each expanded here. ``anivault scan`` lists this way; a run
     expands the folders in its parse workers instead."""
-    for item in walk_folders(root, exclude=exclude):
+    for item in walk_folders(root, exclude=exclude, select=select):
         if isinstance(item, Skipped):
             yield item
         else:
             yield from expand_folder(item)
 
 
-def walk_folders(root: Path, *, exclude: Path | None = None) -> Iterator[FolderListing | Skipped]:
+def walk_folders(
+    root: Path, *, exclude: Path | None = None, select: ScanFilter | None = None
+) -> Iterator[FolderListing | Skipped]:
     """Every folder below ``root`` that holds files, and every skipped folder.
 
     Deterministic: folders and names are visited in sorted order. ``exclude`` (the library, when it
-    lives inside the source) is not descended into. Nothing is stat-ed: a video that vanishes or
-    cannot be read is found when the parse stage fingerprints it.
+    lives inside the source) is not descended into, silently; what ``select`` leaves out is
+    reported as skipped. Nothing is stat-ed: a video that vanishes or cannot be read is found when
+    the parse stage fingerprints it.
     """
     # Per-file work is what separates a Python walk from `find` on a 300k-file tree, so the loop
     # keeps names as strings (no Path, no DirEntry kept), tests extensions with one lower() and a
@@ -68,6 +98,8 @@ def walk_folders(root: Path, *, exclude: Path | None = None) -> Iterator[FolderL
             continue
         prefix = f"{relative}/" if relative else ""
         base = os.path.join(directory, "")
+        if select is not None:
+            subdirs, videos, others = yield from _selected(select, base, prefix, subdirs, videos, others)
         descend: list[tuple[str, str]] = []
         fonts = None
         for name in sorted(subdirs):
@@ -116,6 +148,21 @@ def _listing(directory: str) -> tuple[list[str], list[str], list[str]]:
             else:
                 others.append(name)
     return subdirs, videos, others
+
+
+def _selected(
+    select: ScanFilter, base: str, prefix: str, subdirs: list[str], videos: list[str], others: list[str]
+) -> Generator[Skipped, None, tuple[list[str], list[str], list[str]]]:
+    """A folder's names without those ``select`` leaves out, each of which is yielded as skipped."""
+    kept: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for names, into, are_videos in zip((subdirs, videos, others), kept, (False, True, False), strict=True):
+        for name in sorted(names):
+            reason = select.left_out(prefix + name, name, is_video=are_videos)
+            if reason is None:
+                into.append(name)
+            else:
+                yield Skipped(Path(base + name), reason)
+    return kept
 
 
 def _slices(
@@ -192,15 +239,12 @@ class ListedVideo:
     size: int
 
 
-def list_videos(root: Path, extensions: frozenset[str] | None = None) -> Iterator[ListedVideo | Skipped]:
-    """``scan_tree`` with each video's size, keeping only videos whose extension (``.mkv``, lower
-    case) is in ``extensions``. Videos left out or unreadable are reported as skipped, so ``scan``
-    still accounts for every file it saw."""
-    for item in scan_tree(root):
+def list_videos(root: Path, select: ScanFilter | None = None) -> Iterator[ListedVideo | Skipped]:
+    """``scan_tree`` with each video's size. Videos left out (``select``) or unreadable are
+    reported as skipped, so ``scan`` still accounts for every file it saw."""
+    for item in scan_tree(root, select=select):
         if isinstance(item, Skipped):
             yield item
-        elif extensions and not _has_extension(os.path.basename(item.path), extensions):
-            yield Skipped(Path(item.path), "extension not selected")
         else:
             try:
                 size = os.stat(item.path, follow_symlinks=False).st_size

@@ -21,7 +21,7 @@ from anivault.core.lookup.matching import Matcher
 from anivault.core.lookup.matching.consensus import FolderVotes, Outlier, folder_of
 from anivault.core.lookup.overrides import FolderOverrides, MatchOverride, Pick
 from anivault.core.lookup.parse_stage import parse_folder
-from anivault.core.lookup.scan import walk_folders
+from anivault.core.lookup.scan import ScanFilter, walk_folders
 from anivault.core.models import FolderListing, MatchedFile, ParsedFile, Skipped
 from anivault.core.pipeline import Pipeline, Stage
 from anivault.errors import InterruptedRunError, PermissionDeniedError, SourceMissingError, UsageError
@@ -53,6 +53,8 @@ class LookupRequest:
     """Fingerprint each video and sidecar beside its parse, in the workers (runs that plan)."""
     picks: tuple[Pick, ...] = ()
     """``--pick`` and ``--interactive`` answers: per file or folder, before everything else."""
+    select: ScanFilter | None = None
+    """``--ext``/``--exclude``: what of the source to leave out (reported as skipped)."""
 
 
 class LookupTally:
@@ -131,7 +133,11 @@ def iter_lookup(
         )
     )
     pipeline = Pipeline(
-        walk_folders(request.source, exclude=request.exclude.resolve() if request.exclude else None),
+        walk_folders(
+            request.source,
+            exclude=request.exclude.resolve() if request.exclude else None,
+            select=request.select,
+        ),
         [
             Stage(
                 "parse",

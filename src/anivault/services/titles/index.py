@@ -19,14 +19,13 @@ from typing import Final
 from rapidfuzz import fuzz, process
 
 from anivault.errors import TitleIndexError
+from anivault.services.titles.defaults import DEFAULT_LIMIT, DEFAULT_MIN_SIMILARITY
 from anivault.services.titles.index_file import IndexContents, Target, read_index
 from anivault.utils.titles import title_key
 
 BUNDLED_INDEX: Final = "data/title_index.json.gz"
 """The index shipped inside the ``anivault`` package (wheel, editable install and the one-file build)."""
 
-DEFAULT_LIMIT: Final = 5
-DEFAULT_MIN_SIMILARITY: Final = 0.85
 """How alike (Indel ratio of the normalised titles) a fuzzy hit must be by default."""
 _SLACK: Final = 1e-9  # float rounding must not drop a key whose length sits exactly on the bound
 

@@ -1,0 +1,200 @@
+"""How ``run`` and ``organize`` carry out an invocation once Click has parsed it.
+
+Apart from the command modules so that those stay light to import: ``anivault run --help`` must
+not load the runner, the reporters or the TMDB client that this module needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from anivault.cli import exit_codes
+from anivault.cli.app import AppContext
+from anivault.cli.deps import build_tmdb_client, lookup_request
+from anivault.cli.flags import MatchFlags, OrganizeFlags, OutputFlags, SourceFilter
+from anivault.cli.interactive import ask_all, questions, require_terminal
+from anivault.cli.progress import progress_reporter
+from anivault.cli.render import NdjsonReporter, emit_run_result, first_message_per_code
+from anivault.cli.report import NextStep, render_run
+from anivault.core.apply.undo import undo
+from anivault.core.events import Event, Reporter
+from anivault.core.lookup.overrides import Pick
+from anivault.core.lookup.stream import LookupRequest, lookup_files
+from anivault.core.plan.model import ACTIONS, CONFLICT_POLICIES, PlanOptions
+from anivault.core.plan.naming import Naming
+from anivault.core.plan.templates import scheme_for
+from anivault.core.run import RunRequest, RunResult, apply_plan_file, resume_last, run_library
+from anivault.errors import UsageError
+from anivault.services.settings import Settings
+from anivault.services.tmdb.client import TmdbClient
+
+
+def run_or_resume(
+    app: AppContext,
+    settings: Settings,
+    flags: OrganizeFlags,
+    match_flags: MatchFlags,
+    source_filter: SourceFilter,
+    output: OutputFlags,
+    *,
+    source: Path | None,
+    target: Path | None,
+    apply: bool,
+    resume: bool,
+) -> int:
+    """The shared body of ``run`` and ``organize --src/--dst`` (and their ``--resume``)."""
+    if resume:
+        refuse_with(
+            "--resume",
+            {"--src": source, "--dst": target, "--apply": apply}
+            | flags.given()
+            | match_flags.given()
+            | source_filter.given(),
+        )
+        return execute(
+            app,
+            lambda reporter: resume_last(
+                settings.state_dir,
+                client_factory=lambda: build_tmdb_client(settings, app.api_key),
+                reporter=reporter,
+                log_dir=settings.log_dir,
+            ),
+            applied=True,
+            detail=output.detail(),
+        )
+    if source is None or target is None:
+        raise UsageError("--src and --dst are required (unless --resume, --from-plan or --undo)")
+    if match_flags.interactive:
+        require_terminal(json_output=app.json_output)
+    source = source.expanduser()
+    client = build_tmdb_client(settings, app.api_key)
+    picks = match_flags.picks(source)
+    if match_flags.interactive:
+        picks += _ask(
+            app,
+            client,
+            lookup_request(
+                settings, source, match_flags.match_override(), source_filter.scan_filter(), picks
+            ),
+        )
+    request = RunRequest(
+        source=source,
+        target=target.expanduser(),
+        apply=apply,
+        workers=settings.max_workers,
+        min_confidence=settings.min_confidence,
+        state_dir=settings.state_dir,
+        plan_options=plan_options(settings),
+        plan_file=flags.plan_file.expanduser() if flags.plan_file else None,
+        io_pace_limit=settings.io_pace_limit or None,
+        parse_processes=settings.parse_processes,
+        log_dir=settings.log_dir,
+        match_override=match_flags.match_override(),
+        title_language=settings.title_language or None,
+        extras_folder=settings.extras == "folder",
+        select=source_filter.scan_filter(),
+        picks=picks,
+    )
+    return execute(
+        app,
+        lambda reporter: run_library(request, client=client, reporter=reporter),
+        applied=apply,
+        detail=output.detail(),
+        next_step=NextStep(request.plan_file),
+    )
+
+
+def _ask(app: AppContext, client: TmdbClient, request: LookupRequest) -> tuple[Pick, ...]:
+    """``--interactive``: look the files up (nothing is planned yet), then ask about the doubtful
+    ones; the run that follows finds its lookups in the cache."""
+    with progress_reporter(app.err, quiet=False) as progress:
+        matched, _skipped = lookup_files(request, client, progress)
+    asked = questions(matched)
+    if not asked:
+        app.err.print("nothing to ask: every file was matched", markup=False)
+    return ask_all(app.err, client, request.source, asked)
+
+
+def plan_options(settings: Settings) -> PlanOptions:
+    """Raises UsageError for a template with unknown fields or unsafe characters."""
+    naming = Naming(
+        scheme_for(settings.naming_preset, settings.naming_template or None),
+        settings.max_path_chars,
+        settings.colon_replacement,
+        ascii_or_native=settings.title_rule == "ascii-or-native",
+    )
+    action = next(a for a in ACTIONS if a == settings.action)
+    policy = next(c for c in CONFLICT_POLICIES if c == settings.on_conflict)
+    return PlanOptions(naming, action, policy)
+
+
+def apply_reviewed_plan(app: AppContext, settings: Settings, plan: Path, *, apply: bool, detail: str) -> int:
+    """``organize --from-plan``: exactly the entries of a plan written by ``--plan``."""
+    return execute(
+        app,
+        lambda reporter: apply_plan_file(
+            plan,
+            state_dir=settings.state_dir,
+            apply=apply,
+            io_pace_limit=settings.io_pace_limit or None,
+            reporter=reporter,
+            log_dir=settings.log_dir,
+        ),
+        applied=apply,
+        detail=detail,
+    )
+
+
+def execute(
+    app: AppContext,
+    work: Callable[[Reporter], RunResult],
+    *,
+    applied: bool,
+    detail: str,
+    next_step: NextStep | None = None,
+) -> int:
+    """Run ``work(reporter)`` with the right reporter, render its result, pick the exit status."""
+    if app.json_output:
+        with NdjsonReporter() as reporter:
+            result = work(reporter)
+            emit_run_result(reporter, result)
+    else:
+        with progress_reporter(app.err, quiet=detail == "summary") as progress:
+            result = work(progress)
+        render_run(app.out, result, applied=applied, detail=detail, next_step=next_step or NextStep())
+    for warning in result.warnings:
+        app.err.print(f"warning: {warning}", markup=False)
+    for code, message in first_message_per_code(result):
+        app.err.print(f"error {code}: {message}", markup=False)
+    return exit_codes.for_run(result.error_codes)
+
+
+def undo_run(app: AppContext, journal: Path) -> int:
+    report = undo(journal)
+    fields = {
+        "restored": report.restored,
+        "already_undone": report.already_undone,
+        "left": list(report.left),
+        "folders_removed": report.folders_removed,
+    }
+    if app.json_output:
+        NdjsonReporter().emit(Event("undo", "finished", fields))
+    else:
+        app.out.print(
+            f"restored {report.restored}, already undone {report.already_undone}, "
+            f"folders removed {report.folders_removed}",
+            markup=False,
+        )
+    for problem in report.left:
+        app.err.print(f"warning: {problem}", markup=False)
+    return exit_codes.PARTIAL if report.left else exit_codes.OK
+
+
+def refuse_with(mode: str, others: dict[str, object]) -> None:
+    """``mode`` brings its own sources and options: anything else given alongside is a mistake."""
+    given = sorted(
+        name for name, value in others.items() if value is not None and value is not False and value != ()
+    )
+    if given:
+        raise UsageError(f"{mode} takes no other organize options (got {', '.join(given)})")
