@@ -204,7 +204,7 @@ NCOP = "[SubsPlease] Dan Da Dan - NCOP [1080p].mkv"
 def test_an_extra_is_left_in_place_by_default(client: TmdbClient) -> None:
     result = match(client, NCOP)
     assert result.status == "unmatched"
-    assert "extras = skip" in result.note
+    assert "extras = keep" in result.note
 
 
 def test_an_extra_goes_to_the_series_extras_folder_when_asked(client: TmdbClient) -> None:
@@ -213,4 +213,4 @@ def test_an_extra_goes_to_the_series_extras_folder_when_asked(client: TmdbClient
     assert result.match is not None
     assert (result.match.tmdb_id, result.match.season, result.match.extra) == (240411, None, True)
     target = target_for(result.match, ".mkv", source_stem=Path(NCOP).stem)
-    assert target.as_posix() == f"Dan Da Dan (2024)/Extras/{Path(NCOP).stem}.mkv"
+    assert target.as_posix() == f"Dan Da Dan (2024)/extras/{Path(NCOP).stem}.mkv"

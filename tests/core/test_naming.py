@@ -197,15 +197,15 @@ def test_specials_go_to_season_00() -> None:
     assert target.name == "Show (2020) S00E03.mp4"
 
 
-def test_movie_layout_under_movies() -> None:
+def test_movie_layout_below_the_movie_root() -> None:
     match = Match("movie", 372058, "Your Name.", 2016, None, (), SCORE)
     target = target_for(match, ".mkv")
-    assert target == PurePosixPath("Movies/Your Name. (2016)/Your Name. (2016).mkv")
+    assert target == PurePosixPath("Your Name. (2016)/Your Name. (2016).mkv")
 
 
 def test_movie_with_colon_and_no_year() -> None:
     match = Match("movie", 1, "Gekijouban: Tokyo", None, None, (), SCORE)
-    assert target_for(match, ".mkv") == PurePosixPath("Movies/Gekijouban - Tokyo/Gekijouban - Tokyo.mkv")
+    assert target_for(match, ".mkv") == PurePosixPath("Gekijouban - Tokyo/Gekijouban - Tokyo.mkv")
 
 
 @pytest.mark.parametrize(("season", "episodes"), [(None, (1,)), (1, ())])

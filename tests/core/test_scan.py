@@ -268,15 +268,20 @@ def test_slicing_never_changes_what_a_folder_expands_to(
 ) -> None:
     videos = sorted({f"{stem}.mkv" for stem in stems} | {f"{stem}.mp4" for stem in stems[:2]})
     others = sorted({f"{stem}{tail}" for stem, tail in zip(stems * 2, tails, strict=False)} | {"x.txt"})
-    whole = FolderListing("/d/", "", tuple(videos), tuple(others))
+    subs = sorted({f"Subs/{stem}/2_English.srt" for stem in stems[:3]} | {"Subs/a.txt"})
+    if len(videos) > slice_size:  # as the walk slices: a lone video would own Subs/English.srt
+        subs.append("Subs/English.srt")
+    whole = FolderListing("/d/", "", tuple(videos), tuple(others), subs=tuple(subs))
     original = scan_module.FOLDER_SLICE
     scan_module.FOLDER_SLICE = slice_size
     try:
-        slices = list(scan_module._slices("/d/", "", videos, others, None))
+        pieces = list(scan_module._slices("/d/", "", videos, others, None, subs))
     finally:
         scan_module.FOLDER_SLICE = original
+    slices = [piece for piece in pieces if isinstance(piece, FolderListing)]
     assert all(len(piece.videos) <= slice_size for piece in slices)
-    expanded = [item for piece in slices for item in expand_folder(piece)]
+    expanded = [p for p in pieces if isinstance(p, Skipped)]
+    expanded += [item for piece in slices for item in expand_folder(piece)]
     assert sorted(map(repr, expanded)) == sorted(map(repr, expand_folder(whole)))
 
 
@@ -324,3 +329,54 @@ def test_an_excluded_video_is_reported_where_a_run_walks_too(tmp_path: Path) -> 
 
     assert [item.reason for item in walked if isinstance(item, Skipped)] == ["excluded (matches '*02*')"]
     assert [item.videos for item in walked if isinstance(item, FolderListing)] == [("Show - 01.mkv",)]
+
+
+# --- Subs/ folders ---------------------------------------------------------------------------------
+
+
+def test_a_subs_folder_per_video_pairs_each_subtitle_with_its_video(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        "S1/Show.S01E01.mkv",
+        "S1/Show.S01E02.mkv",
+        "S1/Subs/Show.S01E01/2_English.srt",
+        "S1/Subs/Show.S01E01/3_English.srt",
+        "S1/Subs/Show.S01E02/4_Japanese.srt",
+        "S1/Subs/Show.S01E02/Show.S01E02.pol.forced.ass",
+        "S1/Subs/Show.S01E02/Show.S01E02.nfo.txt",
+        "S1/Subs/Other.S01E09/2_English.srt",
+    )
+    files, skipped = scan(tmp_path)
+    first = files["S1/Show.S01E01.mkv"].sidecars
+    assert [(Path(s.path).relative_to(tmp_path).as_posix(), s.tail) for s in first] == [
+        ("S1/Subs/Show.S01E01/2_English.srt", ".en.srt"),
+        ("S1/Subs/Show.S01E01/3_English.srt", ".en.2.srt"),  # two English tracks keep two names
+    ]
+    assert [s.tail for s in files["S1/Show.S01E02.mkv"].sidecars] == [".ja.srt", ".pol.forced.ass"]
+    assert skipped["S1/Subs/Other.S01E09/2_English.srt"].reason == "sidecar without a matching video"
+    assert skipped["S1/Subs/Show.S01E02/Show.S01E02.nfo.txt"].reason == "not a subtitle"
+
+
+def test_a_flat_subtitles_folder_belongs_to_the_only_video_or_by_stem(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        "movie/Film.2016.mkv",
+        "movie/Film.2016.en.srt",
+        "movie/Subtitles/English.srt",
+        "movie/Subtitles/Portuguese (Brazil).ass",
+        "batch/A - 01.mkv",
+        "batch/A - 02.mkv",
+        "batch/subs/A - 02.de.ass",
+        "batch/subs/English.srt",
+    )
+    files, skipped = scan(tmp_path)
+    tails = [s.tail for s in files["movie/Film.2016.mkv"].sidecars]
+    assert tails == [".en.srt", ".en.2.srt", ".pt-BR.ass"]  # beside the video first, then Subtitles/
+    assert [s.tail for s in files["batch/A - 02.mkv"].sidecars] == [".de.ass"]
+    assert skipped["batch/subs/English.srt"].reason == "sidecar without a matching video"
+
+
+def test_a_subs_folder_without_videos_beside_it_is_walked_as_usual(tmp_path: Path) -> None:
+    make(tmp_path, "Subs/Show - 01.mkv", "Subs/Show - 01.en.ass")
+    files, _ = scan(tmp_path)
+    assert [s.tail for s in files["Subs/Show - 01.mkv"].sidecars] == [".en.ass"]

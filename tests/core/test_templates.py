@@ -42,22 +42,22 @@ def named(match: Match, scheme: str = "default", template: str | None = None, **
         (
             "default",
             "Frieren (2023)/Season 01/Frieren (2023) S01E07-E08.mkv",
-            "Movies/Your Name. (2016)/Your Name. (2016).mkv",
+            "Your Name. (2016)/Your Name. (2016).mkv",
         ),
         (
             "kodi",
             "Frieren (2023)/Season 01/Frieren (2023) S01E07-E08.mkv",
-            "Movies/Your Name. (2016)/Your Name. (2016).mkv",
+            "Your Name. (2016)/Your Name. (2016).mkv",
         ),
         (
             "jellyfin",
             "Frieren (2023) [tmdbid-209867]/Season 01/Frieren (2023) S01E07-E08.mkv",
-            "Movies/Your Name. (2016) [tmdbid-372058]/Your Name. (2016).mkv",
+            "Your Name. (2016) [tmdbid-372058]/Your Name. (2016).mkv",
         ),
         (
             "plex",
             "Frieren (2023) {tmdb-209867}/Season 01/Frieren (2023) S01E07-E08.mkv",
-            "Movies/Your Name. (2016) {tmdb-372058}/Your Name. (2016).mkv",
+            "Your Name. (2016) {tmdb-372058}/Your Name. (2016).mkv",
         ),
     ],
 )
@@ -96,7 +96,7 @@ def test_user_template_renders_its_fields() -> None:
 
 def test_user_template_replaces_series_only() -> None:
     assert named(movie("Akira", 1988), template="{title}/{title} {episode_token}.{ext}") == (
-        "Movies/Akira (1988)/Akira (1988).mkv"
+        "Akira (1988)/Akira (1988).mkv"
     )
 
 
@@ -121,7 +121,8 @@ def test_template_language_refuses_everything_but_known_fields(template: str, co
     assert caught.value.code == "E-USAGE"
     assert complaint in caught.value.message
     if "unknown field" in complaint:
-        assert "known fields: title, year, season, episode_token, tmdb_id" in caught.value.message
+        known = "known fields: title, year, season, episode_token, episode_title, tmdb_id"
+        assert known in caught.value.message
 
 
 def test_template_values_are_never_evaluated() -> None:

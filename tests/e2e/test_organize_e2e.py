@@ -203,7 +203,7 @@ def test_sigkill_at_random_points_then_resume_loses_nothing_and_matches_an_unint
         capsys,
     )
     assert status == 0
-    expected = files(reference / "downloads", reference / "library")
+    expected = files(reference / "downloads", reference / "library", reference / "Movies")
     total_lines = _journal_lines(anivault_env)
     assert total_lines > 20
     original = Counter(files(small_library).values())
@@ -232,18 +232,18 @@ def test_sigkill_at_random_points_then_resume_loses_nothing_and_matches_an_unint
         time.sleep(rng.random() * 0.003)  # land anywhere inside the next file operation
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
-        after_kill = Counter(files(work / "downloads", work / "library").values())
+        after_kill = Counter(files(work / "downloads", work / "library", work / "Movies").values())
         assert after_kill >= original, f"content lost after a kill at journal line ~{kill_after}"
         if process.returncode != -signal.SIGKILL or _run_phase(anivault_env, known) == "finished":
             # It finished applying first (the kill, if any, hit its exit): not a kill during --apply.
-            assert files(work / "downloads", work / "library") == expected
+            assert files(work / "downloads", work / "library", work / "Movies") == expected
             continue
         kills += 1
 
         status, _, err = run_cli(["organize", "--resume"], capsys)
 
         assert status == 0, err
-        final = files(work / "downloads", work / "library")
+        final = files(work / "downloads", work / "library", work / "Movies")
         assert final == expected, f"resume after a kill at journal line ~{kill_after} differs"
         assert Counter(final.values()) == Counter(expected.values())  # nothing duplicated
 

@@ -124,15 +124,17 @@ def test_apply_moves_matched_files_with_sidecars_and_loses_nothing(
     library: tuple[Path, Path, list[ManifestEntry]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     source, target, entries = library
+    movies = target.parent / "Movies"  # the default movie root: beside the series library
     before = Counter(tree_hashes(source).values())
 
     status, out, _ = run_cli(["--json", "run", "--src", str(source), "--dst", str(target), "--apply"], capsys)
 
     assert status == 0
-    after_source, after_library = tree_hashes(source), tree_hashes(target)
-    assert Counter(after_source.values()) + Counter(after_library.values()) == before, (
-        "a file was lost or copied"
-    )
+    after_source, after_library, after_movies = tree_hashes(source), tree_hashes(target), tree_hashes(movies)
+    assert after_movies, "the sample has movies"
+    assert Counter(after_source.values()) + Counter(after_library.values()) + Counter(
+        after_movies.values()
+    ) == (before), "a file was lost or copied"
     planned = [e["fields"] for e in events(out) if e["event"] == "entry"]
     moved_sources = {f["source"] for f in planned if f["status"] == "planned"}  # type: ignore[index]
     assert moved_sources, "nothing was moved"
@@ -141,15 +143,16 @@ def test_apply_moves_matched_files_with_sidecars_and_loses_nothing(
     )
     manifest = {e.path: e for e in entries}
     for fields in planned:
-        assert fields["target"] in after_library  # type: ignore[index]
         original = manifest[fields["source"]]  # type: ignore[index]
-        assert after_library[fields["target"]] == original.sha256  # type: ignore[index]
+        root = after_movies if original.media_type == "movie" else after_library
+        assert root[fields["target"]] == original.sha256  # type: ignore[index]
     sidecars = [e for e in entries if e.role == "sidecar" and e.sidecar_of in moved_sources]
     assert sidecars, "the sample has sidecars beside matched videos"
     for sidecar in sidecars:
-        video_target = expected_target(manifest[sidecar.sidecar_of])  # type: ignore[index]
-        tail = Path(sidecar.path).name[len(Path(sidecar.sidecar_of).stem) :]  # type: ignore[arg-type]
-        assert sidecar_target(PurePosixPath(video_target), tail).as_posix() in after_library
+        video = manifest[sidecar.sidecar_of]  # type: ignore[index]
+        tail = Path(sidecar.path).name[len(Path(video.path).stem) :]
+        root = after_movies if video.media_type == "movie" else after_library
+        assert sidecar_target(PurePosixPath(expected_target(video)), tail).as_posix() in root
 
 
 @pytest.mark.usefixtures("anivault_env")

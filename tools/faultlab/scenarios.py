@@ -78,12 +78,17 @@ class Lab:
     def library(self) -> Path:
         return self.work / "library"
 
+    @property
+    def movie_library(self) -> Path:
+        """Where movies go by default: beside the series library, never inside it."""
+        return self.work / "Movies"
+
     def cli(self, **extra_env: str) -> Cli:
         return Cli(self.work / "home", self.standin.base_url, self.standin.api_key, extra_env)
 
     def make_library(self, seed: int = 11) -> TreeSnapshot:
         generate(self.source, seed=seed, series=self.series, movies=self.movies)
-        return snapshot(self.source, self.library)
+        return snapshot(self.source, self.library, self.movie_library)
 
     def run_args(self, *extra: str, apply: bool = True) -> list[str]:
         mode = "--apply" if apply else "--dry-run"
@@ -103,7 +108,7 @@ def _code_check(result: CliResult, code: str, what: str) -> Check:
 
 
 def _result(name: str, lab: Lab, before: TreeSnapshot, faults: int, checks: list[Check]) -> ScenarioResult:
-    after = snapshot(lab.source, lab.library)
+    after = snapshot(lab.source, lab.library, lab.movie_library)
     return ScenarioResult(name, faults, len(before.files), compare(before, after), tuple(checks))
 
 
@@ -137,7 +142,7 @@ def sigint_during_apply(lab: Lab, *, pace: int = 240) -> ScenarioResult:
     process = cli.start(lab.run_args("--io-pace-limit", str(pace)))
     landed, interrupted = interrupt_at_line(process, '"event": "file"', count=3)  # a few have moved
     checkpoints = list((lab.work / "home" / "state" / "runs").glob("*/checkpoint.json"))
-    partial = snapshot(lab.source, lab.library)
+    partial = snapshot(lab.source, lab.library, lab.movie_library)
     resumed = cli.run(["--json", "run", "--resume"])
     checks = [
         Check("signal landed mid-apply", landed),
@@ -148,7 +153,8 @@ def sigint_during_apply(lab: Lab, *, pace: int = 240) -> ScenarioResult:
         Check("nothing lost or torn at the interrupt", compare(before, partial).clean),
         _status_check(resumed, {0, 3}, "resume"),
         Check(
-            "resumed library equals an undisturbed run's", snapshot(lab.source, lab.library).files == expected
+            "resumed library equals an undisturbed run's",
+            snapshot(lab.source, lab.library, lab.movie_library).files == expected,
         ),
         Check(
             "resume did only the rest",
@@ -169,10 +175,10 @@ def disk_full_on_target(
     videos = sorted(p for p in lab.source.rglob("*.mkv") if "Sample" not in p.name)[:big]
     for video in videos:
         video.write_bytes(rng.randbytes(size))
-    before = snapshot(lab.source, lab.library)
+    before = snapshot(lab.source, lab.library, lab.movie_library)
     with small_filesystem(lab.library, capacity):
         result = lab.cli().run(lab.run_args())
-        after = snapshot(lab.source, lab.library)
+        after = snapshot(lab.source, lab.library, lab.movie_library)
     checks = [
         _status_check(result, {3, 7}, "disk-full run"),
         _code_check(result, "E-FS-NOSPACE", "disk-full run"),
@@ -391,7 +397,7 @@ def tmdb_server_dies(lab: Lab, *, after_requests: int = 15) -> ScenarioResult:
         _status_check(resumed, {0}, "--resume with TMDB back"),
         Check(
             "resumed library equals an undisturbed run's",
-            snapshot(lab.source, lab.library).files == expected,
+            snapshot(lab.source, lab.library, lab.movie_library).files == expected,
         ),
     ]
     return _result("TMDB dies mid-run, then --resume", lab, before, 1, checks)
@@ -405,7 +411,7 @@ def hostile_names(lab: Lab, names: list[bytes]) -> ScenarioResult:
         os.makedirs(folder, exist_ok=True)
         with open(os.path.join(folder, name), "wb") as handle:
             handle.write(b"hostile %d " % index + name)
-    before = snapshot(lab.source, lab.library)
+    before = snapshot(lab.source, lab.library, lab.movie_library)
     result = lab.cli().run(lab.run_args(), timeout=300)
     checks = [_status_check(result, {0, 3}, "hostile-name run"), _no_traceback(result, "hostile-name run")]
     journal = _newest(lab.work / "home" / "state" / "journals")
@@ -457,7 +463,7 @@ def sigkill_then_resume(
     cli = lab.cli()
     with _library_device(reference / "library", cross_device):
         done = cli.run(_apply_args(reference, action))
-        expected = snapshot(reference / "downloads", reference / "library").files
+        expected = snapshot(reference / "downloads", reference / "library", reference / "Movies").files
     journal_lines = _count_lines(_newest(lab.work / "home" / "state" / "journals"))
     rng = random.Random(seed)
     checks = [_status_check(done, {0, 3}, "uninterrupted run"), Check("journal written", journal_lines > 4)]
@@ -473,10 +479,12 @@ def sigkill_then_resume(
             if process.returncode != -signal.SIGKILL:
                 continue  # it finished before the kill landed: not a kill during --apply
             landed += 1
-            after_kill = _without_in_flight(snapshot(work / "downloads", work / "library"), lab, known, work)
+            after_kill = _without_in_flight(
+                snapshot(work / "downloads", work / "library", work / "Movies"), lab, known, work
+            )
             verdicts.append(compare(before, after_kill, copies_allowed=action != "move"))
             resumed = cli.run(["--json", "run", "--resume"])
-            final = snapshot(work / "downloads", work / "library").files
+            final = snapshot(work / "downloads", work / "library", work / "Movies").files
         checks += [
             _status_check(resumed, {0, 3}, f"resume after kill {landed}"),
             Check(f"kill {landed}: resumed tree equals the uninterrupted one", final == expected),
@@ -497,7 +505,10 @@ def _without_in_flight(after: TreeSnapshot, lab: Lab, known: set[Path], work: Pa
     for step in read_journal(fresh[0]).in_flight() if fresh else []:
         for path in (step.target, partial_name(step.target)):
             if path.exists() and (path != step.target or path.stat().st_size == 0):
-                ours.add(f"1:{os.path.relpath(path, work / 'library')}")
+                index, root = (
+                    (2, work / "Movies") if (work / "Movies") in path.parents else (1, work / "library")
+                )
+                ours.add(f"{index}:{os.path.relpath(path, root)}")
     return TreeSnapshot({k: v for k, v in after.files.items() if k not in ours})
 
 
@@ -552,7 +563,7 @@ def _undisturbed(lab: Lab) -> dict[str, str]:
     calm = Cli(lab.work / "calm-home", lab.standin.base_url, lab.standin.api_key)
     source, library = str(reference / "downloads"), str(reference / "library")
     calm.run(["--json", "run", "--src", source, "--dst", library, "--apply"])
-    return snapshot(reference / "downloads", reference / "library").files
+    return snapshot(reference / "downloads", reference / "library", reference / "Movies").files
 
 
 def _planned(result: CliResult) -> set[tuple[str, str]]:

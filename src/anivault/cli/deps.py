@@ -37,9 +37,9 @@ def lookup_request(
         settings.parse_processes,
         match_override,
         settings.title_language or None,
-        settings.extras == "folder",
-        picks=picks,
+        settings.extras_moved,
         select=select,
+        picks=picks,
     )
 
 

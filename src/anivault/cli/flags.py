@@ -77,6 +77,9 @@ class OrganizeFlags(_Flags):
     preset: str | None = _setting("naming_preset")
     template: str | None = _setting("naming_template")
     io_pace_limit: float | None = _setting("io_pace_limit")
+    movies_dst: str | None = _setting("movies_target")
+    extras: str | None = _setting("extras")
+    prune_empty: bool = False
     plan_file: Path | None = field(default=None, metadata={"flag": "--plan"})
 
 

@@ -238,7 +238,8 @@ organize_options = _compose(
         OrganizeFlags,
         "--template",
         "Series naming template, e.g. '{title} ({year})/Season {season:02d}/{title} "
-        "S{season:02d}{episode_token}.{ext}'. Fields: title, year, season, episode_token, tmdb_id.",
+        "S{season:02d}{episode_token}.{ext}'. "
+        "Fields: title, year, season, episode_token, episode_title, tmdb_id.",
         default_text="the preset's",
     ),
     _setting_option(
@@ -246,6 +247,24 @@ organize_options = _compose(
         "--io-pace-limit",
         "At most N file operations per minute (antivirus-heavy or network drives); 0 = unlimited.",
         type=click.FloatRange(min=1),
+    ),
+    _setting_option(
+        OrganizeFlags,
+        "--movies-dst",
+        "Movie library root, never inside --dst.",
+        default_text="the folder Movies beside --dst",
+        type=click.Path(file_okay=False),
+    ),
+    _setting_option(
+        OrganizeFlags,
+        "--extras",
+        "NCOP/NCED/PV: into the series' extras/ folder (Plex: Other/), or kept in place.",
+    ),
+    click.option(
+        "--prune-empty",
+        is_flag=True,
+        help="With --apply: remove the source folders the moves left empty "
+        "(journalled; --undo brings them back).",
     ),
     _folded_into("flags", OrganizeFlags),
 )

@@ -92,7 +92,8 @@ def run_or_resume(
         log_dir=settings.log_dir,
         match_override=match_flags.match_override(),
         title_language=settings.title_language or None,
-        extras_folder=settings.extras == "folder",
+        extras_folder=settings.extras_moved,
+        prune_empty=flags.prune_empty,
         select=source_filter.scan_filter(),
         picks=picks,
     )
@@ -126,7 +127,8 @@ def plan_options(settings: Settings) -> PlanOptions:
     )
     action = next(a for a in ACTIONS if a == settings.action)
     policy = next(c for c in CONFLICT_POLICIES if c == settings.on_conflict)
-    return PlanOptions(naming, action, policy)
+    movies = Path(settings.movies_target).expanduser() if settings.movies_target else None
+    return PlanOptions(naming, action, policy, movies)
 
 
 def apply_reviewed_plan(app: AppContext, settings: Settings, plan: Path, *, apply: bool, detail: str) -> int:

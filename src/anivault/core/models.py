@@ -96,6 +96,9 @@ class FolderListing:
     """Every other file name: sidecars, samples, anything that is not a video."""
     fonts: str | None = None
     """The name of its ``Fonts/`` subfolder, if it has one: the plan moves it with the batch."""
+    subs: tuple[str, ...] = ()
+    """The files of its ``Subs/`` folder (and of that folder's subfolders), POSIX paths below the
+    folder (``Subs/2_English.srt``): listed with the videos they belong to."""
 
 
 @dataclass(frozen=True, slots=True)

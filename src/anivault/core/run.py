@@ -29,6 +29,8 @@ from anivault.core.lookup.scan import ScanFilter
 from anivault.core.lookup.stream import LookupRequest, LookupTally, check_source, iter_lookup
 from anivault.core.models import MatchedFile, Skipped
 from anivault.core.plan.build import build_plan
+from anivault.core.plan.episode_titles import episode_titles_for
+from anivault.core.plan.library import movies_root_for
 from anivault.core.plan.model import Plan, PlanOptions
 from anivault.core.plan.naming import Naming
 from anivault.core.plan.planfile import read_plan, write_plan
@@ -70,8 +72,11 @@ class RunRequest:
     """``--tmdb-id``/``--season-offset`` for the whole source (override files in folders win)."""
     title_language: str | None = None
     """``--lang``: the language of titles written into the library; None keeps TMDB's title."""
-    extras_folder: bool = False
-    """Setting ``extras = folder``: NCOP/NCED/PV go to the series' Extras folder, else stay put."""
+    extras_folder: bool = True
+    """Setting ``extras = move`` (the default): NCOP/NCED/PV go to the series' extras folder;
+    ``keep`` leaves them where they are."""
+    prune_empty: bool = False
+    """``--prune-empty``: after applying, remove the source folders the moves left empty."""
     picks: tuple[Pick, ...] = ()
     """``--pick PATH=ID`` and ``--interactive`` answers, per file or folder of the source."""
     select: ScanFilter | None = None
@@ -156,6 +161,9 @@ def _run(
     request: RunRequest, run_id: str, started: float, client: TmdbClient, reporter: Reporter
 ) -> RunResult:
     warnings = network_warnings((request.source, request.target), request.io_pace_limit, reporter)
+    movies = movies_root_for(request.target, request.plan_options.movies_root)
+    warnings += (movies.warning,) if movies.warning else ()
+    plan_options = replace(request.plan_options, movies_root=movies.root)
     checkpoint = Checkpoint(
         run_id, "lookup", str(journal_path_for(request.state_dir, run_id)), request=request_to_dict(request)
     )
@@ -181,7 +189,11 @@ def _run(
             reporter,
         )
         plan = build_plan(
-            tally.matched(lookups), request.target, request.plan_options, source_root=request.source
+            tally.matched(lookups),
+            request.target,
+            plan_options,
+            source_root=request.source,
+            episode_title=episode_titles_for(plan_options.naming, client),
         )
     except InterruptedRunError:
         raise  # the checkpoint stays at "lookup": --resume starts the lookups again
@@ -339,6 +351,7 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "min_confidence": request.min_confidence,
         "action": options.action,
         "on_conflict": options.on_conflict,
+        "movies_root": str(options.movies_root) if options.movies_root else None,
         "preset": options.naming.scheme.name,
         "template": options.naming.scheme.tv.text,
         "max_path_chars": options.naming.max_path_chars,
@@ -353,6 +366,7 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "picks": [{"path": str(pick.path), **asdict(pick.override)} for pick in request.picks],
         "extensions": sorted(request.select.extensions or ()) if request.select else [],
         "exclude": list(request.select.exclude) if request.select else [],
+        "prune_empty": request.prune_empty,
     }
 
 
@@ -374,6 +388,7 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
                 ),
                 raw["action"],
                 raw["on_conflict"],
+                Path(raw["movies_root"]) if raw.get("movies_root") else None,
             ),
             plan_file=Path(raw["plan_file"]) if raw.get("plan_file") else None,
             io_pace_limit=raw.get("io_pace_limit"),
@@ -388,6 +403,7 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
                 for pick in (dict(p) for p in raw.get("picks", []))
             ),
             select=_select_from(raw.get("extensions") or [], raw.get("exclude") or []),
+            prune_empty=bool(raw.get("prune_empty", False)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"the checkpoint does not describe a run ({exc!r}); start it again") from exc
@@ -495,6 +511,7 @@ def _apply(
         reporter=reporter,
         on_outcome=report,
         io_pace_limit=pace,
+        prune_empty=bool(checkpoint.request.get("prune_empty")),  # the run's own --prune-empty
     )
 
 
@@ -516,8 +533,8 @@ def _summarise(
         deferred=status["deferred"],
         skipped=len(tally.skipped),
         planned=plan_status["planned"],
-        conflicts=plan_status["conflict"],
-        already_there=plan_status["exists"] + plan_status["duplicate"] + plan_status["in_place"],
+        conflicts=plan_status["conflict"] + plan_status["exists"],
+        already_there=plan_status["duplicate"] + plan_status["in_place"],
         moved=moved["moved"],
         move_failed=moved["failed"],
         tmdb_requests=stats.requests_sent,

@@ -71,15 +71,23 @@ class Settings:
     when they can be, else written in the work's native script; ``as-is`` keeps the chosen title."""
     action: str = "move"
     on_conflict: str = "skip"
-    extras: str = "skip"
-    """NCOP/NCED/PV/menus: ``skip`` leaves them where they are; ``folder`` files them under the
-    series' ``Extras`` folder. Never mapped to a regular episode either way."""
+    extras: str = "move"
+    """NCOP/NCED/PV/menus: ``move`` files them in the series' extras folder (``extras/``, Plex's
+    ``Other/``); ``keep`` leaves them where they are. Never mapped to a regular episode either way.
+    The older names ``folder`` and ``skip`` still mean ``move`` and ``keep``."""
+    movies_target: str = ""
+    """Root of the movie library (``--movies-dst``); empty: the folder ``Movies`` beside the
+    series library (never inside it: a TV library reads every folder as a show)."""
     io_pace_limit: float = 0.0
     """File operations per minute at most; 0 means no limit."""
     cache_max_bytes: int = 512 * 1024 * 1024
     """Disk cap of the TMDB cache; least recently used entries go first; 0 means no cap."""
     log_keep_days: int = 7
     """Days of rotated log files kept (each file also rolls over at 20 MB)."""
+
+    @property
+    def extras_moved(self) -> bool:
+        return self.extras in EXTRAS_MOVED
 
     @property
     def home_dir(self) -> Path:
@@ -106,8 +114,10 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "title_rule": ("as-is", "ascii-or-native"),
     "action": ("move", "copy", "hardlink", "symlink"),
     "on_conflict": ("skip", "index", "fail"),
-    "extras": ("skip", "folder"),
+    "extras": ("move", "keep", "folder", "skip"),
 }
+EXTRAS_MOVED = frozenset({"move", "folder"})
+"""The ``extras`` values that file extras in the library (``folder`` is the older name)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from anivault.core import checkpoint as checkpoints
 from anivault.core.apply.apply import ApplyOutcome, Pacer, apply_plan
 from anivault.core.apply.journal import Journal
 from anivault.core.apply.lock import hold_library
+from anivault.core.apply.prune import prune_emptied
 from anivault.core.apply.recovery import settle
 from anivault.core.checkpoint import CHECKPOINT_EVERY_SECONDS, Checkpoint
 from anivault.core.events import Event, Reporter
@@ -38,6 +39,7 @@ def apply_session(
     reporter: Reporter,
     on_outcome: Callable[[ApplyOutcome], None],
     io_pace_limit: float | None = None,
+    prune_empty: bool = False,
     clock: Callable[[], float] = time.monotonic,
 ) -> list[ApplyOutcome]:
     """Apply ``plan`` under ``checkpoint``'s journal; mark the run finished when done.
@@ -87,6 +89,9 @@ def apply_session(
                     pacer=Pacer(io_pace_limit) if io_pace_limit else None,
                     already_done=already,
                 )
+            if prune_empty and plan.source_root is not None and not interrupted.is_set():
+                moved = (e.source for e in plan.actionable() if e.action == "move")
+                prune_emptied(moved, plan.source_root, journal)
         finally:
             journal.close()
         done = len(already) + len(outcomes)

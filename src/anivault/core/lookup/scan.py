@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
+from anivault.core.lookup.subtitles import is_subs_folder, pair_subs, unique_tail
 from anivault.core.models import FolderListing, ScannedFile, Sidecar, Skipped
 from anivault.errors import FileSystemError, PermissionDeniedError
 
@@ -85,6 +86,7 @@ def walk_folders(
     # one object per folder, not per file.
     excluded = os.path.realpath(exclude) if exclude is not None else None
     real_root = os.path.realpath(root)
+    roots = (real_root, excluded)
     pending: list[tuple[str, str]] = [(os.fspath(root), "")]
     while pending:
         directory, relative = pending.pop()
@@ -100,26 +102,64 @@ def walk_folders(
         base = os.path.join(directory, "")
         if select is not None:
             subdirs, videos, others = yield from _selected(select, base, prefix, subdirs, videos, others)
-        descend: list[tuple[str, str]] = []
-        fonts = None
-        for name in sorted(subdirs):
-            if excluded is not None and os.path.join(real_root, prefix + name) == excluded:
-                continue
-            folded = name.casefold()
-            if folded in SAMPLE_DIRS:
-                yield Skipped(Path(base + name), "sample folder")
-                continue
-            if fonts is None and folded == FONTS_DIR:
-                fonts = name
-            descend.append((base + name, prefix + name))
+        descend, fonts, subs = yield from _subfolders(
+            subdirs, base, prefix, has_videos=bool(videos), skip=roots
+        )
         pending.extend(reversed(descend))
         if videos or others:
             videos.sort()
             others.sort()
+            subs.sort()
             if len(videos) <= FOLDER_SLICE:
-                yield FolderListing(base, prefix, tuple(videos), tuple(others), fonts)
+                yield FolderListing(base, prefix, tuple(videos), tuple(others), fonts, tuple(subs))
             else:
-                yield from _slices(base, prefix, videos, others, fonts)
+                yield from _slices(base, prefix, videos, others, fonts, subs)
+
+
+def _subfolders(
+    subdirs: list[str], base: str, prefix: str, *, has_videos: bool, skip: tuple[str, str | None]
+) -> Generator[Skipped, None, tuple[list[tuple[str, str]], str | None, list[str]]]:
+    """Sort a folder's subfolders out: the ones to walk into, its ``Fonts/`` folder, and the files of
+    its subtitle folders (which travel with its videos); sample folders are reported as skipped."""
+    real_root, excluded = skip
+    descend: list[tuple[str, str]] = []
+    fonts = None
+    subs: list[str] = []
+    for name in sorted(subdirs):
+        if excluded is not None and os.path.join(real_root, prefix + name) == excluded:
+            continue
+        folded = name.casefold()
+        if folded in SAMPLE_DIRS:
+            yield Skipped(Path(base + name), "sample folder")
+            continue
+        if fonts is None and folded == FONTS_DIR:
+            fonts = name
+        if has_videos and is_subs_folder(name):
+            listed = _subs_listing(base + name, name)
+            if listed is not None:
+                subs += listed[0]
+                descend += [(base + d, prefix + d) for d in listed[1]]
+                continue
+        descend.append((base + name, prefix + name))
+    return descend, fonts, subs
+
+
+def _subs_listing(directory: str, name: str) -> tuple[list[str], list[str]] | None:
+    """The files of a subtitles folder beside videos and of its subfolders (``Subs/<video>/``), as
+    POSIX paths below the videos' folder, and the deeper folders, which the walk visits as usual.
+    None when it cannot be listed: the walk then reports it like any other folder."""
+    files: list[str] = []
+    deeper: list[str] = []
+    try:
+        inner, videos, others = _listing(directory)
+        files += [f"{name}/{f}" for f in videos + others]
+        for sub in inner:
+            nested, sub_videos, sub_others = _listing(os.path.join(directory, sub))
+            files += [f"{name}/{sub}/{f}" for f in sub_videos + sub_others]
+            deeper += [f"{name}{os.sep}{sub}{os.sep}{d}" for d in nested]
+    except OSError:
+        return None
+    return files, deeper
 
 
 def _listing(directory: str) -> tuple[list[str], list[str], list[str]]:
@@ -166,19 +206,36 @@ def _selected(
 
 
 def _slices(
-    base: str, prefix: str, videos: list[str], others: list[str], fonts: str | None
-) -> Iterator[FolderListing]:
+    base: str, prefix: str, videos: list[str], others: list[str], fonts: str | None, subs: list[str]
+) -> Iterator[FolderListing | Skipped]:
     """A big folder as listings of ``FOLDER_SLICE`` videos, each sidecar in its owner's listing (the
     rest in the first). The owner is the longest stem among all the folder's videos, so within the
-    slice that holds it, it is still the longest: expanding a slice pairs exactly as the whole would."""
+    slice that holds it, it is still the longest: expanding a slice pairs exactly as the whole would.
+    A ``Subs/`` file goes with the video it names; one naming none is skipped here when the folder
+    has several video stems, since a slice with one of them would take it as that video's."""
     slice_of = {stem: index // FOLDER_SLICE for stem, index in _stems(videos).items()}
     owned: list[list[str]] = [[] for _ in range(0, len(videos), FOLDER_SLICE)]
+    owned_subs: list[list[str]] = [[] for _ in owned]
     for name in others:
         stem = _owning_video(name, slice_of) if _has_extension(name, SIDECAR_EXTENSIONS) else None
         owned[slice_of[stem] if stem is not None else 0].append(name)
+    for name in subs:
+        parts = name.split("/")
+        stem = parts[1] if len(parts) == 3 and parts[1] in slice_of else _owning_video(parts[-1], slice_of)
+        if stem is None and len(slice_of) > 1:
+            yield _unpaired_sub(base, name)
+        else:
+            owned_subs[0 if stem is None else slice_of[stem]].append(name)
     for index, names in enumerate(owned):
         start = index * FOLDER_SLICE
-        yield FolderListing(base, prefix, tuple(videos[start : start + FOLDER_SLICE]), tuple(names), fonts)
+        yield FolderListing(
+            base,
+            prefix,
+            tuple(videos[start : start + FOLDER_SLICE]),
+            tuple(names),
+            fonts,
+            tuple(owned_subs[index]),
+        )
 
 
 def expand_folder(listing: FolderListing) -> Iterator[ScannedFile | Skipped]:
@@ -198,9 +255,32 @@ def expand_folder(listing: FolderListing) -> Iterator[ScannedFile | Skipped]:
         else:
             assert owners is not None
             sidecars.setdefault(videos[owners[stem]], []).append(Sidecar(base + name, name[len(stem) :]))
+    if listing.subs:
+        yield from _pair_subs(listing, sidecars)
     for name in videos:
         found = sidecars.get(name)
         yield ScannedFile(base + name, prefix + name, tuple(found) if found else (), listing.fonts)
+
+
+def _pair_subs(listing: FolderListing, sidecars: dict[str, list[Sidecar]]) -> Iterator[Skipped]:
+    """Add the folder's ``Subs/`` files to their videos' sidecars, under a tail no other sidecar of
+    the video has; yield those that belong to no video as skipped."""
+    owners = _stems(listing.videos)
+    subtitle_files = [n for n in listing.subs if _has_extension(n, SIDECAR_EXTENSIONS)]
+    paired, left = pair_subs(subtitle_files, owners, lambda name: _owning_video(name, owners))
+    for sub in paired:
+        video = listing.videos[owners[sub.video_stem]]
+        found = sidecars.setdefault(video, [])
+        taken = {s.tail.casefold() for s in found}
+        path = os.path.join(listing.directory, *sub.name.split("/"))
+        found.append(Sidecar(path, unique_tail(sub.tail, taken)))
+    for name in [*left, *(n for n in listing.subs if not _has_extension(n, SIDECAR_EXTENSIONS))]:
+        yield _unpaired_sub(listing.directory, name)
+
+
+def _unpaired_sub(directory: str, name: str) -> Skipped:
+    reason = _skip_reason(name) if _has_extension(name, SIDECAR_EXTENSIONS) else "not a subtitle"
+    return Skipped(Path(os.path.join(directory, *name.split("/"))), reason)
 
 
 def _stems(videos: Sequence[str]) -> dict[str, int]:

@@ -1,4 +1,8 @@
-"""Building the plan: every matched video and its sidecars (and a batch's fonts) get a target."""
+"""Building the plan: every matched video and its sidecars (and a batch's fonts) get a target.
+
+Series go below the library root, movies below the movie root; both are looked at first
+(``plan/library.py``) so that new files join the folders already there.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from pathlib import Path, PurePosixPath
 from anivault.core.fingerprint import fingerprint
 from anivault.core.models import Match, MatchedFile
 from anivault.core.plan.conflicts import refuse_conflicts, resolve_conflicts
-from anivault.core.plan.model import Action, Plan, PlanEntry, PlanOptions, entry_id, retarget
+from anivault.core.plan.episode_titles import EpisodeTitle
+from anivault.core.plan.library import LibraryFolders, movies_root_for
+from anivault.core.plan.model import Action, Plan, PlanEntry, PlanOptions, entry_id, entry_root, retarget
 from anivault.core.plan.naming import sidecar_target, target_for
 from anivault.core.plan.store import PlanEntries
 from anivault.errors import AniVaultError
@@ -23,35 +29,57 @@ def build_plan(
     options: PlanOptions | None = None,
     *,
     source_root: Path | None = None,
+    episode_title: EpisodeTitle | None = None,
 ) -> Plan:
     """Plan every matched video and its sidecars, then resolve conflicts over the whole plan.
 
     ``matched`` is consumed as a stream (unmatched items are ignored) and the entries are spooled
     to disk, so memory does not grow with the library. Raises OrganizeConflictError under
     ``on_conflict="fail"`` when any entry conflicts, before anything moves. A target too long for
-    the path budget is an ``error`` entry, not a crash.
+    the path budget is an ``error`` entry, not a crash. ``episode_title`` fills the template field
+    of that name (see ``episode_titles_for``). Movies go to ``options.movies_root``, by default
+    the folder ``movies_root_for`` names.
     """
     options = options or PlanOptions()
+    movies = options.movies_root or movies_root_for(target_root, None).root
+    options = replace(options, movies_root=movies)  # the plan file records where movies went
+    roots = _Roots(target_root, movies)
     entries = PlanEntries()
     fonts = _FontFolders()
     for item in matched:
         if item.status != "matched" or item.match is None:
             continue
-        planned = _entries_for(item, item.match, target_root, options)
+        title = episode_title(item.match) if episode_title is not None else None
+        planned = _entries_for(item, item.match, roots, options, title)
         for entry in planned:
             entries.add(entry)
         if item.parsed.scanned.fonts is not None:
             fonts.note(planned[0], item.parsed.scanned.fonts)
-    for entry in fonts.entries(target_root):
+    for entry in fonts.entries():
         entries.add(entry)
     entries.seal()
-    resolve_conflicts(entries, target_root, options.on_conflict)
+    resolve_conflicts(entries, options.on_conflict)
     if options.on_conflict == "fail":
         refuse_conflicts(entries)
     return Plan(target_root, entries, source_root, options)
 
 
-def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptions) -> list[PlanEntry]:
+class _Roots:
+    """The series root and the movie root, each with its existing folders (listed on first use)."""
+
+    def __init__(self, series: Path, movies: Path) -> None:
+        self.series = LibraryFolders(series)
+        self.movies = self.series if movies == series else LibraryFolders(movies)
+
+    def of(self, match: Match) -> LibraryFolders:
+        return self.movies if match.media_type == "movie" else self.series
+
+
+def _entries_for(
+    item: MatchedFile, match: Match, roots: _Roots, options: PlanOptions, episode_title: str | None
+) -> list[PlanEntry]:
+    library = roots.of(match)
+    root = library.root
     scanned = item.parsed.scanned
     prints = item.parsed.prints
     if prints is None:
@@ -73,15 +101,24 @@ def _entries_for(item: MatchedFile, match: Match, root: Path, options: PlanOptio
         fingerprint=prints.video,
     )
     try:
-        video_rel = target_for(match, source.suffix, options.naming, root=str(root), source_stem=source.stem)
+        video_rel = target_for(
+            match,
+            source.suffix,
+            options.naming,
+            root=str(root),
+            source_stem=source.stem,
+            episode_title=episode_title,
+            adopt=library.adopt,
+        )
     except AniVaultError as exc:
         return [replace(video, status="error", error_code=exc.code, note=exc.message)]
     entries = [retarget(video, root, video_rel)]
     folder = scanned.relative.rpartition("/")[0]
+    directory = scanned.path[: len(scanned.path) - len(os.path.basename(scanned.path))]
     for sidecar, side_print in zip(scanned.sidecars, prints.sidecars, strict=True):
         if side_print is None:
             continue
-        name = os.path.basename(sidecar.path)
+        name = sidecar.path[len(directory) :].replace(os.sep, "/")  # Subs/2_English.srt too
         side = replace(
             video,
             entry_id=f"{video_id}{sidecar.tail}",
@@ -113,7 +150,7 @@ class _FontFolders:
         batch = self._batches.setdefault(folder, _FontBatch(folder / fonts, video))
         batch.add(video)
 
-    def entries(self, root: Path) -> Iterator[PlanEntry]:
+    def entries(self) -> Iterator[PlanEntry]:
         for _, batch in sorted(self._batches.items()):
             destination = batch.destination()
             if destination is None:
@@ -136,7 +173,7 @@ class _FontFolders:
                     owner_id=owner.entry_id,
                     fingerprint=print_,
                 )
-                yield retarget(entry, root, destination / font_dir.name / font.name)
+                yield retarget(entry, entry_root(owner), destination / font_dir.name / font.name)
 
 
 def _files_in(folder: Path) -> list[Path]:
@@ -153,22 +190,23 @@ class _FontBatch:
     def __init__(self, fonts: Path, owner: PlanEntry) -> None:
         self.fonts = fonts
         self.owner = owner
-        self._parents: set[PurePosixPath] = set()
-        self._shows: set[str] = set()
+        self._parents: set[tuple[Path, PurePosixPath]] = set()
+        self._shows: set[tuple[Path, str]] = set()
 
     def add(self, video: PlanEntry) -> None:
         target = PurePosixPath(video.relative_target)
-        self._parents.add(target.parent)
-        self._shows.add(target.parts[0])
+        root = entry_root(video)
+        self._parents.add((root, target.parent))
+        self._shows.add((root, target.parts[0]))
         if video.relative_source < self.owner.relative_source:
             self.owner = video
 
     def destination(self) -> PurePosixPath | None:
-        """The one season folder of every video, else their one show folder, else None."""
+        """The one season (or movie) folder of every video, else their one show folder, else None."""
         if len(self._parents) == 1:
-            return next(iter(self._parents))
-        if len(self._shows) == 1 and "Movies" not in self._shows:
-            return PurePosixPath(next(iter(self._shows)))
+            return next(iter(self._parents))[1]
+        if len(self._shows) == 1:
+            return PurePosixPath(next(iter(self._shows))[1])
         return None
 
 

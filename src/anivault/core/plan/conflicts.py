@@ -2,7 +2,9 @@
 
 A conflict discovered halfway through moving files is exactly how peers overwrite neighbours: two
 sources aiming at one target are both held back (``E-ORGANIZE-CONFLICT``), and a target that already
-exists is skipped — or reported as a duplicate when it holds the same bytes.
+holds a different file is one too (``exists``, its note giving both sizes) unless ``--on-conflict
+index`` numbers the new file; a target holding the same bytes is a duplicate: already in the library.
+A sidecar whose video does not move stays with it, and its note says why.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from anivault.core.fingerprint import sha256_of
-from anivault.core.plan.model import ConflictPolicy, EntryStatus, retarget
+from anivault.core.plan.model import ConflictPolicy, EntryStatus, PlanEntry, entry_root, retarget
 from anivault.core.plan.naming import sidecar_target
 from anivault.core.plan.store import PlanEntries
 from anivault.errors import OrganizeConflictError
@@ -20,18 +22,76 @@ from anivault.errors import OrganizeConflictError
 MAX_INDEX = 99
 
 
-def resolve_conflicts(entries: PlanEntries, root: Path, policy: ConflictPolicy) -> None:
+def resolve_conflicts(entries: PlanEntries, policy: ConflictPolicy) -> None:
     entries.mark_shared_targets(OrganizeConflictError.code)
     on_disk = (
         (row, _on_disk_status(Path(source), Path(target))) for row, source, target in entries.planned_paths()
     )
     entries.set_statuses([(status, row) for row, status in on_disk if status != "planned"])
     if policy == "index":
-        _index_taken_targets(entries, root)
-    entries.block_orphaned_sidecars(OrganizeConflictError.code)
+        _index_taken_targets(entries)
+    _explain_taken_targets(entries)
+    _hold_orphaned_sidecars(entries)
 
 
-def _index_taken_targets(entries: PlanEntries, root: Path) -> None:
+def _explain_taken_targets(entries: PlanEntries) -> None:
+    """A different file at the target is a conflict: say so, with both sizes to compare."""
+    code = OrganizeConflictError.code
+    entries.replace_rows(
+        [
+            (row, replace(entry, error_code=code, note=_join(entry.note, _taken_note(entry))))
+            for row, entry in list(entries.rows_with_status("exists"))
+        ]
+    )
+
+
+def _taken_note(entry: PlanEntry) -> str:
+    try:
+        there, here = os.stat(entry.target).st_size, os.stat(entry.source).st_size
+    except OSError:
+        return "a different file is already at the target"
+    shown = (_size(there), _size(here))
+    if shown[0] == shown[1]:  # same when rounded: the exact counts tell them apart
+        shown = (f"{there:,} B", f"{here:,} B")
+    return f"a different file is already at the target ({shown[0]} there, {shown[1]} here)"
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count} B"
+
+
+def _hold_orphaned_sidecars(entries: PlanEntries) -> None:
+    """A sidecar must not move without its video: held back, with the video's reason."""
+    entries.replace_rows(
+        [
+            (
+                row,
+                replace(
+                    sidecar,
+                    status="conflict",
+                    error_code=OrganizeConflictError.code,
+                    note=_join(sidecar.note, f"stays with its video ({_video_reason(video)})"),
+                ),
+            )
+            for row, sidecar, video in list(entries.orphaned_sidecars())
+        ]
+    )
+
+
+def _video_reason(video: PlanEntry) -> str:
+    reasons = {
+        "duplicate": "already in the library",
+        "in_place": "already in place",
+        "exists": "a different file is at its target",
+        "conflict": "another file claims its target",
+    }
+    return reasons.get(video.status, video.note or video.status)
+
+
+def _index_taken_targets(entries: PlanEntries) -> None:
     """``--on-conflict index``: a video whose target holds *different* bytes gets ``(2)``, ``(3)``…
     and its sidecars follow it, so nothing is overwritten and nothing is left behind."""
     for row, video in list(entries.rows_with_status("exists", role="video")):
@@ -40,6 +100,7 @@ def _index_taken_targets(entries: PlanEntries, root: Path) -> None:
             for r, s in entries.sidecar_rows(video.entry_id)
             if s.entry_id.startswith(video.entry_id + ".")  # named after the video (fonts are not)
         ]
+        root = entry_root(video)
         for number in range(2, MAX_INDEX + 1):
             video_rel = _indexed(PurePosixPath(video.relative_target), number)
             targets = [video_rel] + [

@@ -30,6 +30,8 @@ class PlanOptions:
     naming: Naming = field(default_factory=lambda: DEFAULT_NAMING)
     action: Action = "move"
     on_conflict: ConflictPolicy = "skip"
+    movies_root: Path | None = None
+    """Where movies go (``--movies-dst``); None: ``plan.library.movies_root_for`` decides."""
 
 
 @positional_pickle
@@ -83,3 +85,9 @@ def entry_id(relative: str, print_: Fingerprint) -> str:
 
 def retarget(entry: PlanEntry, root: Path, relative: PurePosixPath) -> PlanEntry:
     return replace(entry, target=root.joinpath(*relative.parts), relative_target=relative.as_posix())
+
+
+def entry_root(entry: PlanEntry) -> Path:
+    """The root ``entry.relative_target`` is below: the series root, or the movie root."""
+    depth = len(PurePosixPath(entry.relative_target).parts)
+    return Path(*entry.target.parts[: len(entry.target.parts) - depth])

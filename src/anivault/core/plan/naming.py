@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -20,7 +21,7 @@ MAX_SEGMENT_BYTES = 255
 TAIL_RESERVE = 32
 """Bytes kept free after a video's stem for the extension or a sidecar's tags (.jpn.forced.srt)."""
 STEM_BUDGET = MAX_SEGMENT_BYTES - TAIL_RESERVE
-EXTRAS_FOLDER = "Extras"
+EPISODE_TITLE_BYTES = 80
 HASH_CHARS = 6
 MIN_TITLE_BYTES = 12
 """A title is never cut below this: past it the library root is simply too deep."""
@@ -80,8 +81,19 @@ class Naming:
 DEFAULT_NAMING = Naming()
 
 
+Adopt = Callable[[int, tuple[str, ...]], tuple[str, ...]]
+"""Rewrites a target's folders to the library's existing ones (``LibraryFolders.adopt``)."""
+
+
 def target_for(
-    match: Match, extension: str, naming: Naming = DEFAULT_NAMING, *, root: str = "", source_stem: str = ""
+    match: Match,
+    extension: str,
+    naming: Naming = DEFAULT_NAMING,
+    *,
+    root: str = "",
+    source_stem: str = "",
+    episode_title: str | None = None,
+    adopt: Adopt | None = None,
 ) -> PurePosixPath:
     """Library-relative target of a matched video; ``extension`` includes the dot.
 
@@ -91,7 +103,8 @@ def target_for(
     there — never the year, tmdb id or episode token. Raises PathTooLongError (``E-FS-LONGPATH``)
     when even a short title cannot fit, ValueError for a TV match without season or episodes.
     A special whose TMDB episode is unknown (season 0, no episodes) keeps ``source_stem`` as its
-    file name inside the series' Season 00 folder; an extra keeps it inside ``<series>/Extras``.
+    file name inside the series' Season 00 folder; an extra keeps it inside the series' extras
+    folder (``naming.scheme.extras``). ``adopt`` turns the folders into the library's existing ones.
     """
     unnumbered_special = match.season == 0 and not match.episodes and bool(source_stem)
     extra = match.extra and bool(source_stem)
@@ -108,6 +121,7 @@ def target_for(
         "season": match.season,
         "episode_token": episode_suffix(match.episodes) if match.episodes else None,
         "tmdb_id": match.tmdb_id,
+        "episode_title": _episode_title(episode_title, naming.colon),
     }
     ext = extension.lower()
     keep = len(body.encode("utf-8"))
@@ -116,13 +130,15 @@ def target_for(
         rendered = template.render({**values, "title": title})
         if unnumbered_special:
             rendered = (*rendered[:-1], _truncate_utf8(source_stem, STEM_BUDGET))
-        elif extra:  # the series folder (the first of several segments), then Extras
+        elif extra:  # the series folder (the first of several segments), then its extras folder
             rendered = (
                 *rendered[: min(1, len(rendered) - 1)],
-                EXTRAS_FOLDER,
+                naming.scheme.extras,
                 _truncate_utf8(source_stem, STEM_BUDGET),
             )
         segments = tuple(safe_segment(s) for s in rendered)
+        if adopt is not None:
+            segments = adopt(match.tmdb_id, segments)
         overflow = _overflow(segments, ext, root, naming.max_path_chars)
         if overflow <= 0:
             return PurePosixPath(*segments[:-1], segments[-1] + ext)
@@ -132,6 +148,14 @@ def target_for(
                 f" within {naming.max_path_chars} characters"
             )
         keep = max(MIN_TITLE_BYTES, keep - overflow)
+
+
+def _episode_title(title: str | None, colon: str) -> str | None:
+    """A field value of at most ``EPISODE_TITLE_BYTES``: the series title is what the path budget
+    cuts, so an episode title must not be the one thing that cannot fit."""
+    if not title:
+        return None
+    return _truncate_utf8(_safe_title(title, colon)[0], EPISODE_TITLE_BYTES).rstrip() or None
 
 
 def episode_suffix(episodes: tuple[int, ...]) -> str:

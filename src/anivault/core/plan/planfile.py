@@ -62,6 +62,7 @@ def plan_json_chunks(plan: Plan, unresolved: Iterable[MatchedFile] = ()) -> Iter
             "max_path_chars": options.naming.max_path_chars,
             "colon": options.naming.colon,
             "ascii_or_native": options.naming.ascii_or_native,
+            "movies_root": str(options.movies_root) if options.movies_root else None,
         },
         "source_root": str(plan.source_root) if plan.source_root is not None else None,
         "target_root": str(plan.target_root),
@@ -176,8 +177,13 @@ def _plan_from_dict(document: object) -> Plan:
         ),
         action=_choice(raw_options["action"], ACTIONS),
         on_conflict=cast(ConflictPolicy, _choice(raw_options["on_conflict"], CONFLICT_POLICIES)),
+        movies_root=Path(raw_options["movies_root"]) if raw_options.get("movies_root") else None,
     )
-    entries = tuple(_entry_from_dict(raw, root) for raw in document["entries"])
+    movies = options.movies_root or root
+    entries = tuple(
+        _entry_from_dict(raw, movies if raw["match"]["media_type"] == "movie" else root)
+        for raw in document["entries"]
+    )
     source_root = document.get("source_root")
     return Plan(root, entries, Path(source_root) if source_root else None, options)
 

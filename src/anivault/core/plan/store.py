@@ -82,6 +82,7 @@ class PlanEntries(SpooledSequence["PlanEntry"]):
             self._db.execute("CREATE INDEX by_source ON entry (source)")
             self._db.execute("CREATE INDEX by_target ON entry (target_key)")
             self._db.execute("CREATE INDEX by_owner ON entry (owner_id)")
+            self._db.execute("CREATE INDEX by_id ON entry (entry_id)")
 
     def mark_shared_targets(self, code: str) -> None:
         """Every entry whose target another entry also claims becomes a conflict."""
@@ -91,13 +92,18 @@ class PlanEntries(SpooledSequence["PlanEntry"]):
             (code,),
         )
 
-    def block_orphaned_sidecars(self, code: str) -> None:
-        """A sidecar must not move without its video: held back when the video is not planned."""
-        self._db.execute(
-            "UPDATE entry SET status = 'conflict', code = ? WHERE role = 'sidecar' AND status = 'planned' "
-            "AND owner_id IN (SELECT entry_id FROM entry WHERE role = 'video' AND status != 'planned')",
-            (code,),
+    def orphaned_sidecars(self) -> Iterator[tuple[int, PlanEntry, PlanEntry]]:
+        """(row, sidecar, its video) of each planned sidecar whose video is not planned; finish
+        reading before ``replace_rows``."""
+        cursor = self._db.execute(
+            "SELECT s.rowid, s.blob, v.status, v.code, v.blob FROM entry s JOIN entry v "
+            "ON v.entry_id = s.owner_id AND v.role = 'video' "
+            "WHERE s.role = 'sidecar' AND s.status = 'planned' AND v.status != 'planned' ORDER BY s.source"
         )
+        while batch := cursor.fetchmany(BATCH):
+            for rowid, blob, status, code, video_blob in batch:
+                video: PlanEntry = loads(video_blob)
+                yield rowid, loads(blob), replace(video, status=status, error_code=code)
 
     def planned_paths(self) -> Iterator[tuple[int, str, str]]:
         """(row, source path, target path) of every planned entry, in batches; finish reading

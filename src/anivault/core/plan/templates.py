@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from anivault.errors import UsageError
 
-FIELDS = ("title", "year", "season", "episode_token", "tmdb_id", "ext")
-"""Every field a template may use; ``ext`` only as the final ``.{ext}``."""
+FIELDS = ("title", "year", "season", "episode_token", "episode_title", "tmdb_id", "ext")
+"""Every field a template may use; ``ext`` only as the final ``.{ext}``. ``episode_title`` costs a
+TMDB request per season, so it is fetched only for templates that use it."""
 _SPEC = re.compile(r"^(0?\d)d$")
 _LITERAL_FORBIDDEN = re.compile(r'[<>:"\\|?*\x00-\x1f]')
 PRESET_NAMES = ("default", "jellyfin", "plex", "kodi")
@@ -47,6 +48,10 @@ class Template:
             _tidy("".join(_piece_text(piece, values) for piece in segment)) for segment in self.segments
         )
 
+    def uses(self, name: str) -> bool:
+        pieces = (piece for segment in self.segments for piece in segment)
+        return any(isinstance(piece, Placeholder) and piece.name == name for piece in pieces)
+
 
 @dataclass(frozen=True, slots=True)
 class NamingScheme:
@@ -55,6 +60,11 @@ class NamingScheme:
     name: str
     tv: Template
     movie: Template
+    """Relative to the movie root, which is not the series root (a TV library reads every folder
+    in it as a show)."""
+    extras: str = "extras"
+    """The folder inside a series folder for NCOP/NCED/PV/menus: Jellyfin's and Kodi's ``extras``,
+    Plex's ``Other``."""
 
 
 _SHOW = "{title} ({year})"
@@ -71,7 +81,8 @@ def preset(name: str) -> NamingScheme:
     return NamingScheme(
         name,
         tv=parse_template(f"{folder}/{_EPISODE}"),
-        movie=parse_template(f"Movies/{folder}/{_SHOW}.{{ext}}"),
+        movie=parse_template(f"{folder}/{_SHOW}.{{ext}}"),
+        extras="Other" if name == "plex" else "extras",
     )
 
 
@@ -80,7 +91,7 @@ def scheme_for(preset_name: str, tv_template: str | None) -> NamingScheme:
     base = preset(preset_name)
     if not tv_template:
         return base
-    return NamingScheme(base.name, parse_template(tv_template), base.movie)
+    return NamingScheme(base.name, parse_template(tv_template), base.movie, base.extras)
 
 
 def parse_template(text: str) -> Template:
@@ -130,6 +141,8 @@ def _piece_text(piece: Piece, values: Mapping[str, str | int | None]) -> str:
 
 
 def _tidy(segment: str) -> str:
-    """Drop brackets left empty by a missing value (``Title ()`` → ``Title``) and double spaces."""
+    """Drop brackets left empty by a missing value (``Title ()`` → ``Title``), a separator left
+    dangling at the end (``S01E07 - `` without an episode title) and double spaces."""
     segment = re.sub(r"\s*(\(\)|\[\]|\{\})", "", segment)
+    segment = re.sub(r"\s+-\s*$", "", segment)
     return " ".join(segment.split())

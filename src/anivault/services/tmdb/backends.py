@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from tmdbv3api import TV, Movie, Search
+from tmdbv3api import TV, Movie, Search, Season
 from tmdbv3api.exceptions import TMDbException
 
 from anivault.errors import TmdbResponseError
@@ -33,6 +33,8 @@ class TmdbBackend(Protocol):
     def search(self, media_type: MediaType, query: str, *, year: int | None) -> dict[str, Any]: ...
 
     def details(self, media_type: MediaType, tmdb_id: int) -> dict[str, Any]: ...
+
+    def season(self, tmdb_id: int, number: int) -> dict[str, Any]: ...
 
 
 class RequestsBackend:
@@ -53,6 +55,9 @@ class RequestsBackend:
         params = {"append_to_response": DETAIL_APPENDS, "language": self._language}
         return self._get(f"/{media_type}/{tmdb_id}", params)
 
+    def season(self, tmdb_id: int, number: int) -> dict[str, Any]:
+        return self._get(f"/tv/{tmdb_id}/season/{number}", {"language": self._language})
+
     def _get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
         response = self._transport.get(self._base + path, params=params)
         return _json_object(response.json, path)
@@ -66,6 +71,7 @@ class TmdbV3ApiBackend:
         self._search = _tamed(Search, transport, base, language)
         self._tv = _tamed(TV, transport, base, language)
         self._movie = _tamed(Movie, transport, base, language)
+        self._season = _tamed(Season, transport, base, language)
 
     def search(self, media_type: MediaType, query: str, *, year: int | None) -> dict[str, Any]:
         where = f"/search/{media_type}"
@@ -83,6 +89,14 @@ class TmdbV3ApiBackend:
         api = self._tv if media_type == "tv" else self._movie
         try:
             result = api.details(tmdb_id, append_to_response=DETAIL_APPENDS)
+        except TMDbException as exc:
+            raise TmdbResponseError(f"TMDB {where} refused the request: {exc}") from exc
+        return _json_object(lambda: result._json, where)
+
+    def season(self, tmdb_id: int, number: int) -> dict[str, Any]:
+        where = f"/tv/{tmdb_id}/season/{number}"
+        try:
+            result = self._season.details(tmdb_id, number, append_to_response="")
         except TMDbException as exc:
             raise TmdbResponseError(f"TMDB {where} refused the request: {exc}") from exc
         return _json_object(lambda: result._json, where)

@@ -16,7 +16,7 @@ from anivault.services.cache import CacheKey, CacheStats, JsonCache, normalize_q
 from anivault.services.tmdb import mapping
 from anivault.services.tmdb.backends import TmdbBackend
 from anivault.services.tmdb.health import StateChange
-from anivault.services.tmdb.models import MediaType, SearchHit, TitleDetails
+from anivault.services.tmdb.models import MediaType, SearchHit, SeasonDetails, TitleDetails
 from anivault.services.tmdb.transport import TmdbTransport
 
 _LOCK_STRIPES = 64
@@ -54,6 +54,12 @@ class TmdbClient:
         key = CacheKey(f"{media_type}/{tmdb_id}", "", self._language)
         body = self._cached(key, lambda: self._backend.details(media_type, tmdb_id))
         return mapping.title_details(media_type, body)
+
+    def season(self, tmdb_id: int, number: int) -> SeasonDetails:
+        """A series' season with its episode titles (one request per season, cached like details)."""
+        key = CacheKey(f"tv/{tmdb_id}/season/{number}", "", self._language)
+        body = self._cached(key, lambda: self._backend.season(tmdb_id, number))
+        return mapping.season_details(tmdb_id, number, body)
 
     def watch(self, listener: Callable[[StateChange], None]) -> None:
         """Be told of every change of the link's state (Normal, Throttle, CacheOnly…)."""

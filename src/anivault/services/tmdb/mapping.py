@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from anivault.errors import TmdbResponseError
-from anivault.services.tmdb.models import MediaType, SearchHit, Season, TitleDetails
+from anivault.services.tmdb.models import MediaType, SearchHit, Season, SeasonDetails, TitleDetails
 
 _TITLE_KEY: dict[MediaType, str] = {"tv": "name", "movie": "title"}
 _ORIGINAL_KEY: dict[MediaType, str] = {"tv": "original_name", "movie": "original_title"}
@@ -65,6 +65,22 @@ def title_details(media_type: MediaType, body: Mapping[str, Any]) -> TitleDetail
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise TmdbResponseError(f"unexpected {media_type} details body: {exc}") from exc
+
+
+def season_details(tmdb_id: int, number: int, body: Mapping[str, Any]) -> SeasonDetails:
+    """Map ``/tv/{id}/season/{n}``: its episodes' numbers and titles."""
+    episodes = body.get("episodes")
+    if not isinstance(episodes, list):
+        raise TmdbResponseError(f"tv/{tmdb_id}/season/{number} body has no 'episodes' list")
+    try:
+        titles = tuple(
+            (int(e["episode_number"]), str(e["name"]))
+            for e in episodes
+            if isinstance(e, Mapping) and e.get("name")
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TmdbResponseError(f"unexpected tv/{tmdb_id}/season/{number} episode: {exc}") from exc
+    return SeasonDetails(tmdb_id, number, titles)
 
 
 def _season(item: Mapping[str, Any]) -> Season:

@@ -33,6 +33,19 @@ class Season:
 
 
 @dataclass(frozen=True, slots=True)
+class SeasonDetails:
+    """A season's episodes as ``/tv/{id}/season/{n}`` lists them: what names can carry."""
+
+    tmdb_id: int
+    number: int
+    episode_titles: tuple[tuple[int, str], ...]
+    """(episode number, title) pairs with a non-empty title."""
+
+    def episode_title(self, episode: int) -> str | None:
+        return next((title for number, title in self.episode_titles if number == episode), None)
+
+
+@dataclass(frozen=True, slots=True)
 class TitleDetails:
     """Details of a series or movie with the sub-resources matching needs, from one request."""
 

@@ -102,7 +102,7 @@ class Matcher:
         if parsed is None:
             return MatchedFile(item, "parse_failed", error_code=ParseError.code, note=item.error or "")
         if parsed.kind == "extra" and not self._extras_folder:
-            return MatchedFile(item, "unmatched", note="extra (NCOP/NCED/PV…): left in place (extras = skip)")
+            return MatchedFile(item, "unmatched", note="extra (NCOP/NCED/PV…): left in place (extras = keep)")
         override = self._override_for(item.scanned.path)
         if override is not None:
             parsed = shift_seasons(parsed, override.season_offset)
