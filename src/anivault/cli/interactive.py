@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import click
@@ -19,8 +19,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from anivault.cli.progress import progress_reporter
 from anivault.cli.report import brace_names, title_with_id
 from anivault.core.lookup.overrides import MatchOverride, Pick
+from anivault.core.lookup.stream import LookupRequest, lookup_files
 from anivault.core.models import Candidate, MatchedFile
 from anivault.errors import AniVaultError, UsageError
 from anivault.services.tmdb.client import TmdbClient
@@ -123,3 +125,77 @@ def _answer(
             continue
         console.print(Text(f"  → {title_with_id(details.title, details.year, details.tmdb_id)}"))
         return MatchOverride(details.tmdb_id, media_type)
+
+
+def forced_id_picks(
+    console: Console,
+    client: TmdbClient,
+    request: LookupRequest,
+    tmdb_id: int,
+    *,
+    interactive: bool,
+    quiet: bool,
+) -> tuple[Pick, ...]:
+    """Check ``--tmdb-id`` against the names first: look them up without it (the run that follows
+    finds these lookups in the cache). Picks for the files that keep their own match; raises
+    UsageError as ``settle_forced_id`` does."""
+    with progress_reporter(console, quiet=quiet) as progress:
+        matched, _skipped = lookup_files(replace(request, match_override=None), client, progress)
+    others = disagreeing(matched, tmdb_id)
+    if not others:
+        return ()
+    return settle_forced_id(console, request.source, tmdb_id, others, interactive=interactive)
+
+
+def disagreeing(matched: Iterable[MatchedFile], tmdb_id: int) -> list[MatchedFile]:
+    """Files whose names, looked up without ``--tmdb-id``, match another title with confidence
+    and do not even list ``tmdb_id`` among their candidates: a name that could be either title
+    agrees; ``Chainsaw Man - 01`` under ``--tmdb-id`` of Shaman King does not."""
+    return [
+        item
+        for item in matched
+        if item.status == "matched"
+        and item.match is not None
+        and item.match.tmdb_id != tmdb_id
+        and all(candidate.tmdb_id != tmdb_id for candidate in item.candidates)
+    ]
+
+
+def settle_forced_id(
+    console: Console, source: Path, tmdb_id: int, others: list[MatchedFile], *, interactive: bool
+) -> tuple[Pick, ...]:
+    """``--tmdb-id`` over files whose names say otherwise: refuse, naming them, or (interactive)
+    ask whether they keep their own match. Raises UsageError when refusing or told to stop."""
+    names = _by_title(others)
+    if not interactive:
+        raise UsageError(
+            f"--tmdb-id {tmdb_id}: {len(others)} files under --src are named for other titles:\n{names}\n"
+            "narrow --src to the folder of that title, or file them anyway with --pick PATH=ID per path"
+        )
+    console.print(Text(f"--tmdb-id {tmdb_id}: {len(others)} files are named for other titles:", style="bold"))
+    console.print(Text(names))
+    answer = click.prompt(
+        f"  file them as #{tmdb_id} anyway (a), keep their own match (k), or stop (s)",
+        type=click.Choice(["a", "k", "s"]),
+        default="k",
+        err=True,
+    )
+    if answer == "s":
+        raise UsageError("stopped: nothing was planned")
+    if answer == "a":
+        return ()  # --tmdb-id already says so for every file
+    return tuple(
+        Pick(source / item.parsed.scanned.relative, MatchOverride(item.match.tmdb_id, item.match.media_type))
+        for item in others
+        if item.match is not None
+    )
+
+
+def _by_title(items: list[MatchedFile]) -> str:
+    """``  Chainsaw Man (2022) #114410: Chainsaw Man - 01.mkv, Chainsaw Man - 02.mkv``."""
+    groups: dict[str, list[str]] = {}
+    for item in items:
+        match = item.match
+        label = title_with_id(match.title, match.year, match.tmdb_id) if match else "?"
+        groups.setdefault(label, []).append(item.parsed.scanned.relative)
+    return "\n".join(f"  {label}: {', '.join(sorted(paths))}" for label, paths in sorted(groups.items()))

@@ -9,6 +9,7 @@ then the counts and the next step. Per-file lines only with ``--verbose``/``--sh
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,31 +129,31 @@ def _reason(code: str | None, note: str) -> str:
     return " ".join(part for part in (code, note) if part) or "-"
 
 
+BRACE_MIDDLE_MAX = 8
+"""Longest varying part still worth a brace: episode numbers and specials (``SP1``, ``12v2``)."""
+
+CHECKSUM = re.compile(r"\[[0-9A-Fa-f]{8}\]")
+"""A release's CRC32 tag: it differs for every file and tells a person nothing."""
+ELIDED = "[…]"
+
+
 def brace_names(names: list[str]) -> str:
-    """Names of one folder as a shell brace expansion, ``Show - {01,02,03} [1080p].mkv``: each
-    file is still named, in a fraction of the lines. The shared head and tail stop at a word
-    boundary so the varying part reads as a whole token."""
-    if len(names) < 2:
-        return names[0] if names else ""
+    """Names of one folder as a shell-like brace, ``Show - {01,02,03} [1080p] […].mkv``: each
+    file is still named by what tells it apart (its episode), in a fraction of the lines; their
+    CRC32 tags are elided. Names that differ in more than one short word are listed one a line."""
     ordered = sorted(names)
-    head = _shared_start(ordered)
-    head = head[: max(head.rfind(" ") + 1, 0)] if " " in head else ""
-    tail = _shared_start([name[len(head) :][::-1] for name in ordered])[::-1]
-    cut = tail.find(" ")
-    tail = tail[cut:] if cut >= 0 else (tail if tail.startswith(".") else "")
-    middles = [name[len(head) : len(name) - len(tail)] for name in ordered]
-    if any("," in middle or not middle for middle in middles):
+    if len(ordered) < 2:
         return "\n".join(ordered)
-    return f"{head}{{{','.join(middles)}}}{tail}"
-
-
-def _shared_start(texts: list[str]) -> str:
-    """The characters every text starts with (names, not paths: no component boundaries)."""
-    shortest = min(texts, key=len)
-    for index, char in enumerate(shortest):
-        if any(text[index] != char for text in texts):
-            return shortest[:index]
-    return shortest
+    words = [re.split(r"(\s+|\.(?=\w+$))", CHECKSUM.sub(ELIDED, name)) for name in ordered]
+    if len({len(split) for split in words}) != 1 or len({tuple(split) for split in words}) != len(words):
+        return "\n".join(ordered)
+    varying = [index for index in range(len(words[0])) if len({split[index] for split in words}) > 1]
+    values = [split[varying[0]] for split in words] if len(varying) == 1 else []
+    if not values or any("," in value or len(value) > BRACE_MIDDLE_MAX for value in values):
+        return "\n".join(ordered)
+    shown = list(words[0])
+    shown[varying[0]] = "{" + ",".join(values) + "}"
+    return "".join(shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,8 +296,6 @@ def _print_run_summary(
     console: Console, result: RunResult, problems: Problems, *, applied: bool, next_step: NextStep
 ) -> None:
     s = result.summary
-    hits = s.cache_hits + s.cache_misses
-    hit_rate = f"{100 * s.cache_hits / hits:.0f}%" if hits else "-"
     not_found = f"{s.unmatched} not matched" + "".join(
         f", {count} {name}"
         for count, name in ((s.deferred, "deferred"), (s.parse_failed, "not parsed"))
@@ -304,8 +303,8 @@ def _print_run_summary(
     )
     console.print(
         Text(
-            f"{s.files_seen} videos: {s.matched} matched, {not_found}; {s.skipped} skipped (junk, samples)"
-            f" · TMDB {s.tmdb_requests} requests, cache hits {hit_rate} · {s.seconds:.1f} s"
+            f"{s.files_seen} videos: {s.matched} matched, {not_found}, {s.skipped} skipped"
+            f" · {s.tmdb_requests} TMDB requests · {s.seconds:.1f} s"
         )
     )
     done = f"{s.moved} done, {s.move_failed} failed" if applied else f"{s.planned} files to move"

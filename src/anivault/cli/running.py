@@ -7,13 +7,14 @@ not load the runner, the reporters or the TMDB client that this module needs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
 from anivault.cli.deps import build_tmdb_client, lookup_request
 from anivault.cli.flags import MatchFlags, OrganizeFlags, OutputFlags, SourceFilter
-from anivault.cli.interactive import ask_all, questions, require_terminal
+from anivault.cli.interactive import ask_all, forced_id_picks, questions, require_terminal
 from anivault.cli.progress import progress_reporter
 from anivault.cli.render import NdjsonReporter, emit_run_result, first_message_per_code
 from anivault.cli.report import NextStep, render_run
@@ -69,15 +70,22 @@ def run_or_resume(
         require_terminal(json_output=app.json_output)
     source = source.expanduser()
     client = build_tmdb_client(settings, app.api_key)
-    picks = match_flags.picks(source)
-    if match_flags.interactive:
-        picks += _ask(
-            app,
+    lookups = lookup_request(
+        settings, source, match_flags.match_override(), source_filter.scan_filter(), match_flags.picks(source)
+    )
+    if match_flags.tmdb_id is not None:
+        forced = forced_id_picks(
+            app.err,
             client,
-            lookup_request(
-                settings, source, match_flags.match_override(), source_filter.scan_filter(), picks
-            ),
+            lookups,
+            match_flags.tmdb_id,
+            interactive=match_flags.interactive,
+            quiet=app.json_output,
         )
+        lookups = replace(lookups, picks=lookups.picks + forced)
+    picks = lookups.picks
+    if match_flags.interactive:
+        picks += _ask(app, client, lookups)
     request = RunRequest(
         source=source,
         target=target.expanduser(),

@@ -49,7 +49,7 @@ def match_command(
       anivault --json match --src ~/Downloads/anime > matches.ndjson
     """
     from anivault.cli.deps import build_tmdb_client, lookup_request
-    from anivault.cli.interactive import ask_all, questions, require_terminal
+    from anivault.cli.interactive import ask_all, forced_id_picks, questions, require_terminal
     from anivault.cli.progress import progress_reporter
     from anivault.cli.render import NdjsonReporter, emit_matches
     from anivault.cli.report import render_matches
@@ -65,6 +65,16 @@ def match_command(
     request = lookup_request(
         settings, source, match_flags.match_override(), source_filter.scan_filter(), match_flags.picks(source)
     )
+    if match_flags.tmdb_id is not None:
+        forced = forced_id_picks(
+            app.err,
+            client,
+            request,
+            match_flags.tmdb_id,
+            interactive=match_flags.interactive,
+            quiet=app.json_output,
+        )
+        request = replace(request, picks=request.picks + forced)
     if app.json_output:
         with NdjsonReporter() as reporter:
             matched, _skipped = lookup_files(request, client, reporter)
