@@ -78,13 +78,12 @@ def ask_all(console: Console, client: TmdbClient, source: Path, asked: list[Ques
 
 def _candidate_table(client: TmdbClient, candidates: tuple[Candidate, ...]) -> Table:
     table = Table(box=None, pad_edge=False)
-    for column in ("", "title", "year", "seasons", "score"):
+    for column in ("", "title (year) #TMDB id", "seasons", "score"):
         table.add_column(column, justify="right" if column in ("", "score") else "left")
     for number, candidate in enumerate(candidates, start=1):
         table.add_row(
             str(number),
             title_with_id(candidate.title, candidate.year, candidate.tmdb_id),
-            str(candidate.year or "?"),
             _seasons(client, candidate.media_type, candidate.tmdb_id),
             f"{candidate.score:.2f}",
         )
@@ -105,7 +104,7 @@ def _answer(
     console: Console, client: TmdbClient, choices: int, candidates: tuple[Candidate, ...]
 ) -> MatchOverride | None:
     """A candidate's number, ``#ID`` or ``ID`` (``movie:ID`` for a movie), or ``s`` to skip."""
-    hint = f"1-{choices}, " if choices else ""
+    hint = {0: "", 1: "1, "}.get(choices, f"1-{choices}, ")
     while True:
         text = str(click.prompt(f"  pick {hint}a TMDB id, or s to skip", default="s", err=True)).strip()
         if text.lower() in ("s", "skip"):

@@ -179,7 +179,7 @@ def render_run(
         if detail == "files":
             files.append((entry, outcome))
     if detail != "summary":
-        _print_series(console, series.values())
+        _print_series(console, series.values(), (result.plan.target_root, result.plan.options.movies_root))
         _print_problems(console, problems)
     if detail == "files":
         _print_entries(console, files)
@@ -207,13 +207,17 @@ def _tally_entry(
     line.add(match, sidecar=entry.role == "sidecar", target=entry.relative_target)
 
 
-def _print_series(console: Console, lines: Iterable[SeriesLine]) -> None:
-    """A line per series; movies (no seasons to count) share a wrapped paragraph."""
+def _print_series(
+    console: Console, lines: Iterable[SeriesLine], roots: tuple[Path, Path | None] | None = None
+) -> None:
+    """A line per series; movies (no seasons to count) share a wrapped paragraph. ``roots``: the
+    series and movie roots the folders are in, when files are planned."""
     ordered = sorted(lines, key=lambda line: line.label.casefold())
     series = [line for line in ordered if not line.movie]
     movies = [line for line in ordered if line.movie]
     if series:
-        console.print(Text(f"Series ({len(series)})", style="bold"))
+        where = f" → {roots[0]}" if roots else ""
+        console.print(Text(f"Series ({len(series)}){where}", style="bold"), soft_wrap=True)
     for line in series:
         parts = [_seasons_text(line.seasons), f"{line.videos} ep"]
         if line.sidecars:
@@ -222,9 +226,8 @@ def _print_series(console: Console, lines: Iterable[SeriesLine]) -> None:
         folder = f" → {', '.join(renamed)}" if renamed else ""
         console.print(Text.assemble(f"  {line.label}  ", (" · ".join(parts) + folder, "dim")))
     if movies:
-        folders = sorted({str(Path(folder).parent) for line in movies for folder in line.folders})
-        where = f" → {', '.join(f'{folder}/' for folder in folders)}" if folders else ""
-        console.print(Text(f"Movies ({len(movies)}){where}", style="bold"))
+        where = f" → {roots[1]}" if roots and roots[1] else ""
+        console.print(Text(f"Movies ({len(movies)}){where}", style="bold"), soft_wrap=True)
         console.print(Text("  " + " · ".join(line.label for line in movies)))
 
 
