@@ -403,3 +403,11 @@ def test_a_year_and_a_season_marker_in_one_pair_of_brackets() -> None:
     assert (result.title, result.season, result.year, result.episodes) == ("Ajin", 2, 2016, (6,))
     other = parsed("[G] Title (2016 Remastered) - 02 [1080p].mkv")  # not a season marker
     assert (other.title, other.season, other.alternative_title) == ("Title", None, "2016 Remastered")
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("name", ["[G] Show - Ep 01 - .mkv", "E 1 - .mkv", "Ep 1 - Ep 1 - Ep 1 - .mkv"])
+def test_a_trailing_dash_does_not_hang_the_parser(name: str) -> None:  # anitopy 2.1.1 loops on these
+    result = parse_name(name)
+    assert result is not None
+    assert result.episodes == (1,)

@@ -113,6 +113,29 @@ def test_sample_videos_are_skipped(tmp_path: Path, name: str) -> None:
     assert skipped[name].reason == "sample video"
 
 
+@pytest.mark.parametrize("name", ["sample-show.s01e04.mkv", "show.s01e04.sample.720p.mkv"])
+def test_sample_marked_at_the_start_or_between_dots_is_skipped(tmp_path: Path, name: str) -> None:
+    make(tmp_path, name)
+    files, skipped = scan(tmp_path)
+    assert files == {}
+    assert skipped[name].reason == "sample video"
+
+
+def test_title_word_sample_is_not_a_sample_file(tmp_path: Path) -> None:
+    make(tmp_path, "[Group] Show Sample - 10 [1080p].mkv")
+    files, skipped = scan(tmp_path)
+    assert (list(files), skipped) == (["[Group] Show Sample - 10 [1080p].mkv"], {})
+
+
+@pytest.mark.parametrize(
+    "extension", [".rmvb", ".ogm", ".divx", ".m2ts", ".ts", ".wmv", ".flv", ".webm", ".3gp", ".mpg", ".RMVB"]
+)
+def test_real_video_extensions_are_videos(tmp_path: Path, extension: str) -> None:
+    make(tmp_path, f"Show - 01{extension}")
+    files, skipped = scan(tmp_path)
+    assert (list(files), skipped) == ([f"Show - 01{extension}"], {})
+
+
 def test_a_title_merely_containing_sample_is_kept(tmp_path: Path) -> None:
     make(tmp_path, "Samples of Life - 01.mkv", "Resample - 02.mkv")
     files, _ = scan(tmp_path)

@@ -20,13 +20,19 @@ from anivault.core.models import FolderListing, ScannedFile, Sidecar, Skipped
 from anivault.errors import FileSystemError, PermissionDeniedError
 
 VIDEO_EXTENSIONS = frozenset(
-    {".mkv", ".mp4", ".avi", ".m4v", ".webm", ".ts", ".m2ts", ".wmv", ".mov", ".flv", ".ogm", ".mpg"}
+    {
+        *(".mkv", ".mp4", ".m4v", ".avi", ".divx", ".mov", ".webm", ".ogm", ".ogv", ".wmv", ".asf"),
+        *(".flv", ".f4v", ".rm", ".rmvb", ".ts", ".m2ts", ".mts", ".mpg", ".mpeg", ".3gp"),
+    }
 )
 SIDECAR_EXTENSIONS = frozenset({".ass", ".ssa", ".srt", ".vtt", ".sub", ".idx", ".sup", ".mka", ".nfo"})
 SAMPLE_DIRS = frozenset({"sample", "samples"})
 FONTS_DIR = "fonts"
 """A batch's subtitle fonts live in a subfolder of this name (any case)."""
-_SAMPLE_NAME = re.compile(r"(?:^|[\s._\-\[(])sample(?:$|[\s._\-\])])", re.IGNORECASE)
+_SAMPLE_NAME = re.compile(r"(?:^|[\s._\-\[(])sample[\])]?$|^sample[\s._\-]|\.sample\.", re.IGNORECASE)
+"""A sample marks itself where scene and fansub groups put the word: the whole name (``sample.mkv``),
+its end (``show-sample.mkv``, ``Show [Sample].mkv``), its start (``sample-show.mkv``) or between dots
+(``show.s01e04.sample.720p.mkv``). Elsewhere "Sample" is a title word (``[Group] Show Sample - 10``)."""
 
 
 FOLDER_SLICE = 256

@@ -12,11 +12,14 @@ import os
 import re
 from typing import Final
 
-from anivault.core.lookup.parsing.names import parse_folder_name, parse_name
+from anivault.core.lookup.parsing.names import parse_folder_name, parse_name, read_name
 from anivault.core.models import FileKind, ParsedFile, ParsedName, ScannedFile
 from anivault.errors import ParseError
 
 _BARE_EPISODE: Final = re.compile(r"\s*(?:E|EP|Episode\s*)?(\d{1,4})(?:v(\d))?\s*", re.IGNORECASE)
+_SEASON_FOLDER: Final = re.compile(
+    r"(?:Season|Saison|Staffel|Temporada|Series|S)[ ._]?(\d{1,2})", re.IGNORECASE
+)
 
 
 def parse_file(scanned: ScannedFile) -> ParsedFile:
@@ -24,18 +27,44 @@ def parse_file(scanned: ScannedFile) -> ParsedFile:
     # "Episode 5.mkv" would give the title "Episode": a bare number's title is its folder's.
     name = os.path.basename(scanned.path)
     stem = os.path.splitext(name)[0]
-    folder_name = os.path.basename(os.path.dirname(scanned.path))
-    parsed = None if _bare_episode(stem) else parse_name(name)
+    parsed = None if _bare_episode(stem) else (parse_name(name) or read_name(name))
     if parsed is None or not _usable_title(parsed.title):
-        folder = parse_folder_name(folder_name)
+        folder = _series_folder(scanned.path)
+        if folder is not None and _one_episode(folder) and folder.title and not _bare_episode(stem):
+            return ParsedFile(scanned, dataclasses.replace(folder, title_source="folder"))
         if folder is None or not _usable_title(folder.title):
+            if parsed is not None and parsed.title:
+                return ParsedFile(scanned, parsed)  # a title of digits alone ("86", "22-7")
             return ParsedFile(scanned, None, f"{ParseError.code}: no title in name or folder")
         return ParsedFile(scanned, _from_folder(stem, parsed, folder))
+    if not parsed.episodes and parsed.kind == "unknown":
+        folder = _series_folder(scanned.path)
+        if folder is not None and _one_episode(folder) and folder.title:
+            return ParsedFile(scanned, dataclasses.replace(folder, title_source="folder"))
     if parsed.season is None:
-        folder = parse_folder_name(folder_name)
+        folder = _series_folder(scanned.path)
         if folder is not None and folder.season is not None and _same_title(folder.title, parsed.title):
             parsed = dataclasses.replace(parsed, season=folder.season)
     return ParsedFile(scanned, parsed)
+
+
+def _series_folder(path: str) -> ParsedName | None:
+    """The parsed parent folder, or for a season folder (``Show/Season 2/``) its parent's, with the
+    season the season folder gives."""
+    parent = os.path.dirname(path)
+    season = _SEASON_FOLDER.fullmatch(os.path.basename(parent).strip())
+    if season is None:
+        return parse_folder_name(os.path.basename(parent))
+    series = parse_folder_name(os.path.basename(os.path.dirname(parent)))
+    if series is None:
+        return None
+    return dataclasses.replace(series, season=int(season.group(1)))
+
+
+def _one_episode(folder: ParsedName) -> bool:
+    """A scene release folder of one episode (``Show.S01E14.1080p.WEB-DL-GRP/``), whose file inside
+    may have an obfuscated name (``c48db7d2….mkv``, ``161219_06.mkv``)."""
+    return folder.season is not None and len(folder.episodes) == 1
 
 
 def _from_folder(stem: str, parsed: ParsedName | None, folder: ParsedName) -> ParsedName:

@@ -1,12 +1,13 @@
 """``parse_name``: one file or folder name → ``ParsedName`` (or None when nothing usable is in it).
 
-Order of evidence: the unambiguous shapes in ``structure`` (scene ``S01E05``, all-bracket names,
-fansub `` - 07``, ``Title (1993)`` movies) override anitopy, because anitopy's token guessing is
-exactly what fails on those; anitopy supplies everything else (group, resolution, CRC, year) and the
-title/episode when no shape matches, except for plain fansub names, whose tags ``tags`` reads
-without it; the ``parse``-library patterns catch what anitopy leaves
-without a title or an episode. Then the title is normalised: season markers, special suffixes,
-years and alternative titles move out of it into their own fields.
+Order of evidence: the unambiguous shapes in ``structure`` and ``words`` (scene ``S01E05``,
+all-bracket names, fansub `` - 07``, episode words, batch ranges, ``Title (1993)`` movies) override
+anitopy, because anitopy's token guessing is exactly what fails on those; anitopy supplies
+everything else (group, resolution, CRC, year) and the title/episode when no shape matches, except
+for plain fansub names, whose tags ``tags`` reads without it; a leading episode number, a glued
+``Title-01`` and the ``parse``-library patterns catch what anitopy leaves without a title or an
+episode. Then the title is normalised: bracketed junk and prefixes before the group go, season
+markers, special suffixes, years and alternative titles move out of it into their own fields.
 """
 
 from __future__ import annotations
@@ -37,11 +38,21 @@ from anivault.core.lookup.parsing.text import (
     split_extension,
     strip_language_tags,
 )
+from anivault.core.lookup.parsing.words import (
+    read_batch_range,
+    read_bracket_number,
+    read_episode_word,
+    read_glued_dash,
+    read_leading_number,
+    read_number_word,
+    read_scene_number,
+)
+from anivault.core.lookup.scan import SIDECAR_EXTENSIONS
 from anivault.core.models import FileKind, ParsedName
 
 _SPECIAL_SUFFIX: Final = re.compile(r"[\s\-_]+(OVA|OAD|ONA|SP|Specials?)\s*$", re.IGNORECASE)
 _SEASON_SUFFIX: Final = re.compile(
-    r"[\s\-_]+(?:S(?P<s>\d{1,2})|(?:Season|Part|Cour)\s*(?P<season>\d{1,2})"
+    r"[\s\-_]+(?:S(?P<s>\d{1,2})|(?:Season|Part|Cour|Saison|Staffel|Stagione|Temporada)\s*(?P<season>\d{1,2})"
     r"|(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+(?:Season|Part|Cour)"
     r"|Dai\s*(?P<dai>\d{1,2})\s*(?:Ki|Kisei|Cour|Bu|Season))\s*$",
     re.IGNORECASE,
@@ -51,12 +62,27 @@ _PAREN_YEAR_AND_MARK: Final = re.compile(r"\s*\((?P<year>(?:19|20)\d{2})\s+(?P<m
 """``Ajin (2016 Dai 2 Cour)``: a release year and a season marker in one pair of brackets."""
 _PAREN_YEAR: Final = re.compile(r"\s*[(\[](?P<year>(?:19|20)\d{2})[)\]]$")
 _BARE_YEAR: Final = re.compile(r"^(?P<title>.+?)[ ._]+(?P<year>(?:19|20)\d{2})$")
-_ALTERNATIVE: Final = re.compile(r"^(?P<title>.+?)\s+\((?P<alt>[^()]*[^\W\d_][^()]*)\)$")
+_ALTERNATIVE: Final = re.compile(
+    r"^(?P<title>.+?)\s+(?:\((?P<alt>[^()]*[^\W\d_][^()]*)\)|~(?P<tilde>[^~]*[^\W\d_][^~]*)~)$"
+)
+"""``Title (Alt Title)``, ``Title ~Subtitle~``."""
+_MARKED_ALTERNATIVE: Final = re.compile(r"^(?P<title>.+?)\s+\([^()]+\)\s+-\s+(?P<alt>.*[^\W\d_].*)$")
+"""``Title (REVERSE) - Other Title``: a bracketed marker, then the title the show also goes by."""
+_TECHNICAL: Final = r"(?:\d{3,4}p|HDTV|PDTV|SDTV|WEB-?DL|WEBRip|BDRip|BluRay|DVDRip|x26[45]|XviD)"
+_TECHNICAL_TAIL: Final = re.compile(rf"[\s._\-]+{_TECHNICAL}[\s._\-]+{_TECHNICAL}\b.*$", re.IGNORECASE)
+"""``Show Name - Temporada 1 720p HDTV x264``: source and codec tags that a reader left in a title
+(two in a row: one alone may be a word of the title, as in guessit's "my 720p show")."""
+_INNER_BRACKET: Final = re.compile(r"\s*\[(?P<inside>[^\[\]]*)\]\s*")
+_PREFIX: Final = re.compile(r"\s*(?:\d{1,4}|\S+[.\-_\\/]|\S+\s+-)\s*")
+"""What may stand before a group bracket: a list index (``37``), an uploader or site set off by a
+dot or dash (``Uploader.``, ``www.site.com -``), or a Windows folder (``C:\\folder\\``)."""
 _ABSOLUTE: Final = re.compile(r"^\s*\((?P<first>\d{1,4})(?:-(?P<last>\d{1,4}))?\)")
 _TAGS: Final = re.compile(r"\s*[\[(【]")
-_DECORATION: Final = re.compile(r"\]\s*[★☆♪・◆◇]*\s*\[")
+_DECORATION: Final = re.compile(r"\]\s*(?:[★☆♪・◆◇][^\[\]★☆♪・◆◇]*[★☆♪・◆◇]|[★☆♪・◆◇]*)\s*\[")
+"""Symbols between brackets, and a note wrapped in them (``】★10月新番★【``, "October's new shows")."""
 _LEADING_GROUP: Final = re.compile(r"^\s*[\[【]([^\]】]+)[\]】]")
-_SIDECAR_EXTENSIONS: Final = frozenset({".ass", ".ssa", ".srt", ".sub", ".idx", ".vtt", ".sup", ".mka"})
+_SPLIT_EPISODE: Final = re.compile(r"\d+(?:\.5|[a-d])")
+"""A half or part episode (``7.5``, ``111c``): not a regular episode of any TMDB season."""
 _SPECIAL_KINDS: Final = frozenset(
     {"ova", "oad", "ona", "sp", "special", "specials", "ex", "recap", "picture drama"}
 )
@@ -75,10 +101,17 @@ def parse_name(name: str) -> ParsedName | None:
     Broken input (lone surrogates from undecodable bytes, NFD, bidi marks, emoji, trailing dots)
     is cleaned first; anitopy's own crashes on odd names count as "anitopy found nothing".
     """
+    parsed = read_name(name)
+    return parsed if parsed is not None and any(ch.isalnum() for ch in parsed.title) else None
+
+
+def read_name(name: str) -> ParsedName | None:
+    """``parse_name`` without the cache, keeping a name that has numbers but no title
+    (``S01E04 - Episode Title``, ``1x04``): its folder names the series (``parse_file``)."""
     clean = clean_name(name)
     stem, extension = split_extension(clean)
     languages: tuple[str, ...] = ()
-    if extension.casefold() in _SIDECAR_EXTENSIONS:
+    if extension.casefold() in SIDECAR_EXTENSIONS:
         languages = sidecar_languages(clean)
         stem = strip_language_tags(stem)
     if not stem:
@@ -88,6 +121,11 @@ def parse_name(name: str) -> ParsedName | None:
         read_scene(shape)
         or read_brackets(shape)
         or read_dash(shape)
+        or read_bracket_number(shape)
+        or read_episode_word(shape)
+        or read_number_word(shape)
+        or read_batch_range(shape)
+        or read_scene_number(shape)
         or read_movie(shape)
         or read_last_word(shape)
     )
@@ -96,7 +134,7 @@ def parse_name(name: str) -> ParsedName | None:
     title = str(raw.get("anime_title") or "")
     episodes = _episodes(raw.get("episode_number"))
     if reading is None and (not title or not episodes) and raw.get("anime_year") is None:
-        reading = read_fallback(shape)
+        reading = read_leading_number(shape) or read_glued_dash(shape) or read_fallback(shape)
     if reading is None:
         title = _as_written(title, shape)
     season = _int(raw.get("anime_season"))
@@ -104,6 +142,7 @@ def parse_name(name: str) -> ParsedName | None:
     special = _first(raw.get("anime_type"))
     version = _int(raw.get("release_version"))
     absolute: tuple[int, ...] = ()
+    alternative_in_brackets = None
     if reading is not None:
         title = LEADING_BRACKETS.sub("", reading.title) if not reading.group else reading.title
         episodes = reading.episodes
@@ -111,13 +150,17 @@ def parse_name(name: str) -> ParsedName | None:
         # repeated in it ("Title S2"), where the title normalisation below finds it again
         year = reading.year if reading.year is not None else year
         special = reading.special or (special if not episodes else None)
+        alternative_in_brackets = reading.alternative
         version = reading.version or version
         absolute = _absolute(reading.rest)
+    title, inner_group = _untangle(title)
     title, season, year, special, alternative = _normalise_title(
         title, stem, season, year, special, bare_year_is_movie=not episodes
     )
     if not any(ch.isalnum() for ch in title):
-        return None
+        if not episodes:
+            return None
+        title = ""
     kind = _kind(special, episodes, year)
     return ParsedName(
         title=title,
@@ -125,9 +168,9 @@ def parse_name(name: str) -> ParsedName | None:
         episodes=episodes,
         kind=kind,
         year=year,
-        group=_group(shape, title, reading, raw),
+        group=_group(shape, title, reading, raw) or inner_group,
         resolution=_first(raw.get("video_resolution")),
-        alternative_title=alternative,
+        alternative_title=alternative or alternative_in_brackets,
         special=special if kind in ("special", "extra") else None,  # "Movie" is a kind, not a marker
         absolute_episodes=absolute,
         version=version,
@@ -175,9 +218,11 @@ def _shape(stem: str) -> str:
 
 
 def _anitopy(stem: str) -> Mapping[str, Any]:
-    # A fixed extension stops anitopy from eating a dotted title part ("Aldnoah.Zero") as one.
+    # A fixed extension stops anitopy from eating a dotted title part ("Aldnoah.Zero") as one. A
+    # trailing dash is cut because anitopy 2.1.1 loops forever on one it cannot place as an episode
+    # title's start ("[G] Show - Ep 01 - .mkv").
     try:
-        return anitopy.parse(f"{stem}.mkv") or {}
+        return anitopy.parse(f"{stem.rstrip(' -_~')}.mkv") or {}
     except (AttributeError, IndexError, KeyError, TypeError, ValueError):
         return {}  # anitopy bugs on odd token sequences ("[Keroro].148"); the fallback reads those
 
@@ -196,7 +241,7 @@ def _normalise_title(
     A trailing bare year ("Kimi no Na wa 2016") is only taken when the name has no episodes: in an
     episode's title it is more often part of the name than a release year.
     """
-    title = _spaced(title, stem)
+    title = _TECHNICAL_TAIL.sub("", _spaced(title, stem))
     if match := _SPECIAL_SUFFIX.search(title):
         special = special or match.group(1)
         title = title[: match.start()].strip()
@@ -214,18 +259,43 @@ def _normalise_title(
     elif bare_year_is_movie and year is None and (match := _BARE_YEAR.match(title)):
         title, year = match.group("title"), int(match.group("year"))
     alternative = None
-    if match := _ALTERNATIVE.match(title):
-        title, alternative = match.group("title"), match.group("alt").strip()
+    if match := _MARKED_ALTERNATIVE.match(title) or _ALTERNATIVE.match(title):
+        title, alternative = match.group("title"), (match.group("alt") or match.group("tilde")).strip()
     return title.strip(" -_"), season, year, special, alternative
 
 
+def _untangle(title: str) -> tuple[str, str | None]:
+    """(title, group) from a title that still holds brackets: ``Title [Dual Audio]`` → ``Title``;
+    an index or uploader before the group (``37 [Group] Title``, ``Uploader.[Group] Title``) → the
+    title after the group, and that group."""
+    match = _INNER_BRACKET.search(title)
+    if match is None:
+        return title, None
+    before, after = title[: match.start()], _INNER_BRACKET.sub(" ", title[match.end() :])
+    if _PREFIX.fullmatch(before) and any(ch.isalpha() for ch in after):
+        after = after.strip(" _.")
+        return (after if " " in after else after.replace("_", " ")), match.group("inside").strip() or None
+    return before, None
+
+
 def _spaced(title: str, stem: str) -> str:
-    """Underscores are separators when a name has no spaces; dots only in dot-separated names."""
+    """Underscores are separators when a name has no spaces; dots only in dot-separated names;
+    a dash or plus when it also joins the title to the rest (``show-name-episode-25``,
+    ``Show+Name+Episode+3``; not ``Rent-a-Girlfriend``)."""
     if " " not in stem:
         title = title.replace("_", " ")
+    if " " not in stem and "_" not in stem and (joiner := _joiner_after(title, stem)):
+        title = title.replace(joiner, " ")
     if " " not in stem and "_" not in stem and stem.count(".") >= 2:
         title = title.replace(".", " ")
     return " ".join(title.split())
+
+
+def _joiner_after(title: str, stem: str) -> str:
+    """The dash or plus right after ``title`` in ``stem``, or ""."""
+    at = stem.find(title)
+    following = stem[at + len(title) : at + len(title) + 1] if at >= 0 and title else ""
+    return following if following in ("-", "+") else ""
 
 
 def _as_written(title: str, stem: str) -> str:
@@ -242,7 +312,7 @@ def _kind(special: str | None, episodes: tuple[int, ...], year: int | None) -> F
     marker = (special or "").casefold()
     if marker in _EXTRA_KINDS:
         return "extra"
-    if marker in _SPECIAL_KINDS or marker.endswith(".5") or 0 in episodes:
+    if marker in _SPECIAL_KINDS or _SPLIT_EPISODE.fullmatch(marker) or 0 in episodes:
         return "special"  # regular TMDB seasons start at episode 1, and have no half episodes
     if marker in _MOVIE_KINDS or (not episodes and year is not None):
         return "movie"

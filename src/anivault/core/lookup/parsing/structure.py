@@ -16,9 +16,18 @@ from typing import Any, Final
 
 import parse
 
-# An episode token: ``07``, ``07v2``, ``01-02``, ``01~02``, ``01+02``, ``12.5``.
-_NUMBER: Final = r"(?P<ep>\d{1,4})(?:\.(?P<half>5))?(?:[-~+](?P<last>\d{1,4}))?(?:v(?P<version>\d))?"
-_AFTER: Final = r"(?=\s*(?:[\[(【]|$))"
+# An episode token: ``07``, ``07v2``, ``01-02``, ``01 ~ 10``, ``01+02``, ``01-02-03``, and the half and
+# part episodes ``12.5`` and ``111C`` / ``01b``.
+_NUMBER: Final = (
+    r"(?P<ep>\d{1,4})(?:\.(?P<half>5)|(?P<part>[a-d]))?(?:\s?[-~+]\s?(?:\d{1,4}[-+])*(?P<last>\d{1,4}))?"
+    r"(?:v(?P<version>\d))?"
+)
+# ``Title 01 - 119``, ``Title E10 - E17``: the first number of a range the dash reader ends with.
+_RANGE_START: Final = re.compile(
+    r"\s(?:(?:E|EP|Episode)\s?(?P<marked>\d{1,4})|(?P<first>0[1-9]\d{0,2}))$", re.IGNORECASE
+)
+_AFTER: Final = r"(?=\s*(?:[\[(【]|$|-\s))"
+"""What may follow an episode number: tags, the end, or an episode title after a dash."""
 _EPISODE_WORD: Final = r"(?:Episode\s*|Ep\.?\s*|E)?"
 # ``Title - 07 [1080p]``: the number after the last spaced dash, followed only by tags (or the
 # "END" groups put on a season's last episode).
@@ -41,15 +50,51 @@ DASH_SPECIAL: Final = re.compile(
     rf"\s?(?P<ep>\d{{1,3}})?(?:v(?P<version>\d))?{_AFTER}",
     re.IGNORECASE,
 )
-SCENE_EPISODES: Final = re.compile(r"\bS(\d{1,2})((?:[ ._-]?E\d{1,4})+)(?![a-z\d])", re.IGNORECASE)
-EPISODE_TOKEN: Final = re.compile(r"E(\d{1,4})", re.IGNORECASE)
+# ``S01E05``, ``s03-e01``, ``S1-E1``, ``S01EP01``, ``S6.E1``, ``S2013E14`` (a year as the season),
+# ``S006E18``, also glued to a word (``grp-zoos01e11``).
+SCENE_EPISODE: Final = re.compile(
+    r"(?:\b|(?<=[a-z]))S(?P<season>\d{1,4})[ ._-]?(?P<mark>E(?:P\.?)?)(?P<ep>\d{1,5})(?:v(?P<version>\d))?"
+    r"(?![a-df-z\d])",
+    re.IGNORECASE,
+)
+# ``1x05``, ``2x04``, ``2009x09``, ``1 x 03``, ``2×7``: never a resolution (``1280x720``), so the
+# season has at most two digits unless it is a year, and never a channel count (``5.1x2``).
+CROSS_EPISODE: Final = re.compile(
+    r"(?<![^\W_]|×)(?<!\d\.)(?P<season>\d{1,2}|(?:19|20)\d{2})(?P<mark>[x×]| [x×] )(?P<ep>\d{1,3})(?![\d×])",
+    re.IGNORECASE,
+)
+# What may follow a first scene episode and add more: ``E02``, ``-02``, ``-E02``, ``+02``, `` & S01E02``,
+# `` - S01E03``, ``.S01E03``, ``x05`` (``2x04x05``), ``_02`` (``8x01_02``). A bare number needs a tight
+# joiner; a marked one (``E``, ``S01E``, ``1x``) may stand after spaces, dots or a spaced joiner.
+_MORE_EPISODES: Final = re.compile(
+    r"(?P<joiner>[ ._]*(?:[-~+&]|and|to|à|ao)?[ ._]*)"
+    r"(?P<mark>(?:S(?P<season>\d{1,4})[ ._-]?)?E(?:P\.?)?|(?P<cross>\d{1,4})[x×]|[x×])?"
+    r"(?P<ep>\d{1,5})(?![\dpi]|[a-df-wyz])",
+    re.IGNORECASE,
+)
+_WORD_AFTER: Final = re.compile(r" [^\W\d_]")
+_EPISODE_WORD_END: Final = re.compile(r"[\s._-]+(?:Ep|Episode)[\s._-]*$", re.IGNORECASE)
+"""``Star Trek DS9 Ep 2x03``: the word that announced the scene episode is not the title's."""
+_TIGHT_JOINER: Final = re.compile(r"[-+&_]")
+_RANGE_JOINER: Final = re.compile(r"-|~|\bto\b|\bà\b|\bao\b", re.IGNORECASE)
 _BRACKET: Final = re.compile(r"\[([^\[\]]*)\]")
 _ONLY_BRACKETS: Final = re.compile(r"(?:\s*\[[^\[\]]*\]\s*)+")
-_PURE_NUMBER: Final = re.compile(r"\d{1,4}(?:v\d)?")
+# ``[07]``, ``[07v2]``, ``[12END]``, ``[13完]``, ``[第05话]``, ``[857集]``, ``[01-24完]``, ``[166-192TV]``,
+# ``[215 Fin]``.
+_BRACKET_NUMBER: Final = re.compile(
+    r"第?(?P<ep>\d{1,4})(?:\s*[-~]\s*(?P<last>\d{1,4}))?(?:v(?P<version>\d))?\s*(?:END|完|Fin|TV|[話话集])?",
+    re.IGNORECASE,
+)
+_BILINGUAL: Final = re.compile(r"\s*/\s*|_(?=[\x00-\x7f]*$)")
+"""``[哥布林杀手/Goblin Slayer]``, ``[多田君不恋爱_Tada-kun wa Koi wo Shinai]``: two titles in one bracket."""
 _MOVIE: Final = re.compile(
     r"^(?:\s*[\[【][^\]】]*[\]】])*\s*(?P<title>[^\[(【]*?\w[^\[(【]*?)\s*\((?P<year>(?:19|20)\d{2})\)\s*(?:[\[(].*)?$"
 )
 LEADING_BRACKETS: Final = re.compile(r"^\s*(?:[\[【(][^\]】)]*[\]】)]\s*[★☆♪・]*\s*)+")
+
+
+_LONGEST_RANGE: Final = 1500
+"""A whole long runner in one batch (``One Piece (0001-1071)``) is still a range."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +110,15 @@ class Reading:
     year: int | None = None
     rest: str = ""
     """What follows the numbers (tags, an absolute range in parentheses)."""
+    alternative: str | None = None
+    """A second title beside the title (``[哥布林杀手/Goblin Slayer]``)."""
 
 
 def episode_numbers(first: int, last: int | None) -> tuple[int, ...]:
     """``01-02`` → (1, 2); a "range" that runs backwards or absurdly far is two separate numbers."""
     if last is None:
         return (first,)
-    if first < last <= first + 50:
+    if first < last <= first + _LONGEST_RANGE:
         return tuple(range(first, last + 1))
     return (first, last)
 
@@ -100,22 +147,102 @@ def read_dash(stem: str) -> Reading | None:
             version=_opt_int(episode.group("version")),
             rest=stem[episode.end() :],
         )
+    if episode.group("part"):
+        return Reading(
+            title=stem[: episode.start()],
+            episodes=(),
+            special=f"{first}{episode.group('part')}",
+            version=_opt_int(episode.group("version")),
+            rest=stem[episode.end() :],
+        )
+    title, last = stem[: episode.start()], _opt_int(episode.group("last"))
+    if last is not None and first in _YEARS:
+        return None  # a date ("Title - 2014-08-15"), not episodes
+    if last is not None and last <= first:
+        first, last = last, None  # "Title - 12 - 05": the second number is the episode
+    elif last is None and (start := _RANGE_START.search(title)):
+        opening = int(start.group("marked") or start.group("first"))
+        if opening < first:
+            title, first, last = title[: start.start()], opening, first  # "Title 01 - 119"
     return Reading(
-        title=stem[: episode.start()],
-        episodes=episode_numbers(first, _opt_int(episode.group("last"))),
+        title=title,
+        episodes=episode_numbers(first, last),
         version=_opt_int(episode.group("version")),
         rest=stem[episode.end() :],
     )
 
 
 def read_scene(stem: str) -> Reading | None:
-    """``Title.S01E05E06.1080p…`` / ``Title - S01E01-E02``: season and episodes, title before them."""
-    scene = SCENE_EPISODES.search(stem)
-    if not scene:
+    """``Title.S01E05E06.1080p…``, ``Title - S01E01-E02``, ``Title.1x02.1x03``: season, episodes, and
+    the title before them. A ``1x02`` that opens a name and is followed by a word is a title
+    (``3x3 Eyes - 01``), not a season and an episode."""
+    scene = next(filter(_not_glued_noise, SCENE_EPISODE.finditer(stem)), None) or _cross_episode(stem)
+    if scene is None:
         return None
-    numbers = [int(e) for e in EPISODE_TOKEN.findall(scene.group(2))]
-    episodes = episode_numbers(numbers[0], numbers[-1]) if "-" in scene.group(2) else tuple(numbers)
-    return Reading(title=stem[: scene.start()].rstrip(" ._-"), episodes=episodes, season=int(scene.group(1)))
+    season = int(scene.group("season"))
+    form = _mark_form(scene.group("mark"))
+    episodes, end = _more_episodes(stem, season, int(scene.group("ep")), scene.end(), form)
+    version = scene.groupdict().get("version")
+    return Reading(
+        title=_EPISODE_WORD_END.sub("", stem[: scene.start()]).rstrip(" ._-(["),
+        episodes=episodes,
+        season=season,
+        version=int(version) if version else None,
+        rest=stem[end:],
+    )
+
+
+def _not_glued_noise(scene: re.Match[str]) -> bool:
+    """A scene episode glued to a word is lower-case scene style (``grp-zoos01e11``); glued inside a
+    mixed-case run (``gNWDXow11s7E0X7``, an obfuscated name) it is noise."""
+    start = scene.start()
+    return start == 0 or not scene.string[start - 1].isalpha() or scene.group().islower()
+
+
+def _cross_episode(stem: str) -> re.Match[str] | None:
+    cross = CROSS_EPISODE.search(stem)
+    if cross is None:
+        return None
+    if len(cross.group("ep")) > 1:
+        return cross
+    # "3x3 Eyes - 01", "[Group] Title 3x3 - 01": a one-digit "episode" before a title word or a
+    # fansub episode number is part of the title
+    opens_name = not LEADING_BRACKETS.sub("", stem[: cross.start()]).strip()
+    if (opens_name and _WORD_AFTER.match(stem, cross.end())) or DASH_EPISODE.search(stem, cross.end()):
+        return None
+    return cross
+
+
+def _mark_form(mark: str | None) -> str:
+    """``S01E``/``E`` → "e", ``Ep.`` → "ep", ``2x``/``x`` → "x": the way a name marks its episodes."""
+    return "".join(ch for ch in (mark or "").casefold() if ch in "epx×").replace("×", "x")
+
+
+def _more_episodes(stem: str, season: int, first: int, end: int, form: str) -> tuple[tuple[int, ...], int]:
+    """The episodes that continue a scene episode at ``end``: a list (``E01E02``, ``.S01E03``) or a
+    range when a dash or "to" joins them (``E01-E03``, ``1x01-03``); each must be above the last, so
+    an absolute number after the scene form (``S01E01 - 001``) is not taken for another episode."""
+    numbers = [first]
+    ranged = False
+    while (more := _MORE_EPISODES.match(stem, end)) is not None:
+        number = int(more.group("ep"))
+        joiner = more.group("joiner")
+        marked = more.group("mark") is not None
+        dotted_next = joiner == "." and number == numbers[-1] + 1  # ``S03E21.22``
+        if number <= numbers[-1] or not (marked or dotted_next or _TIGHT_JOINER.fullmatch(joiner)):
+            break
+        if marked and _mark_form(more.group("mark")) != form:
+            break  # ``S05E53 - Ep.129``: an absolute number in another notation, not a second episode
+        if int(more.group("season") or more.group("cross") or season) != season:
+            break  # ``1x05 1920x1080`` is a resolution
+        if more.group("mark") in ("x", "X", "×") and joiner and not _TIGHT_JOINER.search(joiner):
+            break  # ``2x04x05`` and ``1x01-x03`` continue, ``1x05.x264`` does not
+        ranged = ranged or bool(_RANGE_JOINER.search(joiner))
+        numbers.append(number)
+        end = more.end()
+    if ranged:
+        return episode_numbers(numbers[0], numbers[-1]), end
+    return tuple(numbers), end
 
 
 def read_movie(stem: str) -> Reading | None:
@@ -130,7 +257,7 @@ def read_last_word(stem: str) -> Reading | None:
     """``[Group] Title 07 [1080p]``: trusted over anitopy, which picks numbers inside titles
     ("Mob Psycho 100 2nd Season 11"), unless the number is a year or counts a season/part/movie."""
     match = LAST_WORD_EPISODE.match(LEADING_BRACKETS.sub("", stem))
-    if not match or match.group("half"):
+    if not match or match.group("half") or match.group("part"):
         return None
     first = int(match.group("ep"))
     title = match.group("title")
@@ -144,20 +271,42 @@ def read_last_word(stem: str) -> Reading | None:
 
 
 def read_brackets(stem: str) -> Reading | None:
-    """``[Group][Title][07][720p][encoded by X]``: the title is the bracket just before the number."""
+    """``[Group][Title][07][720p][encoded by X]``: the title is the bracket just before the number
+    (a year between them is the year: ``[Title][2019][02]``)."""
     if not _ONLY_BRACKETS.fullmatch(stem):
         return None
     parts = [part.strip() for part in _BRACKET.findall(stem)]
     for index, part in enumerate(parts):
-        if _PURE_NUMBER.fullmatch(part) and index > 0 and any(ch.isalpha() for ch in parts[index - 1]):
-            number = part.split("v")
-            return Reading(
-                title=parts[index - 1],
-                episodes=(int(number[0]),),
-                version=int(number[1]) if len(number) > 1 else None,
-                group=parts[index - 2] if index >= 2 else None,
-            )
+        number = _BRACKET_NUMBER.fullmatch(part)
+        if number is None or index == 0 or int(number.group("ep")) in _YEARS:
+            continue
+        before = index - 1
+        year = int(parts[before]) if parts[before].isdigit() and int(parts[before]) in _YEARS else None
+        if year is not None:
+            before -= 1
+        if before < 0 or not any(ch.isalpha() for ch in parts[before]):
+            continue
+        title, alternative = _bilingual(parts[before])
+        return Reading(
+            title=title,
+            episodes=episode_numbers(int(number.group("ep")), _opt_int(number.group("last"))),
+            version=_opt_int(number.group("version")),
+            group=parts[before - 1] if before >= 1 else None,
+            year=year,
+            alternative=alternative,
+        )
     return None
+
+
+def _bilingual(text: str) -> tuple[str, str | None]:
+    """(title, alternative) of a bracket holding two titles: the last one written in Latin letters
+    is the title, the first other one the alternative."""
+    names = [name.strip() for name in _BILINGUAL.split(text) if name.strip()]
+    latin = [name for name in names if any("a" <= ch.casefold() <= "z" for ch in name)]
+    if len(names) < 2 or not latin:
+        return text, None
+    title = latin[-1]
+    return title, next(name for name in names if name != title)
 
 
 # Tried in order when anitopy yields no title or no episode: the first on the whole stem, the rest

@@ -11,12 +11,15 @@ import re
 import unicodedata
 from typing import Final
 
+from anivault.core.lookup.scan import SIDECAR_EXTENSIONS, VIDEO_EXTENSIONS
+
 REPLACEMENT: Final = "\ufffd"
 _BIDI_CONTROLS: Final = dict.fromkeys(
     [0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF], None
 )
 _MEDIA_EXTENSION: Final = re.compile(
-    r"\.(?:mkv|mp4|m4v|avi|wmv|webm|ts|m2ts|ogm|flv|mov|rmvb|mka|ass|ssa|srt|sub|idx|vtt|sup)$", re.IGNORECASE
+    rf"(?:{'|'.join(re.escape(ext) for ext in sorted(VIDEO_EXTENSIONS | SIDECAR_EXTENSIONS))})$",
+    re.IGNORECASE,
 )
 # ``.en``, ``.jpn``, ``.pt-BR``, ``.zh-Hans`` optionally followed by ``.forced`` / ``.sdh`` / ``.default``.
 _LANGUAGE_TAGS: Final = re.compile(

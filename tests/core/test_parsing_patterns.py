@@ -1,0 +1,198 @@
+"""Release-name patterns that are not the fansub `` - 07`` shape (AniVault issue 19, "Parse fixes").
+
+One test per pattern, each on a real name where the shared real-name corpus has one (its source is
+in a comment: the name was written by a release group and asserted in that project's test suite),
+else on a name written in the same shape. Few names on purpose: these must not become the corpus.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from anivault.core.lookup.parsing import parse_file, parse_name
+from anivault.core.lookup.scan import scan_tree
+from anivault.core.models import ParsedName, ScannedFile
+
+
+def parsed(name: str) -> ParsedName:
+    result = parse_name(name)
+    assert result is not None
+    return result
+
+
+def parsed_file(root: Path, relative: str) -> ParsedName:
+    """Create ``relative`` under ``root``, scan it for real and parse it with its folders."""
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"video")
+    [found] = [item for item in scan_tree(root) if isinstance(item, ScannedFile) and item.path == str(path)]
+    result = parse_file(found).parsed
+    assert result is not None
+    return result
+
+
+# --- episode markers that are not " - NN" ------------------------------------------------------
+
+
+def test_episode_word_with_dots() -> None:
+    # PTT tests/test_main.py @88429bb
+    result = parsed(
+        "[bonkai77].RahXephon.Episode.08.Bitterly.Cold.Holy.Night.[BD.1080p.Dual.Audio.x265.HEVC.10bit].mkv"
+    )
+    assert (result.title, result.episodes, result.group) == ("RahXephon", (8,), "bonkai77")
+
+
+def test_episode_word_with_dashes() -> None:
+    result = parsed("show-name-episode-25-1080p.mp4")
+    assert (result.title, result.episodes) == ("show name", (25,))
+
+
+def test_episode_word_with_pluses() -> None:
+    result = parsed("Show+Name+Episode+3.mp4")
+    assert (result.title, result.episodes) == ("Show Name", (3,))
+
+
+def test_ep_glued_to_number() -> None:
+    # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
+    result = parsed("Series Title EP06 720p x265 AOZ.mp4")
+    assert (result.title, result.episodes) == ("Series Title", (6,))
+
+
+def test_ep_with_trailing_dot() -> None:
+    result = parsed("Show.EP1.")
+    assert (result.title, result.episodes) == ("Show", (1,))
+
+
+def test_hash_episode_number() -> None:
+    # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
+    result = parsed("[Shark-Raws] Series Title #957 (NBN 1280x720 x264 AAC).mp4")
+    assert (result.title, result.episodes, result.group) == ("Series Title", (957,), "Shark-Raws")
+
+
+def test_episode_word_in_other_languages() -> None:
+    # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353 (Turkish "Bölüm", shortened)
+    assert parsed("Some show 69. Blm (29.10.2023) 1080p WebDL #turkseed").episodes == (69,)
+    # Sonarr ParserTests/SingleEpisodeParserFixture.cs @49df353 (Spanish "Capítulo" 101: S01E01)
+    result = parsed("Series Title [HDTV 720p][Cap.101](website.com).mkv")
+    assert (result.title, result.season, result.episodes) == ("Series Title", 1, (1,))
+
+
+def test_scene_number_without_season_marker() -> None:
+    # guessit test/various.yml (4.4.0)
+    result = parsed("the.mentalist.501.hdtv-lol.mp4")
+    assert (result.title, result.season, result.episodes) == ("the mentalist", 5, (1,))
+
+
+def test_cjk_bracket_episode_marks() -> None:
+    # Sonarr ParserTests/UnicodeReleaseParserFixture.cs @49df353
+    name = "【喵萌奶茶屋】★10月新番★[哥布林杀手/Anime Series Title][12END][720p][繁体][招募翻译校对]"
+    result = parsed(name)
+    assert (result.title, result.alternative_title) == ("Anime Series Title", "哥布林杀手")
+    assert result.episodes == (12,)
+
+
+# --- several episodes in one name ---------------------------------------------------------------
+
+
+def test_scene_multi_episode_range() -> None:
+    # Sonarr ParserTests/MultiEpisodeParserFixture.cs @49df353
+    result = parsed("Series.S03E01-06.DUAL.BDRip.XviD.AC3.-HELLYWOOD")
+    assert (result.title, result.season, result.episodes) == ("Series", 3, (1, 2, 3, 4, 5, 6))
+
+
+def test_scene_multi_episode_list() -> None:
+    # guessit test/episodes.yml (4.4.0)
+    result = parsed("Show.Name.1x02.1x03.HDTV.XViD.Etc-Group")
+    assert (result.title, result.season, result.episodes) == ("Show Name", 1, (2, 3))
+
+
+def test_batch_range_in_brackets() -> None:
+    # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
+    result = parsed("[HorribleSubs] Some Anime Show!! (01-25) [1080p] (Batch)")
+    assert (result.title, result.episodes) == ("Some Anime Show!!", tuple(range(1, 26)))
+
+
+def test_batch_range_bare() -> None:
+    # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
+    result = parsed("[HatSubs] One Series 1017-1088 (WEB 1080p)")
+    assert (result.title, result.episodes) == ("One Series", tuple(range(1017, 1089)))
+
+
+def test_batch_range_after_dash_with_tilde() -> None:
+    # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
+    result = parsed("[Erai-raws] Series Title! - 01~10 [1080p][Multiple Subtitle]")
+    assert (result.title, result.episodes) == ("Series Title!", tuple(range(1, 11)))
+
+
+# --- half and split episodes --------------------------------------------------------------------
+
+
+def test_half_episode_is_a_special_that_keeps_its_fraction() -> None:
+    result = parsed("[Group] Show - 07.5 [1080p].mkv")
+    assert (result.title, result.kind, result.special, result.episodes) == ("Show", "special", "7.5", ())
+
+
+def test_split_episode_letter_is_a_special_that_keeps_its_letter() -> None:
+    result = parsed("[Group] Show - 111C [1080p].mkv")
+    assert (result.title, result.kind, result.special, result.episodes) == ("Show", "special", "111C", ())
+    assert parsed("[Group] Show - 01b [720p].mkv").special == "1b"
+
+
+# --- junk left in the title ---------------------------------------------------------------------
+
+
+def test_dual_audio_tag_before_the_episode() -> None:
+    result = parsed("[Group] Show Name [Dual Audio] - 05 [1080p].mkv")
+    assert (result.title, result.episodes, result.group) == ("Show Name", (5,), "Group")
+
+
+def test_leading_episode_number() -> None:
+    # guessit test/episodes.yml (4.4.0)
+    result = parsed("[DeadFish] 01 - Tari Tari [BD][720p][AAC].mp4")
+    assert (result.title, result.episodes, result.group) == ("Tari Tari", (1,), "DeadFish")
+    result = parsed("05 - Show Name - Episode Title - [Group](ABCD1234).mkv")
+    assert (result.title, result.episodes) == ("Show Name", (5,))
+
+
+def test_list_index_before_group() -> None:
+    result = parsed("37 [Group]_Show_-_37v2.mkv")
+    assert (result.title, result.episodes, result.version, result.group) == ("Show", (37,), 2, "Group")
+
+
+def test_uploader_prefix_before_group() -> None:
+    result = parsed("Uploader.[Group]_Show_-_01v2.mkv")
+    assert (result.title, result.episodes, result.group) == ("Show", (1,), "Group")
+
+
+def test_tilde_subtitle() -> None:
+    result = parsed("Show ~Subtitle~ - 13.mkv")
+    assert (result.title, result.alternative_title, result.episodes) == ("Show", "Subtitle", (13,))
+
+
+def test_alternative_title_in_the_middle() -> None:
+    result = parsed("Show (REVERSE) - Other Title - 29 (04).mkv")
+    assert (result.title, result.alternative_title, result.episodes) == ("Show", "Other Title", (29,))
+
+
+# --- the folder names the series ----------------------------------------------------------------
+
+
+def test_batch_folder_names_the_series(tmp_path: Path) -> None:
+    result = parsed_file(tmp_path, "[Group] Show Name S2 [BD 1080p] [Dual Audio]/Episode 21 [BD].mkv")
+    assert (result.title, result.season, result.episodes) == ("Show Name", 2, (21,))
+    assert result.title_source == "folder"
+    result = parsed_file(tmp_path, "[Group] Other Show (2019) [BD 1080p]/02.mkv")
+    assert (result.title, result.year, result.episodes) == ("Other Show", 2019, (2,))
+
+
+def test_season_folder_names_its_parent(tmp_path: Path) -> None:
+    # guessit test/episodes.yml (4.4.0), as a video instead of its .srt
+    result = parsed_file(tmp_path, "series/Freaks And Geeks/Season 1/Episode 4 - Kim Kelly Is My Friend.mkv")
+    assert (result.title, result.season, result.episodes) == ("Freaks And Geeks", 1, (4,))
+
+
+def test_obfuscated_file_in_one_episode_release_folder(tmp_path: Path) -> None:
+    # guessit test/episodes.yml (4.4.0)
+    folder = "Hells.Kitchen.US.S17E08.1080p.HEVC.x265-MeGusta-Obfuscated"
+    result = parsed_file(tmp_path, f"{folder}/c48db7d2aeb040e8a920a9fd6effcbf4.mkv")
+    assert (result.title, result.season, result.episodes) == ("Hells Kitchen US", 17, (8,))
