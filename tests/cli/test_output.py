@@ -163,3 +163,23 @@ def test_demo_library_reads_in_a_screenful_and_names_every_problem_file(
     assert unresolved and listed_names(wide.out) == unresolved
     assert len(narrow.out.splitlines()) <= 75, narrow.out  # was 1,705 lines: a row per file
     assert max(len(line) for line in narrow.out.splitlines()) <= 80
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_a_different_file_at_a_target_is_a_problem_with_both_sizes(
+    cli, downloads: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    library = tmp_path / "lib"
+    target = next(
+        str(e["fields"]["target"])  # type: ignore[index]
+        for e in run(cli, downloads, library, "--json").events()
+        if e["event"] == "entry" and str(e["fields"]["source"]).endswith("Sousou no Frieren - 01 (1080p).mkv")  # type: ignore[index]
+    )
+    (library / target).parent.mkdir(parents=True)
+    (library / target).write_text("another episode")
+
+    outcome = run(cli, downloads, library)
+
+    assert "conflict at the target (1) in Frieren/: E-ORGANIZE-CONFLICT" in outcome.out
+    assert "(15 B there, " in outcome.out, outcome.out  # the note of the video, with both sizes
+    assert "    Sousou no Frieren - 01 (1080p).mkv" in outcome.out

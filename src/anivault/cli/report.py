@@ -91,7 +91,8 @@ class ProblemGroup:
     files: list[str] = field(default_factory=list)
     candidates: tuple[Candidate, ...] = ()
     detail: str = ""
-    """The first file's own message, where the reason is only a code (failed moves name paths)."""
+    """One file's own message, where the reason is only a code (failed moves name paths)."""
+    detail_from_video: bool = False
 
 
 class Problems:
@@ -101,13 +102,22 @@ class Problems:
         self._groups: dict[ProblemKey, ProblemGroup] = {}
 
     def add(
-        self, kind: str, path: str, reason: str, candidates: tuple[Candidate, ...] = (), detail: str = ""
+        self,
+        kind: str,
+        path: str,
+        reason: str,
+        candidates: tuple[Candidate, ...] = (),
+        detail: str = "",
+        *,
+        video: bool = True,
     ) -> None:
+        """``detail``: the file's own message; a video's is shown before a sidecar's."""
         folder, name = os.path.split(path)
         group = self._groups.setdefault(ProblemKey(kind, folder, reason), ProblemGroup())
         group.files.append(name)
         group.candidates = group.candidates or candidates
-        group.detail = group.detail or detail
+        if detail and (not group.detail or (video and not group.detail_from_video)):
+            group.detail, group.detail_from_video = detail, video
 
     def add_unresolved(self, item: MatchedFile) -> None:
         self.add(
@@ -195,9 +205,24 @@ def _tally_entry(
 ) -> None:
     match = entry.match
     if outcome is not None and outcome.status == "failed":
-        problems.add("failed", entry.relative_source, outcome.error_code or "-", detail=outcome.message)
-    elif entry.status in ("conflict", "error"):
-        problems.add(entry.status, entry.relative_source, _reason(entry.error_code, entry.note))
+        problems.add(
+            "failed",
+            entry.relative_source,
+            outcome.error_code or "-",
+            detail=outcome.message,
+            video=entry.role == "video",
+        )
+    elif entry.status in ("conflict", "error") or (entry.status == "exists" and entry.error_code):
+        # a different file already at the target is a conflict whatever the plan calls it; the
+        # note (both sizes, or why a sidecar stays) is each file's own, so the code groups them
+        kind = "error" if entry.status == "error" else "conflict"
+        problems.add(
+            kind,
+            entry.relative_source,
+            entry.error_code or "-",
+            detail=entry.note,
+            video=entry.role == "video",
+        )
         return
     key = (match.media_type, match.tmdb_id)
     line = series.get(key)
