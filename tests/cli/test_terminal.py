@@ -115,3 +115,28 @@ def test_interactive_without_a_terminal_is_a_usage_error(cli, anivault_env: Path
 
     assert outcome.status == 2
     assert "--interactive needs a terminal" in outcome.err
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_interactive_tmdb_id_over_names_of_another_title_asks_and_keeps_their_match(tmp_path: Path) -> None:
+    source = tmp_path / "Frieren"
+    source.mkdir()
+    for name in (
+        "Sousou no Frieren - 01 (1080p).mkv",
+        "Sousou no Frieren - 02 (1080p).mkv",
+        "Chainsaw Man - 01.mkv",
+    ):
+        (source / name).write_bytes(b"v" * 2048)
+
+    args = ["--no-color", "run", "--src", str(source), "--dst", str(tmp_path / "lib"), "--tmdb-id", "209867"]
+    child = spawn([*args, "--interactive"], 80)
+    child.expect(r"1 files are named for other titles")
+    child.expect(r"Chainsaw Man \(2022\) #114410: Chainsaw Man - 01\.mkv")
+    child.expect(r"keep their own match \(k\)")
+    child.sendline("k")
+    child.expect(pexpect.EOF)
+    child.close()
+
+    assert child.exitstatus == 0, child.before
+    assert "Chainsaw Man (2022) #114410  S01 · 1 ep" in child.before
+    assert "Frieren: Beyond Journey's End (2023) #209867  S01 · 2 ep" in child.before

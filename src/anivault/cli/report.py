@@ -329,12 +329,13 @@ def _print_run_summary(
         for count, name in ((s.deferred, "deferred"), (s.parse_failed, "not parsed"))
         if count
     )
-    console.print(
-        Text(
-            f"{s.files_seen} videos: {s.matched} matched, {not_found}, {s.skipped} skipped"
-            f" · {s.tmdb_requests} TMDB requests · {s.seconds:.1f} s"
+    if s.files_seen:  # a saved plan (--from-plan, a resumed apply) looked nothing up
+        console.print(
+            Text(
+                f"{s.files_seen} videos: {s.matched} matched, {not_found}, {s.skipped} skipped"
+                f" · {s.tmdb_requests} TMDB requests · {s.seconds:.1f} s"
+            )
         )
-    )
     done = f"{s.moved} done, {s.move_failed} failed" if applied else f"{s.planned} files to move"
     console.print(
         Text(f"plan: {done}, {s.conflicts} conflicts, {s.already_there} already in library", style="bold")
