@@ -247,7 +247,7 @@ def _print_series(
         parts = [_seasons_text(line.seasons), f"{line.videos} ep"]
         if line.sidecars:
             parts.append(f"{line.sidecars} sub")
-        renamed = sorted(line.folders - {_plain_folder(line.label)})
+        renamed = sorted(folder for folder in line.folders if _letters(folder) != _letters(line.label))
         folder = f" → {', '.join(renamed)}" if renamed else ""
         console.print(Text.assemble(f"  {line.label}  ", (" · ".join(parts) + folder, "dim")))
     if movies:
@@ -256,9 +256,13 @@ def _print_series(
         console.print(Text("  " + " · ".join(line.label for line in movies)))
 
 
-def _plain_folder(label: str) -> str:
-    """The folder a series gets when its name needs no change: ``Title (Year)/``."""
-    return label.rpartition(" #")[0] + "/"
+def _letters(name: str) -> str:
+    """A folder or ``Title (Year) #id`` label without punctuation and the id: folders that differ
+    from the title only where a file name cannot hold a character (``Re - Zero`` for ``Re:Zero``)
+    are named as the series is, as are the presets' id tags (``[tmdbid-N]``, ``{tmdb-N}``); only
+    a real difference (an existing folder of another name, a disambiguating suffix) is shown."""
+    name = name.rpartition(" #")[0] if " #" in name else name
+    return re.sub(r"\W+", "", re.sub(r"[\[{]tmdb(?:id)?-\d+[\]}]", "", name)).casefold()
 
 
 def _seasons_text(seasons: set[int]) -> str:
