@@ -242,7 +242,7 @@ def _print_series(
     movies = [line for line in ordered if line.movie]
     if series:
         where = f" → {roots[0]}" if roots else ""
-        console.print(Text(f"Series ({len(series)}){where}", style="bold"), soft_wrap=True)
+        console.print(Text(f"Series ({len(series)}){where}", style="bold", overflow="fold"))
     for line in series:
         parts = [_seasons_text(line.seasons), f"{line.videos} ep"]
         if line.sidecars:
@@ -252,7 +252,7 @@ def _print_series(
         console.print(Text.assemble(f"  {line.label}  ", (" · ".join(parts) + folder, "dim")))
     if movies:
         where = f" → {roots[1]}" if roots and roots[1] else ""
-        console.print(Text(f"Movies ({len(movies)}){where}", style="bold"), soft_wrap=True)
+        console.print(Text(f"Movies ({len(movies)}){where}", style="bold", overflow="fold"))
         console.print(Text("  " + " · ".join(line.label for line in movies)))
 
 
