@@ -1,11 +1,14 @@
 """The fault table: every scenario of the fault suite, at a size you choose, with files lost counted.
 
-Runs the same scenarios as ``tests/faults`` (``tools/faultlab``): the real CLI in subprocesses, real
-files, the real TMDB stand-in. Prints one row per scenario — faults injected, files checked, files
-lost (must be 0) and whether every promised exit status and error code held. It asserts nothing.
+Runs the same scenarios as ``tests/faults`` and ``tests/safety`` (``tools/faultlab``): the real CLI in
+subprocesses, real files, the real TMDB stand-in. Prints one row per scenario — faults injected,
+files checked, files lost, files written outside --dst (``out``) and library files taken from
+outside --src (``taken``), all of which must be 0, and whether every promised exit status and error
+code held. It asserts nothing.
 
     .venv/bin/python bench/bench_faults.py                 # the CI-sized run
     .venv/bin/python bench/bench_faults.py --series 20     # larger libraries
+    .venv/bin/python bench/bench_faults.py --only plan-untrusted kill-undo   # some rows
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.faultlab import scenarios
+from tools.faultlab import scenarios, trust
 from tools.faultlab.cli import unprivileged_available
 from tools.faultlab.mounts import mounts_permitted
 from tools.tmdb_standin import Catalog, Standin
@@ -51,11 +54,26 @@ def plan(work: Path, kills: int) -> list[tuple[str, Callable[[scenarios.Lab], sc
         ("stalls", scenarios.tmdb_stalls),
         ("two-processes", scenarios.two_processes),
         ("hostile", lambda lab: scenarios.hostile_names(lab, HOSTILE)),
+        ("plan-untrusted", trust.hostile_plan),
+        ("undo-last-copy", trust.undo_keeps_the_last_copy),
+        ("journal-forged", trust.forged_journal),
+        ("other-cwd", trust.other_working_folder),
+        ("kill-undo", lambda lab: trust.kill_during_undo(lab, kills=kills // 4 or 1)),
+        ("undo-then-resume", trust.undo_then_resume),
+        ("broken-settings", trust.broken_settings_and_state),
+        ("exit-statuses", trust.exit_statuses),
+        ("rate-loaded-cpu", trust.rate_on_a_loaded_cpu),
     ]
     if mounts_permitted(work / "probe"):
         runs.append(("disk-full", scenarios.disk_full_on_target))
         runs.append(
             ("kill-xdev", lambda lab: scenarios.sigkill_then_resume(lab, kills=kills, cross_device=True))
+        )
+        runs.append(
+            (
+                "kill-undo-xdev",
+                lambda lab: trust.kill_during_undo(lab, kills=kills // 4 or 1, cross_device=True),
+            )
         )
     if unprivileged_available():
         runs += [
@@ -72,12 +90,15 @@ def main() -> None:
     parser.add_argument(
         "--kills", type=int, default=20, help="SIGKILLs per action (move, copy, cross-device)"
     )
+    parser.add_argument("--only", nargs="+", metavar="ROW", help="run only these rows (their short names)")
     args = parser.parse_args()
     catalog = Catalog.load()
     work = Path(tempfile.mkdtemp(prefix="anivault-faults-"))
     rows = []
     try:
         for slug, scenario in plan(work, args.kills):
+            if args.only and slug not in args.only:
+                continue
             standin = Standin(catalog).start()
             started = time.monotonic()
             try:
@@ -89,24 +110,28 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(
-        f"{'scenario':<38} {'faults':>6} {'files':>6} {'lost':>5} {'dup':>4} {'torn':>5}"
-        f" {'checks':>7} {'s':>6}"
+        f"{'scenario':<42} {'faults':>6} {'files':>6} {'lost':>5} {'dup':>4} {'torn':>5}"
+        f" {'out':>4} {'taken':>5} {'checks':>7} {'s':>6}"
     )
     for result, seconds in rows:
         passed = sum(c.passed for c in result.checks)
         print(
-            f"{result.name:<38} {result.faults_injected:>6} {result.files_checked:>6} "
+            f"{result.name:<42} {result.faults_injected:>6} {result.files_checked:>6} "
             f"{result.verdict.files_lost:>5} {sum(result.verdict.duplicated.values()):>4} "
-            f"{len(result.verdict.half_written):>5} {passed:>3}/{len(result.checks):<3} {seconds:>6.1f}"
+            f"{len(result.verdict.half_written):>5} {result.outside_dst:>4} {result.taken_from_outside:>5} "
+            f"{passed:>3}/{len(result.checks):<3} {seconds:>6.1f}"
         )
     total = (
         len(rows),
         sum(r.faults_injected for r, _ in rows),
         sum(r.files_checked for r, _ in rows),
         sum(r.verdict.files_lost for r, _ in rows),
+        sum(r.outside_dst for r, _ in rows),
+        sum(r.taken_from_outside for r, _ in rows),
     )
     print(
-        f"scenarios {total[0]}, faults injected {total[1]}, files checked {total[2]}, files lost {total[3]}"
+        f"scenarios {total[0]}, faults injected {total[1]}, files checked {total[2]}, files lost {total[3]}, "
+        f"written outside --dst {total[4]}, taken from outside --src {total[5]}"
     )
     for result, _ in rows:
         for line in result.failures():

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from anivault.core.apply.apply import apply_plan
-from anivault.core.apply.journal import Journal
+from anivault.core.apply.journal import Journal, journal_key
 from anivault.core.apply.undo import undo
 from anivault.core.fingerprint import take_prints
 from anivault.core.models import Match, MatchedFile, ParsedFile, ParsedName, ScannedFile, Score
@@ -54,13 +54,13 @@ def bench(action: str, count: int, size: int) -> None:
         plan = build_plan(items, root / "library", PlanOptions(action=action))  # type: ignore[arg-type]
         planned = time.perf_counter() - started
         journal_path = root / "journal.jsonl"
-        journal = Journal(journal_path)
+        journal = Journal(journal_path, journal_key(root / "state"))
         started = time.perf_counter()
         outcomes = apply_plan(plan, journal, should_stop=lambda: False, on_outcome=lambda _: None)
         applied = time.perf_counter() - started
         journal.close()
         started = time.perf_counter()
-        report = undo(journal_path)
+        report = undo(journal_path, root / "state")
         undone = time.perf_counter() - started
         moved = sum(o.status == "moved" for o in outcomes)
         print(

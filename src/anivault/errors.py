@@ -7,6 +7,8 @@ boundary, with ``raise ... from exc``; only ``cli/`` turns them into messages an
 
     AniVaultError
     ├── UsageError              E-USAGE          bad arguments or missing inputs
+    │   ├── PlanUntrustedError  E-PLAN-UNTRUSTED a plan entry outside its roots, unprinted or twice
+    │   └── JournalUntrustedError E-JOURNAL-UNTRUSTED a journal edited by hand or from another home
     ├── ConfigError             E-CONFIG         unreadable / invalid settings
     │   └── KeyStorePinError    E-KEYSTORE-PIN   wrong PIN for the encrypted TMDB key store
     ├── TmdbError               E-TMDB           any TMDB failure
@@ -49,6 +51,14 @@ class AniVaultError(Exception):
 
 class UsageError(AniVaultError):
     code = "E-USAGE"
+
+
+class PlanUntrustedError(UsageError):
+    code = "E-PLAN-UNTRUSTED"
+
+
+class JournalUntrustedError(UsageError):
+    code = "E-JOURNAL-UNTRUSTED"
 
 
 class ConfigError(AniVaultError):

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from tests.core.test_plan_and_organize import SHM, by_source, matched, read_journal, write
+from tests.core.test_plan_and_organize import KEY, SHM, by_source, matched, read_journal, write
 
 from anivault.core.apply.apply import ApplyOutcome, Pacer, apply_plan
 from anivault.core.apply.journal import Journal
@@ -19,7 +19,7 @@ TARGET = "Frieren (2023)/Season 01/Frieren (2023) S01E01"
 
 
 def apply_all(plan: Plan, journal_path: Path, pacer: Pacer | None = None) -> list[ApplyOutcome]:
-    journal = Journal(journal_path)
+    journal = Journal(journal_path, KEY)
     try:
         return apply_plan(plan, journal, should_stop=lambda: False, on_outcome=lambda _: None, pacer=pacer)
     finally:

@@ -11,7 +11,7 @@ import pytest
 
 from anivault.core.apply.apply import ApplyOutcome, apply_plan
 from anivault.core.apply.fsops import move_no_clobber
-from anivault.core.apply.journal import Journal
+from anivault.core.apply.journal import Journal, Phase
 from anivault.core.fingerprint import take_prints
 from anivault.core.models import Match, MatchedFile, ParsedFile, ParsedName, ScannedFile, Score, Sidecar
 from anivault.core.plan.build import build_plan
@@ -55,8 +55,14 @@ def by_source(plan: Plan) -> dict[str, PlanEntry]:
     return {entry.relative_source: entry for entry in plan.entries}
 
 
+KEY = b"\x01" * 32
+"""A journal key for tests that write journals directly (the CLI keeps one per home)."""
+
+
 def read_journal(path: Path) -> list[dict[str, object]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    """The journal's lines without their MACs."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return [{k: v for k, v in json.loads(line).items() if k != "mac"} for line in lines]
 
 
 @pytest.fixture
@@ -237,7 +243,7 @@ def apply(
     plan: Plan, journal_path: Path, stop_after: int | None = None
 ) -> tuple[list[ApplyOutcome], list[ApplyOutcome]]:
     seen: list[ApplyOutcome] = []
-    journal = Journal(journal_path)
+    journal = Journal(journal_path, KEY)
     try:
         outcomes = apply_plan(
             plan,
@@ -298,10 +304,13 @@ def test_apply_moves_everything_and_journals_intent_then_done(
 def test_journal_appends_across_runs(tmp_path: Path) -> None:
     path = tmp_path / "j.jsonl"
     for run in range(2):
-        journal = Journal(path)
-        journal.record(run=run, note="ü")
+        journal = Journal(path, KEY)
+        journal.record(Phase.FAILED, id=str(run), note="ü")
         journal.close()
-    assert read_journal(path) == [{"note": "ü", "run": 0}, {"note": "ü", "run": 1}]
+    assert read_journal(path) == [
+        {"phase": "failed", "id": "0", "note": "ü"},
+        {"phase": "failed", "id": "1", "note": "ü"},
+    ]
 
 
 def test_sidecars_are_skipped_when_their_video_fails(source: Path, library: Path, tmp_path: Path) -> None:

@@ -55,8 +55,16 @@ def edit(path: Path, change: Any) -> None:
 
 
 def apply_file(path: Path, tmp_path: Path, *, apply: bool = True) -> Any:
+    """Apply with ``--src``/``--dst`` given: these plans were written by ``write_plan``, not by a
+    ``--plan`` run of this home, so no roots were recorded for them."""
     return apply_plan_file(
-        path, state_dir=tmp_path / "state", apply=apply, io_pace_limit=None, reporter=NullReporter()
+        path,
+        state_dir=tmp_path / "state",
+        apply=apply,
+        io_pace_limit=None,
+        reporter=NullReporter(),
+        source_root=tmp_path / "downloads",
+        target_root=tmp_path / "library",
     )
 
 

@@ -6,7 +6,8 @@ import hashlib
 import json
 import os
 import signal
-from pathlib import Path
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
 
 import pytest
 from tests.core.test_plan_and_organize import matched, write
@@ -14,16 +15,16 @@ from tests.core.test_plan_and_organize import matched, write
 from anivault.core import checkpoint as checkpoints
 from anivault.core.apply.apply import ApplyOutcome, apply_plan
 from anivault.core.apply.fsops import partial_name
-from anivault.core.apply.journal import Journal
+from anivault.core.apply.journal import Journal, Phase, journal_key
 from anivault.core.apply.recovery import read_journal, settle
 from anivault.core.apply.session import apply_session, journal_path_for
 from anivault.core.apply.undo import undo
 from anivault.core.checkpoint import Checkpoint
 from anivault.core.events import NullReporter
 from anivault.core.plan.build import build_plan
-from anivault.core.plan.model import Plan, PlanOptions
+from anivault.core.plan.model import Plan, PlanOptions, retarget
 from anivault.core.run import resume_last
-from anivault.errors import InterruptedRunError, UsageError
+from anivault.errors import InterruptedRunError, JournalUntrustedError, PlanUntrustedError, UsageError
 from anivault.services.tmdb.client import TmdbClient
 
 
@@ -41,8 +42,17 @@ def folders(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_dir()) if root.exists() else []
 
 
+def state_of(journal: Path) -> Path:
+    """The state folder (and so the journal key) the tests' journals are signed under."""
+    return journal.parent / "state"
+
+
+def key_of(journal: Path) -> bytes:
+    return journal_key(state_of(journal))
+
+
 def apply_all(plan: Plan, journal_path: Path) -> list[ApplyOutcome]:
-    journal = Journal(journal_path)
+    journal = Journal(journal_path, key_of(journal_path))
     try:
         return apply_plan(plan, journal, should_stop=lambda: False, on_outcome=lambda _: None)
     finally:
@@ -50,7 +60,12 @@ def apply_all(plan: Plan, journal_path: Path) -> list[ApplyOutcome]:
 
 
 def lines(path: Path, *records: dict[str, object]) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    """A journal holding ``records``, signed as AniVault signs them (a crash state set up by hand)."""
+    journal = Journal(path, key_of(path))
+    for record in records:
+        fields = dict(record)
+        journal.record(Phase(fields.pop("phase")), **fields)
+    journal.close()
     return path
 
 
@@ -93,13 +108,13 @@ def test_undo_after_apply_restores_the_exact_original_tree(
     assert [o.status for o in apply_all(plan, journal)] == ["moved"] * 6
     assert tree(source, library) != before
 
-    report = undo(journal)
+    report = undo(journal, state_of(journal))
 
     assert (report.restored, report.already_undone, report.left) == (6, 0, ())
     assert report.folders_removed == 2  # "Frieren (2023)" and its "Season 01"; the library was there
     assert tree(source, library) == before
     assert folders(library) == library_folders
-    again = undo(journal)
+    again = undo(journal, state_of(journal))
     assert (again.restored, again.already_undone, again.left) == (0, 6, ())
     assert tree(source, library) == before
 
@@ -113,7 +128,7 @@ def test_undo_leaves_a_file_changed_since_the_run_and_says_so(
     apply_all(plan, journal)
     edited = next(e.target for e in plan.entries if e.relative_source.endswith("02.mkv"))
     edited.write_bytes(b"re-encoded by the user")
-    report = undo(journal)
+    report = undo(journal, state_of(journal))
     assert report.restored == 5
     assert len(report.left) == 1
     assert str(edited) in report.left[0]
@@ -127,14 +142,14 @@ def test_undo_keeps_a_copy_whose_original_is_gone(source: Path, library: Path, t
     plan = build_plan(items, library, PlanOptions(action="copy"))
     apply_all(plan, journal)
     Path(items[0].parsed.scanned.path).unlink()
-    report = undo(journal)
+    report = undo(journal, state_of(journal))
     assert len(report.left) == 1
     assert "is gone, so this copy is kept" in report.left[0]
 
 
 def test_undo_of_a_missing_journal_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
-        undo(tmp_path / "nope.jsonl")
+        undo(tmp_path / "nope.jsonl", tmp_path / "state")
 
 
 # --- crash states --------------------------------------------------------------------------------
@@ -148,17 +163,17 @@ def test_an_empty_reservation_is_removed_and_the_step_rolled_back(tmp_path: Path
     src = write(tmp_path / "a.mkv", b"mine")
     dst = write(tmp_path / "lib" / "a.mkv", b"")
     journal = lines(tmp_path / "j.jsonl", intent(src, dst), {"phase": "reserved", "id": "e1"})
-    assert settle(journal).steps["e1"].phase == "rolled_back"
+    assert settle(journal, key_of(journal)).steps["e1"].phase == "rolled_back"
     assert not dst.exists()
     assert src.read_bytes() == b"mine"
-    assert read_journal(journal).done_ids() == frozenset()
+    assert read_journal(journal, key_of(journal)).done_ids() == frozenset()
 
 
 def test_a_rename_that_happened_before_the_crash_counts_as_done(tmp_path: Path) -> None:
     src = tmp_path / "a.mkv"
     dst = write(tmp_path / "lib" / "a.mkv", b"mine")
     journal = lines(tmp_path / "j.jsonl", {**intent(src, dst), "size": 4}, {"phase": "reserved", "id": "e1"})
-    assert settle(journal).done_ids() == frozenset({"e1"})
+    assert settle(journal, key_of(journal)).done_ids() == frozenset({"e1"})
     assert dst.read_bytes() == b"mine"
 
 
@@ -167,7 +182,7 @@ def test_a_verified_cross_device_copy_finishes_by_deleting_the_source(tmp_path: 
     dst = write(tmp_path / "lib" / "a.mkv", b"mine")
     leftover = write(partial_name(dst), b"mi")
     journal = lines(tmp_path / "j.jsonl", intent(src, dst), {"phase": "reserved", "id": "e1"})
-    assert settle(journal).done_ids() == frozenset({"e1"})
+    assert settle(journal, key_of(journal)).done_ids() == frozenset({"e1"})
     assert not src.exists() and not leftover.exists()
     assert dst.read_bytes() == b"mine"
 
@@ -177,7 +192,7 @@ def test_a_half_written_copy_is_discarded_and_the_source_kept(tmp_path: Path) ->
     dst = write(tmp_path / "lib" / "a.mkv", b"")
     leftover = write(partial_name(dst), b"mi")
     journal = lines(tmp_path / "j.jsonl", intent(src, dst, op="copy"), {"phase": "reserved", "id": "e1"})
-    assert settle(journal).steps["e1"].phase == "rolled_back"
+    assert settle(journal, key_of(journal)).steps["e1"].phase == "rolled_back"
     assert not dst.exists() and not leftover.exists()
     assert src.read_bytes() == b"mine"
 
@@ -188,7 +203,7 @@ def test_a_torn_last_line_is_ignored(tmp_path: Path) -> None:
     journal = lines(tmp_path / "j.jsonl", intent(src, dst))
     with journal.open("a", encoding="utf-8") as handle:
         handle.write('{"phase": "reser')
-    assert settle(journal).steps["e1"].phase == "rolled_back"
+    assert settle(journal, key_of(journal)).steps["e1"].phase == "rolled_back"
 
 
 @pytest.mark.parametrize("op", ["hardlink", "symlink"])
@@ -202,7 +217,7 @@ def test_links_are_done_when_they_exist_and_redone_otherwise(op: str, tmp_path: 
     else:
         os.symlink(src.absolute(), made)
     journal = lines(tmp_path / "j.jsonl", intent(src, made, op, "e1"), intent(src, missing, op, "e2"))
-    state = settle(journal)
+    state = settle(journal, key_of(journal))
     assert (state.steps["e1"].phase, state.steps["e2"].phase) == ("done", "rolled_back")
 
 
@@ -215,7 +230,7 @@ def test_ctrl_c_checkpoints_and_resume_finishes_without_redoing(
     items = three_episodes(source)
     before = sorted(tree(source, library).values())
     state_dir = tmp_path / "state"
-    plan = build_plan(items, library)
+    plan = build_plan(items, library, source_root=source)
     checkpoint = Checkpoint("20260101T000000.000-abcdef", "apply", str(journal_path_for(state_dir, "r")))
     seen: list[ApplyOutcome] = []
 
@@ -266,7 +281,7 @@ def test_an_empty_reservation_whose_reserved_line_was_cut_off_is_ours(tmp_path: 
     src = write(tmp_path / "a.mkv", b"mine")
     dst = write(tmp_path / "lib" / "a.mkv", b"")
     journal = lines(tmp_path / "j.jsonl", intent(src, dst))
-    assert settle(journal).steps["e1"].phase == "rolled_back"
+    assert settle(journal, key_of(journal)).steps["e1"].phase == "rolled_back"
     assert not dst.exists()
     assert src.read_bytes() == b"mine"
 
@@ -275,7 +290,7 @@ def test_a_non_empty_file_at_a_target_with_only_an_intent_is_not_ours(tmp_path: 
     src = write(tmp_path / "a.mkv", b"mine")
     dst = write(tmp_path / "lib" / "a.mkv", b"someone else's")
     journal = lines(tmp_path / "j.jsonl", intent(src, dst))
-    assert settle(journal).steps["e1"].phase == "rolled_back"
+    assert settle(journal, key_of(journal)).steps["e1"].phase == "rolled_back"
     assert dst.read_bytes() == b"someone else's"
 
 
@@ -291,3 +306,154 @@ def test_a_checkpoint_keeps_the_runs_extensions_and_exclude_globs(tmp_path: Path
 
     assert request_from_dict(stored, state_dir).select == select
     assert request_from_dict(stored | {"extensions": [], "exclude": []}, state_dir).select is None
+
+
+# --- journals are untrusted (issue 23) -----------------------------------------------------------
+
+
+def test_the_journal_key_is_made_once_readable_by_its_owner_only(tmp_path: Path) -> None:
+    first = journal_key(tmp_path / "state")
+    assert journal_key(tmp_path / "state") == first
+    assert len(first) == 32
+    assert (tmp_path / "state" / "journal.key").stat().st_mode & 0o777 == 0o600
+
+
+def signed_journal(tmp_path: Path) -> Path:
+    src = write(tmp_path / "a.mkv", b"mine")
+    dst = tmp_path / "lib" / "a.mkv"
+    return lines(tmp_path / "j.jsonl", intent(src, dst), {"phase": "done", "id": "e1"})
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda text: text.replace("a.mkv", "b.mkv", 1),  # a path edited
+        lambda text: text + json.dumps({"phase": "mkdir", "path": "/tmp"}) + "\n",  # a line added
+        lambda text: "\n".join(reversed(text.splitlines())) + "\n",  # lines reordered
+    ],
+)
+def test_a_journal_edited_by_hand_is_refused(tmp_path: Path, tamper: Callable[[str], str]) -> None:
+    journal = signed_journal(tmp_path)
+    journal.write_text(tamper(journal.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(JournalUntrustedError) as caught:
+        read_journal(journal, key_of(journal))
+    assert caught.value.code == "E-JOURNAL-UNTRUSTED"
+    with pytest.raises(JournalUntrustedError):
+        undo(journal, state_of(journal))
+
+
+def test_a_journal_signed_under_another_home_is_refused(tmp_path: Path) -> None:
+    journal = signed_journal(tmp_path)
+    with pytest.raises(JournalUntrustedError):
+        undo(journal, tmp_path / "another-home" / "state")
+
+
+# --- undo never deletes the last copy, and is itself interruptible (issue 23) ------------------
+
+
+def test_undo_keeps_both_when_the_original_of_a_copy_changed(
+    source: Path, library: Path, tmp_path: Path
+) -> None:
+    items = three_episodes(source)
+    journal = tmp_path / "journal.jsonl"
+    plan = build_plan(items, library, PlanOptions(action="copy"))
+    apply_all(plan, journal)
+    original = Path(items[0].parsed.scanned.path)
+    copied = next(e.target for e in plan.entries if e.source == original)
+    kept = copied.read_bytes()
+    original.write_bytes(b"another file under the same name")
+    report = undo(journal, state_of(journal))
+    assert report.restored == 5
+    assert len(report.left) == 1 and str(original) in report.left[0] and str(copied) in report.left[0]
+    assert copied.read_bytes() == kept  # the only copy of the original bytes stays
+
+
+def test_an_undo_killed_mid_copy_back_is_settled_by_the_next_undo(
+    source: Path, library: Path, tmp_path: Path
+) -> None:
+    items = three_episodes(source)
+    before = tree(source, library)
+    journal = tmp_path / "journal.jsonl"
+    plan = build_plan(items, library)
+    apply_all(plan, journal)
+    entry = plan.entries[0]
+    # The state a kill leaves mid cross-device copy back: intent and reservation journalled, an
+    # empty reservation at the original name, a partial copy beside it, the library file intact.
+    record = Journal(journal, key_of(journal))
+    record.record(Phase.UNDO_INTENT, id=entry.entry_id)
+    record.record(Phase.UNDO_RESERVED, id=entry.entry_id)
+    record.close()
+    entry.source.write_bytes(b"")
+    partial_name(entry.source).write_bytes(entry.target.read_bytes()[:10])
+
+    report = undo(journal, state_of(journal))
+
+    assert (report.restored, report.left) == (6, ())
+    assert tree(source, library) == before
+    assert not partial_name(entry.source).exists()
+
+
+def test_an_undo_killed_after_the_copy_back_but_before_the_delete_finishes_it(
+    source: Path, library: Path, tmp_path: Path
+) -> None:
+    items = three_episodes(source)
+    before = tree(source, library)
+    journal = tmp_path / "journal.jsonl"
+    plan = build_plan(items, library)
+    apply_all(plan, journal)
+    entry = plan.entries[0]
+    record = Journal(journal, key_of(journal))
+    record.record(Phase.UNDO_INTENT, id=entry.entry_id)
+    record.close()
+    entry.source.write_bytes(entry.target.read_bytes())  # verified copy renamed back; kill
+
+    report = undo(journal, state_of(journal))
+
+    assert (report.restored, report.left) == (6, ())
+    assert tree(source, library) == before
+
+
+def test_an_undone_run_leaves_nothing_for_resume(source: Path, library: Path, tmp_path: Path) -> None:
+    items = three_episodes(source)
+    before = tree(source, library)
+    state_dir = tmp_path / "state"
+    plan = build_plan(items, library, source_root=source)
+    run_id = "20260101T000000.000-abcdef"
+    checkpoint = Checkpoint(run_id, "apply", str(journal_path_for(state_dir, run_id)))
+    seen: list[ApplyOutcome] = []
+
+    def press_ctrl_c_once(outcome: ApplyOutcome) -> None:
+        seen.append(outcome)
+        if len(seen) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.raises(InterruptedRunError):
+        apply_session(
+            plan,
+            state_dir=state_dir,
+            checkpoint=checkpoint,
+            reporter=NullReporter(),
+            on_outcome=press_ctrl_c_once,
+        )
+    report = undo(Path(checkpoint.journal), state_dir)
+    assert (report.restored, report.left) == (2, ())
+
+    def no_client() -> TmdbClient:
+        raise AssertionError("nothing to resume: no client needed")
+
+    again = resume_last(state_dir, client_factory=no_client, reporter=NullReporter())
+    assert again.outcomes == ()
+    assert tree(source, library) == before
+
+
+def test_a_plan_naming_one_entry_twice_is_refused_before_anything_moves(
+    source: Path, library: Path, tmp_path: Path
+) -> None:
+    items = three_episodes(source)
+    before = tree(source, library)
+    plan = build_plan(items, library)
+    first = plan.entries[0]
+    twice = Plan(library, (*plan.entries, retarget(first, library, PurePosixPath("Twice/again.mkv"))))
+    with pytest.raises(PlanUntrustedError):
+        apply_all(twice, tmp_path / "journal.jsonl")
+    assert tree(source, library) == before

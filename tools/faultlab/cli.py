@@ -70,10 +70,18 @@ class Cli:
         prefix = list(UNPRIVILEGED) if unprivileged and os.geteuid() == 0 else []
         return [*prefix, sys.executable, "-m", "anivault", *args]
 
-    def run(self, args: Sequence[str], *, timeout: float = 180, unprivileged: bool = False) -> CliResult:
+    def run(
+        self,
+        args: Sequence[str],
+        *,
+        timeout: float = 180,
+        unprivileged: bool = False,
+        cwd: Path | None = None,
+    ) -> CliResult:
         done = subprocess.run(
             self.command(args, unprivileged=unprivileged),
             env=self.env(),
+            cwd=cwd,
             capture_output=True,
             text=True,
             encoding="utf-8",
@@ -83,10 +91,11 @@ class Cli:
         )
         return CliResult(done.returncode, done.stdout, done.stderr)
 
-    def start(self, args: Sequence[str]) -> subprocess.Popen[str]:
+    def start(self, args: Sequence[str], *, cwd: Path | None = None) -> subprocess.Popen[str]:
         return subprocess.Popen(
             self.command(args),
             env=self.env(),
+            cwd=cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from anivault.core.apply.fsops import partial_name
+from anivault.core.apply.journal import journal_key
 from anivault.core.apply.recovery import read_journal
 from tools.faultlab.cli import Cli, CliResult, finish, interrupt_at_line
 from tools.faultlab.mounts import small_filesystem
@@ -43,13 +44,22 @@ class ScenarioResult:
     files_checked: int
     verdict: Verdict
     checks: tuple[Check, ...]
+    outside_dst: int = 0
+    """Files the scenario found written outside --dst (and --src): must be 0."""
+    taken_from_outside: int = 0
+    """Library files holding (or linking to) a file from outside --src: must be 0."""
 
     @property
     def ok(self) -> bool:
-        return self.verdict.clean and all(check.passed for check in self.checks)
+        escaped = self.outside_dst or self.taken_from_outside
+        return self.verdict.clean and not escaped and all(check.passed for check in self.checks)
 
     def failures(self) -> list[str]:
         lines = [f"{c.name}: {c.detail}" for c in self.checks if not c.passed]
+        if self.outside_dst or self.taken_from_outside:
+            lines.append(
+                f"outside --dst: {self.outside_dst}, taken from outside --src: {self.taken_from_outside}"
+            )
         if not self.verdict.clean:
             lines.append(
                 f"verdict: lost={dict(self.verdict.lost)} duplicated={dict(self.verdict.duplicated)} "
@@ -197,7 +207,7 @@ def read_only_target(lab: Lab) -> ScenarioResult:
     finally:
         lab.library.chmod(0o755)
     checks = [
-        _status_check(result, {3, 7}, "read-only target run"),
+        _status_check(result, {7}, "read-only target run"),
         _code_check(result, "E-FS-PERM", "read-only target run"),
         _no_traceback(result, "read-only target run"),
         Check("run reached its summary", any(e.get("event") == "summary" for e in result.events)),
@@ -502,7 +512,8 @@ def _without_in_flight(after: TreeSnapshot, lab: Lab, known: set[Path], work: Pa
     ``done`` line the kill cut off, and the partial copy beside it. ``--resume`` settles both."""
     fresh = [p for p in (lab.work / "home" / "state" / "journals").glob("*.jsonl") if p not in known]
     ours: set[str] = set()
-    for step in read_journal(fresh[0]).in_flight() if fresh else []:
+    key = journal_key(lab.work / "home" / "state")
+    for step in read_journal(fresh[0], key).in_flight() if fresh else []:
         for path in (step.target, partial_name(step.target)):
             if path.exists() and (path != step.target or path.stat().st_size == 0):
                 index, root = (

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from datetime import datetime, timezone
 
 import click
 
@@ -25,7 +24,7 @@ from anivault.cli.commands.status import status_command
 from anivault.cli.commands.titles import titles_command
 from anivault.cli.options import output_options
 from anivault.cli.streams import prepare_std_streams
-from anivault.errors import AniVaultError, InterruptedRunError
+from anivault.errors import AniVaultError, InterruptedRunError, UsageError
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -99,6 +98,8 @@ def _invoke(args: list[str], json_output: bool) -> int:
     except click.ClickException as exc:
         exc.show()
         status = exit_codes.USAGE
+        if json_output:  # a usage error Click caught ends the NDJSON stream like any other failure
+            _error_line(UsageError.code, exc.format_message(), status)
     except click.exceptions.Abort:
         status = _fail(InterruptedRunError("aborted"), json_output)
     except (KeyboardInterrupt, EOFError):
@@ -112,16 +113,15 @@ def _fail(error: AniVaultError, json_output: bool) -> int:
     status = exit_codes.for_error(error)
     click.echo(f"error {error.code}: {error.message}", err=True)  # first: stdout may be closed
     if json_output:
-        from anivault.cli.render import ndjson_line  # noqa: PLC0415 (start-up stays light; see above)
-
-        event = {
-            "ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            "phase": "run",
-            "event": "error",
-            "fields": {"code": error.code, "message": error.message, "exit_status": status},
-        }
-        sys.stdout.write(ndjson_line(event) + "\n")
+        _error_line(error.code, error.message, status)
     return status
+
+
+def _error_line(code: str, message: str, status: int) -> None:
+    """The closing ``run.error`` event, written at once (it is not a per-file event)."""
+    from anivault.cli.render import NdjsonReporter, error_event  # noqa: PLC0415 (start-up stays light)
+
+    NdjsonReporter().emit(error_event(code, message, status))
 
 
 def _stdout_closed() -> int:

@@ -88,6 +88,11 @@ class NdjsonReporter:
                 self.flush()
 
 
+def error_event(code: str, message: str, exit_status: int) -> Event:
+    """The ``run.error`` event every failure ends with under ``--json`` (docs/errors.md)."""
+    return Event("run", "error", {"code": code, "message": message, "exit_status": exit_status})
+
+
 def ndjson_line(value: object) -> str:
     """One JSON line, UTF-8 as it reads best; a file name with undecodable bytes (lone surrogates on
     Linux) is escaped as ``\\udcXX`` instead, which is still valid JSON and round-trips to the bytes."""

@@ -16,7 +16,7 @@ from anivault.cli.deps import build_tmdb_client, lookup_request
 from anivault.cli.flags import MatchFlags, OrganizeFlags, OutputFlags, SourceFilter
 from anivault.cli.interactive import ask_all, forced_id_picks, questions, require_terminal
 from anivault.cli.progress import progress_reporter
-from anivault.cli.render import NdjsonReporter, emit_run_result, first_message_per_code
+from anivault.cli.render import NdjsonReporter, emit_run_result, error_event, first_message_per_code
 from anivault.cli.report import NextStep, render_run
 from anivault.core.apply.undo import undo
 from anivault.core.events import Event, Reporter
@@ -139,8 +139,18 @@ def plan_options(settings: Settings) -> PlanOptions:
     return PlanOptions(naming, action, policy, movies)
 
 
-def apply_reviewed_plan(app: AppContext, settings: Settings, plan: Path, *, apply: bool, detail: str) -> int:
-    """``organize --from-plan``: exactly the entries of a plan written by ``--plan``."""
+def apply_reviewed_plan(
+    app: AppContext,
+    settings: Settings,
+    plan: Path,
+    *,
+    apply: bool,
+    detail: str,
+    source: Path | None = None,
+    target: Path | None = None,
+) -> int:
+    """``organize --from-plan``: exactly the entries of a plan written by ``--plan``; ``--src`` and
+    ``--dst``, when given, must be the plan's own roots (docs/safety.md)."""
     return execute(
         app,
         lambda reporter: apply_plan_file(
@@ -150,6 +160,8 @@ def apply_reviewed_plan(app: AppContext, settings: Settings, plan: Path, *, appl
             io_pace_limit=settings.io_pace_limit or None,
             reporter=reporter,
             log_dir=settings.log_dir,
+            source_root=source.expanduser() if source else None,
+            target_root=target.expanduser() if target else None,
         ),
         applied=apply,
         detail=detail,
@@ -169,19 +181,41 @@ def execute(
         with NdjsonReporter() as reporter:
             result = work(reporter)
             emit_run_result(reporter, result)
+            status = run_status(result, applied=applied)
+            messages = dict(first_message_per_code(result))
+            code = exit_codes.deciding_code(result.error_codes, status)
+            if code is not None:
+                reporter.emit(error_event(code, messages.get(code, ""), status))
     else:
         with progress_reporter(app.err, quiet=detail == "summary") as progress:
             result = work(progress)
         render_run(app.out, result, applied=applied, detail=detail, next_step=next_step or NextStep())
+        status = run_status(result, applied=applied)
     for warning in result.warnings:
         app.err.print(f"warning: {warning}", markup=False)
     for code, message in first_message_per_code(result):
         app.err.print(f"error {code}: {message}", markup=False)
-    return exit_codes.for_run(result.error_codes)
+    if applied and result.summary.deferred:
+        app.err.print(
+            f"note: {result.summary.deferred} lookups were deferred; "
+            "`anivault run --resume` looks them up once TMDB answers again",
+            markup=False,
+        )
+    return status
 
 
-def undo_run(app: AppContext, journal: Path) -> int:
-    report = undo(journal)
+def run_status(result: RunResult, *, applied: bool) -> int:
+    """The exit status of a finished run (see ``exit_codes.for_run``)."""
+    return exit_codes.for_run(
+        result.error_codes,
+        lookups_only=not applied,
+        moved=result.summary.moved,
+        move_codes=tuple(o.error_code for o in result.outcomes if o.error_code),
+    )
+
+
+def undo_run(app: AppContext, journal: Path, state_dir: Path) -> int:
+    report = undo(journal, state_dir)
     fields = {
         "restored": report.restored,
         "already_undone": report.already_undone,

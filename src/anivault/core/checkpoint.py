@@ -65,6 +65,14 @@ def newest(state_dir: Path) -> Checkpoint | None:
     return next((c for c in (_load(runs / n / "checkpoint.json") for n in names) if c is not None), None)
 
 
+def load(state_dir: Path, run_id: str) -> Checkpoint:
+    """The checkpoint of ``run_id``. Raises UsageError when there is none or it is unreadable."""
+    checkpoint = _load(run_dir(state_dir, run_id) / "checkpoint.json")
+    if checkpoint is None:
+        raise UsageError(f"no checkpoint for run {run_id} under {state_dir}")
+    return checkpoint
+
+
 def is_unfinished(state_dir: Path, run_id: str) -> bool:
     checkpoint = _load(run_dir(state_dir, run_id) / "checkpoint.json")
     return checkpoint is not None and checkpoint.phase != "finished"

@@ -9,6 +9,7 @@ folder there.
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
 from collections import Counter
@@ -34,11 +35,13 @@ from anivault.core.plan.library import movies_root_for
 from anivault.core.plan.model import Plan, PlanOptions
 from anivault.core.plan.naming import Naming
 from anivault.core.plan.planfile import read_plan, write_plan
+from anivault.core.plan.roots import PlanRoots, record_roots, recorded_roots
 from anivault.core.plan.templates import scheme_for
 from anivault.core.status import StatusRecorder
 from anivault.errors import (
     AniVaultError,
     InterruptedRunError,
+    PlanUntrustedError,
     UsageError,
 )
 from anivault.services.cache.store import CacheStats
@@ -125,6 +128,9 @@ def run_library(
     """Run the whole job. Raises UsageError/SourceMissingError for bad inputs before any work,
     InterruptedRunError on Ctrl+C (after the current file operation completes), and
     OrganizeConflictError under ``--on-conflict fail`` when the plan has a conflict."""
+    # Absolute from here on: plans, journals, checkpoints and the status snapshot name files that
+    # --undo, --from-plan, --resume and status must find again from any working folder.
+    request = replace(request, source=absolute(request.source), target=absolute(request.target))
     _check_paths(request)
     started = time.monotonic()
     run_id = run_id or new_run_id()
@@ -207,6 +213,11 @@ def _run(
     )
     if request.plan_file is not None:
         write_plan(plan, request.plan_file, tally.unresolved)
+        record_roots(
+            request.state_dir,
+            request.plan_file,
+            PlanRoots(request.source, request.target, plan.options.movies_root),
+        )
     outcomes: list[ApplyOutcome] = []
     journal_path: Path | None = None
     if request.apply:
@@ -241,20 +252,46 @@ def apply_plan_file(
     io_pace_limit: float | None,
     reporter: Reporter,
     log_dir: Path | None = None,
+    source_root: Path | None = None,
+    target_root: Path | None = None,
 ) -> RunResult:
     """``organize --from-plan FILE``: show (dry run) or execute exactly the entries in the file.
 
-    Raises UsageError for an unreadable or invalid plan and OrganizeConflictError when two
-    entries claim one target — both before anything moves.
+    The plan's roots must equal ``source_root``/``target_root`` (``--src``/``--dst``) when given,
+    else the roots recorded when this home wrote the plan (``plan/roots``); applying a plan with
+    neither is refused.
+    Raises UsageError for an unreadable or invalid plan, PlanUntrustedError for one that breaks a
+    trust rule, and OrganizeConflictError when two entries claim one target — all before
+    anything moves.
     """
     started = time.monotonic()
-    plan = read_plan(plan_path)
+    recorded = recorded_roots(state_dir, plan_path)
+    if apply and recorded is None and (source_root is None or target_root is None):
+        raise PlanUntrustedError(
+            f"{plan_path} was not written by this AniVault home (or was moved since), so its roots "
+            "cannot be taken on its word; give --src and --dst to apply it"
+        )
+    target = target_root or (recorded.target_root if recorded else None)
+    plan = read_plan(
+        plan_path,
+        source_root=source_root or (recorded.source_root if recorded else None),
+        target_root=target,
+        movies_root=_trusted_movies_root(recorded, target),
+    )
     run_id = new_run_id()
     warnings = network_warnings(_roots(plan), io_pace_limit, reporter)
     if not apply:
         return _plan_result(run_id, plan, [], None, started, warnings)
     checkpoint = Checkpoint(run_id, "apply", str(journal_path_for(state_dir, run_id)))
     return _apply_recorded(plan, state_dir, checkpoint, io_pace_limit, reporter, log_dir, started, warnings)
+
+
+def _trusted_movies_root(recorded: PlanRoots | None, target: Path | None) -> Path | None:
+    """The movie root a plan may name: the one recorded when this home wrote it for this library,
+    else the default beside the library (a plan cannot send movies anywhere it likes)."""
+    if recorded is not None and (target is None or os.path.abspath(target) == str(recorded.target_root)):
+        return recorded.movies_root or movies_root_for(recorded.target_root, None).root
+    return movies_root_for(target, None).root if target is not None else None
 
 
 def resume_last(
@@ -288,7 +325,12 @@ def resume_last(
         request = replace(request_from_dict(checkpoint.request, state_dir), log_dir=log_dir)
         return run_library(request, client=client_factory(), reporter=reporter, run_id=checkpoint.run_id)
     started = time.monotonic()
-    plan = read_plan(Path(checkpoint.plan))
+    asked = checkpoint.request  # the run's own --src/--dst (empty for a --from-plan run)
+    plan = read_plan(
+        Path(checkpoint.plan),
+        source_root=Path(asked["source"]) if asked.get("source") else None,
+        target_root=Path(asked["target"]) if asked.get("target") else None,
+    )
     pace = checkpoint.request.get("io_pace_limit")
     reporter.emit(Event("run", "resumed", {"run_id": checkpoint.run_id, "done": checkpoint.done}))
     warnings = network_warnings(_roots(plan), pace, reporter)
@@ -329,6 +371,11 @@ def _recorded(recorder: StatusRecorder, work: Callable[[], RunResult]) -> RunRes
         result = work()
         recorder.finished(_as_fields(result.summary), result.error_codes)
         return result
+
+
+def absolute(path: Path) -> Path:
+    """``path`` made absolute against the working folder, ``..`` folded, symlinks left alone."""
+    return Path(os.path.abspath(path.expanduser()))
 
 
 def new_run_id() -> str:

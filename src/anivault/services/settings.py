@@ -11,6 +11,7 @@ says otherwise — tests and the demo point it at a temporary folder.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sys
@@ -91,7 +92,7 @@ class Settings:
 
     @property
     def home_dir(self) -> Path:
-        return Path(self.home).expanduser()
+        return Path(self.home).expanduser().absolute()
 
     @property
     def cache_dir(self) -> Path:
@@ -118,6 +119,23 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 EXTRAS_MOVED = frozenset({"move", "folder"})
 """The ``extras`` values that file extras in the library (``folder`` is the older name)."""
+
+
+_POSITIVE = frozenset(
+    {
+        "tmdb_rate",
+        "tmdb_burst",
+        "tmdb_concurrency",
+        "tmdb_connect_timeout",
+        "tmdb_read_timeout",
+        "tmdb_max_attempts",
+        "tmdb_breaker_window",
+        "tmdb_consecutive_failures",
+        "max_workers",
+        "max_path_chars",
+    }
+)
+"""Numeric settings for which 0 means nothing sensible (the others: 0 is "none" or "no limit")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +195,8 @@ def _read_toml(path: Path) -> Mapping[str, _Located]:
         return {}
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start + 1} cannot be read)") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
     unknown = sorted(set(table) - set(_names()))
@@ -257,4 +277,17 @@ def _coerce(name: str, raw: Any, origin: str) -> Any:
         raise ConfigError(f"{origin}: setting {name} must be a {wanted.__name__}, got {raw!r}")
     if name in CHOICES and value not in CHOICES[name]:
         raise ConfigError(f"{origin}: setting {name} must be one of {', '.join(CHOICES[name])}")
+    if isinstance(value, (int, float)):
+        _check_range(name, value, origin)
     return value
+
+
+def _check_range(name: str, value: float, origin: str) -> None:
+    """Numbers are finite and never negative; a rate, a timeout or a count of workers of zero would
+    stop the run (or divide by zero) far from the setting that caused it."""
+    if not math.isfinite(value):
+        raise ConfigError(f"{origin}: setting {name} must be a finite number, got {value!r}")
+    if name in _POSITIVE and value <= 0:
+        raise ConfigError(f"{origin}: setting {name} must be greater than 0, got {value!r}")
+    if value < 0:
+        raise ConfigError(f"{origin}: setting {name} must not be negative, got {value!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from anivault.cli.options import (
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext
     from anivault.cli.flags import MatchFlags, OutputFlags, Overrides, SourceFilter
+    from anivault.core.models import MatchedFile
 
 
 @click.command("match")
@@ -51,7 +53,7 @@ def match_command(
     from anivault.cli.deps import build_tmdb_client, lookup_request
     from anivault.cli.interactive import ask_all, forced_id_picks, questions, require_terminal
     from anivault.cli.progress import progress_reporter
-    from anivault.cli.render import NdjsonReporter, emit_matches
+    from anivault.cli.render import NdjsonReporter, emit_matches, error_event
     from anivault.cli.report import render_matches
     from anivault.core.lookup.stream import check_source, lookup_files
 
@@ -79,6 +81,11 @@ def match_command(
         with NdjsonReporter() as reporter:
             matched, _skipped = lookup_files(request, client, reporter)
             emit_matches(reporter, matched)
+            status, codes = _status(matched)
+            code = exit_codes.deciding_code(codes, status)
+            if code is not None:
+                note = next((m.note for m in matched if m.error_code == code), "")
+                reporter.emit(error_event(code, note, status))
     else:
         with progress_reporter(app.err, quiet=detail == "summary") as progress:
             matched, _skipped = lookup_files(request, client, progress)
@@ -88,5 +95,10 @@ def match_command(
             with progress_reporter(app.err, quiet=detail == "summary") as progress:
                 matched, _skipped = lookup_files(request, client, progress)
         render_matches(app.out, matched, detail=detail)
+        status, codes = _status(matched)
+    return status
+
+
+def _status(matched: Iterable[MatchedFile]) -> tuple[int, tuple[str, ...]]:
     codes = tuple(dict.fromkeys(m.error_code for m in matched if m.error_code))
-    return exit_codes.for_run(codes)
+    return exit_codes.for_run(codes, lookups_only=True), codes

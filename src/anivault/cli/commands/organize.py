@@ -76,6 +76,7 @@ def organize_command(
     Examples:
       anivault organize --src ~/Downloads/anime --dst ~/Media/Anime --plan plan.json
       anivault organize --from-plan plan.json --apply
+      anivault organize --from-plan plan.json --dst ~/Media/Anime --apply   # refuses another root
       anivault organize --undo ~/.anivault/state/journals/RUN.jsonl
       anivault organize --resume
     """
@@ -89,12 +90,20 @@ def organize_command(
             {"--src": source, "--dst": target, "--apply": apply, "--resume": resume, "--from-plan": from_plan}
             | options_given,
         )
-        return undo_run(app, undo_journal.expanduser())
+        return undo_run(app, undo_journal.expanduser(), settings.state_dir)
     if from_plan is not None:
         allowed = {"--io-pace-limit"}
         others = {k: v for k, v in options_given.items() if k not in allowed}
-        refuse_with("--from-plan", {"--src": source, "--dst": target, "--resume": resume} | others)
-        return apply_reviewed_plan(app, settings, from_plan.expanduser(), apply=apply, detail=output.detail())
+        refuse_with("--from-plan", {"--resume": resume} | others)
+        return apply_reviewed_plan(
+            app,
+            settings,
+            from_plan.expanduser(),
+            apply=apply,
+            detail=output.detail(),
+            source=source,
+            target=target,
+        )
     return run_or_resume(
         app,
         settings,

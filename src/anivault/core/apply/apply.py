@@ -9,6 +9,7 @@ across devices falls back to a verified copy, journalled as ``fallback``.
 from __future__ import annotations
 
 import errno
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,10 +17,17 @@ from pathlib import Path
 from typing import Literal
 
 from anivault.core.apply.fsops import copy_no_clobber, link, link_error, move_no_clobber, translate_os_error
-from anivault.core.apply.journal import Journal
+from anivault.core.apply.journal import Journal, Phase
+from anivault.core.apply.recovery import done_fields
 from anivault.core.fingerprint import fingerprint
-from anivault.core.plan.model import Plan, PlanEntry
-from anivault.errors import AniVaultError, OrganizeConflictError, PlanStaleError, SourceMissingError
+from anivault.core.plan.model import Plan, PlanEntry, duplicate_ids
+from anivault.errors import (
+    AniVaultError,
+    OrganizeConflictError,
+    PlanStaleError,
+    PlanUntrustedError,
+    SourceMissingError,
+)
 
 OutcomeStatus = Literal["moved", "failed", "skipped"]
 
@@ -61,10 +69,15 @@ def apply_plan(
     already_done: frozenset[str] = frozenset(),
 ) -> list[ApplyOutcome]:
     """Carry out every actionable entry not in ``already_done``, videos before their sidecars;
-    stop between files on request. Per-file failures are outcomes, never exceptions."""
+    stop between files on request. Per-file failures are outcomes, never exceptions; a plan
+    naming one entry twice is refused whole (PlanUntrustedError) before anything moves."""
     outcomes: list[ApplyOutcome] = []
     failed_videos: set[str] = set()
     ordered = sorted(plan.actionable(), key=lambda e: (e.role != "video", e.relative_source))
+    twice = duplicate_ids(ordered)
+    if twice:
+        raise PlanUntrustedError(f"entry id {twice[0]} appears more than once in the plan; nothing was moved")
+    source_root = _real(plan.source_root) if plan.source_root is not None else None
     for entry in ordered:
         if entry.entry_id in already_done:
             continue
@@ -75,7 +88,7 @@ def apply_plan(
                 pacer.wait()
             if should_stop():  # after the pause too: Ctrl+C during it must not start a move
                 break
-            outcome = _apply_one(entry, journal)
+            outcome = _apply_one(entry, journal, source_root)
         if entry.role == "video" and outcome.status != "moved":
             failed_videos.add(entry.entry_id)
         outcomes.append(outcome)
@@ -83,9 +96,9 @@ def apply_plan(
     return outcomes
 
 
-def _apply_one(entry: PlanEntry, journal: Journal) -> ApplyOutcome:
+def _apply_one(entry: PlanEntry, journal: Journal, source_root: str | None) -> ApplyOutcome:
     try:
-        _check_fresh(entry)
+        _check_source(entry, source_root)
         if entry.target.exists() or entry.target.is_symlink():
             # Checked before the intent line, so that after a crash an empty file at a target
             # with only an intent line can be told apart as our own reservation.
@@ -93,13 +106,13 @@ def _apply_one(entry: PlanEntry, journal: Journal) -> ApplyOutcome:
         _make_parents(entry.target.parent, journal)
     except AniVaultError as exc:
         return ApplyOutcome(entry, "failed", exc.code, exc.message)
-    journal.record(phase="intent", **_intent_fields(entry))
+    journal.record(Phase.INTENT, **_intent_fields(entry))
     try:
-        _perform(entry, journal)
+        fields = _perform(entry, journal)
     except AniVaultError as exc:
-        journal.record(phase="failed", id=entry.entry_id, code=exc.code)
+        journal.record(Phase.FAILED, id=entry.entry_id, code=exc.code)
         return ApplyOutcome(entry, "failed", exc.code, exc.message)
-    journal.record(phase="done", id=entry.entry_id)
+    journal.record(Phase.DONE, id=entry.entry_id, **fields)
     return ApplyOutcome(entry, "moved")
 
 
@@ -116,10 +129,19 @@ def _intent_fields(entry: PlanEntry) -> dict[str, object]:
     return fields
 
 
-def _check_fresh(entry: PlanEntry) -> None:
-    """Refuse a source that changed since planning: the plan's decision was about other bytes."""
+def _real(path: Path) -> str:
+    return os.path.realpath(path)
+
+
+def _check_source(entry: PlanEntry, source_root: str | None) -> None:
+    """A plan is untrusted input: its source must really lie under the plan's source root (no
+    symlink or ``..`` leading out) and be the very file that was planned (its fingerprint)."""
     if entry.fingerprint is None:
-        return
+        raise PlanUntrustedError(f"{entry.relative_source} has no fingerprint in the plan; plan again")
+    if source_root is not None:
+        real = _real(entry.source)
+        if os.path.commonpath((real, source_root)) != source_root:
+            raise PlanUntrustedError(f"{entry.source} lies outside the plan's source folder; not taken")
     try:
         current = fingerprint(entry.source)
     except FileNotFoundError as exc:
@@ -138,26 +160,29 @@ def _make_parents(folder: Path, journal: Journal) -> None:
         missing.append(current)
         current = current.parent
     for path in reversed(missing):
-        journal.record(phase="mkdir", path=str(path))
+        journal.record(Phase.MKDIR, path=str(path))
         try:
             path.mkdir(exist_ok=True)
         except OSError as exc:
             raise translate_os_error(exc, path) from exc
 
 
-def _perform(entry: PlanEntry, journal: Journal) -> None:
+def _perform(entry: PlanEntry, journal: Journal) -> dict[str, object]:
+    """Carry the entry out; return what its ``done`` line records about the library file."""
     source, target = entry.source, entry.target
+
+    def reserved() -> None:
+        journal.record(Phase.RESERVED, id=entry.entry_id)
+
     if entry.action in ("hardlink", "symlink"):
         try:
             link(entry.action, source, target)
-            return
+            return {}
         except OSError as exc:
             if exc.errno != errno.EXDEV:
                 raise link_error(exc, target) from exc
-        journal.record(phase="fallback", id=entry.entry_id, op="copy")
-        copy_no_clobber(
-            source, target, on_reserved=lambda: journal.record(phase="reserved", id=entry.entry_id)
-        )
-        return
-    mover = move_no_clobber if entry.action == "move" else copy_no_clobber
-    mover(source, target, on_reserved=lambda: journal.record(phase="reserved", id=entry.entry_id))
+        journal.record(Phase.FALLBACK, id=entry.entry_id, op="copy")
+        return done_fields(target, copy_no_clobber(source, target, on_reserved=reserved))
+    if entry.action == "move":
+        return done_fields(target, move_no_clobber(source, target, on_reserved=reserved))
+    return done_fields(target, copy_no_clobber(source, target, on_reserved=reserved))

@@ -50,8 +50,11 @@ def link_error(exc: OSError, target: Path) -> AniVaultError:
     return translate_os_error(exc, target)
 
 
-def move_no_clobber(source: Path, target: Path, *, on_reserved: Callable[[], None] = lambda: None) -> None:
-    """Move ``source`` to ``target``, never replacing an existing ``target``. See module doc."""
+def move_no_clobber(
+    source: Path, target: Path, *, on_reserved: Callable[[], None] = lambda: None
+) -> str | None:
+    """Move ``source`` to ``target``, never replacing an existing ``target``. See module doc.
+    Returns the SHA-256 of the bytes when they were copied (across devices), else None."""
     _reserve(source, target)
     on_reserved()
     try:
@@ -60,15 +63,18 @@ def move_no_clobber(source: Path, target: Path, *, on_reserved: Callable[[], Non
         if exc.errno != errno.EXDEV:
             discard(target)
             raise translate_os_error(exc, target) from exc
-        _copy_verified(source, target)
+        digest = _copy_verified(source, target)
         source.unlink()
+        return digest
+    return None
 
 
-def copy_no_clobber(source: Path, target: Path, *, on_reserved: Callable[[], None] = lambda: None) -> None:
-    """Copy ``source`` to ``target`` (verified by size and SHA-256), never replacing ``target``."""
+def copy_no_clobber(source: Path, target: Path, *, on_reserved: Callable[[], None] = lambda: None) -> str:
+    """Copy ``source`` to ``target`` (verified by size and SHA-256), never replacing ``target``.
+    Returns the SHA-256 of the bytes copied."""
     _reserve(source, target)
     on_reserved()
-    _copy_verified(source, target)
+    return _copy_verified(source, target)
 
 
 def _reserve(source: Path, target: Path) -> None:
@@ -88,9 +94,10 @@ def partial_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.anivault-partial")
 
 
-def _copy_verified(source: Path, target: Path) -> None:
+def _copy_verified(source: Path, target: Path) -> str:
     """Copy to a temp file, fsync, compare size and SHA-256 with the source, rename onto the
-    reservation. On any failure both the temp file and the reservation go; the source stays."""
+    reservation; return the SHA-256. On any failure both the temp file and the reservation go;
+    the source stays."""
     temp = partial_name(target)
     try:
         digest = hashlib.sha256()
@@ -103,6 +110,7 @@ def _copy_verified(source: Path, target: Path) -> None:
         if temp.stat().st_size != source.stat().st_size or sha256_of(temp) != digest.hexdigest():
             raise FileSystemError(f"copy of {source} did not verify (size or hash); source kept")
         os.replace(os_path(temp), os_path(target))
+        return digest.hexdigest()
     except OSError as exc:
         discard(temp)
         discard(target)

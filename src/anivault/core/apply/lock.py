@@ -18,7 +18,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from anivault.errors import LibraryBusyError
+from anivault.errors import FileSystemError, LibraryBusyError
 
 
 def lock_path(state_dir: Path, library: Path) -> Path:
@@ -33,11 +33,15 @@ def hold_library(state_dir: Path, library: Path) -> Iterator[None]:
     lock = FileLock(path, timeout=0, is_singleton=True, thread_local=False)
     try:
         lock.acquire()
-    except Timeout as exc:
+    except Timeout as exc:  # a TimeoutError, so an OSError too: caught first
         raise LibraryBusyError(
             f"another anivault run is applying to {library} ({_holder(path)}); "
             "wait for it to finish, then run again"
         ) from exc
+    except IsADirectoryError as exc:
+        raise FileSystemError(f"the lock file {path} is a folder; remove it, then run again") from exc
+    except OSError as exc:
+        raise FileSystemError(f"cannot take the library lock {path} ({exc.strerror})") from exc
     try:
         _write_holder(path)
         yield

@@ -13,9 +13,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from anivault.core.apply.journal import Journal
-
-RMDIR = "rmdir"
+from anivault.core.apply.journal import Journal, Phase
 
 
 def prune_emptied(sources: Iterable[Path], source_root: Path, journal: Journal) -> int:
@@ -27,7 +25,7 @@ def prune_emptied(sources: Iterable[Path], source_root: Path, journal: Journal) 
     for deepest in sorted(candidates, key=lambda p: len(p.parts), reverse=True):
         folder = deepest
         while folder != root and root in folder.parents and _is_empty(folder):
-            journal.record(phase=RMDIR, path=str(folder))
+            journal.record(Phase.RMDIR, path=str(folder))
             try:
                 folder.rmdir()
             except OSError:

@@ -17,16 +17,15 @@ that exist elsewhere, so the multiset of file contents can only grow until the r
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from anivault.core.apply.fsops import discard, partial_name
-from anivault.core.apply.journal import Journal
-from anivault.core.fingerprint import sha256_of
-
-TERMINAL = ("done", "failed", "rolled_back")
+from anivault.core.apply.journal import Journal, Phase, read_records
+from anivault.core.fingerprint import fingerprint, sha256_of
+from anivault.core.models import Fingerprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +39,14 @@ class StepState:
     size: int | None
     partial_hash: str | None
     reserved: bool = False
-    phase: str = "intent"
-    """``intent`` while unfinished, else the terminal phase (done, failed, rolled_back, undone)."""
+    phase: Phase = Phase.INTENT
+    """``INTENT`` while unfinished, else the latest terminal or undo phase."""
     order: int = 0
+    sha256: str | None = None
+    """The library file's whole-file hash, when its bytes were copied (``done`` line)."""
+    library_print: Fingerprint | None = None
+    """The library file's fingerprint, when it was renamed into place (same inode as the source)."""
+    undo_reserved: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,88 +55,112 @@ class JournalState:
     folders_made: tuple[Path, ...]
 
     def done_ids(self) -> frozenset[str]:
-        return frozenset(i for i, s in self.steps.items() if s.phase == "done")
+        return frozenset(i for i, s in self.steps.items() if s.phase is Phase.DONE)
 
     def in_flight(self) -> list[StepState]:
-        return [s for s in self.steps.values() if s.phase == "intent"]
+        return [s for s in self.steps.values() if s.phase is Phase.INTENT]
 
 
-def read_journal(path: Path) -> JournalState:
-    """Fold the journal into the latest state per entry. A torn last line (the crash hit mid-write,
-    before its fsync) is ignored: the step it began is then judged by the lines before it."""
+def read_journal(path: Path, key: bytes) -> JournalState:
+    """Fold the verified journal into the latest state per entry (see ``journal`` for what is
+    refused and what a torn line means)."""
     steps: dict[str, StepState] = {}
     folders: list[Path] = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        lines = []
-    for order, line in enumerate(lines):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        phase = record.get("phase")
-        if phase == "mkdir":
-            folders.append(Path(record["path"]))
-        elif phase == "intent":
-            steps[record["id"]] = StepState(
-                entry_id=record["id"],
-                op=record["op"],
-                source=Path(record["src"]),
-                target=Path(record["dst"]),
-                size=record.get("size"),
-                partial_hash=record.get("partial_hash"),
+    for order, record in enumerate(read_records(path, key)):
+        fields = record.fields
+        if record.phase is Phase.MKDIR:
+            folders.append(Path(fields["path"]))
+        elif record.phase is Phase.INTENT:
+            steps[fields["id"]] = StepState(
+                entry_id=fields["id"],
+                op=fields["op"],
+                source=Path(fields["src"]),
+                target=Path(fields["dst"]),
+                size=fields.get("size"),
+                partial_hash=fields.get("partial_hash"),
                 order=order,
             )
-        elif record.get("id") in steps:
-            steps[record["id"]] = _advance(steps[record["id"]], phase, record)
+        elif fields.get("id") in steps:
+            steps[fields["id"]] = _advance(steps[fields["id"]], record.phase, fields)
     return JournalState(steps, tuple(dict.fromkeys(folders)))
 
 
-def _advance(step: StepState, phase: str, record: dict[str, object]) -> StepState:
-    if phase == "reserved":
+def _advance(step: StepState, phase: Phase, fields: Any) -> StepState:
+    if phase is Phase.RESERVED:
         return replace(step, reserved=True)
-    if phase == "fallback":
-        return replace(step, op=str(record["op"]))
+    if phase is Phase.UNDO_RESERVED:
+        return replace(step, undo_reserved=True)
+    if phase is Phase.FALLBACK:
+        return replace(step, op=str(fields["op"]))
+    if phase is Phase.DONE:
+        printed = fields.get("print")
+        return replace(
+            step,
+            phase=phase,
+            sha256=fields.get("sha256"),
+            library_print=Fingerprint(**printed) if printed else None,
+        )
+    if phase is Phase.UNDO_INTENT:
+        return replace(step, phase=phase, undo_reserved=False)
     return replace(step, phase=phase)
 
 
-def settle(journal_path: Path) -> JournalState:
+def done_fields(target: Path, sha256: str | None) -> dict[str, object]:
+    """What a ``done`` line records about the library file, so undo can tell it is still ours:
+    the whole-file hash when the bytes were copied (it came free with the copy), else (a rename
+    keeps the inode) its fingerprint, without reading the whole file again."""
+    if sha256 is not None:
+        return {"sha256": sha256}
+    printed = fingerprint(target)
+    return {
+        "print": {
+            "size": printed.size,
+            "mtime_ns": printed.mtime_ns,
+            "inode": printed.inode,
+            "partial_hash": printed.partial_hash,
+        }
+    }
+
+
+def settle(journal_path: Path, key: bytes) -> JournalState:
     """Finish or roll back every in-flight step of ``journal_path`` and journal the verdict."""
-    state = read_journal(journal_path)
+    state = read_journal(journal_path, key)
     pending = state.in_flight()
     if not pending:
         return state
-    journal = Journal(journal_path)
+    journal = Journal(journal_path, key)
     try:
         for step in pending:
-            verdict = _settle_one(step)
-            journal.record(phase=verdict, id=step.entry_id, recovered=True)
+            verdict, fields = _settle_one(step)
+            journal.record(verdict, id=step.entry_id, recovered=True, **fields)
     finally:
         journal.close()
-    return read_journal(journal_path)
+    return read_journal(journal_path, key)
 
 
-def _settle_one(step: StepState) -> str:
+def _settle_one(step: StepState) -> tuple[Phase, dict[str, object]]:
     if step.op in ("hardlink", "symlink"):
-        return "done" if is_our_link(step) else "rolled_back"
+        return (Phase.DONE, {}) if is_our_link(step) else (Phase.ROLLED_BACK, {})
     if not step.reserved:
         if step.source.exists() and step.target.is_file() and step.target.stat().st_size == 0:
             # The target was absent when the intent was written, so an empty file there is our
             # reservation, made just before the crash cut off its "reserved" line.
             step.target.unlink()
-        return "rolled_back"
+        return Phase.ROLLED_BACK, {}
     discard(partial_name(step.target))
     source_there, target_there = step.source.exists(), step.target.exists()
     if target_there and not source_there:
         whole = step.size is None or step.target.stat().st_size == step.size
-        return "done" if step.op == "move" and whole else "failed"
-    if target_there and _same_bytes(step.source, step.target):
+        if step.op == "move" and whole:
+            return Phase.DONE, done_fields(step.target, None)
+        return Phase.FAILED, {}
+    digest = same_bytes(step.source, step.target) if target_there else None
+    if digest is not None:
         if step.op == "move":
             step.source.unlink()  # the verified copy at the target is the file now
-        return "done"
+        return Phase.DONE, {"sha256": digest}
     discard(step.target)  # our empty reservation, or a copy that never verified
-    return "rolled_back" if source_there else "failed"
+    return (Phase.ROLLED_BACK if source_there else Phase.FAILED), {}
 
 
 def is_our_link(step: StepState) -> bool:
@@ -146,5 +174,9 @@ def is_our_link(step: StepState) -> bool:
         return False
 
 
-def _same_bytes(first: Path, second: Path) -> bool:
-    return first.stat().st_size == second.stat().st_size and sha256_of(first) == sha256_of(second)
+def same_bytes(first: Path, second: Path) -> str | None:
+    """The SHA-256 both files share, or None when they differ in size or content."""
+    if first.stat().st_size != second.stat().st_size:
+        return None
+    digest = sha256_of(first)
+    return digest if sha256_of(second) == digest else None

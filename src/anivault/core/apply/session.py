@@ -15,7 +15,7 @@ from pathlib import Path
 
 from anivault.core import checkpoint as checkpoints
 from anivault.core.apply.apply import ApplyOutcome, Pacer, apply_plan
-from anivault.core.apply.journal import Journal
+from anivault.core.apply.journal import Journal, journal_key
 from anivault.core.apply.lock import hold_library
 from anivault.core.apply.prune import prune_emptied
 from anivault.core.apply.recovery import settle
@@ -52,7 +52,8 @@ def apply_session(
         if checkpoint.plan is None:
             write_plan(plan, plan_path)
         journal_path = Path(checkpoint.journal)
-        already = settle(journal_path).done_ids()
+        key = journal_key(state_dir)
+        already = settle(journal_path, key).done_ids()
         actionable = len(plan.actionable())
         current = checkpoint.advanced(phase="apply", plan=str(plan_path), total=actionable, done=len(already))
         checkpoints.save(state_dir, current)
@@ -78,7 +79,7 @@ def apply_session(
                 checkpoints.save(state_dir, current.advanced(done=len(already) + len(outcomes)))
                 last_saved = clock()
 
-        journal = Journal(journal_path)
+        journal = Journal(journal_path, key)
         try:
             with interrupt_between_steps() as interrupted:
                 apply_plan(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -91,3 +91,10 @@ def entry_root(entry: PlanEntry) -> Path:
     """The root ``entry.relative_target`` is below: the series root, or the movie root."""
     depth = len(PurePosixPath(entry.relative_target).parts)
     return Path(*entry.target.parts[: len(entry.target.parts) - depth])
+
+
+def duplicate_ids(entries: Iterable[PlanEntry]) -> list[str]:
+    """Entry ids that occur more than once: the journal keys each step by id, so undo and resume
+    could act on only one of them."""
+    counts = Counter(entry.entry_id for entry in entries)
+    return sorted(entry_id for entry_id, count in counts.items() if count > 1)

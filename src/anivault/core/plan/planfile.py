@@ -29,10 +29,11 @@ from anivault.core.plan.model import (
     Plan,
     PlanEntry,
     PlanOptions,
+    duplicate_ids,
 )
 from anivault.core.plan.naming import COLON_STYLES, Naming, safe_segment
 from anivault.core.plan.templates import scheme_for
-from anivault.errors import OrganizeConflictError, UsageError
+from anivault.errors import OrganizeConflictError, PlanUntrustedError, UsageError
 
 FORMAT = "anivault-plan/1"
 STATUSES = ("planned", "conflict", "exists", "duplicate", "in_place", "error")
@@ -111,8 +112,18 @@ def _unresolved_to_dict(item: MatchedFile) -> dict[str, Any]:
     }
 
 
-def read_plan(path: Path) -> Plan:
-    """Load a (possibly hand-edited) plan. Raises UsageError or OrganizeConflictError."""
+def read_plan(
+    path: Path,
+    *,
+    source_root: Path | None = None,
+    target_root: Path | None = None,
+    movies_root: Path | None = None,
+) -> Plan:
+    """Load a (possibly hand-edited, possibly someone else's) plan and check it as untrusted input.
+
+    Raises UsageError for a file that is not a plan, PlanUntrustedError when its roots differ from
+    ``source_root``/``target_root`` (``--src``/``--dst``, when given) or an entry breaks a trust
+    rule (``check_trust``), OrganizeConflictError when two entries claim one target."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -123,8 +134,53 @@ def read_plan(path: Path) -> Plan:
         plan = _plan_from_dict(document)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UsageError(f"{path}: not a valid {FORMAT} plan ({exc!r})") from exc
+    check_trust(plan, source_root=source_root, target_root=target_root, movies_root=movies_root)
     _refuse_shared_targets(plan)
     return plan
+
+
+def check_trust(
+    plan: Plan, *, source_root: Path | None, target_root: Path | None, movies_root: Path | None = None
+) -> None:
+    """A plan may come from anyone, so nothing in it is taken on its word:
+
+    - both roots are absolute, and equal ``--src``/``--dst`` when those are given;
+    - every actionable source lies (lexically: no ``..``) under the source root — apply checks the
+      real path again — and carries the fingerprint it is checked against when applied;
+    - entry ids are unique (the journal keys its steps by them);
+    - the movie root, when the plan has one, is ``movies_root`` (the one this home recorded, or the
+      default beside the library): movies are written there, so it is a root like the others.
+
+    Targets staying inside the library is checked as each entry is read (``_library_relative``).
+    Raises PlanUntrustedError naming the first breach; nothing has moved at that point."""
+    _check_root("target_root", plan.target_root, target_root)
+    if plan.options.movies_root is not None:
+        _check_root("movies_root", plan.options.movies_root, movies_root)
+    actionable = plan.actionable()
+    if not actionable:
+        return
+    if plan.source_root is None:
+        raise PlanUntrustedError("the plan names no source_root; plan again")
+    _check_root("source_root", plan.source_root, source_root)
+    root = str(plan.source_root)
+    for entry in actionable:
+        text = str(entry.source)
+        if not entry.source.is_absolute() or os.path.normpath(text) != text:
+            raise PlanUntrustedError(f"source {text!r} is not a plain absolute path; plan again")
+        if os.path.commonpath((text, root)) != root or text == root:
+            raise PlanUntrustedError(f"source {text} lies outside the plan's source_root {root}")
+        if entry.fingerprint is None:
+            raise PlanUntrustedError(f"source {text} has no fingerprint to check it against; plan again")
+    twice = duplicate_ids(actionable)
+    if twice:
+        raise PlanUntrustedError(f"entry id {twice[0]} appears more than once; nothing was moved")
+
+
+def _check_root(name: str, recorded: Path, given: Path | None) -> None:
+    if not recorded.is_absolute() or os.path.normpath(recorded) != str(recorded):
+        raise PlanUntrustedError(f"{name} {str(recorded)!r} is not a plain absolute path; plan again")
+    if given is not None and os.path.abspath(given) != str(recorded):
+        raise PlanUntrustedError(f"the plan's {name} is {recorded}, not {os.path.abspath(given)}")
 
 
 def _entry_to_dict(entry: PlanEntry) -> dict[str, Any]:

@@ -44,6 +44,10 @@ def read_entry(root: Path, relative: str, now: float) -> ReadResult:
         raw = path.read_bytes()
     except FileNotFoundError:
         return ReadResult(None, "missing")
+    except IsADirectoryError:
+        # Not ours to read, and it would block the entry's rewrite: aside, like a corrupt file.
+        quarantine(root, path, CacheCorruptError(f"{relative} is a folder, not a cache entry"), now)
+        return ReadResult(None, "quarantined")
     try:
         entry, stored_version = decode(raw, path.name)
     except CacheCorruptError as exc:

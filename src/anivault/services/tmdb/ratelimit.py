@@ -30,15 +30,20 @@ class TokenBucket:
     """At most ``rate`` requests in any 1-s window, spaced by ``1/rate`` after a burst; thread-safe.
 
     A plain token bucket lets ``burst + rate`` requests through the first second after an idle
-    spell — over ``--rate`` in that window, which is the promise users read. So every slot is also
-    checked against the last ``floor(rate)`` slots handed out: the next one waits until the oldest
-    of them is a full window old. ``acquire`` reserves a slot under the lock and sleeps outside
-    it, so waiting threads queue in arrival order and never hold the lock while asleep.
+    spell — over ``--rate`` in that window, which is the promise users read. So every token is
+    also checked against the last ``floor(rate)`` tokens taken: the next one waits until the oldest
+    of them is a full window old.
+
+    A token is taken at the moment its request is sent, never at the moment it is scheduled: a
+    thread computes how long to wait, sleeps outside the lock, then checks again and takes the
+    token only if it is still due, stamped with the clock at that instant. A thread that overslept
+    (a loaded CPU) or a Retry-After that arrived meanwhile therefore moves the window along with
+    the real send, instead of leaving an earlier, invented send time in it.
     """
 
     def __init__(self, rate: float, burst: int, *, clock: Clock, sleep: Sleep) -> None:
-        if rate <= 0 or burst < 1:
-            raise ValueError("rate must be > 0 and burst >= 1")
+        if not rate > 0 or burst < 1 or rate == float("inf"):
+            raise ValueError("rate must be > 0 and finite, and burst >= 1")
         self._rate, self._burst = rate, burst
         self._interval = 1.0 / rate
         self._burst_span = burst * self._interval
@@ -48,34 +53,26 @@ class TokenBucket:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._next_free = clock() - self._burst_span
-        self._holds = 0
         self._held_until = float("-inf")
 
     def acquire(self) -> float:
-        """Block until a request may be sent; return the seconds waited.
-
-        A Retry-After that arrives while a thread sleeps towards its slot voids that slot: the
-        thread queues again behind the hold instead of sending before the server allowed it.
-        """
+        """Block until a request may be sent, take its token now; return the seconds waited."""
         waited = 0.0
         while True:
             with self._lock:
                 now = self._clock()
                 # Credit never accumulates beyond the burst: idle time is capped.
                 slot = max(self._next_free, now - self._burst_span + self._interval)
+                due = max(slot, self._held_until)
                 if len(self._recent) == self._per_window:
-                    slot = max(slot, self._recent[0] + WINDOW_SECONDS + WINDOW_MARGIN)
-                self._next_free = slot + self._interval
-                sends_at = max(slot, now)  # burst slots lie in the past; the window counts real sends
-                self._recent.append(sends_at)
-                wait = sends_at - now
-                holds_seen = self._holds
-            if wait > 0:
-                self._sleep(wait)
-                waited += wait
-            with self._lock:
-                if self._holds == holds_seen or self._held_until <= self._clock():
+                    due = max(due, self._recent[0] + WINDOW_SECONDS + WINDOW_MARGIN)
+                if due <= now:
+                    self._next_free = slot + self._interval
+                    self._recent.append(now)
                     return waited
+            wait = due - now
+            self._sleep(wait)
+            waited += wait
 
     def scale(self, factor: float) -> None:
         """Run at ``factor`` × the configured rate (Throttle halves it; Normal restores 1.0)."""
@@ -91,7 +88,6 @@ class TokenBucket:
         with self._lock:
             self._next_free = max(self._next_free, instant)
             self._held_until = max(self._held_until, instant)
-            self._holds += 1
 
 
 @dataclass(frozen=True, slots=True)

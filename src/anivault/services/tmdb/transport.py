@@ -136,9 +136,7 @@ class TmdbTransport(requests.Session):
         attempts = self.settings.retry.max_attempts
         for attempt in range(1, attempts + 1):
             if not self.health.admit():
-                raise TmdbUnavailableError(
-                    "TMDB lookups are paused (CacheOnly); this one is deferred to `anivault run --resume`"
-                )
+                raise TmdbUnavailableError("TMDB lookups are paused (CacheOnly); this one is deferred")
             outcome = self._attempt_guarded(send, attempt)
             if isinstance(outcome, requests.Response):
                 return outcome
