@@ -71,6 +71,8 @@ def test_default_output_is_series_then_every_problem_then_the_next_step(
     assert "dry run: nothing moved — add --apply" in outcome.out
     assert "3 files need a decision" in outcome.out
     assert not (tmp_path / "lib").exists()
+    stages = [line.split()[0] for line in outcome.err.splitlines()]  # no terminal: a line per stage
+    assert stages[:3] == ["scan", "parse", "match"] and "━" not in outcome.err
 
 
 @pytest.mark.usefixtures("anivault_env")
