@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.faultlab import scenarios, trust
+from tools.faultlab import boundaries, scenarios, trust
 from tools.faultlab.cli import unprivileged_available
 from tools.faultlab.mounts import mounts_permitted
 from tools.tmdb_standin import Catalog, Standin
@@ -136,6 +136,66 @@ def main() -> None:
     for result, _ in rows:
         for line in result.failures():
             print(f"  FAILED {result.name}: {line}")
+    print_boundary_rows(run_boundaries(catalog, args.series, args.movies))
+
+
+BOUNDARIES: list[tuple[str, Callable[[scenarios.Lab], boundaries.BoundaryResult]]] = [
+    ("hostile-src-copy", lambda lab: boundaries.hostile_source(lab, action="copy")),
+    ("hostile-src-move", lambda lab: boundaries.hostile_source(lab, action="move")),
+    ("hostile-src-hardlink", lambda lab: boundaries.hostile_source(lab, action="hardlink")),
+    ("odd-names", boundaries.odd_names),
+    ("dst-links-out", boundaries.target_links_out),
+    ("kill-workers", boundaries.killed_with_workers),
+]
+"""The trust-boundary scenarios (issue 23): their table adds files written outside --dst and
+library files taken from outside --src."""
+
+
+BoundaryRow = tuple[boundaries.BoundaryResult, float]
+"""A boundary scenario's result and its seconds."""
+
+
+def run_boundaries(catalog: Catalog, series: int, movies: int) -> list[BoundaryRow]:
+    if sys.platform == "win32":
+        return []  # links, FIFOs, sockets and bytes names are POSIX
+    work = Path(tempfile.mkdtemp(prefix="anivault-boundaries-"))
+    rows = []
+    try:
+        for slug, scenario in BOUNDARIES:
+            standin = Standin(catalog).start()
+            started = time.monotonic()
+            try:
+                result = scenario(scenarios.Lab(work / slug, standin, series, movies))
+            finally:
+                standin.stop()
+            rows.append((result, time.monotonic() - started))
+            print(f"  {result.scenario.name}: {'ok' if result.ok else 'FAILED'}", file=sys.stderr, flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+def print_boundary_rows(rows: list[BoundaryRow]) -> None:
+    print(
+        f"\n{'boundary scenario':<38} {'faults':>6} {'files':>6} {'lost':>5} {'dup':>4}"
+        f" {'outside --dst':>13} {'from outside --src':>18} {'checks':>7} {'s':>6}"
+    )
+    for row, seconds in rows:
+        result = row.scenario
+        passed = sum(c.passed for c in result.checks)
+        print(
+            f"{result.name:<38} {result.faults_injected:>6} {result.files_checked:>6} "
+            f"{result.verdict.files_lost:>5} {sum(result.verdict.duplicated.values()):>4} "
+            f"{row.outside_dst:>13} {row.from_outside_src:>18} "
+            f"{passed:>3}/{len(result.checks):<3} {seconds:>6.1f}"
+        )
+    print(
+        f"boundary scenarios {len(rows)}, written outside --dst {sum(r.outside_dst for r, _ in rows)}, "
+        f"taken from outside --src {sum(r.from_outside_src for r, _ in rows)}"
+    )
+    for row, _ in rows:
+        for line in row.scenario.failures():
+            print(f"  FAILED {row.scenario.name}: {line}")
 
 
 if __name__ == "__main__":

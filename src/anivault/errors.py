@@ -24,7 +24,9 @@ boundary, with ``raise ... from exc``; only ``cli/`` turns them into messages an
     │   ├── PermissionDeniedError E-FS-PERM
     │   ├── PathTooLongError    E-FS-LONGPATH
     │   ├── DiskFullError       E-FS-NOSPACE
-    │   └── SourceMissingError  E-FS-SRC-MISSING
+    │   ├── SourceMissingError  E-FS-SRC-MISSING
+    │   ├── NotRegularFileError E-FS-NOT-REGULAR  a source that is a symlink, FIFO, socket or device
+    │   └── OutsideTargetError  E-FS-OUTSIDE-TARGET  a write that would land outside the real --dst
     ├── OrganizeConflictError   E-ORGANIZE-CONFLICT  two sources for one target, or target taken
     ├── PlanStaleError          E-PLAN-STALE     a source changed between planning and applying
     ├── LibraryBusyError        E-BUSY           another run is applying to the same library
@@ -119,6 +121,14 @@ class DiskFullError(FileSystemError):
 
 class SourceMissingError(FileSystemError):
     code = "E-FS-SRC-MISSING"
+
+
+class NotRegularFileError(FileSystemError):
+    code = "E-FS-NOT-REGULAR"
+
+
+class OutsideTargetError(FileSystemError):
+    code = "E-FS-OUTSIDE-TARGET"
 
 
 class OrganizeConflictError(AniVaultError):

@@ -172,8 +172,8 @@ def test_directory_symlink_loop_is_not_followed(tmp_path: Path) -> None:
     (tmp_path / "elsewhere").symlink_to(tmp_path / "Show", target_is_directory=True)
     files, skipped = scan(tmp_path)
     assert list(files) == ["Show/Show - 01.mkv"]
-    assert skipped["Show/loop"].reason == "not a video"
-    assert skipped["elsewhere"].reason == "not a video"
+    assert skipped["Show/loop"].reason == "symbolic link to a folder, not followed"
+    assert skipped["elsewhere"].reason == "symbolic link to a folder, not followed"
 
 
 def test_relative_paths_are_posix(tmp_path: Path) -> None:

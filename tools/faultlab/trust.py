@@ -204,7 +204,9 @@ def _with(document: dict[str, Any], extra: list[dict[str, Any]]) -> dict[str, An
 
 
 def _print(path: Path) -> dict[str, object]:
-    printed = fingerprint(path)
+    """The fingerprint a forger would write: that of the file ``path`` leads to (links followed,
+    which AniVault itself never does)."""
+    printed = fingerprint(path.resolve())
     return {
         "size": printed.size,
         "mtime_ns": printed.mtime_ns,
@@ -403,7 +405,8 @@ def kill_during_undo(
                 p for p in _media(work / "downloads") if p.stat().st_size == 0 or "anivault-partial" in p.name
             ]
             mid = compare(
-                _ours_removed(before), _ours_removed(snapshot(work / "downloads", work / "library", work / "Movies"))
+                _ours_removed(before),
+                _ours_removed(snapshot(work / "downloads", work / "library", work / "Movies")),
             )
             if mid.files_lost:
                 worst.append(f"kill {landed}: lost {dict(mid.lost)}")
@@ -583,7 +586,7 @@ def _ends_with_error(result: CliResult, code: str) -> bool:
 def rate_on_a_loaded_cpu(lab: Lab, *, rate: float = 3.0, burners: int = 2) -> ScenarioResult:
     """``--rate 3`` while busy processes load every core: never four requests in one second."""
     generate(lab.source, seed=11, series=4, movies=2)  # small: at 3 requests a second
-    before = snapshot(lab.source, lab.library)
+    before = snapshot(lab.source, lab.library, lab.movie_library)
     lab.standin.reset_log()
     with _busy_cpu(burners):
         result = lab.cli().run(lab.run_args("--rate", str(rate), apply=False), timeout=600)

@@ -40,6 +40,7 @@ def lookup_request(
         settings.extras_moved,
         select=select,
         picks=picks,
+        follow_source_symlinks=settings.follow_source_symlinks,
     )
 
 

@@ -149,6 +149,10 @@ def first_message_per_code(result: RunResult) -> list[tuple[str, str]]:
     for item in result.unresolved:
         if item.error_code and item.error_code not in seen:
             seen[item.error_code] = item.note
+    if result.plan.status_counts()["error"]:  # entries refused when planning (path too long, outside)
+        for entry in result.plan.entries:
+            if entry.status == "error" and entry.error_code and entry.error_code not in seen:
+                seen[entry.error_code] = entry.note
     for outcome in result.outcomes:
         if outcome.error_code and outcome.error_code not in seen:
             seen[outcome.error_code] = outcome.message

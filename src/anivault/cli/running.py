@@ -60,6 +60,7 @@ def run_or_resume(
                 client_factory=lambda: build_tmdb_client(settings, app.api_key),
                 reporter=reporter,
                 log_dir=settings.log_dir,
+                allow_target_symlinks=settings.allow_target_symlinks,
             ),
             applied=True,
             detail=output.detail(),
@@ -104,6 +105,7 @@ def run_or_resume(
         prune_empty=flags.prune_empty,
         select=source_filter.scan_filter(),
         picks=picks,
+        follow_source_symlinks=settings.follow_source_symlinks,
     )
     return execute(
         app,
@@ -136,7 +138,7 @@ def plan_options(settings: Settings) -> PlanOptions:
     action = next(a for a in ACTIONS if a == settings.action)
     policy = next(c for c in CONFLICT_POLICIES if c == settings.on_conflict)
     movies = Path(settings.movies_target).expanduser() if settings.movies_target else None
-    return PlanOptions(naming, action, policy, movies)
+    return PlanOptions(naming, action, policy, movies, allow_target_symlinks=settings.allow_target_symlinks)
 
 
 def apply_reviewed_plan(
@@ -160,6 +162,7 @@ def apply_reviewed_plan(
             io_pace_limit=settings.io_pace_limit or None,
             reporter=reporter,
             log_dir=settings.log_dir,
+            allow_target_symlinks=settings.allow_target_symlinks,
             source_root=source.expanduser() if source else None,
             target_root=target.expanduser() if target else None,
         ),

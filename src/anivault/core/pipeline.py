@@ -21,13 +21,17 @@ This is the only module in ``core`` that touches ``queue``, ``threading`` or
   folders, when items are folders);
 * a stage with ``processes > 0`` hands batches of items to a process pool instead: CPU-bound work
   (parsing, ~3k names/s per core) is serialised by the GIL on threads. Its workers are spawned,
-  not forked (forking while the logging and HTTP threads hold locks can deadlock the child), and
-  ignore SIGINT so that Ctrl+C reaches only this process, which then stops the pool.
+  not forked (forking while the logging and HTTP threads hold locks can deadlock the child),
+  ignore SIGINT so that Ctrl+C reaches only this process, which then stops the pool, and die with
+  this process: a kill -9 of the run must not leave a worker behind (one blocked in a read, or
+  waiting forever on a call queue that its siblings keep open).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
+import os
 import queue
 import signal
 import threading
@@ -292,14 +296,32 @@ def _apply_each(func: Callable[[Any], Any], items: list[Any]) -> list[Any]:
     return [func(item) for item in items]
 
 
+ORPHAN_EXIT_STATUS = 70
+"""A parse worker's exit status when it outlived the run that started it."""
+
+
 def _process_pool(processes: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
-        max_workers=processes, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint
+        max_workers=processes, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start
     )
 
 
-def _ignore_sigint() -> None:
+def _worker_start() -> None:
+    """In each worker process: leave Ctrl+C to the parent, and exit as soon as the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(
+            target=_exit_with_parent, args=(parent.sentinel,), name="anivault-parent-watch", daemon=True
+        ).start()
+
+
+def _exit_with_parent(sentinel: int) -> None:
+    """Wait on the spawn sentinel, a pipe (a handle on Windows) that the parent holds open for as
+    long as it lives: it turns ready when the parent dies, however it died. A portable stand-in for
+    Linux's PR_SET_PDEATHSIG; ``os._exit`` because the worker's main thread may be blocked."""
+    multiprocessing.connection.wait([sentinel])
+    os._exit(ORPHAN_EXIT_STATUS)
 
 
 class _Countdown:

@@ -84,6 +84,8 @@ class RunRequest:
     """``--pick PATH=ID`` and ``--interactive`` answers, per file or folder of the source."""
     select: ScanFilter | None = None
     """``--ext``/``--exclude``: what of the source to leave out (reported as skipped)."""
+    follow_source_symlinks: bool = False
+    """Setting ``follow_source_symlinks``: admit symlinked files whose real path is inside the source."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +192,7 @@ def _run(
                 fingerprint=True,
                 picks=request.picks,
                 select=request.select,
+                follow_source_symlinks=request.follow_source_symlinks,
             ),
             client,
             reporter,
@@ -254,8 +257,10 @@ def apply_plan_file(
     log_dir: Path | None = None,
     source_root: Path | None = None,
     target_root: Path | None = None,
+    allow_target_symlinks: bool = False,
 ) -> RunResult:
     """``organize --from-plan FILE``: show (dry run) or execute exactly the entries in the file.
+    ``allow_target_symlinks`` is the applying run's setting: a plan file never carries it.
 
     The plan's roots must equal ``source_root``/``target_root`` (``--src``/``--dst``) when given,
     else the roots recorded when this home wrote the plan (``plan/roots``); applying a plan with
@@ -272,11 +277,14 @@ def apply_plan_file(
             "cannot be taken on its word; give --src and --dst to apply it"
         )
     target = target_root or (recorded.target_root if recorded else None)
-    plan = read_plan(
-        plan_path,
-        source_root=source_root or (recorded.source_root if recorded else None),
-        target_root=target,
-        movies_root=_trusted_movies_root(recorded, target),
+    plan = with_target_links(
+        read_plan(
+            plan_path,
+            source_root=source_root or (recorded.source_root if recorded else None),
+            target_root=target,
+            movies_root=_trusted_movies_root(recorded, target),
+        ),
+        allow_target_symlinks,
     )
     run_id = new_run_id()
     warnings = network_warnings(_roots(plan), io_pace_limit, reporter)
@@ -300,8 +308,10 @@ def resume_last(
     client_factory: Callable[[], TmdbClient],
     reporter: Reporter,
     log_dir: Path | None = None,
+    allow_target_symlinks: bool = False,
 ) -> RunResult:
-    """``--resume``: continue the newest unfinished run with its own saved options and plan.
+    """``--resume``: continue the newest unfinished run with its own saved options and plan
+    (and the resuming run's ``allow_target_symlinks``, which saved plans do not carry).
 
     A run stopped during lookup is started again under the same id (lookups come from the cache);
     one stopped while applying settles its journal and applies what is left of its saved plan.
@@ -326,10 +336,13 @@ def resume_last(
         return run_library(request, client=client_factory(), reporter=reporter, run_id=checkpoint.run_id)
     started = time.monotonic()
     asked = checkpoint.request  # the run's own --src/--dst (empty for a --from-plan run)
-    plan = read_plan(
-        Path(checkpoint.plan),
-        source_root=Path(asked["source"]) if asked.get("source") else None,
-        target_root=Path(asked["target"]) if asked.get("target") else None,
+    plan = with_target_links(
+        read_plan(
+            Path(checkpoint.plan),
+            source_root=Path(asked["source"]) if asked.get("source") else None,
+            target_root=Path(asked["target"]) if asked.get("target") else None,
+        ),
+        allow_target_symlinks,
     )
     pace = checkpoint.request.get("io_pace_limit")
     reporter.emit(Event("run", "resumed", {"run_id": checkpoint.run_id, "done": checkpoint.done}))
@@ -378,6 +391,11 @@ def absolute(path: Path) -> Path:
     return Path(os.path.abspath(path.expanduser()))
 
 
+def with_target_links(plan: Plan, allowed: bool) -> Plan:
+    """``plan`` applied under the setting ``allow_target_symlinks`` = ``allowed`` (core/boundaries.py)."""
+    return replace(plan, options=replace(plan.options, allow_target_symlinks=allowed))
+
+
 def new_run_id() -> str:
     """Sortable by start time (``--resume`` picks the newest), unique across parallel runs."""
     now = time.time()
@@ -414,6 +432,8 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "extensions": sorted(request.select.extensions or ()) if request.select else [],
         "exclude": list(request.select.exclude) if request.select else [],
         "prune_empty": request.prune_empty,
+        "follow_source_symlinks": request.follow_source_symlinks,
+        "allow_target_symlinks": options.allow_target_symlinks,
     }
 
 
@@ -436,6 +456,7 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
                 raw["action"],
                 raw["on_conflict"],
                 Path(raw["movies_root"]) if raw.get("movies_root") else None,
+                allow_target_symlinks=bool(raw.get("allow_target_symlinks", False)),
             ),
             plan_file=Path(raw["plan_file"]) if raw.get("plan_file") else None,
             io_pace_limit=raw.get("io_pace_limit"),
@@ -451,6 +472,7 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
             ),
             select=_select_from(raw.get("extensions") or [], raw.get("exclude") or []),
             prune_empty=bool(raw.get("prune_empty", False)),
+            follow_source_symlinks=bool(raw.get("follow_source_symlinks", False)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"the checkpoint does not describe a run ({exc!r}); start it again") from exc

@@ -81,6 +81,12 @@ class Settings:
     series library (never inside it: a TV library reads every folder as a show)."""
     io_pace_limit: float = 0.0
     """File operations per minute at most; 0 means no limit."""
+    follow_source_symlinks: bool = False
+    """Admit a symlinked file under the source when its real path is a regular file inside the
+    source too; off, every symlink under the source is skipped (docs/safety.md)."""
+    allow_target_symlinks: bool = False
+    """Write through a symlinked folder inside the library even when it leads outside it; off, such
+    a target is an ``E-FS-OUTSIDE-TARGET`` error (docs/safety.md)."""
     cache_max_bytes: int = 512 * 1024 * 1024
     """Disk cap of the TMDB cache; least recently used entries go first; 0 means no cap."""
     log_keep_days: int = 7
@@ -265,8 +271,24 @@ def _typed_text(name: str, raw: str) -> Any:
     return raw
 
 
+_BOOLEAN_WORDS = {
+    **dict.fromkeys(("true", "on", "yes", "1"), True),
+    **dict.fromkeys(("false", "off", "no", "0"), False),
+}
+"""How an environment variable or ``settings set`` spells an on/off setting (TOML has true/false)."""
+
+
+def _boolean(name: str, raw: Any, origin: str) -> bool:
+    value = _BOOLEAN_WORDS.get(raw.strip().lower()) if isinstance(raw, str) else raw
+    if not isinstance(value, bool):
+        raise ConfigError(f"{origin}: setting {name} must be true or false, got {raw!r}")
+    return value
+
+
 def _coerce(name: str, raw: Any, origin: str) -> Any:
     wanted = type(getattr(Settings(), name))
+    if wanted is bool:
+        return _boolean(name, raw, origin)
     try:
         if wanted is bool or isinstance(raw, bool) or (wanted is int and isinstance(raw, float)):
             raise TypeError

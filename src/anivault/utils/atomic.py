@@ -18,6 +18,13 @@ from typing import BinaryIO, TextIO
 
 TEMP_SUFFIX = ".tmp"
 
+JSON_ERRORS = "backslashreplace"
+"""``errors=`` for text files holding JSON written with ``ensure_ascii=False``. A file name with
+bytes that are not UTF-8 reaches us as lone surrogates (``os.fsdecode``), which UTF-8 cannot hold:
+``backslashreplace`` writes one as ``\\udcff``, and since such a character can only be inside a
+JSON string, that is the JSON escape of the very same character: the name reads back exactly,
+and one odd name never fails a plan, journal or checkpoint write."""
+
 
 @contextmanager
 def atomic_binary(
@@ -50,9 +57,10 @@ def atomic_binary(
 def atomic_text(
     path: Path, *, durable: bool = True, permissions: int | None = None, suffix: str = TEMP_SUFFIX
 ) -> Iterator[TextIO]:
-    """As ``atomic_binary``, for UTF-8 text with ``\\n`` line ends on every OS."""
+    """As ``atomic_binary``, for UTF-8 text with ``\\n`` line ends on every OS. A lone surrogate
+    (a file name that is not valid UTF-8) is written as its ``\\udcXX`` escape (``JSON_ERRORS``)."""
     with atomic_binary(path, durable=durable, permissions=permissions, suffix=suffix) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+        text = io.TextIOWrapper(raw, encoding="utf-8", errors=JSON_ERRORS, newline="\n")
         yield text
         text.flush()
         text.detach()  # the binary handle stays open for atomic_binary's fsync and close

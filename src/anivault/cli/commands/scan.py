@@ -38,7 +38,8 @@ def scan_command(app: AppContext, *, source: Path, source_filter: SourceFilter) 
     check_source(source)
     files: list[ListedVideo] = []
     skipped: list[Skipped] = []
-    for item in list_videos(source, source_filter.scan_filter()):
+    follow = app.loaded.settings.follow_source_symlinks
+    for item in list_videos(source, source_filter.scan_filter(), follow_symlinks=follow):
         if isinstance(item, ListedVideo):
             files.append(item)
         else:

@@ -19,6 +19,7 @@ from typing import Literal
 from anivault.core.apply.fsops import copy_no_clobber, link, link_error, move_no_clobber, translate_os_error
 from anivault.core.apply.journal import Journal, Phase
 from anivault.core.apply.recovery import done_fields
+from anivault.core.boundaries import TargetBoundary
 from anivault.core.fingerprint import fingerprint
 from anivault.core.plan.model import Plan, PlanEntry, duplicate_ids
 from anivault.errors import (
@@ -78,6 +79,9 @@ def apply_plan(
     if twice:
         raise PlanUntrustedError(f"entry id {twice[0]} appears more than once in the plan; nothing was moved")
     source_root = _real(plan.source_root) if plan.source_root is not None else None
+    boundary = TargetBoundary(
+        plan.target_root, also=plan.options.movies_root, allow_symlinks=plan.options.allow_target_symlinks
+    )
     for entry in ordered:
         if entry.entry_id in already_done:
             continue
@@ -88,7 +92,7 @@ def apply_plan(
                 pacer.wait()
             if should_stop():  # after the pause too: Ctrl+C during it must not start a move
                 break
-            outcome = _apply_one(entry, journal, source_root)
+            outcome = _apply_one(entry, journal, source_root, boundary)
         if entry.role == "video" and outcome.status != "moved":
             failed_videos.add(entry.entry_id)
         outcomes.append(outcome)
@@ -96,9 +100,12 @@ def apply_plan(
     return outcomes
 
 
-def _apply_one(entry: PlanEntry, journal: Journal, source_root: str | None) -> ApplyOutcome:
+def _apply_one(
+    entry: PlanEntry, journal: Journal, source_root: str | None, boundary: TargetBoundary
+) -> ApplyOutcome:
     try:
         _check_source(entry, source_root)
+        boundary.check(entry.target)  # now, right before a folder is made: it may be a link by now
         if entry.target.exists() or entry.target.is_symlink():
             # Checked before the intent line, so that after a crash an empty file at a target
             # with only an intent line can be told apart as our own reservation.

@@ -21,12 +21,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from anivault.core.fingerprint import sha256_of
+from anivault.core.fingerprint import NotRegularFile, open_regular, sha256_of
 from anivault.core.plan.naming import long_path
 from anivault.errors import (
     AniVaultError,
     DiskFullError,
     FileSystemError,
+    NotRegularFileError,
     OrganizeConflictError,
     PathTooLongError,
     PermissionDeniedError,
@@ -101,7 +102,7 @@ def _copy_verified(source: Path, target: Path) -> str:
     temp = partial_name(target)
     try:
         digest = hashlib.sha256()
-        with source.open("rb") as reader, temp.open("xb") as writer:
+        with open_regular(source) as reader, temp.open("xb") as writer:
             while chunk := reader.read(COPY_BUFFER):
                 digest.update(chunk)
                 writer.write(chunk)
@@ -135,6 +136,8 @@ def discard(path: Path) -> None:
 
 
 def translate_os_error(exc: OSError, target: Path) -> AniVaultError:
+    if isinstance(exc, NotRegularFile):
+        return NotRegularFileError(f"{exc.filename} is not a regular file ({exc.kind}); left untouched")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return PermissionDeniedError(f"permission denied writing {target}")
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):

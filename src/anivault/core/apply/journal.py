@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from anivault.errors import FileSystemError, JournalUntrustedError
+from anivault.utils.atomic import JSON_ERRORS
 
 KEY_NAME = "journal.key"
 KEY_BYTES = 32
@@ -124,7 +125,7 @@ class Journal:
         self.path = path
         self._key = key
         self._last_mac = _verified(path, key)[1]
-        self._handle = path.open("a", encoding="utf-8")
+        self._handle = path.open("a", encoding="utf-8", errors=JSON_ERRORS)
         self._lock = threading.Lock()
         if _ends_mid_line(path):
             # A crash tore the last line; end it, or our next record would be glued onto it.

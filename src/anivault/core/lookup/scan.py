@@ -4,17 +4,26 @@ One directory is listed at a time with ``os.scandir`` and yielded (as a ``Folder
 the next is opened, so memory is bounded by the largest directory, not by the library. Directory
 symlinks are not followed (a link back up the tree would loop forever), and an unreadable directory
 is reported as skipped, not fatal: one bad folder must not stop a 300k-file run.
+
+Only regular files enter a run. A file symlink, FIFO, socket or device under the source is skipped
+with its reason: a symlink in a download (a torrent, an archive) must not carry a file from
+elsewhere on the machine into the library, and a FIFO would block whoever opens it. With
+``follow_symlinks`` a symlink to a regular file whose real path is inside the source is admitted
+(the parse stage then reads and plans its real path: ``boundaries.link_target``).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Container, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
+from anivault.core.boundaries import link_target
+from anivault.core.fingerprint import NotRegularFile, file_kind
 from anivault.core.lookup.subtitles import is_subs_folder, pair_subs, unique_tail
 from anivault.core.models import FolderListing, ScannedFile, Sidecar, Skipped
 from anivault.errors import FileSystemError, PermissionDeniedError
@@ -64,12 +73,16 @@ class ScanFilter:
 
 
 def scan_tree(
-    root: Path, *, exclude: Path | None = None, select: ScanFilter | None = None
+    root: Path,
+    *,
+    exclude: Path | None = None,
+    select: ScanFilter | None = None,
+    follow_symlinks: bool = False,
 ) -> Iterator[ScannedFile | Skipped]:
     """Every video below ``root`` (with its sidecars) and every skipped file, in sorted order: the
     folders of ``walk_folders``, each expanded here. ``anivault scan`` lists this way; a run
     expands the folders in its parse workers instead."""
-    for item in walk_folders(root, exclude=exclude, select=select):
+    for item in walk_folders(root, exclude=exclude, select=select, follow_symlinks=follow_symlinks):
         if isinstance(item, Skipped):
             yield item
         else:
@@ -77,14 +90,20 @@ def scan_tree(
 
 
 def walk_folders(
-    root: Path, *, exclude: Path | None = None, select: ScanFilter | None = None
+    root: Path,
+    *,
+    exclude: Path | None = None,
+    select: ScanFilter | None = None,
+    follow_symlinks: bool = False,
 ) -> Iterator[FolderListing | Skipped]:
-    """Every folder below ``root`` that holds files, and every skipped folder.
+    """Every folder below ``root`` that holds files, and every skipped folder or file that is not
+    a regular file (see the module doc; ``follow_symlinks`` admits links to regular files inside
+    ``root``).
 
     Deterministic: folders and names are visited in sorted order. ``exclude`` (the library, when it
     lives inside the source) is not descended into, silently; what ``select`` leaves out is
-    reported as skipped. Nothing is stat-ed: a video that vanishes or cannot be read is found when
-    the parse stage fingerprints it.
+    reported as skipped. Regular files are not stat-ed (the listing's file types say what they
+    are): a video that vanishes or cannot be read is found when the parse stage fingerprints it.
     """
     # Per-file work is what separates a Python walk from `find` on a 300k-file tree, so the loop
     # keeps names as strings (no Path, no DirEntry kept), tests extensions with one lower() and a
@@ -97,7 +116,7 @@ def walk_folders(
     while pending:
         directory, relative = pending.pop()
         try:
-            subdirs, videos, others = _listing(directory)
+            subdirs, videos, others, refused = _listing(directory, real_root if follow_symlinks else None)
         except PermissionError:
             yield Skipped(Path(directory), "directory not readable", PermissionDeniedError.code)
             continue
@@ -106,6 +125,8 @@ def walk_folders(
             continue
         prefix = f"{relative}/" if relative else ""
         base = os.path.join(directory, "")
+        for name, reason in sorted(refused):
+            yield Skipped(Path(base + name), reason)
         if select is not None:
             subdirs, videos, others = yield from _selected(select, base, prefix, subdirs, videos, others)
         descend, fonts, subs = yield from _subfolders(
@@ -145,44 +166,61 @@ def _subfolders(
             if listed is not None:
                 subs += listed[0]
                 descend += [(base + d, prefix + d) for d in listed[1]]
+                for refused, reason in listed[2]:
+                    yield Skipped(Path(base + refused), reason)
                 continue
         descend.append((base + name, prefix + name))
     return descend, fonts, subs
 
 
-def _subs_listing(directory: str, name: str) -> tuple[list[str], list[str]] | None:
+def _subs_listing(directory: str, name: str) -> tuple[list[str], list[str], list[tuple[str, str]]] | None:
     """The files of a subtitles folder beside videos and of its subfolders (``Subs/<video>/``), as
-    POSIX paths below the videos' folder, and the deeper folders, which the walk visits as usual.
+    POSIX paths below the videos' folder; the deeper folders, which the walk visits as usual; and
+    the entries refused as not regular files (links are never followed here), with why.
     None when it cannot be listed: the walk then reports it like any other folder."""
     files: list[str] = []
     deeper: list[str] = []
+    refused: list[tuple[str, str]] = []
     try:
-        inner, videos, others = _listing(directory)
+        inner, videos, others, odd = _listing(directory, None)
         files += [f"{name}/{f}" for f in videos + others]
+        refused += [(f"{name}/{f}", reason) for f, reason in odd]
         for sub in inner:
-            nested, sub_videos, sub_others = _listing(os.path.join(directory, sub))
+            nested, sub_videos, sub_others, sub_odd = _listing(os.path.join(directory, sub), None)
             files += [f"{name}/{sub}/{f}" for f in sub_videos + sub_others]
+            refused += [(f"{name}/{sub}/{f}", reason) for f, reason in sub_odd]
             deeper += [f"{name}{os.sep}{sub}{os.sep}{d}" for d in nested]
     except OSError:
         return None
-    return files, deeper
+    return files, deeper, refused
 
 
-def _listing(directory: str) -> tuple[list[str], list[str], list[str]]:
-    """Names of a folder's subfolders, videos and other files, unsorted. Raises OSError."""
+def _listing(
+    directory: str, follow_root: str | None
+) -> tuple[list[str], list[str], list[str], list[tuple[str, str]]]:
+    """Names of a folder's subfolders, videos and other files, and the refused entries with why,
+    unsorted. ``follow_root``: the real source root when symlinks inside it may be followed.
+    Raises OSError."""
     subdirs: list[str] = []
     videos: list[str] = []
     others: list[str] = []
+    refused: list[tuple[str, str]] = []
     with os.scandir(directory) as listing:
         for entry in listing:  # the tests are inlined: this loop runs once per file in the tree
             name = entry.name
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_dir = False
+                regular = is_dir or entry.is_file(follow_symlinks=False)
+            except OSError:  # gone since the listing: the parse stage reports it
+                is_dir, regular = False, True
             if is_dir:
                 subdirs.append(name)
                 continue
+            if not regular:
+                reason = _refusal(entry, follow_root)
+                if reason is not None:
+                    refused.append((name, reason))
+                    continue
             lowered = name.lower()
             dot = lowered.rfind(".")
             if (
@@ -193,7 +231,31 @@ def _listing(directory: str) -> tuple[list[str], list[str], list[str]]:
                 videos.append(name)
             else:
                 others.append(name)
-    return subdirs, videos, others
+    return subdirs, videos, others, refused
+
+
+def _refusal(entry: os.DirEntry[str], follow_root: str | None) -> str | None:
+    """Why a listed entry that is neither a folder nor a regular file is skipped; None for a
+    symlink that ``follow_root`` admits."""
+    try:
+        mode = entry.stat(follow_symlinks=False).st_mode
+    except OSError as exc:
+        return f"not readable ({exc.strerror})"
+    if not stat.S_ISLNK(mode):
+        return f"not a regular file ({file_kind(mode)})"
+    try:
+        to_folder = entry.is_dir()  # follows the link; a dangling one is simply not a folder
+    except OSError:  # a link loop: not a folder either
+        to_folder = False
+    if to_folder:
+        return "symbolic link to a folder, not followed"
+    if follow_root is None:
+        return "symbolic link, not followed (setting follow_source_symlinks)"
+    try:
+        link_target(entry.path, follow_root)
+    except NotRegularFile as exc:
+        return exc.kind
+    return None
 
 
 def _selected(
@@ -325,15 +387,18 @@ class ListedVideo:
     size: int
 
 
-def list_videos(root: Path, select: ScanFilter | None = None) -> Iterator[ListedVideo | Skipped]:
+def list_videos(
+    root: Path, select: ScanFilter | None = None, *, follow_symlinks: bool = False
+) -> Iterator[ListedVideo | Skipped]:
     """``scan_tree`` with each video's size. Videos left out (``select``) or unreadable are
-    reported as skipped, so ``scan`` still accounts for every file it saw."""
-    for item in scan_tree(root, select=select):
+    reported as skipped, so ``scan`` still accounts for every file it saw. ``follow_symlinks``: as
+    ``walk_folders``; an admitted link's size is its real file's."""
+    for item in scan_tree(root, select=select, follow_symlinks=follow_symlinks):
         if isinstance(item, Skipped):
             yield item
         else:
             try:
-                size = os.stat(item.path, follow_symlinks=False).st_size
+                size = os.stat(item.path, follow_symlinks=follow_symlinks).st_size
             except OSError as exc:
                 yield unreadable(item.path, exc)
                 continue
@@ -341,7 +406,10 @@ def list_videos(root: Path, select: ScanFilter | None = None) -> Iterator[Listed
 
 
 def unreadable(path: str, exc: OSError) -> Skipped:
-    """A listed video that could not be stat-ed or read afterwards: gone, or no permission."""
+    """A listed video that could not be stat-ed or read afterwards: gone, no permission, or no
+    longer a regular file (replaced by a link or a FIFO since the listing)."""
+    if isinstance(exc, NotRegularFile):
+        return Skipped(Path(path), f"not a regular file ({exc.kind})")
     code = PermissionDeniedError.code if isinstance(exc, PermissionError) else FileSystemError.code
     return Skipped(Path(path), f"not readable ({exc.strerror})", code)
 

@@ -55,6 +55,8 @@ class LookupRequest:
     """``--pick`` and ``--interactive`` answers: per file or folder, before everything else."""
     select: ScanFilter | None = None
     """``--ext``/``--exclude``: what of the source to leave out (reported as skipped)."""
+    follow_source_symlinks: bool = False
+    """Setting ``follow_source_symlinks``: admit symlinked files whose real path is inside the source."""
 
 
 class LookupTally:
@@ -132,16 +134,22 @@ def iter_lookup(
             Event("tmdb", "state", {"from": change.before, "to": change.after, "reason": change.reason})
         )
     )
+    follow = request.follow_source_symlinks
     pipeline = Pipeline(
         walk_folders(
             request.source,
             exclude=request.exclude.resolve() if request.exclude else None,
             select=request.select,
+            follow_symlinks=follow,
         ),
         [
             Stage(
                 "parse",
-                partial(parse_folder, fingerprints=request.fingerprint),
+                partial(
+                    parse_folder,
+                    fingerprints=request.fingerprint,
+                    follow_root=os.path.realpath(request.source) if follow else None,
+                ),
                 FolderListing,
                 workers=2 * request.parse_processes or 1,  # two batches in flight per process
                 processes=request.parse_processes,

@@ -11,15 +11,25 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
+from anivault.core.boundaries import TargetBoundary
 from anivault.core.fingerprint import fingerprint
 from anivault.core.models import Match, MatchedFile
 from anivault.core.plan.conflicts import refuse_conflicts, resolve_conflicts
 from anivault.core.plan.episode_titles import EpisodeTitle
 from anivault.core.plan.library import LibraryFolders, movies_root_for
-from anivault.core.plan.model import Action, Plan, PlanEntry, PlanOptions, entry_id, entry_root, retarget
+from anivault.core.plan.model import (
+    Action,
+    Plan,
+    PlanEntry,
+    PlanOptions,
+    entry_id,
+    entry_root,
+    id_part,
+    retarget,
+)
 from anivault.core.plan.naming import sidecar_target, target_for
 from anivault.core.plan.store import PlanEntries
-from anivault.errors import AniVaultError
+from anivault.errors import AniVaultError, OutsideTargetError
 from anivault.utils.fsinfo import existing_ancestor
 
 
@@ -38,25 +48,27 @@ def build_plan(
     ``on_conflict="fail"`` when any entry conflicts, before anything moves. A target too long for
     the path budget is an ``error`` entry, not a crash. ``episode_title`` fills the template field
     of that name (see ``episode_titles_for``). Movies go to ``options.movies_root``, by default
-    the folder ``movies_root_for`` names.
+    the folder ``movies_root_for`` names. A target whose folder leads out of the
+    library through a symlink is an ``error`` entry too (``E-FS-OUTSIDE-TARGET``, see
+    ``core/boundaries.py``).
     """
     options = options or PlanOptions()
     movies = options.movies_root or movies_root_for(target_root, None).root
     options = replace(options, movies_root=movies)  # the plan file records where movies went
-    roots = _Roots(target_root, movies)
+    roots = _Roots(target_root, movies, allow_symlinks=options.allow_target_symlinks)
     entries = PlanEntries()
     fonts = _FontFolders()
     for item in matched:
         if item.status != "matched" or item.match is None:
             continue
         title = episode_title(item.match) if episode_title is not None else None
-        planned = _entries_for(item, item.match, roots, options, title)
+        planned = [roots.contain(e) for e in _entries_for(item, item.match, roots, options, title)]
         for entry in planned:
             entries.add(entry)
         if item.parsed.scanned.fonts is not None:
             fonts.note(planned[0], item.parsed.scanned.fonts)
     for entry in fonts.entries():
-        entries.add(entry)
+        entries.add(roots.contain(entry))
     entries.seal()
     resolve_conflicts(entries, options.on_conflict)
     if options.on_conflict == "fail":
@@ -65,14 +77,27 @@ def build_plan(
 
 
 class _Roots:
-    """The series root and the movie root, each with its existing folders (listed on first use)."""
+    """The series root and the movie root, each with its existing folders (listed on first use) and
+    the boundary no target may cross (``core/boundaries.py``)."""
 
-    def __init__(self, series: Path, movies: Path) -> None:
+    def __init__(self, series: Path, movies: Path, *, allow_symlinks: bool) -> None:
         self.series = LibraryFolders(series)
         self.movies = self.series if movies == series else LibraryFolders(movies)
+        self._boundary = TargetBoundary(series, also=movies, allow_symlinks=allow_symlinks, remember=True)
 
     def of(self, match: Match) -> LibraryFolders:
         return self.movies if match.media_type == "movie" else self.series
+
+    def contain(self, entry: PlanEntry) -> PlanEntry:
+        """``entry``, or an ``error`` entry when its target would be written outside its root; a note
+        says when a symlinked folder leading out is written through (``allow_target_symlinks``)."""
+        if entry.status == "error":
+            return entry
+        try:
+            allowed = self._boundary.check(entry.target)
+        except OutsideTargetError as exc:
+            return replace(entry, status="error", error_code=exc.code, note=exc.message)
+        return replace(entry, note="; ".join(n for n in (entry.note, allowed) if n)) if allowed else entry
 
 
 def _entries_for(
@@ -85,6 +110,7 @@ def _entries_for(
     if prints is None:
         raise ValueError(f"{scanned.relative} was parsed without fingerprints: a plan needs them")
     source = Path(scanned.path)
+    listed = PurePosixPath(scanned.relative)  # a followed symlink's own name; source is its real path
     video_id = entry_id(scanned.relative, prints.video)
     action, note = _effective_action(options.action, source, root)
     video = PlanEntry(
@@ -103,10 +129,10 @@ def _entries_for(
     try:
         video_rel = target_for(
             match,
-            source.suffix,
+            listed.suffix,
             options.naming,
             root=str(root),
-            source_stem=source.stem,
+            source_stem=listed.stem,
             episode_title=episode_title,
             adopt=library.adopt,
         )
@@ -121,7 +147,7 @@ def _entries_for(
         name = sidecar.path[len(directory) :].replace(os.sep, "/")  # Subs/2_English.srt too
         side = replace(
             video,
-            entry_id=f"{video_id}{sidecar.tail}",
+            entry_id=f"{video_id}{id_part(sidecar.tail)}",
             source=Path(sidecar.path),
             role="sidecar",
             relative_source=f"{folder}/{name}" if folder else name,
@@ -166,7 +192,7 @@ class _FontFolders:
                 relative = "/".join(p for p in (base, font_dir.name, font.name) if p)
                 entry = replace(
                     owner,
-                    entry_id=f"{owner.entry_id}/{font_dir.name}/{font.name}",
+                    entry_id=f"{owner.entry_id}/{id_part(font_dir.name)}/{id_part(font.name)}",
                     source=font,
                     role="sidecar",
                     relative_source=relative,

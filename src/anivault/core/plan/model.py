@@ -32,6 +32,9 @@ class PlanOptions:
     on_conflict: ConflictPolicy = "skip"
     movies_root: Path | None = None
     """Where movies go (``--movies-dst``); None: ``plan.library.movies_root_for`` decides."""
+    allow_target_symlinks: bool = False
+    """Setting ``allow_target_symlinks``: write through symlinked library folders that lead out of it
+    (``core/boundaries.py``). Taken from the settings, never from a plan file."""
 
 
 @positional_pickle
@@ -80,7 +83,24 @@ class Plan:
 def entry_id(relative: str, print_: Fingerprint) -> str:
     """Stable id of a source file as planned: changes if the file is replaced, edited or moved."""
     key = f"{relative}\0{print_.size}\0{print_.mtime_ns}\0{print_.inode}\0{print_.partial_hash}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(name_bytes(key)).hexdigest()[:16]
+
+
+def id_part(name: str) -> str:
+    """A file name as part of an entry id (a sidecar's tail, a font's name): as it is when it is
+    valid UTF-8, else with each undecodable byte written as ``\\xNN``, so that an id is always
+    plain text for JSON, SQLite and logs, and two odd names never share one."""
+    return name if name.isascii() else name_bytes(name).decode("utf-8", "backslashreplace")
+
+
+def name_bytes(name: str) -> bytes:
+    """A file name as bytes, whatever it holds: UTF-8, with the undecodable bytes a POSIX name
+    carries as lone surrogates (``surrogateescape``) turned back into those bytes, and any other
+    lone surrogate (a Windows name that is not valid UTF-16) encoded as it stands."""
+    try:
+        return name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogatepass")
 
 
 def retarget(entry: PlanEntry, root: Path, relative: PurePosixPath) -> PlanEntry:

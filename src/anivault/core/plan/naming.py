@@ -7,6 +7,7 @@ over SMB, and a name that is legal on Linux but not on NTFS becomes an unreachab
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -31,7 +32,9 @@ WINDOWS_MAX_PATH = 259
 """MAX_PATH is 260 including the terminating NUL."""
 WINDOWS_LONG_PATH_MAX = 32767
 LONG_PREFIX = "\\\\?\\"
-_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\ud800-\udfff]')
+"""Never written into a library name: characters Windows forbids, controls, and the lone
+surrogates that stand for a source name's bytes that are not UTF-8 (library names are UTF-8)."""
 _SMART_COLON = re.compile(r"\s*:\s*")
 _CLOCK_COLON = re.compile(r"(?<=\d):(?=\d)")
 COLON_STYLES = ("smart", "space-dash-space", "dash", "delete")
@@ -170,7 +173,7 @@ def long_path(path: str, *, windows: bool) -> str:
     so the Windows rules are tested on every OS. Raises PathTooLongError where no prefix helps:
     a relative path, or one beyond the 32,767-character limit (or PATH_MAX bytes elsewhere)."""
     if not windows:
-        if len(path.encode("utf-8")) >= POSIX_PATH_MAX:
+        if len(os.fsencode(path)) >= POSIX_PATH_MAX:  # the bytes the OS is given, odd names too
             raise PathTooLongError(f"path longer than {POSIX_PATH_MAX} bytes: {path[:80]}…")
         return path
     path = path.replace("/", "\\")
@@ -251,7 +254,7 @@ def _safe_title(title: str, colon: str = "smart") -> tuple[str, str]:
     title = replace_colons(title, colon) if ":" in title else title
     tail = ""
     if _FORBIDDEN.search(title):
-        tail = "_" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:HASH_CHARS]
+        tail = "_" + hashlib.sha1(title.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_CHARS]
         title = _FORBIDDEN.sub("_", title)
     return " ".join(title.split()), tail
 

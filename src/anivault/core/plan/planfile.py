@@ -34,6 +34,7 @@ from anivault.core.plan.model import (
 from anivault.core.plan.naming import COLON_STYLES, Naming, safe_segment
 from anivault.core.plan.templates import scheme_for
 from anivault.errors import OrganizeConflictError, PlanUntrustedError, UsageError
+from anivault.utils.atomic import JSON_ERRORS
 
 FORMAT = "anivault-plan/1"
 STATUSES = ("planned", "conflict", "exists", "duplicate", "in_place", "error")
@@ -95,7 +96,7 @@ def write_plan(plan: Plan, path: Path, unresolved: Iterable[MatchedFile] = ()) -
     """Write atomically (temp file + rename), so a reader never sees half a plan."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.tmp")
-    with temp.open("w", encoding="utf-8", newline="\n") as handle:
+    with temp.open("w", encoding="utf-8", errors=JSON_ERRORS, newline="\n") as handle:
         handle.writelines(plan_json_chunks(plan, unresolved))
         handle.flush()
         os.fsync(handle.fileno())
