@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import pytest
 
 from anivault.core.lookup.matching.matcher import search_queries
-from anivault.core.lookup.matching.placement import extra_words, place_episodes, sequel_season, sequel_words
+from anivault.core.lookup.matching.placement import (
+    extra_words,
+    into_one_long_season,
+    place_episodes,
+    sequel_season,
+    sequel_words,
+)
 from anivault.core.lookup.matching.scoring import (
     SHORTENED_TITLE,
     Weights,
     normalize_title,
     score_series,
+    script_runs,
     title_similarity,
 )
 from anivault.core.models import FileKind, ParsedName
@@ -274,6 +281,7 @@ def test_default_weights_are_pinned() -> None:
         "popularity": 0.05,
         "episode_fits": 0.05,
         "episode_misfit": -0.40,
+        "unknown_words": -0.10,
         "folder_consensus": 0.15,
     }
 
@@ -354,3 +362,31 @@ def test_query_variants_go_from_literal_to_loose() -> None:
         "Detective Agency",
     ]
     assert list(search_queries(name((1,), title="Dororo"))) == ["Dororo"]
+
+
+def test_absolute_numbers_place_a_file_whose_own_season_tmdb_lacks() -> None:
+    long_runner = details(Season(1, 366, 2004), Season(2, 52, 2022))
+    parsed = replace(name((3, 4), season=16), absolute_episodes=(313, 314))
+    assert place_episodes(parsed, long_runner) == (1, (313, 314))
+
+
+def test_a_season_tmdb_lacks_goes_into_its_one_long_season_only() -> None:
+    one_long = details(Season(0, 5, 2015), Season(1, 131, 2015))
+    assert into_one_long_season(name((53,), season=5), one_long) == (1, (53,))
+    assert into_one_long_season(name((140,), season=5), one_long) is None  # too long for it
+    assert into_one_long_season(name((5,), season=3), TWO_COURS) is None  # two seasons: no guess
+    assert into_one_long_season(name((5,), season=1), one_long) is None  # TMDB has that season
+
+
+@pytest.mark.parametrize(
+    ("title", "runs"),
+    [
+        ("葬送的芙莉莲 Sousou no Frieren", ("葬送的芙莉莲", "Sousou no Frieren")),
+        ("進撃の巨人_Shingeki no Kyojin", ("進撃の巨人", "Shingeki no Kyojin")),
+        ("Attack on Titan", ()),  # one script: nothing to split
+        ("進撃の巨人", ()),
+        ("進撃の巨人 S2", ()),  # "S2" is no title
+    ],
+)
+def test_a_title_in_two_scripts_carries_each_part_as_a_title(title: str, runs: tuple[str, ...]) -> None:
+    assert script_runs(title) == runs

@@ -18,6 +18,7 @@ from anivault.core.lookup.parsing import parse_file
 from anivault.core.models import MatchedFile, ScannedFile
 from anivault.core.plan.naming import target_for
 from anivault.services.settings import Settings
+from anivault.services.titles.index import default_title_index
 from anivault.services.tmdb.client import TmdbClient
 from tools.tmdb_standin import Standin
 
@@ -31,6 +32,12 @@ def client(tmdb_standin: Standin, tmp_path: Path) -> Iterator[TmdbClient]:
 def match(client: TmdbClient, relative: str) -> MatchedFile:
     scanned = ScannedFile(str(Path("/library", relative)), relative)
     return Matcher(client, min_confidence=0.62).match(parse_file(scanned))
+
+
+def match_indexed(client: TmdbClient, relative: str) -> MatchedFile:
+    """As a run matches: the bundled title index beside TMDB search."""
+    scanned = ScannedFile(str(Path("/library", relative)), relative)
+    return Matcher(client, min_confidence=0.62, titles=default_title_index).match(parse_file(scanned))
 
 
 def placed(result: MatchedFile) -> tuple[int, int | None, tuple[int, ...]]:
@@ -106,7 +113,8 @@ def test_the_candidates_own_name_breaks_a_near_tie_with_a_sequel(client: TmdbCli
 def test_an_own_name_against_an_equally_exact_alias_stays_with_the_user(client: TmdbClient) -> None:
     # "Captain Tsubasa" is the 2018 remake's name and the 1983 series' alias: both are meant.
     result = match(client, "Captain Tsubasa - 81 [1080p].mkv")
-    assert result.status == "unmatched"
+    assert result.status == "review"
+    assert result.note.startswith("ambiguous")
     assert {c.tmdb_id for c in result.candidates[:2]} == {25707, 77240}
 
 
@@ -117,16 +125,27 @@ def test_a_same_title_remake_goes_to_the_clearly_better_known_one(client: TmdbCl
 
 def test_a_same_title_remake_of_similar_popularity_is_left_to_the_user(client: TmdbClient) -> None:
     result = match(client, "[Erai-raws] Shaman King - 26 [1080p].mkv")
-    assert result.status == "unmatched"
+    assert result.status == "review"
     assert result.note.startswith("ambiguous")
     assert {c.tmdb_id for c in result.candidates[:2]} == {40143, 104699}
+    # The best guess is the first candidate, placed, so the plan can offer it for acceptance.
+    assert result.match is not None
+    assert (result.match.tmdb_id, result.match.season, result.match.episodes) == (
+        result.candidates[0].tmdb_id,
+        1,
+        (26,),
+    )
 
 
-def test_a_cour_subtitle_with_several_possible_seasons_is_not_guessed(client: TmdbClient) -> None:
+def test_a_cour_subtitle_with_several_possible_seasons_is_only_a_guess(client: TmdbClient) -> None:
+    # "Root A" is in no TMDB title of Tokyo Ghoul, and two later seasons could hold episode 3:
+    # the file is placed as if the words were not there, at a cost, and left for review.
     result = match(client, "Tokyo Ghoul Root A - 03 [1080p].mkv")
-    assert result.status == "unmatched"
+    assert result.status == "review"
     assert "root a" in result.note
     assert result.candidates[0].tmdb_id == 61374
+    assert result.match is not None
+    assert dict(result.match.score.parts)["unknown_words"] == pytest.approx(-0.10)
 
 
 def test_a_movie_is_matched_as_a_movie(client: TmdbClient) -> None:
@@ -161,7 +180,7 @@ def test_a_folder_override_file_names_the_title_and_shifts_the_season(
     assert dict(result.match.score.parts)["override"] == 1.0
 
 
-def test_a_source_wide_override_whose_episode_does_not_fit_is_unmatched(
+def test_a_source_wide_override_whose_episode_does_not_fit_is_left_for_review(
     client: TmdbClient, tmp_path: Path
 ) -> None:
     video = tmp_path / "Tokyo Ghoul - 99 [1080p].mkv"  # 48 regular episodes in all
@@ -169,8 +188,10 @@ def test_a_source_wide_override_whose_episode_does_not_fit_is_unmatched(
     result = Matcher(client, min_confidence=0.62, overrides=overrides).match(
         parse_file(ScannedFile(str(video), video.name))
     )
-    assert result.status == "unmatched"
+    assert result.status == "review"
     assert result.note == "override: episode fits no TMDB season"
+    assert result.match is not None and not result.match.placed  # no plan entry: nowhere to go
+    assert [c.tmdb_id for c in result.candidates] == [61374]
 
 
 def test_an_override_naming_an_unknown_id_says_so(client: TmdbClient, tmp_path: Path) -> None:
@@ -214,3 +235,71 @@ def test_an_extra_goes_to_the_series_extras_folder_when_asked(client: TmdbClient
     assert (result.match.tmdb_id, result.match.season, result.match.extra) == (240411, None, True)
     target = target_for(result.match, ".mkv", source_stem=Path(NCOP).stem)
     assert target.as_posix() == f"Dan Da Dan (2024)/extras/{Path(NCOP).stem}.mkv"
+
+
+# --- best guesses, the title index, specials ---------------------------------------------------
+
+
+def test_a_season_released_under_its_own_title_is_placed_by_the_title_index(
+    client: TmdbClient, tmdb_standin: Standin
+) -> None:
+    # "High School DxD BorN" is no TMDB title: TMDB files it as season 3 of "High School DxD".
+    without_index = match(client, "[Grp] High School DxD BorN - 05 [1080p].mkv")
+    assert without_index.status == "review"
+    assert "'born' is in no TMDB title" in without_index.note
+    result = match_indexed(client, "[Grp] High School DxD BorN - 05 [1080p].mkv")
+    assert placed(result) == (45950, 3, (5,))
+    assert result.match is not None
+    assert dict(result.match.score.parts)["title_index"] == pytest.approx(0.80)
+    assert result.match.title == "High School DxD"  # the name is TMDB's, fetched through the client
+    assert "/3/tv/45950" in [entry["path"] for entry in tmdb_standin.request_log]
+
+
+def test_a_season_title_that_specials_repeat_leads_to_the_regular_season(client: TmdbClient) -> None:
+    # The index has "Nanatsu no Taizai: Imashime no Fukkatsu" as season 2 and as a special.
+    result = match_indexed(client, "[Grp] Nanatsu no Taizai - Imashime no Fukkatsu - 05 [1080p].mkv")
+    assert placed(result) == (62104, 2, (5,))
+
+
+def test_below_the_line_a_file_keeps_its_best_guess_and_every_candidate(client: TmdbClient) -> None:
+    result = Matcher(client, min_confidence=0.99).match(
+        parse_file(ScannedFile("/library/Dan Da Dan - 02 [1080p].mkv", "Dan Da Dan - 02 [1080p].mkv"))
+    )
+    assert result.status == "review"
+    assert result.note == "below the confidence threshold"
+    assert result.match is not None and result.match.placed
+    assert (result.match.tmdb_id, result.match.season, result.match.episodes) == (240411, 1, (2,))
+    assert result.candidates[0].tmdb_id == 240411  # the guess heads its candidates
+    assert result.candidates[0].score == result.match.score.total
+
+
+def test_a_season_tmdb_lacks_of_a_one_season_series_is_placed_in_it_for_review(client: TmdbClient) -> None:
+    # TMDB keeps Yu-Gi-Oh! (2000) as one season of 224: "2x060" may be absolute or not.
+    result = match(client, "[Grp] Yu-Gi-Oh! 2x060 [480p].mkv")
+    assert result.status == "review"
+    assert "no season 2" in result.note
+    assert result.match is not None
+    assert (result.match.tmdb_id, result.match.season, result.match.episodes) == (902, 1, (60,))
+
+
+def test_a_half_episode_goes_to_specials_or_to_review_when_there_are_none(client: TmdbClient) -> None:
+    assert placed(match(client, "[Grp] Aa! Megami-sama! - 07.5 [1080p].mkv")) == (912, 0, ())
+    result = match(client, "[Grp] Dan Da Dan - 07.5 [1080p].mkv")  # no Specials season on TMDB
+    assert result.status == "review"
+    assert "no Specials" in result.note
+    assert result.match is not None and not result.match.placed
+    assert result.candidates[0].tmdb_id == 240411
+
+
+def test_a_title_written_in_two_scripts_is_found_by_either_part(client: TmdbClient) -> None:
+    # TMDB's search ANDs every word: the Chinese and romaji titles side by side find nothing.
+    result = match(client, "[字幕组] 葬送的芙莉莲 Sousou no Frieren [05][1080p].mkv")
+    assert placed(result) == (209867, 1, (5,))
+    assert result.match is not None
+    assert "unknown_words" not in dict(result.match.score.parts)  # the other part is a title too
+
+
+def test_a_season_word_in_another_script_is_no_title_of_the_work(client: TmdbClient) -> None:
+    result = match(client, "[Grp] OVERLORD 第四季 - 04 [1080p].mp4")  # "fourth season"
+    assert result.status == "review"
+    assert "第四季" in result.note

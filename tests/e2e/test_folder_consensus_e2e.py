@@ -77,7 +77,7 @@ def test_without_a_clear_majority_the_folder_has_no_say(
         SAME_TITLE_FILE,
     )
     found = results(run_json(["match", "--src", str(source)], capsys))
-    assert found[SAME_TITLE_FILE]["status"] == "unmatched"
+    assert found[SAME_TITLE_FILE]["status"] == "review"
     assert "ambiguous" in str(found[SAME_TITLE_FILE]["note"])
 
 

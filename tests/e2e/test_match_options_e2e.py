@@ -36,18 +36,28 @@ def downloads(tmp_path: Path) -> Path:
 
 
 @pytest.mark.usefixtures("anivault_env")
-def test_without_help_a_cour_subtitle_is_unmatched_with_its_candidates(
+def test_without_help_a_cour_subtitle_is_placed_by_the_title_index(
     downloads: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # TMDB has no "Tokyo Ghoul Root A"; the title index knows it as season 2 of Tokyo Ghoul.
     status, events, _ = run_cli(
         ["--json", "run", "--src", str(downloads), "--dst", str(tmp_path / "lib")], capsys
     )
     assert status == 0
-    unmatched = [e["fields"] for e in events if e["phase"] == "match" and e["event"] == "unmatched"]
-    assert [f["source"] for f in unmatched] == ["Root A/Tokyo Ghoul Root A - 03 [1080p].mkv"]  # type: ignore[index]
-    assert unmatched[0]["candidates"][0]["tmdb_id"] == 61374  # type: ignore[index]
-    results = [e["fields"] for e in events if e["phase"] == "match" and e["event"] == "result"]
-    assert {f["status"] for f in results} == {"matched", "unmatched"}  # type: ignore[index]
+    results = {
+        str(e["fields"]["source"]): e["fields"]  # type: ignore[index]
+        for e in events
+        if e["phase"] == "match" and e["event"] == "result"
+    }
+    placed = results["Root A/Tokyo Ghoul Root A - 03 [1080p].mkv"]
+    assert (placed["status"], placed["tmdb_id"], placed["season"], placed["episodes"]) == (
+        "matched",
+        61374,
+        2,
+        [3],
+    )
+    assert "title_index" in placed["score_parts"]  # type: ignore[operator]
+    assert results["Dan Da Dan - 02 [1080p].mkv"]["status"] == "matched"
 
 
 @pytest.mark.usefixtures("anivault_env")

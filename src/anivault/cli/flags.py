@@ -81,6 +81,7 @@ class OrganizeFlags(_Flags):
     extras: str | None = _setting("extras")
     prune_empty: bool = False
     plan_file: Path | None = field(default=None, metadata={"flag": "--plan"})
+    accept_review: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -266,6 +266,14 @@ organize_options = _compose(
         help="With --apply: remove the source folders the moves left empty "
         "(journalled; --undo brings them back).",
     ),
+    click.option(
+        "--accept-review",
+        is_flag=True,
+        default=False,
+        help="Also apply the best guesses of files under review (listed with their candidates "
+        "and TMDB ids); without it they are only planned. In a plan file, accept one by changing "
+        'its "status" from "review" to "planned".',
+    ),
     _folded_into("flags", OrganizeFlags),
 )
 

@@ -109,7 +109,8 @@ def emit_run_result(reporter: Reporter, result: RunResult) -> None:
     for entry in result.plan.entries:
         reporter.emit(Event("plan", "entry", plan_entry_fields(entry)))
     for item in result.unresolved:
-        reporter.emit(Event("match", item.status, unresolved_fields(item)))
+        fields = matched_fields(item) if item.match is not None else unresolved_fields(item)
+        reporter.emit(Event("match", item.status, fields))
     summary = result.summary
     reporter.emit(Event("run", "summary", {name: getattr(summary, name) for name in summary.__slots__}))
 
@@ -191,8 +192,8 @@ def emit_matches(reporter: Reporter, matched: Iterable[MatchedFile]) -> None:
     statuses: dict[str, int] = {}
     for item in matched:
         statuses[item.status] = statuses.get(item.status, 0) + 1
-        if item.match is not None:
-            reporter.emit(Event("match", "matched", matched_fields(item)))
+        if item.status in ("matched", "review") and item.match is not None:
+            reporter.emit(Event("match", item.status, matched_fields(item)))
         else:
             reporter.emit(Event("match", item.status, unresolved_fields(item)))
     reporter.emit(Event("match", "summary", {"files": sum(statuses.values()), **statuses}))
@@ -210,6 +211,8 @@ def matched_fields(item: MatchedFile) -> dict[str, object]:
         "season": match.season,
         "episodes": list(match.episodes),
         "score": match.score.total,
+        "note": item.note,
+        "candidates": candidate_fields(item),
     }
 
 

@@ -41,6 +41,13 @@ def title_with_id(title: str, year: int | None, tmdb_id: int) -> str:
     return f"{title} ({year or '?'}) #{tmdb_id}"
 
 
+def guess_text(match: Match) -> str:
+    """``Title (Year) #12345 S01E03 0.58``: a best guess, where it would go and how sure."""
+    return (
+        f"{title_with_id(match.title, match.year, match.tmdb_id)} {place_text(match)} {match.score.total:.2f}"
+    )
+
+
 def candidate_text(candidate: Candidate) -> str:
     return f"{title_with_id(candidate.title, candidate.year, candidate.tmdb_id)} {candidate.score:.2f}"
 
@@ -120,8 +127,15 @@ class Problems:
             group.detail, group.detail_from_video = detail, video
 
     def add_unresolved(self, item: MatchedFile) -> None:
+        """A file without a plan entry; one under review with a guess that has no place in the
+        series shows the guess."""
+        guess = f"best guess {guess_text(item.match)}" if item.match is not None else ""
         self.add(
-            item.status, item.parsed.scanned.relative, _reason(item.error_code, item.note), item.candidates
+            item.status,
+            item.parsed.scanned.relative,
+            _reason(item.error_code, item.note),
+            item.candidates,
+            detail=guess,
         )
 
     def __len__(self) -> int:
@@ -212,6 +226,12 @@ def _tally_entry(
             detail=outcome.message,
             video=entry.role == "video",
         )
+    elif entry.status == "review":
+        # planned from a best guess, applied only once accepted: a decision, not a series line
+        if entry.role == "video":
+            where = f"best guess {guess_text(match)} → {entry.relative_target}"
+            problems.add("review", entry.relative_source, entry.note or "-", detail=where)
+        return
     elif entry.status in ("conflict", "error") or (entry.status == "exists" and entry.error_code):
         # a different file already at the target is a conflict whatever the plan calls it; the
         # note (both sizes, or why a sidecar stays) is each file's own, so the code groups them
@@ -336,7 +356,8 @@ def _print_run_summary(
     if s.files_seen:  # a saved plan (--from-plan, a resumed apply) looked nothing up
         console.print(
             Text(
-                f"{s.files_seen} videos: {s.matched} matched, {not_found}, {s.skipped} skipped"
+                f"{s.files_seen} videos: {s.matched} matched, {s.review} under review, {not_found},"
+                f" {s.skipped} skipped"
                 f" · {s.tmdb_requests} TMDB requests · {s.seconds:.1f} s"
             )
         )
@@ -361,9 +382,15 @@ def next_steps(result: RunResult, problems: Problems, *, applied: bool, next_ste
             yield "dry run: nothing moved — add --apply to do it"
     elif result.journal is not None:
         yield f"journal: {result.journal} (undo: anivault organize --undo {result.journal})"
-    decisions = problems.count("review", "unmatched")
-    if decisions:
-        yield (f"{decisions} files need a decision: run again with --interactive, or --pick PATH=ID")
+    review = problems.count("review")
+    if review:
+        yield (
+            f"{review} files under review: --accept-review applies the best guesses;"
+            " or settle them with --interactive or --pick PATH=ID"
+        )
+    unmatched = problems.count("unmatched")
+    if unmatched:
+        yield f"{unmatched} files need a decision: run again with --interactive, or --pick PATH=ID"
 
 
 def render_matches(console: Console, matched: Iterable[MatchedFile], *, detail: str) -> None:
@@ -371,11 +398,11 @@ def render_matches(console: Console, matched: Iterable[MatchedFile], *, detail: 
     read once rather than copied."""
     series: dict[tuple[str, int], SeriesLine] = {}
     problems = Problems()
-    counts = {"matched": 0, "not matched": 0}
+    counts = {"matched": 0, "under review": 0, "not matched": 0}
     for item in matched:
         match = item.match
         if item.status != "matched" or match is None:
-            counts["not matched"] += 1
+            counts["under review" if item.status == "review" else "not matched"] += 1
             problems.add_unresolved(item)
         else:
             counts["matched"] += 1
@@ -390,7 +417,13 @@ def render_matches(console: Console, matched: Iterable[MatchedFile], *, detail: 
     if detail != "summary":
         _print_series(console, series.values())
         _print_problems(console, problems)
-    console.print(Text(f"{counts['matched']} matched, {counts['not matched']} not matched", style="bold"))
+    console.print(
+        Text(
+            f"{counts['matched']} matched, {counts['under review']} under review,"
+            f" {counts['not matched']} not matched",
+            style="bold",
+        )
+    )
     if problems.count("review", "unmatched"):
         console.print(Text("next: resolve them with --interactive or --pick PATH=ID", style="bold"))
 

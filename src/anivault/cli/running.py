@@ -94,7 +94,7 @@ def run_or_resume(
         workers=settings.max_workers,
         min_confidence=settings.min_confidence,
         state_dir=settings.state_dir,
-        plan_options=plan_options(settings),
+        plan_options=plan_options(settings, accept_review=flags.accept_review),
         plan_file=flags.plan_file.expanduser() if flags.plan_file else None,
         io_pace_limit=settings.io_pace_limit or None,
         parse_processes=settings.parse_processes,
@@ -127,7 +127,7 @@ def _ask(app: AppContext, client: TmdbClient, request: LookupRequest) -> tuple[P
     return ask_all(app.err, client, request.source, asked)
 
 
-def plan_options(settings: Settings) -> PlanOptions:
+def plan_options(settings: Settings, *, accept_review: bool = False) -> PlanOptions:
     """Raises UsageError for a template with unknown fields or unsafe characters."""
     naming = Naming(
         scheme_for(settings.naming_preset, settings.naming_template or None),
@@ -138,7 +138,14 @@ def plan_options(settings: Settings) -> PlanOptions:
     action = next(a for a in ACTIONS if a == settings.action)
     policy = next(c for c in CONFLICT_POLICIES if c == settings.on_conflict)
     movies = Path(settings.movies_target).expanduser() if settings.movies_target else None
-    return PlanOptions(naming, action, policy, movies, allow_target_symlinks=settings.allow_target_symlinks)
+    return PlanOptions(
+        naming,
+        action,
+        policy,
+        movies,
+        accept_review=accept_review,
+        allow_target_symlinks=settings.allow_target_symlinks,
+    )
 
 
 def apply_reviewed_plan(
@@ -150,9 +157,11 @@ def apply_reviewed_plan(
     detail: str,
     source: Path | None = None,
     target: Path | None = None,
+    accept_review: bool = False,
 ) -> int:
-    """``organize --from-plan``: exactly the entries of a plan written by ``--plan``; ``--src`` and
-    ``--dst``, when given, must be the plan's own roots (docs/safety.md)."""
+    """``organize --from-plan``: exactly the planned entries of a plan written by ``--plan`` (with
+    ``accept_review``, its entries under review too); ``--src`` and ``--dst``, when given, must be
+    the plan's own roots (docs/safety.md)."""
     return execute(
         app,
         lambda reporter: apply_plan_file(
@@ -165,6 +174,7 @@ def apply_reviewed_plan(
             allow_target_symlinks=settings.allow_target_symlinks,
             source_root=source.expanduser() if source else None,
             target_root=target.expanduser() if target else None,
+            accept_review=accept_review,
         ),
         applied=apply,
         detail=detail,

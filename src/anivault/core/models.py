@@ -10,7 +10,9 @@ from typing import Any, Literal, TypeVar
 from anivault.services.tmdb.models import MediaType
 
 FileKind = Literal["episode", "special", "movie", "extra", "unknown"]
-MatchStatus = Literal["matched", "unmatched", "deferred", "parse_failed"]
+MatchStatus = Literal["matched", "review", "unmatched", "deferred", "parse_failed"]
+"""``matched``: placed with confidence. ``review``: a best guess under the confidence line, with
+its candidates; planned, but applied only once accepted. ``unmatched``: no candidate at all."""
 _Class = TypeVar("_Class", bound=type)
 
 
@@ -189,11 +191,19 @@ class Match:
     original_title: str = ""
     """TMDB's title in the work's own language, for the ``title_ascii_or_native`` naming rule."""
 
+    @property
+    def placed(self) -> bool:
+        """The match says where the file goes: a movie, an extra, a season with episodes, or
+        Specials (an unnumbered special keeps its own name there)."""
+        if self.media_type == "movie" or self.extra or self.season == 0:
+            return True
+        return self.season is not None and bool(self.episodes)
+
 
 @positional_pickle
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A runner-up shown to the user when a file stays unmatched."""
+    """A ranked candidate: a matched file's runners-up, or every candidate of a file under review."""
 
     media_type: MediaType
     tmdb_id: int
@@ -211,3 +221,9 @@ class MatchedFile:
     candidates: tuple[Candidate, ...] = ()
     error_code: str | None = None
     note: str = ""
+
+    @property
+    def plannable(self) -> bool:
+        """Matched, or under review with a best guess that says where the file goes: both get
+        plan entries (a review entry is applied only once accepted)."""
+        return self.status in ("matched", "review") and self.match is not None and self.match.placed

@@ -94,6 +94,8 @@ class RunSummary:
     parsed: int
     parse_failed: int
     matched: int
+    review: int
+    """Files with a best guess under the confidence line: planned, applied only once accepted."""
     unmatched: int
     deferred: int
     skipped: int
@@ -258,9 +260,11 @@ def apply_plan_file(
     source_root: Path | None = None,
     target_root: Path | None = None,
     allow_target_symlinks: bool = False,
+    accept_review: bool = False,
 ) -> RunResult:
-    """``organize --from-plan FILE``: show (dry run) or execute exactly the entries in the file.
-    ``allow_target_symlinks`` is the applying run's setting: a plan file never carries it.
+    """``organize --from-plan FILE``: show (dry run) or execute exactly the planned entries in the
+    file, and with ``accept_review`` its entries under review too. ``allow_target_symlinks`` is
+    the applying run's setting: a plan file never carries it.
 
     The plan's roots must equal ``source_root``/``target_root`` (``--src``/``--dst``) when given,
     else the roots recorded when this home wrote the plan (``plan/roots``); applying a plan with
@@ -283,6 +287,7 @@ def apply_plan_file(
             source_root=source_root or (recorded.source_root if recorded else None),
             target_root=target,
             movies_root=_trusted_movies_root(recorded, target),
+            accept_review=accept_review,
         ),
         allow_target_symlinks,
     )
@@ -422,6 +427,7 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "max_path_chars": options.naming.max_path_chars,
         "colon": options.naming.colon,
         "ascii_or_native": options.naming.ascii_or_native,
+        "accept_review": options.accept_review,
         "plan_file": str(request.plan_file) if request.plan_file else None,
         "io_pace_limit": request.io_pace_limit,
         "parse_processes": request.parse_processes,
@@ -456,6 +462,7 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
                 raw["action"],
                 raw["on_conflict"],
                 Path(raw["movies_root"]) if raw.get("movies_root") else None,
+                accept_review=bool(raw.get("accept_review", False)),
                 allow_target_symlinks=bool(raw.get("allow_target_symlinks", False)),
             ),
             plan_file=Path(raw["plan_file"]) if raw.get("plan_file") else None,
@@ -598,6 +605,7 @@ def _summarise(
         parsed=status.total() - status["parse_failed"],
         parse_failed=status["parse_failed"],
         matched=status["matched"],
+        review=status["review"],
         unmatched=status["unmatched"],
         deferred=status["deferred"],
         skipped=len(tally.skipped),

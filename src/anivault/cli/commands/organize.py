@@ -92,7 +92,7 @@ def organize_command(
         )
         return undo_run(app, undo_journal.expanduser(), settings.state_dir)
     if from_plan is not None:
-        allowed = {"--io-pace-limit"}
+        allowed = {"--io-pace-limit", "--accept-review"}
         others = {k: v for k, v in options_given.items() if k not in allowed}
         refuse_with("--from-plan", {"--resume": resume} | others)
         return apply_reviewed_plan(
@@ -103,6 +103,7 @@ def organize_command(
             detail=output.detail(),
             source=source,
             target=target,
+            accept_review=flags.accept_review,
         )
     return run_or_resume(
         app,

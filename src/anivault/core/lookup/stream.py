@@ -25,6 +25,7 @@ from anivault.core.lookup.scan import ScanFilter, walk_folders
 from anivault.core.models import FolderListing, MatchedFile, ParsedFile, Skipped
 from anivault.core.pipeline import Pipeline, Stage
 from anivault.errors import InterruptedRunError, PermissionDeniedError, SourceMissingError, UsageError
+from anivault.services.titles.index import default_title_index
 from anivault.services.tmdb.client import TmdbClient
 from anivault.utils.logging import log_event
 from anivault.utils.spool import Spool
@@ -75,7 +76,8 @@ class LookupTally:
         return tuple(self._codes)
 
     def matched(self, items: Iterable[MatchedFile | Skipped]) -> Iterator[MatchedFile]:
-        """Pass the matched files through; record everything else."""
+        """Pass the files the plan can place through (matched, and review files whose best guess
+        says where they go); record everything else."""
         for item in items:
             if isinstance(item, Skipped):
                 self.skipped.append(str(item.path), item)
@@ -83,7 +85,7 @@ class LookupTally:
             self.status[item.status] += 1
             if item.error_code:
                 self._codes.setdefault(item.error_code)
-            if item.status == "matched":
+            if item.plannable:
                 yield item
             else:
                 self.unresolved.append(item.parsed.scanned.relative, item)
@@ -128,6 +130,7 @@ def iter_lookup(
         overrides=FolderOverrides(request.source, request.match_override, request.picks),
         title_language=request.title_language,
         extras_folder=request.extras_folder,
+        titles=default_title_index,
     )
     client.watch(
         lambda change: reporter.emit(
@@ -163,7 +166,7 @@ def iter_lookup(
     parse_failed = 0
     last_progress = 0.0
     votes = FolderVotes()
-    held: Spool[MatchedFile] = Spool()  # unmatched with candidates: their folder may settle them
+    held: Spool[MatchedFile] = Spool()  # files under review: their folder may settle them
     try:
         for item in pipeline.run():
             if isinstance(item, Skipped):
@@ -172,7 +175,7 @@ def iter_lookup(
             else:
                 parse_failed += item.status == "parse_failed"
                 votes.record(item)
-                if item.status == "unmatched" and item.candidates:
+                if item.status == "review":
                     held.append(item.parsed.scanned.relative, item)
                 else:
                     yield _reported(item, reporter)
@@ -240,8 +243,9 @@ def _progress_fields(pipeline: Pipeline, parse_failed: int, client: TmdbClient) 
 
 
 def match_fields(item: MatchedFile) -> dict[str, object]:
-    """One file's lookup outcome, JSON-shaped: the choice with its score parts, or why not and the
-    best candidates. Emitted as it happens so a listener never needs the whole library in memory."""
+    """One file's lookup outcome, JSON-shaped: the choice (a file under review: the best guess)
+    with its score parts and place, why it is not confident, and the candidates best first.
+    Emitted as it happens so a listener never needs the whole library in memory."""
     match = item.match
     return {
         "source": item.parsed.scanned.relative,
@@ -251,6 +255,7 @@ def match_fields(item: MatchedFile) -> dict[str, object]:
         "media_type": match.media_type if match else None,
         "tmdb_id": match.tmdb_id if match else None,
         "title": match.title if match else None,
+        "year": match.year if match else None,
         "season": match.season if match else None,
         "episodes": list(match.episodes) if match else [],
         "score": match.score.total if match else None,
@@ -260,7 +265,8 @@ def match_fields(item: MatchedFile) -> dict[str, object]:
 
 
 def candidate_fields(item: MatchedFile) -> list[dict[str, object]]:
-    """The best candidates of a file, JSON-shaped (for unmatched files they are all we have)."""
+    """A file's candidates best first, JSON-shaped: a matched file's runners-up, or every ranked
+    candidate of a file under review (its best guess first)."""
     return [
         {"media_type": c.media_type, "tmdb_id": c.tmdb_id, "title": c.title, "year": c.year, "score": c.score}
         for c in item.candidates

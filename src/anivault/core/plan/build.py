@@ -19,6 +19,7 @@ from anivault.core.plan.episode_titles import EpisodeTitle
 from anivault.core.plan.library import LibraryFolders, movies_root_for
 from anivault.core.plan.model import (
     Action,
+    EntryStatus,
     Plan,
     PlanEntry,
     PlanOptions,
@@ -32,6 +33,8 @@ from anivault.core.plan.store import PlanEntries
 from anivault.errors import AniVaultError, OutsideTargetError
 from anivault.utils.fsinfo import existing_ancestor
 
+_REVIEW_NOTES = {False: "review (best guess): ", True: "review accepted (--accept-review): "}
+
 
 def build_plan(
     matched: Iterable[MatchedFile],
@@ -43,7 +46,9 @@ def build_plan(
 ) -> Plan:
     """Plan every matched video and its sidecars, then resolve conflicts over the whole plan.
 
-    ``matched`` is consumed as a stream (unmatched items are ignored) and the entries are spooled
+    A file under review gets ``review`` entries, which are not applied and claim no target,
+    unless ``options.accept_review`` plans it like a matched one. ``matched`` is consumed as a
+    stream (items without a placed match are ignored) and the entries are spooled
     to disk, so memory does not grow with the library. Raises OrganizeConflictError under
     ``on_conflict="fail"`` when any entry conflicts, before anything moves. A target too long for
     the path budget is an ``error`` entry, not a crash. ``episode_title`` fills the template field
@@ -59,10 +64,11 @@ def build_plan(
     entries = PlanEntries()
     fonts = _FontFolders()
     for item in matched:
-        if item.status != "matched" or item.match is None:
+        match = item.match
+        if match is None or not item.plannable:
             continue
-        title = episode_title(item.match) if episode_title is not None else None
-        planned = [roots.contain(e) for e in _entries_for(item, item.match, roots, options, title)]
+        title = episode_title(match) if episode_title is not None else None
+        planned = [roots.contain(e) for e in _entries_for(item, match, roots, options, title)]
         for entry in planned:
             entries.add(entry)
         if item.parsed.scanned.fonts is not None:
@@ -113,12 +119,16 @@ def _entries_for(
     listed = PurePosixPath(scanned.relative)  # a followed symlink's own name; source is its real path
     video_id = entry_id(scanned.relative, prints.video)
     action, note = _effective_action(options.action, source, root)
+    status: EntryStatus = "planned"
+    if item.status == "review":
+        status = "planned" if options.accept_review else "review"
+        note = "; ".join(n for n in (note, _REVIEW_NOTES[options.accept_review] + item.note) if n)
     video = PlanEntry(
         entry_id=video_id,
         source=source,
         target=root,
         role="video",
-        status="planned",
+        status=status,
         relative_source=scanned.relative,
         relative_target="",
         match=match,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -18,7 +18,18 @@ from anivault.core.models import Fingerprint, Match, positional_pickle
 from anivault.core.plan.naming import DEFAULT_NAMING, Naming
 from anivault.core.plan.store import PlanEntries
 
-EntryStatus = Literal["planned", "conflict", "exists", "duplicate", "in_place", "error"]
+EntryStatus = Literal["planned", "review", "conflict", "exists", "duplicate", "in_place", "error"]
+"""``review``: a best guess the matcher was not sure of; applied only once accepted, by
+``--accept-review`` or by changing the entry's status to ``planned`` in the plan file."""
+ENTRY_STATUSES: tuple[EntryStatus, ...] = (
+    "planned",
+    "review",
+    "conflict",
+    "exists",
+    "duplicate",
+    "in_place",
+    "error",
+)
 Action = Literal["move", "copy", "hardlink", "symlink"]
 ConflictPolicy = Literal["skip", "index", "fail"]
 ACTIONS: tuple[Action, ...] = ("move", "copy", "hardlink", "symlink")
@@ -35,6 +46,8 @@ class PlanOptions:
     allow_target_symlinks: bool = False
     """Setting ``allow_target_symlinks``: write through symlinked library folders that lead out of it
     (``core/boundaries.py``). Taken from the settings, never from a plan file."""
+    accept_review: bool = False
+    """``--accept-review``: plan the best guesses of files under review like matched ones."""
 
 
 @positional_pickle
@@ -68,6 +81,12 @@ class Plan:
     def actionable(self) -> tuple[PlanEntry, ...]:
         """The entries to carry out, in memory: for applying, which touches each of them anyway."""
         return tuple(e for e in self.entries if e.status == "planned")
+
+    def with_status(self, status: EntryStatus, *, role: str | None = None) -> Iterator[PlanEntry]:
+        """The entries of one status (and role), in source order."""
+        if isinstance(self.entries, PlanEntries):  # an indexed query, not a read of every entry
+            return (entry for _, entry in self.entries.rows_with_status(status, role=role))
+        return (e for e in self.entries if e.status == status and role in (None, e.role))
 
     def status_counts(self) -> Counter[str]:
         if isinstance(self.entries, PlanEntries):

@@ -1,7 +1,8 @@
 """The reviewable plan file (``--plan FILE``; schema in ``schemas/plan.schema.json``).
 
-Users read it, edit targets, delete entries they disagree with, then run
-``organize --from-plan FILE --apply``, which executes exactly what is left. So the file is
+Users read it, edit targets, delete entries they disagree with, accept best guesses (an entry
+with ``"status": "review"`` changed to ``"planned"``; its sidecars follow it), then run
+``organize --from-plan FILE --apply``, which executes exactly the planned entries. So the file is
 byte-deterministic (sorted keys, entries in source order, no timestamps), and reading it back is
 strict: a wrong format, a target escaping the library (``..``, absolute) or a name Windows could
 not hold is refused up front with ``E-USAGE``, and two entries aiming at one target are refused
@@ -15,6 +16,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
@@ -23,6 +25,7 @@ from anivault.core.models import Fingerprint, Match, MatchedFile, Score
 from anivault.core.plan.model import (
     ACTIONS,
     CONFLICT_POLICIES,
+    ENTRY_STATUSES,
     Action,
     ConflictPolicy,
     EntryStatus,
@@ -37,7 +40,6 @@ from anivault.errors import OrganizeConflictError, PlanUntrustedError, UsageErro
 from anivault.utils.atomic import JSON_ERRORS
 
 FORMAT = "anivault-plan/1"
-STATUSES = ("planned", "conflict", "exists", "duplicate", "in_place", "error")
 
 
 def plan_to_json(plan: Plan, unresolved: Iterable[MatchedFile] = ()) -> str:
@@ -119,12 +121,14 @@ def read_plan(
     source_root: Path | None = None,
     target_root: Path | None = None,
     movies_root: Path | None = None,
+    accept_review: bool = False,
 ) -> Plan:
     """Load a (possibly hand-edited, possibly someone else's) plan and check it as untrusted input.
 
     Raises UsageError for a file that is not a plan, PlanUntrustedError when its roots differ from
     ``source_root``/``target_root`` (``--src``/``--dst``, when given) or an entry breaks a trust
-    rule (``check_trust``), OrganizeConflictError when two entries claim one target."""
+    rule (``check_trust``), OrganizeConflictError when two entries claim one target.
+    ``accept_review`` plans its entries under review."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -133,6 +137,8 @@ def read_plan(
         raise UsageError(f"{path}: not a readable plan ({exc})") from exc
     try:
         plan = _plan_from_dict(document)
+        if accept_review:
+            plan = replace(plan, entries=tuple(_accepted(e) for e in plan.entries))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UsageError(f"{path}: not a valid {FORMAT} plan ({exc!r})") from exc
     check_trust(plan, source_root=source_root, target_root=target_root, movies_root=movies_root)
@@ -237,12 +243,32 @@ def _plan_from_dict(document: object) -> Plan:
         movies_root=Path(raw_options["movies_root"]) if raw_options.get("movies_root") else None,
     )
     movies = options.movies_root or root
-    entries = tuple(
-        _entry_from_dict(raw, movies if raw["match"]["media_type"] == "movie" else root)
-        for raw in document["entries"]
+    entries = _sidecars_follow(
+        tuple(
+            _entry_from_dict(raw, movies if raw["match"]["media_type"] == "movie" else root)
+            for raw in document["entries"]
+        )
     )
     source_root = document.get("source_root")
     return Plan(root, entries, Path(source_root) if source_root else None, options)
+
+
+def _accepted(entry: PlanEntry) -> PlanEntry:
+    return replace(entry, status="planned") if entry.status == "review" else entry
+
+
+def _sidecars_follow(entries: tuple[PlanEntry, ...]) -> tuple[PlanEntry, ...]:
+    """Accepting a best guess is one edit: a video changed from ``review`` to ``planned`` takes its
+    sidecars along. A sidecar accepted without its video would move alone: refused."""
+    videos = {e.entry_id: e.status for e in entries if e.role == "video"}
+    followed = []
+    for entry in entries:
+        video = videos.get(entry.owner_id or "") if entry.role == "sidecar" else None
+        if entry.status == "planned" and video == "review":
+            raise ValueError(f"sidecar {entry.relative_source} is planned but its video is under review")
+        accepted = entry.status == "review" and video == "planned"
+        followed.append(replace(entry, status="planned") if accepted else entry)
+    return tuple(followed)
 
 
 def _entry_from_dict(raw: dict[str, Any], root: Path) -> PlanEntry:
@@ -255,7 +281,7 @@ def _entry_from_dict(raw: dict[str, Any], root: Path) -> PlanEntry:
         source=Path(raw["source"]),
         target=root.joinpath(*target.parts),
         role=cast(Any, role),
-        status=cast(EntryStatus, _choice(raw["status"], STATUSES)),
+        status=cast(EntryStatus, _choice(raw["status"], ENTRY_STATUSES)),
         relative_source=str(raw["relative_source"]),
         relative_target=target.as_posix(),
         match=Match(

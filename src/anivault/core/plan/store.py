@@ -85,10 +85,11 @@ class PlanEntries(SpooledSequence["PlanEntry"]):
             self._db.execute("CREATE INDEX by_id ON entry (entry_id)")
 
     def mark_shared_targets(self, code: str) -> None:
-        """Every entry whose target another entry also claims becomes a conflict."""
+        """Every planned entry whose target another planned entry also claims becomes a conflict
+        (a best guess under review claims nothing until it is accepted)."""
         self._db.execute(
-            "UPDATE entry SET status = 'conflict', code = ? WHERE target_key IN "
-            "(SELECT target_key FROM entry GROUP BY target_key HAVING count(*) > 1)",
+            "UPDATE entry SET status = 'conflict', code = ? WHERE status = 'planned' AND target_key IN "
+            "(SELECT target_key FROM entry WHERE status = 'planned' GROUP BY target_key HAVING count(*) > 1)",
             (code,),
         )
 

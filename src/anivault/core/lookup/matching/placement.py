@@ -9,7 +9,13 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
-from anivault.core.lookup.matching.scoring import all_titles, normalize_title
+from anivault.core.lookup.matching.scoring import (
+    all_titles,
+    normalize_title,
+    queried_titles,
+    script_runs,
+    title_similarity,
+)
 from anivault.core.models import ParsedName
 from anivault.services.tmdb.models import TitleDetails
 
@@ -36,12 +42,32 @@ def sequel_words(parsed: ParsedName, details: TitleDetails) -> tuple[str, ...]:
     name gives its season itself or is plainly the series' own title, spelling aside."""
     if parsed.season is not None or details.media_type != "tv":
         return ()
-    extra = extra_words(parsed.title, details)
+    title = closest_title(parsed, details)
+    extra = extra_words(title, details)
     if len(extra) == 1 and _season_word(extra[0]) is not None:
         return extra
-    if not extra or _same_letters(parsed.title, all_titles(details)):
+    if not extra or _same_letters(title, all_titles(details)):
         return ()
     return extra
+
+
+OTHER_SCRIPT_SIMILARITY = 0.6
+"""A title's part in another script is another title of the same work only when it is at least
+this like one of the candidate's titles (TMDB's translations): else its words are the name's own
+("OVERLORD 第四季": the fourth season)."""
+
+
+def closest_title(parsed: ParsedName, details: TitleDetails) -> str:
+    """Of the titles the name carries (a bracketed one, each script's part), the most like the
+    candidate's: the words of the others are another title of the work, not a sequel's."""
+    titles = all_titles(details)
+    best = max(queried_titles(parsed), key=lambda query: title_similarity(query, titles))
+    runs = script_runs(parsed.title)
+    if best in runs and any(
+        title_similarity(run, titles) < OTHER_SCRIPT_SIMILARITY for run in runs if run != best
+    ):
+        return parsed.title
+    return best
 
 
 def _same_letters(query: str, titles: Sequence[str]) -> bool:
@@ -69,7 +95,8 @@ def _season_word(word: str) -> int | None:
 def place_episodes(parsed: ParsedName, details: TitleDetails) -> Placement | None:
     """(season, episodes) in TMDB's numbering for ``parsed``, or None when it does not fit.
 
-    Continuing numbering (episode 13 of a show whose season 1 has 12) moves to later seasons.
+    Continuing numbering (episode 13 of a show whose season 1 has 12) moves to later seasons;
+    absolute numbers given beside the season's own (``S16E03 - 313``) are tried when those do not fit.
     Specials (and an episode 0) go to Season 00; a group's "SP2" is TMDB's S00E02 only by chance,
     so unless Specials holds a single episode the file keeps its own name there (no episode).
     """
@@ -80,6 +107,25 @@ def place_episodes(parsed: ParsedName, details: TitleDetails) -> Placement | Non
         if season0.episode_count == 1 and parsed.episodes in ((), (0,), (1,)):
             return SPECIALS_SEASON, (1,)
         return SPECIALS_SEASON, ()
+    placed = _place_regular(parsed, details)
+    if placed is None and parsed.absolute_episodes:  # "S16E03 - 313": TMDB may number on
+        placed = _place_regular(replace(parsed, season=None, episodes=parsed.absolute_episodes), details)
+    return placed
+
+
+def into_one_long_season(parsed: ParsedName, details: TitleDetails) -> Placement | None:
+    """A season TMDB does not have, of a series TMDB keeps as one long season ("Yu-Gi-Oh 3x089"):
+    the episode as written, in that season, when it is long enough. Whether the name numbers
+    within its own season or from the start cannot be told, so this is a guess."""
+    if parsed.season is None or details.season(parsed.season) is not None or not parsed.episodes:
+        return None
+    regular = [s for s in details.seasons if s.number >= 1]
+    if len(regular) != 1 or min(parsed.episodes) < 1 or max(parsed.episodes) > regular[0].episode_count:
+        return None
+    return regular[0].number, parsed.episodes
+
+
+def _place_regular(parsed: ParsedName, details: TitleDetails) -> Placement | None:
     if not parsed.episodes or 0 in parsed.episodes:  # regular TMDB seasons number from 1
         return None
     season_number = parsed.season if parsed.season is not None else _season_of_year(parsed, details)

@@ -34,6 +34,9 @@ class Weights:
     popularity: float = 0.05
     episode_fits: float = 0.05
     episode_misfit: float = -0.40
+    unknown_words: float = -0.10
+    """Words after the title that no title of the series has and that name no season of it: the
+    file is placed as if they were not there, which is a guess."""
     folder_consensus: float = 0.15
     """Given only to a file its own name left unmatched, when its folder's clear majority is one
     of its candidates: enough to settle a same-title tie, not to rescue a stranger's name."""
@@ -82,8 +85,41 @@ def all_titles(details: TitleDetails) -> tuple[str, ...]:
 
 
 def queried_titles(parsed: ParsedName) -> tuple[str, ...]:
-    """The titles a name carries: ``Jungle Taitei (Kimba the White Lion)`` gives both."""
-    return (parsed.title, parsed.alternative_title) if parsed.alternative_title else (parsed.title,)
+    """The titles a name carries: ``Jungle Taitei (Kimba the White Lion)`` gives both, and a title
+    written in two scripts (``蜂蜜檸檬蘇打水 Honey Lemon Soda``) gives each script's part too."""
+    titles = (parsed.title, parsed.alternative_title) if parsed.alternative_title else (parsed.title,)
+    return tuple(dict.fromkeys((*titles, *(run for title in titles for run in script_runs(title)))))
+
+
+MIN_RUN_LETTERS = 3
+"""A script's part must have this many letters to count as a title (not ``S2`` or ``Ⅳ``)."""
+
+
+def script_runs(title: str) -> tuple[str, ...]:
+    """The CJK part and the Latin part of a title that has both, each as written; () otherwise.
+
+    Chinese and Japanese release groups write the local title and the romaji or English one side
+    by side, and TMDB's search ANDs every word: neither part is found while the other is there.
+    """
+    runs: list[tuple[bool, str]] = []
+    for char in title:
+        cjk = _is_cjk(char)
+        if runs and (runs[-1][0] == cjk or not char.isalnum()):
+            runs[-1] = (runs[-1][0], runs[-1][1] + char)
+        else:
+            runs.append((cjk, char))
+    parts: dict[bool, list[str]] = {True: [], False: []}
+    for cjk, text in runs:
+        parts[cjk].append(text)
+    found = {cjk: " ".join(" ".join(texts).split()).strip(" -_~/·:") for cjk, texts in parts.items()}
+    if sum(ch.isalpha() for ch in found[False]) < MIN_RUN_LETTERS or not found[True]:
+        return ()
+    return found[True], found[False]
+
+
+def _is_cjk(char: str) -> bool:
+    """Han, kana, hangul (and their full-width punctuation): the scripts groups pair with Latin."""
+    return "\u3000" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af" or "\uff00" <= char <= "\uff60"
 
 
 def score_series(
