@@ -26,7 +26,7 @@ PROBLEM_ORDER = ("review", "unmatched", "deferred", "parse_failed", "conflict", 
 """Problems in the order a person should look at them: decisions first, then what failed."""
 
 PROBLEM_TITLES = {
-    "review": "best guess, needs a decision",
+    "review": "under review",
     "unmatched": "not matched",
     "deferred": "TMDB unreachable, looked up again by --resume",
     "parse_failed": "name not understood",
@@ -129,14 +129,13 @@ class Problems:
     def add_unresolved(self, item: MatchedFile) -> None:
         """A file without a plan entry; one under review with a guess that has no place in the
         series shows the guess."""
-        guess = f"best guess {guess_text(item.match)}" if item.match is not None else ""
-        self.add(
-            item.status,
-            item.parsed.scanned.relative,
-            _reason(item.error_code, item.note),
-            item.candidates,
-            detail=guess,
-        )
+        match = item.match
+        if item.status == "review" and match is not None:
+            label = title_with_id(match.title, match.year, match.tmdb_id)
+            reason, detail = f"best guess {label}, no place in it", _reason(item.error_code, item.note)
+        else:
+            reason, detail = _reason(item.error_code, item.note), ""
+        self.add(item.status, item.parsed.scanned.relative, reason, item.candidates, detail=detail)
 
     def __len__(self) -> int:
         return sum(len(group.files) for group in self._groups.values())
@@ -228,9 +227,9 @@ def _tally_entry(
         )
     elif entry.status == "review":
         # planned from a best guess, applied only once accepted: a decision, not a series line
-        if entry.role == "video":
-            where = f"best guess {guess_text(match)} → {entry.relative_target}"
-            problems.add("review", entry.relative_source, entry.note or "-", detail=where)
+        if entry.role == "video":  # its sidecars follow it, whatever is decided
+            label = title_with_id(match.title, match.year, match.tmdb_id)
+            problems.add("review", entry.relative_source, f"best guess {label}", detail=entry.note)
         return
     elif entry.status in ("conflict", "error") or (entry.status == "exists" and entry.error_code):
         # a different file already at the target is a conflict whatever the plan calls it; the
