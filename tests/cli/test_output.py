@@ -64,12 +64,11 @@ def test_default_output_is_series_then_every_problem_then_the_next_step(
 
     assert outcome.status == 0, outcome.err
     assert "Frieren: Beyond Journey's End (2023) #209867  S01 · 2 ep" in outcome.out
-    assert f"not matched (3) in {AMBIGUOUS}/" in outcome.out
-    assert "Captain Tsubasa (2018) #77240" in outcome.out and "Flash Kicker (1983) #25707" in outcome.out
+    assert f"under review (3) in {AMBIGUOUS}/: best guess Captain Tsubasa (2018) #77240" in outcome.out
     assert listed_names(outcome.out) == {p.name for p in (downloads / AMBIGUOUS).iterdir()}
     assert "Sousou no Frieren - 01" not in outcome.out  # no per-file lines by default
     assert "dry run: nothing moved — add --apply" in outcome.out
-    assert "3 files need a decision" in outcome.out
+    assert "3 files under review: --accept-review applies the best guesses," in outcome.out
     assert not (tmp_path / "lib").exists()
     stages = [line.split()[0] for line in outcome.err.splitlines()]  # no terminal: a line per stage
     assert stages[:3] == ["scan", "parse", "match"] and "━" not in outcome.err
@@ -153,10 +152,12 @@ def test_demo_library_reads_in_a_screenful_and_names_every_problem_file(
 ) -> None:  # type: ignore[no-untyped-def]
     source = tmp_path / "downloads"
     generate(source, seed=7)  # tools/demo.sh's library: 36 series, 8 movies, ~500 files
-    unresolved = {
+    events = run(cli, source, tmp_path / "lib", "--json").events()
+    unresolved = {  # files without a place, and videos planned from a best guess under review
         without_checksum(Path(str(e["fields"]["source"])).name)  # type: ignore[index]
-        for e in run(cli, source, tmp_path / "lib", "--json").events()
-        if e["phase"] == "match" and e["event"] in ("unmatched", "review", "deferred", "parse_failed")
+        for e in events
+        if (e["phase"] == "match" and e["event"] in ("unmatched", "review", "deferred", "parse_failed"))
+        or (e["event"] == "entry" and e["fields"]["status"] == "review" and e["fields"]["role"] == "video")  # type: ignore[index]
     }
     wide = run(cli, source, tmp_path / "lib")
     monkeypatch.setenv("COLUMNS", "80")

@@ -104,7 +104,7 @@ def test_interactive_picks_a_candidate_for_a_folder(tmp_path: Path) -> None:
 
     assert child.exitstatus == 0, child.before
     assert "Captain Tsubasa (2018) #77240  S01 · 3 ep" in child.before
-    assert "Problems" not in child.before and "3 matched, 0 not matched" in child.before
+    assert "Problems" not in child.before and "3 matched, 0 under review, 0 not matched" in child.before
 
 
 def test_interactive_without_a_terminal_is_a_usage_error(cli, anivault_env: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -365,7 +365,8 @@ def _print_run_summary(
         Text(f"plan: {done}, {s.conflicts} conflicts, {s.already_there} already in library", style="bold")
     )
     for line in next_steps(result, problems, applied=applied, next_step=next_step):
-        console.print(Text(line, style="bold"), soft_wrap=True)  # paths stay whole for copying
+        paths = line.startswith(("journal:", "plan written", "dry run: nothing moved — apply"))
+        console.print(Text(line, style="bold"), soft_wrap=paths)  # paths stay whole for copying
 
 
 def next_steps(result: RunResult, problems: Problems, *, applied: bool, next_step: NextStep) -> Iterator[str]:
@@ -384,7 +385,7 @@ def next_steps(result: RunResult, problems: Problems, *, applied: bool, next_ste
     review = problems.count("review")
     if review:
         yield (
-            f"{review} files under review: --accept-review applies the best guesses;"
+            f"{review} files under review: --accept-review applies the best guesses,"
             " or settle them with --interactive or --pick PATH=ID"
         )
     unmatched = problems.count("unmatched")

@@ -74,19 +74,20 @@ class FolderOverrides:
     ) -> None:
         self._root = root
         self._default = default
-        self._picks = {os.path.normpath(pick.path): pick.override for pick in picks}
+        # absolute: the scan may hand over absolute paths for a relative --src, or the other way
+        self._picks = {os.path.abspath(pick.path): pick.override for pick in picks}
         self._applying = lru_cache(maxsize=FOLDERS_KEPT)(self._applying_in)
         self._override_in = lru_cache(maxsize=FOLDERS_KEPT)(self._read)
 
     def for_file(self, path: str | Path) -> MatchOverride | None:
         """Raises UsageError for an override file that is not a valid override."""
-        picked = self._picks.get(os.path.normpath(path))
+        picked = self._picks.get(os.path.abspath(path))
         return picked if picked is not None else self._applying(os.path.dirname(path))
 
     def _applying_in(self, parent: str) -> MatchOverride | None:
         folder = Path(parent)
         while True:
-            found = self._picks.get(os.path.normpath(folder)) or self._override_in(folder)
+            found = self._picks.get(os.path.abspath(folder)) or self._override_in(folder)
             if found is not None:
                 return found
             if folder == self._root or self._root not in folder.parents:
