@@ -132,7 +132,8 @@ class Problems:
         match = item.match
         if item.status == "review" and match is not None:
             label = title_with_id(match.title, match.year, match.tmdb_id)
-            reason, detail = f"best guess {label}, no place in it", _reason(item.error_code, item.note)
+            where = "" if item.plannable else ", no place in it"
+            reason, detail = f"best guess {label}{where}", _reason(item.error_code, item.note)
         else:
             reason, detail = _reason(item.error_code, item.note), ""
         self.add(item.status, item.parsed.scanned.relative, reason, item.candidates, detail=detail)
