@@ -9,12 +9,18 @@ anitopy, cryptography, tmdbv3api, requests and rich; what it cannot see is copie
 the ``anivault`` distribution metadata (``--version`` reads it through ``importlib.metadata``),
 the JSON schemas in ``schemas/`` and the package's data files in ``src/anivault/data/`` (the title
 index, read through ``importlib.resources``). No UPX: it slows the start-up and upsets virus scanners.
+
+A one-file executable unpacks everything it carries into a fresh temporary folder on every start,
+so what it carries, and how, is start-up time: modules AniVault never imports are left out, shared
+libraries are stripped of their debug symbols on Linux, and shared libraries and extension modules
+are stored uncompressed: inflating them would cost CPU time on every start, while the release zip
+compresses them for the download anyway. The settings are below; ``tools/anivault.spec`` hands
+them to PyInstaller.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import sysconfig
@@ -25,11 +31,44 @@ ROOT = Path(__file__).resolve().parents[1]
 DIST_DIR = ROOT / "dist"
 WORK_DIR = ROOT / "build" / "pyinstaller"
 ENTRY_POINT = ROOT / "src" / "anivault" / "__main__.py"
+SPEC_FILE = ROOT / "tools" / "anivault.spec"
 SCHEMAS_DIR = ROOT / "schemas"
 PACKAGE_DATA_DIR = ROOT / "src" / "anivault" / "data"
 APP_NAME = "anivault"
+# Importable in the build environment, followed by PyInstaller, never imported by AniVault at run
+# time. A one-file binary unpacks everything it carries on every start, so each costs start-up time.
+EXCLUDED_MODULES = (
+    "chardet",  # requests prefers it when importable; its own dependency charset_normalizer does the job
+    "attr",  # rich.pretty pretty-prints attrs classes when attrs is importable; we have none
+    "pygments",  # rich's Syntax and Traceback renderables, which we never show
+    "markdown_it",  # rich's Markdown renderable, likewise
+    "mdurl",  # markdown_it's
+    "pydoc",  # imported only by rich.markdown
+    "asyncio",  # only filelock's asyncio locks; we take the blocking ones
+    "xmlrpc",  # only multiprocessing's XML-RPC connections
+    "xml",  # only xmlrpc
+    "bz2",  # optional in shutil, zipfile and tarfile; we only read gzip
+    "lzma",  # likewise
+    # settings.py falls back to tomli only before Python 3.11, where tomllib is missing.
+    *(("tomli",) if sys.version_info >= (3, 11) else ()),
+)
+# On Windows and macOS PyInstaller advises against strip (Windows binaries carry no symbols anyway).
+STRIP_BINARIES = sys.platform.startswith("linux")
+# Archive compression by PyInstaller's type of entry: PyInstaller's default except for shared
+# libraries and extension modules, the bulk of the archive. The PYZ holds compressed modules already.
+ARCHIVE_COMPRESSION = {
+    "BINARY": False,
+    "EXTENSION": False,
+    "EXECUTABLE": False,
+    "DATA": True,
+    "PYSOURCE": True,
+    "PYMODULE": True,
+    "SPLASH": True,
+    "PYZ": False,
+    "SYMLINK": False,
+}
 # Trees and files whose change makes an existing binary stale.
-SOURCE_INPUTS = (ROOT / "src", SCHEMAS_DIR, ROOT / "pyproject.toml", Path(__file__).resolve())
+SOURCE_INPUTS = (ROOT / "src", SCHEMAS_DIR, ROOT / "pyproject.toml", Path(__file__).resolve(), SPEC_FILE)
 
 
 def binary_path(dist_dir: Path = DIST_DIR) -> Path:
@@ -42,15 +81,16 @@ def toc_dir(work_dir: Path = WORK_DIR) -> Path:
     return work_dir / APP_NAME
 
 
+def data_folders() -> list[tuple[str, str]]:
+    """(source folder, folder inside the executable) of the files PyInstaller cannot find by imports."""
+    folders = ((SCHEMAS_DIR, "schemas"), (PACKAGE_DATA_DIR, "anivault/data"))
+    return [(str(source), target) for source, target in folders if source.is_dir()]
+
+
 def pyinstaller_args(dist_dir: Path, work_dir: Path) -> list[str]:
     """The PyInstaller command line; a function so the release and the tests build identically."""
-    args = [
-        str(ENTRY_POINT),
-        "--name",
-        APP_NAME,
-        "--onefile",
-        "--console",
-        "--noupx",
+    return [
+        str(SPEC_FILE),
         "--noconfirm",
         "--clean",
         "--log-level",
@@ -59,16 +99,7 @@ def pyinstaller_args(dist_dir: Path, work_dir: Path) -> list[str]:
         str(dist_dir),
         "--workpath",
         str(work_dir),
-        "--specpath",
-        str(work_dir),
-        "--copy-metadata",
-        APP_NAME,
     ]
-    if SCHEMAS_DIR.is_dir():
-        args += ["--add-data", f"{SCHEMAS_DIR}{os.pathsep}schemas"]
-    if PACKAGE_DATA_DIR.is_dir():
-        args += ["--add-data", f"{PACKAGE_DATA_DIR}{os.pathsep}anivault/data"]
-    return args
 
 
 def _build_inputs() -> Iterator[Path]:

@@ -24,6 +24,7 @@ boundary, with ``raise ... from exc``; only ``cli/`` turns them into messages an
     │   ├── PermissionDeniedError E-FS-PERM
     │   ├── PathTooLongError    E-FS-LONGPATH
     │   ├── DiskFullError       E-FS-NOSPACE
+    │   ├── FileLockedError     E-FS-LOCKED      open in another program (Windows sharing violation)
     │   ├── SourceMissingError  E-FS-SRC-MISSING
     │   ├── NotRegularFileError E-FS-NOT-REGULAR  a source that is a symlink, FIFO, socket or device
     │   └── OutsideTargetError  E-FS-OUTSIDE-TARGET  a write that would land outside the real --dst
@@ -117,6 +118,10 @@ class PathTooLongError(FileSystemError):
 
 class DiskFullError(FileSystemError):
     code = "E-FS-NOSPACE"
+
+
+class FileLockedError(FileSystemError):
+    code = "E-FS-LOCKED"
 
 
 class SourceMissingError(FileSystemError):

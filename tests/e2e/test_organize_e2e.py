@@ -176,6 +176,9 @@ def _newest_journal_lines(home: Path, known: set[Path]) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    not hasattr(signal, "SIGKILL"), reason="Windows has no SIGKILL (kill -9 is a POSIX fault)"
+)
 @pytest.mark.parametrize(("action", "share"), [("move", 1.0), ("copy", 0.5)])
 def test_sigkill_at_random_points_then_resume_loses_nothing_and_matches_an_uninterrupted_run(
     action: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
@@ -248,11 +249,10 @@ def test_version_and_module_entry_point(capsys: pytest.CaptureFixture[str]) -> N
 
 
 @pytest.mark.usefixtures("anivault_env")
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="Windows: mode bits do not make a folder unreadable")
 def test_unreadable_source_is_a_clear_permission_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import os
-
     if os.geteuid() == 0:
         pytest.skip("root reads any folder regardless of its mode bits")
     source = tmp_path / "locked"

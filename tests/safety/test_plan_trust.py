@@ -64,6 +64,16 @@ def test_roots_other_than_src_and_dst_are_refused(plan_path: Path, tmp_path: Pat
         read_plan(plan_path, source_root=Path("/"))
 
 
+def test_a_movie_root_other_than_the_trusted_one_is_refused(plan_path: Path, tmp_path: Path) -> None:
+    """Movies are written to the plan's movie root, so it is held like the other roots: an edited
+    one is refused, the trusted one (the default beside the library) is accepted."""
+    default = tmp_path / "Movies"
+    assert read_plan(plan_path, movies_root=default).options.movies_root == default
+    moved = edited(plan_path, lambda d: d["options"].update(movies_root=str(tmp_path / "elsewhere")))
+    with pytest.raises(PlanUntrustedError, match="movies_root"):
+        read_plan(moved, movies_root=default)
+
+
 SEGMENTS = st.sampled_from(["a", "b", "..", ".", "", "downloads", "etc", "x y"])
 
 

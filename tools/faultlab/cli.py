@@ -67,7 +67,7 @@ class Cli:
         return env
 
     def command(self, args: Sequence[str], *, unprivileged: bool = False) -> list[str]:
-        prefix = list(UNPRIVILEGED) if unprivileged and os.geteuid() == 0 else []
+        prefix = list(UNPRIVILEGED) if unprivileged and _is_root() else []
         return [*prefix, sys.executable, "-m", "anivault", *args]
 
     def run(
@@ -136,10 +136,17 @@ def interrupt_at_line(
 
 
 def unprivileged_available() -> bool:
-    """Whether permission bits bind the CLI: a non-root user, or root able to drop its overrides."""
-    if os.geteuid() != 0:
+    """Whether permission bits bind the CLI: a non-root user, or root able to drop its overrides.
+    Never on Windows, where mode bits do not make a folder unreadable."""
+    if not hasattr(os, "geteuid"):
+        return False
+    if not _is_root():
         return True
     if shutil.which("setpriv") is None:
         return False
     probe = subprocess.run([*UNPRIVILEGED, "true"], capture_output=True, check=False)
     return probe.returncode == 0
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0

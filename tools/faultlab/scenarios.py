@@ -198,14 +198,18 @@ def disk_full_on_target(
 
 
 def read_only_target(lab: Lab) -> ScenarioResult:
-    """The library folder exists but may not be written (permission bits that bind, not root's)."""
+    """The library folders (series and movie roots) exist but may not be written (permission bits
+    that bind, not root's)."""
     before = lab.make_library()
-    lab.library.mkdir()
-    lab.library.chmod(0o555)
+    roots = (lab.library, lab.movie_library)
+    for root in roots:
+        root.mkdir()
+        root.chmod(0o555)
     try:
         result = lab.cli().run(lab.run_args(), unprivileged=True)
     finally:
-        lab.library.chmod(0o755)
+        for root in roots:
+            root.chmod(0o755)
     checks = [
         _status_check(result, {7}, "read-only target run"),
         _code_check(result, "E-FS-PERM", "read-only target run"),

@@ -24,6 +24,7 @@ from anivault.core.lookup.overrides import Pick
 from anivault.core.lookup.stream import LookupRequest, lookup_files
 from anivault.core.plan.model import ACTIONS, CONFLICT_POLICIES, PlanOptions
 from anivault.core.plan.naming import Naming
+from anivault.core.plan.pathrules import rules_for
 from anivault.core.plan.templates import scheme_for
 from anivault.core.run import RunRequest, RunResult, apply_plan_file, resume_last, run_library
 from anivault.errors import UsageError
@@ -145,6 +146,7 @@ def plan_options(settings: Settings, *, accept_review: bool = False) -> PlanOpti
         movies,
         accept_review=accept_review,
         allow_target_symlinks=settings.allow_target_symlinks,
+        path_rules=rules_for(settings.path_rules),
     )
 
 

@@ -34,6 +34,7 @@ from anivault.core.plan.episode_titles import episode_titles_for
 from anivault.core.plan.library import movies_root_for
 from anivault.core.plan.model import Plan, PlanOptions
 from anivault.core.plan.naming import Naming
+from anivault.core.plan.pathrules import rules_for
 from anivault.core.plan.planfile import read_plan, write_plan
 from anivault.core.plan.roots import PlanRoots, record_roots, recorded_roots
 from anivault.core.plan.templates import scheme_for
@@ -227,6 +228,7 @@ def _run(
     journal_path: Path | None = None
     if request.apply:
         outcomes = _apply(plan, request.state_dir, checkpoint, request.io_pace_limit, reporter)
+        warnings += fallback_warnings(outcomes)
         journal_path = Path(checkpoint.journal) if outcomes else None
         deferred = tally.status["deferred"]
         if deferred:  # TMDB was unreachable for some: `--resume` looks them up again later
@@ -377,7 +379,8 @@ def _apply_recorded(
 
     def work() -> RunResult:
         outcomes = _apply(plan, state_dir, checkpoint, pace, reporter)
-        return _plan_result(checkpoint.run_id, plan, outcomes, state_dir, started, warnings)
+        notes = warnings + fallback_warnings(outcomes)
+        return _plan_result(checkpoint.run_id, plan, outcomes, state_dir, started, notes)
 
     return _recorded(recorder, work)
 
@@ -428,6 +431,7 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "colon": options.naming.colon,
         "ascii_or_native": options.naming.ascii_or_native,
         "accept_review": options.accept_review,
+        "path_rules": options.path_rules.name,
         "plan_file": str(request.plan_file) if request.plan_file else None,
         "io_pace_limit": request.io_pace_limit,
         "parse_processes": request.parse_processes,
@@ -464,6 +468,7 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
                 Path(raw["movies_root"]) if raw.get("movies_root") else None,
                 accept_review=bool(raw.get("accept_review", False)),
                 allow_target_symlinks=bool(raw.get("allow_target_symlinks", False)),
+                path_rules=rules_for(raw.get("path_rules", "auto")),
             ),
             plan_file=Path(raw["plan_file"]) if raw.get("plan_file") else None,
             io_pace_limit=raw.get("io_pace_limit"),
@@ -510,6 +515,12 @@ def network_warnings(paths: tuple[Path, ...], pace: float | None, reporter: Repo
     return tuple(warnings)
 
 
+def fallback_warnings(outcomes: Iterable[ApplyOutcome]) -> tuple[str, ...]:
+    """Each way files were done other than asked (symbolic links copied), said once with a count."""
+    notes = Counter(o.message for o in outcomes if o.status == "moved" and o.message)
+    return tuple(f"{count} file(s): {note}" for note, count in notes.items())
+
+
 def _roots(plan: Plan) -> tuple[Path, ...]:
     return (plan.source_root, plan.target_root) if plan.source_root else (plan.target_root,)
 
@@ -542,7 +553,7 @@ def _as_fields(summary: RunSummary) -> dict[str, object]:
 
 
 def _log_outcome(outcome: ApplyOutcome) -> None:
-    level = logging.INFO if outcome.status == "moved" else logging.WARNING
+    level = logging.INFO if outcome.status == "moved" and not outcome.message else logging.WARNING
     log_event(
         logger,
         level,

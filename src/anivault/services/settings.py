@@ -67,6 +67,9 @@ class Settings:
     max_path_chars: int = 4095
     """Whole-path budget for targets, library root included; 259 for Windows without long paths."""
     colon_replacement: str = "smart"
+    path_rules: str = "auto"
+    """Whose path rules plans follow: ``windows`` (case-insensitive library, drive and UNC roots),
+    ``posix``, or ``auto`` (by ``os.name``); see ``core/plan/pathrules.py``."""
     title_rule: str = "as-is"
     """``ascii-or-native`` (the product plan's ``title_ascii_or_native``): titles folded to ASCII
     when they can be, else written in the work's native script; ``as-is`` keeps the chosen title."""
@@ -118,6 +121,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "tmdb_backend": ("tmdbv3api", "requests"),
     "naming_preset": ("default", "jellyfin", "plex", "kodi"),
     "colon_replacement": ("smart", "space-dash-space", "dash", "delete"),
+    "path_rules": ("auto", "windows", "posix"),
     "title_rule": ("as-is", "ascii-or-native"),
     "action": ("move", "copy", "hardlink", "symlink"),
     "on_conflict": ("skip", "index", "fail"),

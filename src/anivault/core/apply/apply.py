@@ -8,7 +8,6 @@ across devices falls back to a verified copy, journalled as ``fallback``.
 
 from __future__ import annotations
 
-import errno
 import os
 import time
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from anivault.core.apply.fileops import OS_FILE_OPS, FileOps, copy_instead
 from anivault.core.apply.fsops import copy_no_clobber, link, link_error, move_no_clobber, translate_os_error
 from anivault.core.apply.journal import Journal, Phase
 from anivault.core.apply.recovery import done_fields
@@ -68,6 +68,7 @@ def apply_plan(
     on_outcome: Callable[[ApplyOutcome], None],
     pacer: Pacer | None = None,
     already_done: frozenset[str] = frozenset(),
+    ops: FileOps = OS_FILE_OPS,
 ) -> list[ApplyOutcome]:
     """Carry out every actionable entry not in ``already_done``, videos before their sidecars;
     stop between files on request. Per-file failures are outcomes, never exceptions; a plan
@@ -92,7 +93,7 @@ def apply_plan(
                 pacer.wait()
             if should_stop():  # after the pause too: Ctrl+C during it must not start a move
                 break
-            outcome = _apply_one(entry, journal, source_root, boundary)
+            outcome = _apply_one(entry, journal, source_root, boundary, ops)
         if entry.role == "video" and outcome.status != "moved":
             failed_videos.add(entry.entry_id)
         outcomes.append(outcome)
@@ -101,7 +102,7 @@ def apply_plan(
 
 
 def _apply_one(
-    entry: PlanEntry, journal: Journal, source_root: str | None, boundary: TargetBoundary
+    entry: PlanEntry, journal: Journal, source_root: str | None, boundary: TargetBoundary, ops: FileOps
 ) -> ApplyOutcome:
     try:
         _check_source(entry, source_root)
@@ -115,12 +116,12 @@ def _apply_one(
         return ApplyOutcome(entry, "failed", exc.code, exc.message)
     journal.record(Phase.INTENT, **_intent_fields(entry))
     try:
-        fields = _perform(entry, journal)
+        fields, note = _perform(entry, journal, ops)
     except AniVaultError as exc:
         journal.record(Phase.FAILED, id=entry.entry_id, code=exc.code)
         return ApplyOutcome(entry, "failed", exc.code, exc.message)
     journal.record(Phase.DONE, id=entry.entry_id, **fields)
-    return ApplyOutcome(entry, "moved")
+    return ApplyOutcome(entry, "moved", message=note)
 
 
 def _intent_fields(entry: PlanEntry) -> dict[str, object]:
@@ -174,8 +175,9 @@ def _make_parents(folder: Path, journal: Journal) -> None:
             raise translate_os_error(exc, path) from exc
 
 
-def _perform(entry: PlanEntry, journal: Journal) -> dict[str, object]:
-    """Carry the entry out; return what its ``done`` line records about the library file."""
+def _perform(entry: PlanEntry, journal: Journal, ops: FileOps) -> tuple[dict[str, object], str]:
+    """Carry the entry out; return what its ``done`` line records about the library file, and a
+    warning for the outcome when it was done another way (a link refused: copied instead)."""
     source, target = entry.source, entry.target
 
     def reserved() -> None:
@@ -183,13 +185,14 @@ def _perform(entry: PlanEntry, journal: Journal) -> dict[str, object]:
 
     if entry.action in ("hardlink", "symlink"):
         try:
-            link(entry.action, source, target)
-            return {}
+            link(entry.action, source, target, ops)
+            return {}, ""
         except OSError as exc:
-            if exc.errno != errno.EXDEV:
+            fallback = copy_instead(entry.action, exc)
+            if fallback is None:
                 raise link_error(exc, target) from exc
         journal.record(Phase.FALLBACK, id=entry.entry_id, op="copy")
-        return done_fields(target, copy_no_clobber(source, target, on_reserved=reserved))
+        return done_fields(target, copy_no_clobber(source, target, on_reserved=reserved)), fallback
     if entry.action == "move":
-        return done_fields(target, move_no_clobber(source, target, on_reserved=reserved))
-    return done_fields(target, copy_no_clobber(source, target, on_reserved=reserved))
+        return done_fields(target, move_no_clobber(source, target, on_reserved=reserved, ops=ops)), ""
+    return done_fields(target, copy_no_clobber(source, target, on_reserved=reserved)), ""

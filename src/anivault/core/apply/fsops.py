@@ -21,11 +21,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from anivault.core.apply.fileops import OS_FILE_OPS, FileOps, is_locked
 from anivault.core.fingerprint import NotRegularFile, open_regular, sha256_of
 from anivault.core.plan.naming import long_path
 from anivault.errors import (
     AniVaultError,
     DiskFullError,
+    FileLockedError,
     FileSystemError,
     NotRegularFileError,
     OrganizeConflictError,
@@ -37,12 +39,12 @@ from anivault.errors import (
 COPY_BUFFER = 4 << 20
 
 
-def link(action: str, source: Path, target: Path) -> None:
+def link(action: str, source: Path, target: Path, ops: FileOps = OS_FILE_OPS) -> None:
     """Hard or symbolic link; both refuse an existing target on their own (no clobber)."""
     if action == "hardlink":
-        os.link(os_path(source), os_path(target))
+        ops.hardlink(os_path(source), os_path(target))
     else:
-        os.symlink(os_path(source.absolute()), os_path(target))
+        ops.symlink(os_path(source.absolute()), os_path(target))
 
 
 def link_error(exc: OSError, target: Path) -> AniVaultError:
@@ -52,20 +54,26 @@ def link_error(exc: OSError, target: Path) -> AniVaultError:
 
 
 def move_no_clobber(
-    source: Path, target: Path, *, on_reserved: Callable[[], None] = lambda: None
+    source: Path, target: Path, *, on_reserved: Callable[[], None] = lambda: None, ops: FileOps = OS_FILE_OPS
 ) -> str | None:
     """Move ``source`` to ``target``, never replacing an existing ``target``. See module doc.
-    Returns the SHA-256 of the bytes when they were copied (across devices), else None."""
+    Returns the SHA-256 of the bytes when they were copied (across devices), else None.
+    A source that cannot be removed after its copy (open in a player on Windows) takes the copy
+    back with it: the file is then only where it was, never at both places."""
     _reserve(source, target)
     on_reserved()
     try:
-        os.replace(os_path(source), os_path(target))
+        ops.rename(os_path(source), os_path(target))
     except OSError as exc:
         if exc.errno != errno.EXDEV:
             discard(target)
-            raise translate_os_error(exc, target) from exc
+            raise translate_os_error(exc, source if is_locked(exc) else target) from exc
         digest = _copy_verified(source, target)
-        source.unlink()
+        try:
+            ops.remove(os_path(source))
+        except OSError as remove_exc:
+            discard(target)
+            raise translate_os_error(remove_exc, source) from remove_exc
         return digest
     return None
 
@@ -136,6 +144,8 @@ def discard(path: Path) -> None:
 
 
 def translate_os_error(exc: OSError, target: Path) -> AniVaultError:
+    if is_locked(exc):
+        return FileLockedError(f"{target} is open in another program (a player?); left where it was")
     if isinstance(exc, NotRegularFile):
         return NotRegularFileError(f"{exc.filename} is not a regular file ({exc.kind}); left untouched")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

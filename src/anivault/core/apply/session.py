@@ -14,11 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from anivault.core import checkpoint as checkpoints
-from anivault.core.apply.apply import ApplyOutcome, Pacer, apply_plan
+from anivault.core.apply.apply import ApplyOutcome, Pacer
 from anivault.core.apply.journal import Journal, journal_key
 from anivault.core.apply.lock import hold_library
 from anivault.core.apply.prune import prune_emptied
 from anivault.core.apply.recovery import settle
+from anivault.core.apply.retry import apply_retrying_locked
 from anivault.core.checkpoint import CHECKPOINT_EVERY_SECONDS, Checkpoint
 from anivault.core.events import Event, Reporter
 from anivault.core.pipeline import interrupt_between_steps
@@ -82,7 +83,7 @@ def apply_session(
         journal = Journal(journal_path, key)
         try:
             with interrupt_between_steps() as interrupted:
-                apply_plan(
+                apply_retrying_locked(
                     plan,
                     journal,
                     should_stop=interrupted.is_set,

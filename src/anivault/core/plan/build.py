@@ -29,6 +29,7 @@ from anivault.core.plan.model import (
     retarget,
 )
 from anivault.core.plan.naming import sidecar_target, target_for
+from anivault.core.plan.pathrules import spelling_for
 from anivault.core.plan.store import PlanEntries
 from anivault.errors import AniVaultError, OutsideTargetError
 from anivault.utils.fsinfo import existing_ancestor
@@ -63,18 +64,19 @@ def build_plan(
     roots = _Roots(target_root, movies, allow_symlinks=options.allow_target_symlinks)
     entries = PlanEntries()
     fonts = _FontFolders()
+    respell = spelling_for(options.path_rules)
     for item in matched:
         match = item.match
         if match is None or not item.plannable:
             continue
         title = episode_title(match) if episode_title is not None else None
-        planned = [roots.contain(e) for e in _entries_for(item, match, roots, options, title)]
+        planned = [roots.contain(respell(e)) for e in _entries_for(item, match, roots, options, title)]
         for entry in planned:
             entries.add(entry)
         if item.parsed.scanned.fonts is not None:
             fonts.note(planned[0], item.parsed.scanned.fonts)
     for entry in fonts.entries():
-        entries.add(roots.contain(entry))
+        entries.add(roots.contain(respell(entry)))
     entries.seal()
     resolve_conflicts(entries, options.on_conflict)
     if options.on_conflict == "fail":

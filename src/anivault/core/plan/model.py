@@ -16,6 +16,7 @@ from typing import Literal
 
 from anivault.core.models import Fingerprint, Match, positional_pickle
 from anivault.core.plan.naming import DEFAULT_NAMING, Naming
+from anivault.core.plan.pathrules import NATIVE_RULES, PathRules
 from anivault.core.plan.store import PlanEntries
 
 EntryStatus = Literal["planned", "review", "conflict", "exists", "duplicate", "in_place", "error"]
@@ -48,6 +49,8 @@ class PlanOptions:
     (``core/boundaries.py``). Taken from the settings, never from a plan file."""
     accept_review: bool = False
     """``--accept-review``: plan the best guesses of files under review like matched ones."""
+    path_rules: PathRules = NATIVE_RULES
+    """Whose path rules targets follow (setting ``path_rules``; ``plan/pathrules.py``)."""
 
 
 @positional_pickle

@@ -35,6 +35,7 @@ from anivault.core.plan.model import (
     duplicate_ids,
 )
 from anivault.core.plan.naming import COLON_STYLES, Naming, safe_segment
+from anivault.core.plan.pathrules import rules_for
 from anivault.core.plan.templates import scheme_for
 from anivault.errors import OrganizeConflictError, PlanUntrustedError, UsageError
 from anivault.utils.atomic import JSON_ERRORS
@@ -67,6 +68,7 @@ def plan_json_chunks(plan: Plan, unresolved: Iterable[MatchedFile] = ()) -> Iter
             "colon": options.naming.colon,
             "ascii_or_native": options.naming.ascii_or_native,
             "movies_root": str(options.movies_root) if options.movies_root else None,
+            "path_rules": options.path_rules.name,
         },
         "source_root": str(plan.source_root) if plan.source_root is not None else None,
         "target_root": str(plan.target_root),
@@ -241,6 +243,7 @@ def _plan_from_dict(document: object) -> Plan:
         action=_choice(raw_options["action"], ACTIONS),
         on_conflict=cast(ConflictPolicy, _choice(raw_options["on_conflict"], CONFLICT_POLICIES)),
         movies_root=Path(raw_options["movies_root"]) if raw_options.get("movies_root") else None,
+        path_rules=rules_for(raw_options.get("path_rules", "auto")),
     )
     movies = options.movies_root or root
     entries = _sidecars_follow(
@@ -249,6 +252,8 @@ def _plan_from_dict(document: object) -> Plan:
             for raw in document["entries"]
         )
     )
+    for entry in entries:
+        options.path_rules.check_reachable(str(entry.target))
     source_root = document.get("source_root")
     return Plan(root, entries, Path(source_root) if source_root else None, options)
 
