@@ -130,10 +130,13 @@ def test_match_human_output_lists_matches_and_moves_nothing(cli: Run, mixed_fold
     before = sorted(mixed_folder.rglob("*"))
 
     outcome = cli("--no-color", "match", "--src", str(mixed_folder), "--max-workers", "0")
+    files = cli("--no-color", "match", "--src", str(mixed_folder), "--max-workers", "0", "--verbose")
 
     assert outcome.status == 0
     assert "3 matched, 0 under review, 0 not matched" in outcome.out
-    assert "Dan Da Dan - 02 [1080p].mkv" in outcome.out
+    assert "Dan Da Dan (2024) #240411  S01 · 2 ep" in outcome.out  # a line per series by default
+    assert "Dan Da Dan - 02 [1080p].mkv" not in outcome.out
+    assert "Dan Da Dan - 02 [1080p].mkv" in files.out  # and per file with --verbose
     assert sorted(mixed_folder.rglob("*")) == before
 
 
@@ -218,12 +221,18 @@ def test_match_takes_lang_and_a_forced_tmdb_id(cli: Run, tmp_path: Path) -> None
     touch(source, "Dan Da Dan - 02 [1080p].mkv", "Mystery Show - 05.mkv")
 
     localised = cli("--json", "match", "--src", str(source), "--lang", "ja-JP", "--max-workers", "0")
-    forced = cli("--json", "match", "--src", str(source), "--tmdb-id", "209867", "--max-workers", "0")
+    refused = cli("--json", "match", "--src", str(source), "--tmdb-id", "209867", "--max-workers", "0")
+    # a name of another title is filed under the forced id only when picked so, path by path
+    pick = "Dan Da Dan - 02 [1080p].mkv=209867"
+    forced = cli(
+        "--json", "match", "--src", str(source), "--tmdb-id", "209867", "--pick", pick, "--max-workers", "0"
+    )
 
     titles = {
         e["fields"]["source"]: e["fields"]["title"] for e in localised.events() if e["event"] == "matched"
     }  # type: ignore[index]
     assert titles["Dan Da Dan - 02 [1080p].mkv"] == "ダンダダン"
+    assert refused.status == 2 and "Dan Da Dan - 02 [1080p].mkv" in refused.out
     ids = {e["fields"]["source"]: e["fields"]["tmdb_id"] for e in forced.events() if e["event"] == "matched"}  # type: ignore[index]
     assert ids == {"Dan Da Dan - 02 [1080p].mkv": 209867, "Mystery Show - 05.mkv": 209867}
 

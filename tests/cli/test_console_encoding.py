@@ -82,11 +82,11 @@ def test_human_output_shows_native_titles_and_replaces_the_rest(
     on_code_page: Invoke, library: Path, tmp_path: Path, code_page: str
 ) -> None:
     target = tmp_path / "library"
-    done = on_code_page("run", "--src", str(library), "--dst", str(target), "--max-workers", "0")
+    done = on_code_page("run", "--src", str(library), "--dst", str(target), "--max-workers", "0", "--verbose")
 
     assert done.status == exit_codes.OK, done.err.decode(code_page, "replace")
     out = done.out.decode(code_page)  # strict: every byte is the console's own encoding
-    assert "Plan" in out
+    assert "plan: " in out  # the summary, after a line per file (--verbose) with the names
     assert NATIVE[code_page] in out
     assert FOREIGN.encode(code_page, "replace").decode(code_page) in out  # "Pok?mon ☆ ? ?" on cp949
     assert "Traceback" not in done.err.decode(code_page)

@@ -96,7 +96,7 @@ def test_non_tty_output_has_no_escape_codes(cli: Run, small_library: Path, tmp_p
     outcome = run_human(cli, small_library, tmp_path / "lib")
 
     assert outcome.status == 0
-    assert "Summary" in outcome.out
+    assert "plan: " in outcome.out
     assert not ESCAPE.search(outcome.out) and not ESCAPE.search(outcome.err)
 
 
@@ -110,7 +110,7 @@ def test_no_color_has_no_escape_codes_even_on_a_forced_terminal(
 
     plain = run_human(cli, small_library, tmp_path / "lib", "--no-color")
 
-    assert "Summary" in plain.out
+    assert "plan: " in plain.out
     assert "\x1b" not in plain.out + plain.err  # no styles, and no cursor moves of live progress
 
 
@@ -122,7 +122,7 @@ def test_plan_tables_fit_80_columns(
 
     outcome = run_human(cli, small_library, tmp_path / "lib")
 
-    assert "Plan" in outcome.out and "Summary" in outcome.out
+    assert "Series" in outcome.out and "plan: " in outcome.out
     widths = [cell_len(line) for line in outcome.out.splitlines()]
     assert max(widths) <= 80, max(widths)
     assert any(len(line) > 60 for line in outcome.out.splitlines()), "the table should use the width"

@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 
 from anivault.core.lookup.matching.placement import shift_seasons
-from anivault.core.lookup.overrides import OVERRIDE_FILE, FolderOverrides, MatchOverride, parse_override
+from anivault.core.lookup.overrides import (
+    OVERRIDE_FILE,
+    FolderOverrides,
+    MatchOverride,
+    parse_override,
+    parse_pick,
+)
 from anivault.core.models import ParsedName
+from anivault.core.run import RunRequest, request_from_dict, request_to_dict
 from anivault.errors import UsageError
 
 
@@ -65,3 +72,46 @@ def test_season_offset_moves_episodes_only() -> None:
     special = ParsedName("T", season=None, episodes=(1,), kind="special")
     assert shift_seasons(special, 1) == special
     assert shift_seasons(episode, 0) == episode
+
+
+def test_picks_come_first_a_file_before_its_folder_before_an_override_file(tmp_path: Path) -> None:
+    write(tmp_path / "show", '{"tmdb_id": 1}')
+    for name in ("01.mkv", "02.mkv"):
+        (tmp_path / "show" / name).write_bytes(b"v")
+    picks = (
+        parse_pick("show=2", tmp_path),
+        parse_pick("show/02.mkv=movie:3", tmp_path),
+    )
+    overrides = FolderOverrides(tmp_path, MatchOverride(4), picks)
+
+    assert overrides.for_file(tmp_path / "show" / "01.mkv") == MatchOverride(2, "tv")
+    assert overrides.for_file(tmp_path / "show" / "02.mkv") == MatchOverride(3, "movie")
+    assert overrides.for_file(tmp_path / "elsewhere" / "01.mkv") == MatchOverride(4)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("show", "expected PATH=ID"),
+        ("show=abc", "expected PATH=ID"),
+        ("show=book:3", "expected PATH=ID"),
+        ("missing=3", "does not exist"),
+        ("../=3", "is not below --src"),
+    ],
+)
+def test_a_pick_names_an_existing_path_below_the_source_and_an_id(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    source = tmp_path / "src"
+    (source / "show").mkdir(parents=True)
+    with pytest.raises(UsageError, match=message):
+        parse_pick(text, source)
+
+
+def test_picks_survive_the_checkpoint_of_a_resumable_run(tmp_path: Path) -> None:
+    (tmp_path / "show").mkdir()
+    request = RunRequest(
+        tmp_path, tmp_path / "lib", True, 0, 0.6, tmp_path / "state", picks=(parse_pick("show=7", tmp_path),)
+    )
+
+    assert request_from_dict(request_to_dict(request), tmp_path / "state").picks == request.picks

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from anivault.core.lookup.overrides import MatchOverride
+from anivault.core.lookup.overrides import MatchOverride, Pick
 from anivault.core.lookup.scan import ScanFilter
 from anivault.core.lookup.stream import LookupRequest
 from anivault.errors import TmdbKeyError
@@ -25,6 +25,7 @@ def lookup_request(
     source: Path,
     match_override: MatchOverride | None = None,
     select: ScanFilter | None = None,
+    picks: tuple[Pick, ...] = (),
 ) -> LookupRequest:
     """A lookup of ``source`` as the settings ask (``match`` and ``cache warm``; ``run`` carries the
     same values in its RunRequest): one place, so a preview never looks files up differently."""
@@ -38,6 +39,7 @@ def lookup_request(
         settings.title_language or None,
         settings.extras_moved,
         select=select,
+        picks=picks,
         follow_source_symlinks=settings.follow_source_symlinks,
     )
 

@@ -20,7 +20,7 @@ from anivault.services.settings import Settings
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-    from anivault.core.lookup.overrides import MatchOverride
+    from anivault.core.lookup.overrides import MatchOverride, Pick
     from anivault.core.lookup.scan import ScanFilter
     from anivault.services.tmdb.models import MediaType
 
@@ -91,6 +91,10 @@ class MatchFlags(_Flags):
     tmdb_id: int | None = None
     tmdb_type: str | None = None
     season_offset: int | None = None
+    pick: tuple[str, ...] = ()
+    """``--pick PATH=ID``: a file or folder of ``--src`` is this TMDB title."""
+    interactive: bool = False
+    """``--interactive``: ask for each folder whose files are unmatched or under review."""
 
     def match_override(self) -> MatchOverride | None:
         """The options as one override for the whole source. Raises UsageError for a
@@ -103,6 +107,37 @@ class MatchFlags(_Flags):
 
         media_type: MediaType = "movie" if self.tmdb_type == "movie" else "tv"
         return MatchOverride(self.tmdb_id, media_type, self.season_offset or 0)
+
+    def picks(self, source: Path) -> tuple[Pick, ...]:
+        """``--pick PATH=ID`` as picks below ``source``. Raises UsageError for a malformed one or
+        a path outside ``source``."""
+        from anivault.core.lookup.overrides import parse_pick  # noqa: PLC0415 (as above)
+
+        return tuple(parse_pick(text, source) for text in self.pick)
+
+
+DETAILS = ("summary", "series", "files")
+"""How much ``--show`` prints: the counts alone, a line per series (default), or a line per file."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFlags:
+    """``--show``/``--verbose``/``--quiet``: how much of a run a person reads."""
+
+    show: str | None = None
+    verbose: bool = False
+    quiet: bool = False
+
+    def detail(self) -> str:
+        """One of ``DETAILS``. Raises UsageError for options that contradict each other."""
+        wanted = (
+            {self.show} - {None}
+            | ({"files"} if self.verbose else set())
+            | ({"summary"} if self.quiet else set())
+        )
+        if len(wanted) > 1:
+            raise UsageError("--quiet, --verbose and --show ask for different output: give one")
+        return str(next(iter(wanted))) if wanted else "series"
 
 
 @dataclass(frozen=True, slots=True)

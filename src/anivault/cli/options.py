@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides, SourceFilter, setting_of
+from anivault.cli.flags import (
+    DETAILS,
+    MatchFlags,
+    OrganizeFlags,
+    OutputFlags,
+    Overrides,
+    SourceFilter,
+    setting_of,
+)
 from anivault.services.settings import CHOICES, ENV_PREFIX, Settings
 
 if TYPE_CHECKING:
@@ -290,7 +298,36 @@ match_options = _compose(
         default=None,
         help="Add N to the season each name gives (1 when none): a cour TMDB files as a later season.",
     ),
+    click.option(
+        "--pick",
+        multiple=True,
+        metavar="PATH=ID",
+        help="This file or folder of --src is TMDB title ID (PATH=movie:ID for a movie); "
+        "repeatable. Resolves files left for review or unmatched, e.g. --pick 'Shaman King/=40143'.",
+    ),
+    click.option(
+        "--interactive",
+        is_flag=True,
+        help="Ask, folder by folder, which TMDB title the unmatched or doubtful files are "
+        "(a number, an id, or skip); the answers go into the plan. Needs a terminal.",
+    ),
     _folded_into("match_flags", MatchFlags),
+)
+
+# How much of a run a person reads (run, organize, match): one value, three ways to say it.
+detail_options = _compose(
+    click.option(
+        "--show",
+        type=click.Choice(DETAILS),
+        default=None,
+        help="What to print at the end: the summary only, a line per series (the default), "
+        "or a line per file.",
+    ),
+    click.option("-v", "--verbose", is_flag=True, help="A line per file: the same as --show files."),
+    click.option(
+        "-q", "--quiet", is_flag=True, help="No progress; only the summary and errors (--show summary)."
+    ),
+    _folded_into("output", OutputFlags),
 )
 
 

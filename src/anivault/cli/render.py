@@ -1,4 +1,6 @@
-"""Rendering: rich progress and tables for people (stderr/stdout), NDJSON events for machines.
+"""Rendering: NDJSON events for machines, and the small tables of scan, status and titles.
+
+Progress for people is in ``progress.py``, the end of a run or match in ``report.py``.
 
 Data goes to stdout, progress and diagnostics to stderr; in ``--json`` mode stdout carries only
 NDJSON events, one per line: ``{"ts", "phase", "event", "fields"}``.
@@ -11,27 +13,15 @@ import sys
 import threading
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from typing import IO, Any
+from typing import IO
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    SpinnerColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
-from rich.text import Text
 
 from anivault.core.events import Event, Reporter
 from anivault.core.lookup.scan import ListedVideo
 from anivault.core.lookup.stream import candidate_fields
-from anivault.core.models import Match, MatchedFile, Skipped
+from anivault.core.models import MatchedFile, Skipped
 from anivault.core.plan.model import PlanEntry
 from anivault.core.run import RunResult
 from anivault.core.status import RunSnapshot
@@ -112,169 +102,6 @@ def ndjson_line(value: object) -> str:
     except UnicodeEncodeError:
         return json.dumps(value, ensure_ascii=True, default=str)
     return text
-
-
-class RateColumn(ProgressColumn):
-    """Items per second, which rich only offers for bytes."""
-
-    def render(self, task: Task) -> Text:
-        return Text(f"{task.speed:6.1f}/s" if task.speed else "     -/s")
-
-
-class RichReporter:
-    """Progress bars per phase on stderr (count, rate, ETA) and a line of live counters."""
-
-    def __init__(self, console: Console) -> None:
-        self._progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description:<8}"),
-            BarColumn(bar_width=20),
-            MofNCompleteColumn(),
-            RateColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=False,
-        )
-        self._tasks: dict[str, Any] = {}
-        self._counter_fields: Any = {}
-        self._link_state = "normal"
-
-    def __enter__(self) -> RichReporter:
-        self._progress.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._progress.stop()
-
-    def emit(self, event: Event) -> None:
-        if event.phase == "match" and event.event == "progress":
-            seen = int(str(event.fields.get("source", 0)))
-            for phase in ("scan", "parse", "match"):
-                done = int(str(event.fields.get("source" if phase == "scan" else phase, 0)))
-                self._bar(phase, done, total=None if phase == "scan" else seen)
-            self._counters(event.fields)
-        elif event.phase == "match" and event.event == "outlier":
-            fields = event.fields
-            message = (
-                f": {fields['source']} matched {fields['title']}, but {fields['folder_agreeing']}"
-                f" of {fields['folder_matched']} files in its folder are {fields['folder_title']}"
-            )
-            self._progress.console.print(Text.assemble(("outlier", "yellow"), message), highlight=False)
-        elif event.phase == "tmdb" and event.event == "state":
-            self._link_state = str(event.fields["to"])
-            self._counters(self._counter_fields)
-        elif event.phase == "organize" and event.event == "started":
-            self._bar("organize", 0, total=int(str(event.fields["entries"])))
-        elif event.phase == "organize" and event.event == "file":
-            self._progress.advance(self._tasks["organize"])
-
-    def _counters(self, fields: Any) -> None:
-        self._counter_fields = fields
-        hits, misses = int(fields.get("cache_hits", 0)), int(fields.get("cache_misses", 0))
-        hit_rate = f"{100 * hits / (hits + misses):.0f}%" if hits + misses else "-"
-        line = (
-            f"parse failures {fields.get('parse_failed', 0)} · cache hits {hit_rate}"
-            f" · TMDB requests {fields.get('tmdb_requests', 0)} · 429s {fields.get('rate_limited', 0)}"
-            f" · TMDB link {self._link_state}"
-        )
-        if "counters" not in self._tasks:
-            self._tasks["counters"] = self._progress.add_task(line, total=None, start=False)
-        self._progress.update(self._tasks["counters"], description=line)
-
-    def _bar(self, phase: str, done: int, total: int | None) -> None:
-        if phase not in self._tasks:
-            self._tasks[phase] = self._progress.add_task(phase, total=total)
-        self._progress.update(self._tasks[phase], completed=done, total=total if total is not None else done)
-
-
-def render_run(console: Console, result: RunResult, *, applied: bool) -> None:
-    """Plan table, unmatched table and summary, sized for an 80-column terminal."""
-    plan = Table(title="Plan" if not applied else "Applied plan", expand=False, show_lines=False)
-    plan.add_column("Source", overflow="fold", ratio=1)
-    plan.add_column("→ Target", overflow="fold", ratio=1)
-    plan.add_column("Score", justify="right", no_wrap=True)
-    plan.add_column("Status", no_wrap=True)
-    for entry in result.plan.entries[:MAX_PLAN_ROWS]:
-        score = f"{entry.match.score.total:.2f}" if entry.role == "video" else ""
-        plan.add_row(entry.relative_source, entry.relative_target, score, entry.status)
-    console.print(plan)
-    if len(result.plan.entries) > MAX_PLAN_ROWS:
-        console.print(f"… and {len(result.plan.entries) - MAX_PLAN_ROWS} more entries")
-    _render_review(console, result)
-    if result.unresolved:
-        unmatched = Table(title="Not matched", expand=False)
-        unmatched.add_column("File", overflow="fold", ratio=2)
-        unmatched.add_column("Status", no_wrap=True)
-        unmatched.add_column("Why / best candidates", overflow="fold", ratio=2)
-        for item in result.unresolved[:MAX_PLAN_ROWS]:
-            best = ", ".join(
-                f"{guess_text(c.title, c.year, c.tmdb_id)} {c.score:.2f}" for c in item.candidates[:3]
-            )
-            why = "; ".join(p for p in (item.error_code or "", item.note, best) if p)
-            unmatched.add_row(item.parsed.scanned.relative, item.status, why)
-        console.print(unmatched)
-    summary = Table(title="Summary", show_header=False, expand=False)
-    summary.add_column("", style="bold")
-    summary.add_column("", justify="right")
-    s = result.summary
-    rows = [
-        ("files seen", s.files_seen),
-        ("parsed", s.parsed),
-        ("parse failures", s.parse_failed),
-        ("placed (matched)", s.matched),
-        ("review (best guesses)", s.review),
-        ("unmatched", s.unmatched),
-        ("deferred (TMDB)", s.deferred),
-        ("skipped (junk, samples…)", s.skipped),
-        ("planned moves", s.planned),
-        ("conflicts", s.conflicts),
-        ("already in library", s.already_there),
-        ("moved", s.moved),
-        ("move failures", s.move_failed),
-        ("TMDB requests", s.tmdb_requests),
-        ("cache hits", s.cache_hits),
-        ("cache misses", s.cache_misses),
-        ("seconds", f"{s.seconds:.2f}"),
-    ]
-    for name, value in rows:
-        summary.add_row(name, str(value))
-    console.print(summary)
-    if result.journal:
-        console.print(f"journal: {result.journal}")
-
-
-def _render_review(console: Console, result: RunResult) -> None:
-    """Files under review, each with its best guess and TMDB id: planned ones (applied only once
-    accepted) first, then those whose guess has no place in the series."""
-    review = Table(title="Review: best guesses, applied only with --accept-review", expand=False)
-    review.add_column("File", overflow="fold", ratio=1)
-    review.add_column("Best guess", overflow="fold", ratio=1)
-    review.add_column("Score", justify="right", no_wrap=True)
-    review.add_column("Why", overflow="fold", ratio=1)
-    rows = 0
-    for entry in result.plan.with_status("review", role="video"):
-        if rows < MAX_PLAN_ROWS:
-            match = entry.match
-            guess = f"{guess_text(match.title, match.year, match.tmdb_id)} → {entry.relative_target}"
-            review.add_row(entry.relative_source, guess, f"{match.score.total:.2f}", entry.note)
-        rows += 1
-    for item in result.unresolved:
-        if item.status == "review" and item.match is not None:
-            if rows < MAX_PLAN_ROWS:
-                match = item.match
-                guess = f"{guess_text(match.title, match.year, match.tmdb_id)} (no place in it)"
-                review.add_row(item.parsed.scanned.relative, guess, f"{match.score.total:.2f}", item.note)
-            rows += 1
-    if rows:
-        console.print(review)
-    if rows > MAX_PLAN_ROWS:
-        console.print(f"… and {rows - MAX_PLAN_ROWS} more under review")
-
-
-def guess_text(title: str, year: int | None, tmdb_id: int) -> str:
-    """``Title (Year) #12345``: enough to check a guess on TMDB or to pass it to ``--tmdb-id``."""
-    return f"{title} ({year or '?'}) #{tmdb_id}"
 
 
 def emit_run_result(reporter: Reporter, result: RunResult) -> None:
@@ -387,72 +214,6 @@ def matched_fields(item: MatchedFile) -> dict[str, object]:
         "note": item.note,
         "candidates": candidate_fields(item),
     }
-
-
-def render_matches(console: Console, matched: Iterable[MatchedFile]) -> None:
-    """The first ``MAX_PLAN_ROWS`` matches and unresolved files, and the counts, in one pass:
-    ``matched`` may be a disk spool, so it is read once rather than copied."""
-    shown: list[MatchedFile] = []
-    guessed: list[MatchedFile] = []
-    unresolved: list[MatchedFile] = []
-    counts = {"matched": 0, "under review": 0, "not matched": 0}
-    for item in matched:
-        if item.status == "matched":
-            rows, count = shown, "matched"
-        elif item.status == "review":
-            rows, count = guessed, "under review"
-        else:
-            rows, count = unresolved, "not matched"
-        counts[count] += 1
-        if len(rows) < MAX_PLAN_ROWS:
-            rows.append(item)
-    table = Table(title="Matches", expand=False)
-    table.add_column("File", overflow="fold", ratio=1)
-    table.add_column("TMDB match", overflow="fold", ratio=1)
-    table.add_column("Score", justify="right", no_wrap=True)
-    for item in shown:
-        match = item.match
-        assert match is not None
-        table.add_row(
-            item.parsed.scanned.relative,
-            f"{match.title} ({match.year or '?'}) {_place(match)}".strip(),
-            f"{match.score.total:.2f}",
-        )
-    console.print(table)
-    if guessed:
-        review = Table(title="Review: best guesses", expand=False)
-        review.add_column("File", overflow="fold", ratio=1)
-        review.add_column("Best guess", overflow="fold", ratio=1)
-        review.add_column("Score", justify="right", no_wrap=True)
-        review.add_column("Why", overflow="fold", ratio=1)
-        for item in guessed:
-            match = item.match
-            assert match is not None
-            review.add_row(
-                item.parsed.scanned.relative,
-                f"{guess_text(match.title, match.year, match.tmdb_id)} {_place(match)}".strip(),
-                f"{match.score.total:.2f}",
-                item.note,
-            )
-        console.print(review)
-    if unresolved:
-        unmatched = Table(title="Not matched", expand=False)
-        unmatched.add_column("File", overflow="fold", ratio=1)
-        unmatched.add_column("Status", no_wrap=True)
-        unmatched.add_column("Why", overflow="fold", ratio=1)
-        for item in unresolved:
-            why = "; ".join(p for p in (item.error_code or "", item.note) if p)
-            unmatched.add_row(item.parsed.scanned.relative, item.status, why)
-        console.print(unmatched)
-    console.print(
-        f"{counts['matched']} matched, {counts['under review']} under review,"
-        f" {counts['not matched']} not matched"
-    )
-
-
-def _place(match: Match) -> str:
-    where = f"S{match.season:02d}" if match.season is not None else ""
-    return where + "".join(f"E{e:02d}" for e in match.episodes)
 
 
 def render_status(console: Console, snapshot: RunSnapshot | None) -> None:

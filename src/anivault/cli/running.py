@@ -7,22 +7,21 @@ not load the runner, the reporters or the TMDB client that this module needs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
-from anivault.cli.deps import build_tmdb_client
-from anivault.cli.flags import MatchFlags, OrganizeFlags, SourceFilter
-from anivault.cli.render import (
-    NdjsonReporter,
-    RichReporter,
-    emit_run_result,
-    error_event,
-    first_message_per_code,
-    render_run,
-)
+from anivault.cli.deps import build_tmdb_client, lookup_request
+from anivault.cli.flags import MatchFlags, OrganizeFlags, OutputFlags, SourceFilter
+from anivault.cli.interactive import ask_all, forced_id_picks, questions, require_terminal
+from anivault.cli.progress import progress_reporter
+from anivault.cli.render import NdjsonReporter, emit_run_result, error_event, first_message_per_code
+from anivault.cli.report import NextStep, render_run
 from anivault.core.apply.undo import undo
 from anivault.core.events import Event, Reporter
+from anivault.core.lookup.overrides import Pick
+from anivault.core.lookup.stream import LookupRequest, lookup_files
 from anivault.core.plan.model import ACTIONS, CONFLICT_POLICIES, PlanOptions
 from anivault.core.plan.naming import Naming
 from anivault.core.plan.pathrules import rules_for
@@ -30,6 +29,7 @@ from anivault.core.plan.templates import scheme_for
 from anivault.core.run import RunRequest, RunResult, apply_plan_file, resume_last, run_library
 from anivault.errors import UsageError
 from anivault.services.settings import Settings
+from anivault.services.tmdb.client import TmdbClient
 
 
 def run_or_resume(
@@ -38,6 +38,7 @@ def run_or_resume(
     flags: OrganizeFlags,
     match_flags: MatchFlags,
     source_filter: SourceFilter,
+    output: OutputFlags,
     *,
     source: Path | None,
     target: Path | None,
@@ -63,12 +64,32 @@ def run_or_resume(
                 allow_target_symlinks=settings.allow_target_symlinks,
             ),
             applied=True,
+            detail=output.detail(),
         )
     if source is None or target is None:
         raise UsageError("--src and --dst are required (unless --resume, --from-plan or --undo)")
+    if match_flags.interactive:
+        require_terminal(json_output=app.json_output)
+    source = source.expanduser()
     client = build_tmdb_client(settings, app.api_key)
+    lookups = lookup_request(
+        settings, source, match_flags.match_override(), source_filter.scan_filter(), match_flags.picks(source)
+    )
+    if match_flags.tmdb_id is not None:
+        forced = forced_id_picks(
+            app.err,
+            client,
+            lookups,
+            match_flags.tmdb_id,
+            interactive=match_flags.interactive,
+            quiet=app.json_output,
+        )
+        lookups = replace(lookups, picks=lookups.picks + forced)
+    picks = lookups.picks
+    if match_flags.interactive:
+        picks += _ask(app, client, lookups)
     request = RunRequest(
-        source=source.expanduser(),
+        source=source,
         target=target.expanduser(),
         apply=apply,
         workers=settings.max_workers,
@@ -84,11 +105,27 @@ def run_or_resume(
         extras_folder=settings.extras_moved,
         prune_empty=flags.prune_empty,
         select=source_filter.scan_filter(),
+        picks=picks,
         follow_source_symlinks=settings.follow_source_symlinks,
     )
     return execute(
-        app, lambda reporter: run_library(request, client=client, reporter=reporter), applied=apply
+        app,
+        lambda reporter: run_library(request, client=client, reporter=reporter),
+        applied=apply,
+        detail=output.detail(),
+        next_step=NextStep(request.plan_file),
     )
+
+
+def _ask(app: AppContext, client: TmdbClient, request: LookupRequest) -> tuple[Pick, ...]:
+    """``--interactive``: look the files up (nothing is planned yet), then ask about the doubtful
+    ones; the run that follows finds its lookups in the cache."""
+    with progress_reporter(app.err, quiet=False) as progress:
+        matched, _skipped = lookup_files(request, client, progress)
+    asked = questions(matched)
+    if not asked:
+        app.err.print("nothing to ask: every file was matched", markup=False)
+    return ask_all(app.err, client, request.source, asked)
 
 
 def plan_options(settings: Settings, *, accept_review: bool = False) -> PlanOptions:
@@ -119,6 +156,7 @@ def apply_reviewed_plan(
     plan: Path,
     *,
     apply: bool,
+    detail: str,
     source: Path | None = None,
     target: Path | None = None,
     accept_review: bool = False,
@@ -141,10 +179,18 @@ def apply_reviewed_plan(
             accept_review=accept_review,
         ),
         applied=apply,
+        detail=detail,
     )
 
 
-def execute(app: AppContext, work: Callable[[Reporter], RunResult], *, applied: bool) -> int:
+def execute(
+    app: AppContext,
+    work: Callable[[Reporter], RunResult],
+    *,
+    applied: bool,
+    detail: str,
+    next_step: NextStep | None = None,
+) -> int:
     """Run ``work(reporter)`` with the right reporter, render its result, pick the exit status."""
     if app.json_output:
         with NdjsonReporter() as reporter:
@@ -156,9 +202,9 @@ def execute(app: AppContext, work: Callable[[Reporter], RunResult], *, applied: 
             if code is not None:
                 reporter.emit(error_event(code, messages.get(code, ""), status))
     else:
-        with RichReporter(app.err) as progress:
+        with progress_reporter(app.err, quiet=detail == "summary") as progress:
             result = work(progress)
-        render_run(app.out, result, applied=applied)
+        render_run(app.out, result, applied=applied, detail=detail, next_step=next_step or NextStep())
         status = run_status(result, applied=applied)
     for warning in result.warnings:
         app.err.print(f"warning: {warning}", markup=False)

@@ -25,7 +25,7 @@ from anivault.core.apply.lock import hold_library
 from anivault.core.apply.session import apply_session, journal_path_for
 from anivault.core.checkpoint import Checkpoint
 from anivault.core.events import Event, Reporter
-from anivault.core.lookup.overrides import MatchOverride, parse_override
+from anivault.core.lookup.overrides import MatchOverride, Pick, parse_override
 from anivault.core.lookup.scan import ScanFilter
 from anivault.core.lookup.stream import LookupRequest, LookupTally, check_source, iter_lookup
 from anivault.core.models import MatchedFile, Skipped
@@ -81,6 +81,8 @@ class RunRequest:
     ``keep`` leaves them where they are."""
     prune_empty: bool = False
     """``--prune-empty``: after applying, remove the source folders the moves left empty."""
+    picks: tuple[Pick, ...] = ()
+    """``--pick PATH=ID`` and ``--interactive`` answers, per file or folder of the source."""
     select: ScanFilter | None = None
     """``--ext``/``--exclude``: what of the source to leave out (reported as skipped)."""
     follow_source_symlinks: bool = False
@@ -191,6 +193,7 @@ def _run(
                 request.title_language,
                 request.extras_folder,
                 fingerprint=True,
+                picks=request.picks,
                 select=request.select,
                 follow_source_symlinks=request.follow_source_symlinks,
             ),
@@ -435,6 +438,7 @@ def request_to_dict(request: RunRequest) -> dict[str, Any]:
         "match_override": asdict(request.match_override) if request.match_override else None,
         "title_language": request.title_language,
         "extras_folder": request.extras_folder,
+        "picks": [{"path": str(pick.path), **asdict(pick.override)} for pick in request.picks],
         "extensions": sorted(request.select.extensions or ()) if request.select else [],
         "exclude": list(request.select.exclude) if request.select else [],
         "prune_empty": request.prune_empty,
@@ -474,6 +478,10 @@ def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
             ),
             title_language=raw.get("title_language"),
             extras_folder=bool(raw.get("extras_folder", False)),
+            picks=tuple(
+                Pick(Path(pick.pop("path")), parse_override(pick, "checkpoint"))
+                for pick in (dict(p) for p in raw.get("picks", []))
+            ),
             select=_select_from(raw.get("extensions") or [], raw.get("exclude") or []),
             prune_empty=bool(raw.get("prune_empty", False)),
             follow_source_symlinks=bool(raw.get("follow_source_symlinks", False)),

@@ -128,7 +128,8 @@ def warm_command(
       anivault cache warm --src ~/Downloads/anime --rate 20
     """
     from anivault.cli.deps import build_tmdb_client, lookup_request
-    from anivault.cli.render import NdjsonReporter, RichReporter
+    from anivault.cli.progress import progress_reporter
+    from anivault.cli.render import NdjsonReporter
     from anivault.core.lookup.stream import check_source
     from anivault.core.lookup.warm import warm_cache
 
@@ -137,7 +138,7 @@ def warm_command(
     check_source(source)
     client = build_tmdb_client(settings, app.api_key)
     request = lookup_request(settings, source)
-    reporter = NdjsonReporter() if app.json_output else RichReporter(app.err)
+    reporter = NdjsonReporter() if app.json_output else progress_reporter(app.err, quiet=False)
     with reporter:
         result = warm_cache(request, client, reporter)
     cache = result.stats.cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ import click
 from anivault.cli import exit_codes
 from anivault.cli.options import (
     command_output_options,
+    detail_options,
     match_options,
     source_filter_options,
     source_option,
@@ -19,7 +21,7 @@ from anivault.cli.options import (
 
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext
-    from anivault.cli.flags import MatchFlags, Overrides, SourceFilter
+    from anivault.cli.flags import MatchFlags, OutputFlags, Overrides, SourceFilter
     from anivault.core.models import MatchedFile
 
 
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 @source_filter_options
 @tuning_options
 @match_options
+@detail_options
 @command_output_options
 @click.pass_obj
 def match_command(
@@ -37,6 +40,7 @@ def match_command(
     source_filter: SourceFilter,
     overrides: Overrides,
     match_flags: MatchFlags,
+    output: OutputFlags,
 ) -> int:
     """Match every video below --src against TMDB and list the results, without planning moves.
 
@@ -47,14 +51,32 @@ def match_command(
       anivault --json match --src ~/Downloads/anime > matches.ndjson
     """
     from anivault.cli.deps import build_tmdb_client, lookup_request
-    from anivault.cli.render import NdjsonReporter, RichReporter, emit_matches, error_event, render_matches
+    from anivault.cli.interactive import ask_all, forced_id_picks, questions, require_terminal
+    from anivault.cli.progress import progress_reporter
+    from anivault.cli.render import NdjsonReporter, emit_matches, error_event
+    from anivault.cli.report import render_matches
     from anivault.core.lookup.stream import check_source, lookup_files
 
     settings = overrides.apply_to(app.loaded.settings)
+    detail = output.detail()
+    if match_flags.interactive:
+        require_terminal(json_output=app.json_output)
     source = source.expanduser()
     check_source(source)
     client = build_tmdb_client(settings, app.api_key)
-    request = lookup_request(settings, source, match_flags.match_override(), source_filter.scan_filter())
+    request = lookup_request(
+        settings, source, match_flags.match_override(), source_filter.scan_filter(), match_flags.picks(source)
+    )
+    if match_flags.tmdb_id is not None:
+        forced = forced_id_picks(
+            app.err,
+            client,
+            request,
+            match_flags.tmdb_id,
+            interactive=match_flags.interactive,
+            quiet=app.json_output,
+        )
+        request = replace(request, picks=request.picks + forced)
     if app.json_output:
         with NdjsonReporter() as reporter:
             matched, _skipped = lookup_files(request, client, reporter)
@@ -65,9 +87,14 @@ def match_command(
                 note = next((m.note for m in matched if m.error_code == code), "")
                 reporter.emit(error_event(code, note, status))
     else:
-        with RichReporter(app.err) as progress:
+        with progress_reporter(app.err, quiet=detail == "summary") as progress:
             matched, _skipped = lookup_files(request, client, progress)
-        render_matches(app.out, matched)
+        if match_flags.interactive:
+            picks = ask_all(app.err, client, source, questions(matched))
+            request = replace(request, picks=request.picks + picks)
+            with progress_reporter(app.err, quiet=detail == "summary") as progress:
+                matched, _skipped = lookup_files(request, client, progress)
+        render_matches(app.out, matched, detail=detail)
         status, codes = _status(matched)
     return status
 

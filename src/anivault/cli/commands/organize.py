@@ -15,6 +15,7 @@ import click
 from anivault.cli.options import (
     apply_option,
     command_output_options,
+    detail_options,
     match_options,
     optional_source_option,
     optional_target_option,
@@ -26,7 +27,7 @@ from anivault.cli.options import (
 
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext
-    from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides, SourceFilter
+    from anivault.cli.flags import MatchFlags, OrganizeFlags, OutputFlags, Overrides, SourceFilter
 
 
 @click.command("organize")
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 @resume_option
 @tuning_options
 @match_options
+@detail_options
 @command_output_options
 @click.pass_obj
 def organize_command(
@@ -66,6 +68,7 @@ def organize_command(
     resume: bool,
     overrides: Overrides,
     match_flags: MatchFlags,
+    output: OutputFlags,
 ) -> int:
     """Organise a download folder into the library, with a reviewable plan and an undo journal.
 
@@ -97,6 +100,7 @@ def organize_command(
             settings,
             from_plan.expanduser(),
             apply=apply,
+            detail=output.detail(),
             source=source,
             target=target,
             accept_review=flags.accept_review,
@@ -107,6 +111,7 @@ def organize_command(
         flags,
         match_flags,
         source_filter,
+        output,
         source=source,
         target=target,
         apply=apply,

@@ -10,6 +10,7 @@ import click
 from anivault.cli.options import (
     apply_option,
     command_output_options,
+    detail_options,
     match_options,
     optional_source_option,
     optional_target_option,
@@ -21,7 +22,7 @@ from anivault.cli.options import (
 
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext
-    from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides, SourceFilter
+    from anivault.cli.flags import MatchFlags, OrganizeFlags, OutputFlags, Overrides, SourceFilter
 
 
 @click.command("run")
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 @resume_option
 @tuning_options
 @match_options
+@detail_options
 @command_output_options
 @click.pass_obj
 def run_command(
@@ -46,6 +48,7 @@ def run_command(
     resume: bool,
     overrides: Overrides,
     match_flags: MatchFlags,
+    output: OutputFlags,
 ) -> int:
     """Scan, match against TMDB and plan (or, with --apply, perform) the moves.
 
@@ -64,6 +67,7 @@ def run_command(
         flags,
         match_flags,
         source_filter,
+        output,
         source=source,
         target=target,
         apply=apply,

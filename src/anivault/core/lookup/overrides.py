@@ -1,8 +1,10 @@
 """The user's answers where names cannot tell: which TMDB title a folder is, and how its seasons shift.
 
-Two sources, the more specific first: a ``.anivault-match.json`` file in a folder of the source
-(it applies to every file below that folder; the nearest one wins), then the command line's
-``--tmdb-id``/``--season-offset`` for the whole ``--src``. The file holds one JSON object::
+Three sources, the more specific first: the command line's picks (``--pick PATH=ID`` or an answer
+given to ``--interactive``, for a file or a folder) and ``.anivault-match.json`` files in folders
+of the source (each applies to every file below its folder; the nearest wins, a pick before a file
+of the same folder), then ``--tmdb-id``/``--season-offset`` for the whole ``--src``. The file
+holds one JSON object::
 
     {"tmdb_id": 61374, "media_type": "tv", "season_offset": 1}
 
@@ -35,6 +37,29 @@ class MatchOverride:
     """Added to the season the name gives (1 when it gives none): a cour TMDB files one season later."""
 
 
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """The user's answer for one file or folder of the source."""
+
+    path: Path
+    override: MatchOverride
+
+
+def parse_pick(text: str, source: Path) -> Pick:
+    """``PATH=ID`` (or ``PATH=movie:ID``), PATH relative to ``source`` or absolute below it.
+    Raises UsageError for anything else, or a path that is not there."""
+    path_text, _, id_text = text.rpartition("=")
+    media_type, _, number = id_text.rpartition(":")
+    if not path_text or not number.isdigit() or int(number) < 1 or media_type not in ("", *_MEDIA_TYPES):
+        raise UsageError(f"--pick {text!r}: expected PATH=ID or PATH=movie:ID, e.g. 'Shaman King/=40143'")
+    path = Path(os.path.normpath(source / path_text))
+    if path != source and source not in path.parents:
+        raise UsageError(f"--pick {text!r}: {path} is not below --src {source}")
+    if not path.exists():
+        raise UsageError(f"--pick {text!r}: {path} does not exist")
+    return Pick(path, MatchOverride(int(number), "movie" if media_type == "movie" else "tv"))
+
+
 FOLDERS_KEPT = 1024
 """Folders whose answer is kept. A 300k-file library has ~20k folders, and keeping every one's
 (with its ``Path``) cost the run ~15 MB; the scan hands folders over depth first, so one folder's
@@ -44,20 +69,25 @@ files, and its parents', arrive together."""
 class FolderOverrides:
     """``for_file(path)``: the override that applies to a file below ``root``, or None."""
 
-    def __init__(self, root: Path, default: MatchOverride | None = None) -> None:
+    def __init__(
+        self, root: Path, default: MatchOverride | None = None, picks: tuple[Pick, ...] = ()
+    ) -> None:
         self._root = root
         self._default = default
+        # absolute: the scan may hand over absolute paths for a relative --src, or the other way
+        self._picks = {os.path.abspath(pick.path): pick.override for pick in picks}
         self._applying = lru_cache(maxsize=FOLDERS_KEPT)(self._applying_in)
         self._override_in = lru_cache(maxsize=FOLDERS_KEPT)(self._read)
 
     def for_file(self, path: str | Path) -> MatchOverride | None:
         """Raises UsageError for an override file that is not a valid override."""
-        return self._applying(os.path.dirname(path))
+        picked = self._picks.get(os.path.abspath(path))
+        return picked if picked is not None else self._applying(os.path.dirname(path))
 
     def _applying_in(self, parent: str) -> MatchOverride | None:
         folder = Path(parent)
         while True:
-            found = self._override_in(folder)
+            found = self._picks.get(os.path.abspath(folder)) or self._override_in(folder)
             if found is not None:
                 return found
             if folder == self._root or self._root not in folder.parents:

@@ -19,7 +19,7 @@ from typing import Any
 from anivault.core.events import Event, Reporter
 from anivault.core.lookup.matching import Matcher
 from anivault.core.lookup.matching.consensus import FolderVotes, Outlier, folder_of
-from anivault.core.lookup.overrides import FolderOverrides, MatchOverride
+from anivault.core.lookup.overrides import FolderOverrides, MatchOverride, Pick
 from anivault.core.lookup.parse_stage import parse_folder
 from anivault.core.lookup.scan import ScanFilter, walk_folders
 from anivault.core.models import FolderListing, MatchedFile, ParsedFile, Skipped
@@ -52,6 +52,8 @@ class LookupRequest:
     """Setting ``extras = folder``: NCOP/NCED/PV go to the series' Extras folder, else stay put."""
     fingerprint: bool = False
     """Fingerprint each video and sidecar beside its parse, in the workers (runs that plan)."""
+    picks: tuple[Pick, ...] = ()
+    """``--pick`` and ``--interactive`` answers: per file or folder, before everything else."""
     select: ScanFilter | None = None
     """``--ext``/``--exclude``: what of the source to leave out (reported as skipped)."""
     follow_source_symlinks: bool = False
@@ -125,7 +127,7 @@ def iter_lookup(
     matcher = Matcher(
         client,
         min_confidence=request.min_confidence,
-        overrides=FolderOverrides(request.source, request.match_override),
+        overrides=FolderOverrides(request.source, request.match_override, request.picks),
         title_language=request.title_language,
         extras_folder=request.extras_folder,
         titles=default_title_index,

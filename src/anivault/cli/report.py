@@ -1,0 +1,454 @@
+"""What a person reads at the end of ``run``, ``organize`` and ``match``.
+
+Sized for a terminal and for any library: one line per series (not per file), then every problem
+file grouped by folder and reason (never cut by a row cap: a problem hidden is a problem kept),
+then the counts and the next step. Per-file lines only with ``--verbose``/``--show files``;
+``--quiet`` prints the counts and the next step alone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from anivault.core.apply.apply import ApplyOutcome
+from anivault.core.models import Candidate, Match, MatchedFile
+from anivault.core.plan.model import PlanEntry
+from anivault.core.run import RunResult
+
+PROBLEM_ORDER = ("review", "unmatched", "deferred", "parse_failed", "conflict", "error", "failed")
+"""Problems in the order a person should look at them: decisions first, then what failed."""
+
+PROBLEM_TITLES = {
+    "review": "under review",
+    "unmatched": "not matched",
+    "deferred": "TMDB unreachable, looked up again by --resume",
+    "parse_failed": "name not understood",
+    "conflict": "conflict at the target",
+    "error": "cannot be planned",
+    "failed": "failed",
+}
+
+
+def title_with_id(title: str, year: int | None, tmdb_id: int) -> str:
+    """``Title (Year) #12345``: what a person checks on TMDB or passes to ``--tmdb-id``/``--pick``."""
+    return f"{title} ({year or '?'}) #{tmdb_id}"
+
+
+def guess_text(match: Match) -> str:
+    """``Title (Year) #12345 S01E03 0.58``: a best guess, where it would go and how sure."""
+    return (
+        f"{title_with_id(match.title, match.year, match.tmdb_id)} {place_text(match)} {match.score.total:.2f}"
+    )
+
+
+def candidate_text(candidate: Candidate) -> str:
+    return f"{title_with_id(candidate.title, candidate.year, candidate.tmdb_id)} {candidate.score:.2f}"
+
+
+def place_text(match: Match) -> str:
+    where = f"S{match.season:02d}" if match.season is not None else ""
+    return where + "".join(f"E{e:02d}" for e in match.episodes)
+
+
+@dataclass(slots=True)
+class SeriesLine:
+    """One TMDB title of a run: what lands where."""
+
+    label: str
+    movie: bool
+    seasons: set[int] = field(default_factory=set)
+    videos: int = 0
+    sidecars: int = 0
+    folders: set[str] = field(default_factory=set)
+
+    def add(self, match: Match, *, sidecar: bool, target: str | None) -> None:
+        if sidecar:
+            self.sidecars += 1
+        else:
+            self.videos += 1
+            if match.season is not None:
+                self.seasons.add(match.season)
+        if target is not None:
+            self.folders.add(_series_folder(target, movie=self.movie))
+
+
+def _series_folder(relative_target: str, *, movie: bool) -> str:
+    """``Title (Year)/`` of ``Title (Year)/Season 01/x.mkv``; a movie's own folder."""
+    parts = Path(relative_target).parts
+    keep = len(parts) - 1 if movie else 1
+    return "/".join(parts[: max(keep, 1)]) + "/"
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemKey:
+    kind: str
+    folder: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ProblemGroup:
+    files: list[str] = field(default_factory=list)
+    candidates: tuple[Candidate, ...] = ()
+    detail: str = ""
+    """One file's own message, where the reason is only a code (failed moves name paths)."""
+    detail_from_video: bool = False
+
+
+class Problems:
+    """Problem files grouped by kind, folder and reason, in the order they should be read."""
+
+    def __init__(self) -> None:
+        self._groups: dict[ProblemKey, ProblemGroup] = {}
+
+    def add(
+        self,
+        kind: str,
+        path: str,
+        reason: str,
+        candidates: tuple[Candidate, ...] = (),
+        detail: str = "",
+        *,
+        video: bool = True,
+    ) -> None:
+        """``detail``: the file's own message; a video's is shown before a sidecar's."""
+        folder, name = os.path.split(path)
+        group = self._groups.setdefault(ProblemKey(kind, folder, reason), ProblemGroup())
+        group.files.append(name)
+        group.candidates = group.candidates or candidates
+        if detail and (not group.detail or (video and not group.detail_from_video)):
+            group.detail, group.detail_from_video = detail, video
+
+    def add_unresolved(self, item: MatchedFile) -> None:
+        """A file without a plan entry; one under review with a guess that has no place in the
+        series shows the guess."""
+        match = item.match
+        if item.status == "review" and match is not None:
+            label = title_with_id(match.title, match.year, match.tmdb_id)
+            where = "" if item.plannable else ", no place in it"
+            reason, detail = f"best guess {label}{where}", _reason(item.error_code, item.note)
+        else:
+            reason, detail = _reason(item.error_code, item.note), ""
+        self.add(item.status, item.parsed.scanned.relative, reason, item.candidates, detail=detail)
+
+    def __len__(self) -> int:
+        return sum(len(group.files) for group in self._groups.values())
+
+    def groups(self) -> list[tuple[ProblemKey, ProblemGroup]]:
+        rank = {kind: n for n, kind in enumerate(PROBLEM_ORDER)}
+        return sorted(self._groups.items(), key=lambda kv: (rank.get(kv[0].kind, 99), kv[0].folder))
+
+    def count(self, *kinds: str) -> int:
+        return sum(len(group.files) for key, group in self._groups.items() if key.kind in kinds)
+
+
+def _reason(code: str | None, note: str) -> str:
+    return " ".join(part for part in (code, note) if part) or "-"
+
+
+BRACE_MIDDLE_MAX = 8
+"""Longest varying part still worth a brace: episode numbers and specials (``SP1``, ``12v2``)."""
+
+CHECKSUM = re.compile(r"\[[0-9A-Fa-f]{8}\]")
+"""A release's CRC32 tag: it differs for every file and tells a person nothing."""
+ELIDED = "[…]"
+
+
+def brace_names(names: list[str]) -> str:
+    """Names of one folder as a shell-like brace, ``Show - {01,02,03} [1080p] […].mkv``: each
+    file is still named by what tells it apart (its episode), in a fraction of the lines; their
+    CRC32 tags are elided. Names that differ in more than one short word are listed one a line."""
+    ordered = sorted(names)
+    if len(ordered) < 2:
+        return "\n".join(ordered)
+    words = [re.split(r"(\s+|\.(?=\w+$))", CHECKSUM.sub(ELIDED, name)) for name in ordered]
+    if len({len(split) for split in words}) != 1 or len({tuple(split) for split in words}) != len(words):
+        return "\n".join(ordered)
+    varying = [index for index in range(len(words[0])) if len({split[index] for split in words}) > 1]
+    values = [split[varying[0]] for split in words] if len(varying) == 1 else []
+    if not values or any("," in value or len(value) > BRACE_MIDDLE_MAX for value in values):
+        return "\n".join(ordered)
+    shown = list(words[0])
+    shown[varying[0]] = "{" + ",".join(values) + "}"
+    return "".join(shown)
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """What the command line told us that the result does not know: where the plan went."""
+
+    plan_file: Path | None = None
+
+
+def render_run(
+    console: Console, result: RunResult, *, applied: bool, detail: str, next_step: NextStep
+) -> None:
+    """Series, problems, counts and the next step of a run (or of an applied/shown plan)."""
+    outcomes = {outcome.entry.entry_id: outcome for outcome in result.outcomes}
+    series: dict[tuple[str, int], SeriesLine] = {}
+    problems = Problems()
+    for item in result.unresolved:
+        problems.add_unresolved(item)
+    files: list[tuple[PlanEntry, ApplyOutcome | None]] = []
+    for entry in result.plan.entries:
+        outcome = outcomes.get(entry.entry_id)
+        _tally_entry(entry, outcome, series, problems)
+        if detail == "files":
+            files.append((entry, outcome))
+    if detail != "summary":
+        _print_series(console, series.values(), (result.plan.target_root, result.plan.options.movies_root))
+        _print_problems(console, problems)
+    if detail == "files":
+        _print_entries(console, files)
+        _print_unresolved_files(console, result.unresolved)
+    _print_run_summary(console, result, problems, applied=applied, next_step=next_step)
+
+
+def _tally_entry(
+    entry: PlanEntry,
+    outcome: ApplyOutcome | None,
+    series: dict[tuple[str, int], SeriesLine],
+    problems: Problems,
+) -> None:
+    match = entry.match
+    if outcome is not None and outcome.status == "failed":
+        problems.add(
+            "failed",
+            entry.relative_source,
+            outcome.error_code or "-",
+            detail=outcome.message,
+            video=entry.role == "video",
+        )
+    elif entry.status == "review":
+        # planned from a best guess, applied only once accepted: a decision, not a series line
+        if entry.role == "video":  # its sidecars follow it, whatever is decided
+            label = title_with_id(match.title, match.year, match.tmdb_id)
+            problems.add("review", entry.relative_source, f"best guess {label}", detail=entry.note)
+        return
+    elif entry.status in ("conflict", "error") or (entry.status == "exists" and entry.error_code):
+        # a different file already at the target is a conflict whatever the plan calls it; the
+        # note (both sizes, or why a sidecar stays) is each file's own, so the code groups them
+        kind = "error" if entry.status == "error" else "conflict"
+        problems.add(
+            kind,
+            entry.relative_source,
+            entry.error_code or "-",
+            detail=entry.note,
+            video=entry.role == "video",
+        )
+        return
+    key = (match.media_type, match.tmdb_id)
+    line = series.get(key)
+    if line is None:
+        label = title_with_id(match.title, match.year, match.tmdb_id)
+        line = series[key] = SeriesLine(label, movie=match.media_type == "movie")
+    line.add(match, sidecar=entry.role == "sidecar", target=entry.relative_target)
+
+
+def _print_series(
+    console: Console, lines: Iterable[SeriesLine], roots: tuple[Path, Path | None] | None = None
+) -> None:
+    """A line per series; movies (no seasons to count) share a wrapped paragraph. ``roots``: the
+    series and movie roots the folders are in, when files are planned."""
+    ordered = sorted(lines, key=lambda line: line.label.casefold())
+    series = [line for line in ordered if not line.movie]
+    movies = [line for line in ordered if line.movie]
+    if series:
+        where = f" → {roots[0]}" if roots else ""
+        console.print(Text(f"Series ({len(series)}){where}", style="bold", overflow="fold"))
+    for line in series:
+        parts = [_seasons_text(line.seasons), f"{line.videos} ep"]
+        if line.sidecars:
+            parts.append(f"{line.sidecars} sub")
+        renamed = sorted(folder for folder in line.folders if _letters(folder) != _letters(line.label))
+        folder = f" → {', '.join(renamed)}" if renamed else ""
+        console.print(Text.assemble(f"  {line.label}  ", (" · ".join(parts) + folder, "dim")))
+    if movies:
+        where = f" → {roots[1]}" if roots and roots[1] else ""
+        console.print(Text(f"Movies ({len(movies)}){where}", style="bold", overflow="fold"))
+        console.print(Text("  " + " · ".join(line.label for line in movies)))
+
+
+def _letters(name: str) -> str:
+    """A folder or ``Title (Year) #id`` label without punctuation and the id: folders that differ
+    from the title only where a file name cannot hold a character (``Re - Zero`` for ``Re:Zero``)
+    are named as the series is, as are the presets' id tags (``[tmdbid-N]``, ``{tmdb-N}``); only
+    a real difference (an existing folder of another name, a disambiguating suffix) is shown."""
+    name = name.rpartition(" #")[0] if " #" in name else name
+    return re.sub(r"\W+", "", re.sub(r"[\[{]tmdb(?:id)?-\d+[\]}]", "", name)).casefold()
+
+
+def _seasons_text(seasons: set[int]) -> str:
+    if not seasons:
+        return "-"
+    ordered = sorted(seasons)
+    if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"S{ordered[0]:02d}-S{ordered[-1]:02d}"
+    return ",".join(f"S{season:02d}" for season in ordered)
+
+
+def _print_problems(console: Console, problems: Problems) -> None:
+    if not len(problems):
+        return
+    console.print(Text(f"Problems: {len(problems)} files", style="bold"))
+    for key, group in problems.groups():
+        folder = f"{key.folder}/" if key.folder else "./"
+        header = Text.assemble(
+            (PROBLEM_TITLES.get(key.kind, key.kind), "bold yellow"),
+            f" ({len(group.files)}) in {folder}: ",
+            (key.reason, "dim"),
+        )
+        console.print(header, no_wrap=True, overflow="ellipsis")
+        if group.detail:
+            console.print(Text(f"  {group.detail}", style="dim"), no_wrap=True, overflow="ellipsis")
+        if group.candidates:
+            picks = " · ".join(candidate_text(candidate) for candidate in group.candidates[:3])
+            console.print(Text(f"  ? {picks}"))
+        console.print(Text(_indent(brace_names(group.files))))
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())
+
+
+def _print_entries(console: Console, files: list[tuple[PlanEntry, ApplyOutcome | None]]) -> None:
+    """One line per plan entry, with what happened to it once applied."""
+    console.print(Text(f"Files: {len(files)}", style="bold"))
+    for entry, outcome in files:
+        _file_line(console, entry.relative_source, f"{entry_state(entry, outcome)} → {entry.relative_target}")
+
+
+def entry_state(entry: PlanEntry, outcome: ApplyOutcome | None) -> str:
+    """What a file's row says: the plan's status, or after apply what happened (and the code)."""
+    if outcome is None:
+        return entry.status
+    if outcome.status == "moved":
+        return {"move": "moved", "copy": "copied", "hardlink": "linked", "symlink": "linked"}[entry.action]
+    return " ".join(part for part in (outcome.status, outcome.error_code) if part)
+
+
+def _print_unresolved_files(console: Console, unresolved: Iterable[MatchedFile]) -> None:
+    for item in unresolved:
+        best = ", ".join(candidate_text(candidate) for candidate in item.candidates[:3])
+        _file_line(
+            console,
+            item.parsed.scanned.relative,
+            f"{item.status} ? {best or _reason(item.error_code, item.note)}",
+        )
+
+
+def _print_run_summary(
+    console: Console, result: RunResult, problems: Problems, *, applied: bool, next_step: NextStep
+) -> None:
+    s = result.summary
+    not_found = f"{s.unmatched} not matched" + "".join(
+        f", {count} {name}"
+        for count, name in ((s.deferred, "deferred"), (s.parse_failed, "not parsed"))
+        if count
+    )
+    if s.files_seen:  # a saved plan (--from-plan, a resumed apply) looked nothing up
+        console.print(
+            Text(
+                f"{s.files_seen} videos: {s.matched} matched, {s.review} under review, {not_found},"
+                f" {s.skipped} skipped"
+                f" · {s.tmdb_requests} TMDB requests · {s.seconds:.1f} s"
+            )
+        )
+    done = f"{s.moved} done, {s.move_failed} failed" if applied else f"{s.planned} files to move"
+    console.print(
+        Text(f"plan: {done}, {s.conflicts} conflicts, {s.already_there} already in library", style="bold")
+    )
+    for line in next_steps(result, problems, applied=applied, next_step=next_step):
+        paths = line.startswith(("journal:", "plan written", "dry run: nothing moved — apply"))
+        console.print(Text(line, style="bold"), soft_wrap=paths)  # paths stay whole for copying
+
+
+def next_steps(result: RunResult, problems: Problems, *, applied: bool, next_step: NextStep) -> Iterator[str]:
+    if next_step.plan_file is not None:
+        yield f"plan written to {next_step.plan_file}"
+    if not applied:
+        if next_step.plan_file is not None:
+            yield (
+                "dry run: nothing moved — apply the plan: "
+                f"anivault organize --from-plan {next_step.plan_file} --apply"
+            )
+        else:
+            yield "dry run: nothing moved — add --apply to do it"
+    elif result.journal is not None:
+        yield f"journal: {result.journal} (undo: anivault organize --undo {result.journal})"
+    review = problems.count("review")
+    if review:
+        yield (
+            f"{review} files under review: --accept-review applies the best guesses,"
+            " or settle them with --interactive or --pick PATH=ID"
+        )
+    unmatched = problems.count("unmatched")
+    if unmatched:
+        yield f"{unmatched} files need a decision: run again with --interactive, or --pick PATH=ID"
+
+
+def render_matches(console: Console, matched: Iterable[MatchedFile], *, detail: str) -> None:
+    """Series and problems of ``anivault match``, in one pass: ``matched`` may be a disk spool,
+    read once rather than copied."""
+    series: dict[tuple[str, int], SeriesLine] = {}
+    problems = Problems()
+    counts = {"matched": 0, "under review": 0, "not matched": 0}
+    for item in matched:
+        match = item.match
+        if item.status != "matched" or match is None:
+            counts["under review" if item.status == "review" else "not matched"] += 1
+            problems.add_unresolved(item)
+        else:
+            counts["matched"] += 1
+            key = (match.media_type, match.tmdb_id)
+            line = series.get(key)
+            if line is None:
+                label = title_with_id(match.title, match.year, match.tmdb_id)
+                line = series[key] = SeriesLine(label, movie=match.media_type == "movie")
+            line.add(match, sidecar=False, target=None)
+        if detail == "files":
+            _print_match_line(console, item)
+    if detail != "summary":
+        _print_series(console, series.values())
+        _print_problems(console, problems)
+    console.print(
+        Text(
+            f"{counts['matched']} matched, {counts['under review']} under review,"
+            f" {counts['not matched']} not matched",
+            style="bold",
+        )
+    )
+    if problems.count("review", "unmatched"):
+        console.print(Text("next: resolve them with --interactive or --pick PATH=ID", style="bold"))
+
+
+def _print_match_line(console: Console, item: MatchedFile) -> None:
+    match = item.match
+    if match is None:
+        best = ", ".join(candidate_text(candidate) for candidate in item.candidates[:3])
+        _file_line(
+            console,
+            item.parsed.scanned.relative,
+            f"{item.status} ? {best or _reason(item.error_code, item.note)}",
+        )
+        return
+    label = title_with_id(match.title, match.year, match.tmdb_id)
+    _file_line(
+        console,
+        item.parsed.scanned.relative,
+        f"{item.status} = {label} {place_text(match)} {match.score.total:.2f}",
+    )
+
+
+def _file_line(console: Console, source: str, what: str) -> None:
+    """A file of ``--show files``: its path from the first column (a long name wraps within
+    itself, not after a status column), then what became of it, indented."""
+    console.print(Text(source, overflow="fold"))
+    console.print(Text(f"  {what}", style="dim", overflow="fold"))
