@@ -111,4 +111,4 @@ def test_human_output_flags_the_outlier(tmp_path: Path, capsys: pytest.CaptureFi
     with pytest.raises(SystemExit):
         main(["--no-color", "match", "--src", str(source)])
     err = " ".join(capsys.readouterr().err.split())  # progress and warnings go to stderr
-    assert f"outlier: {folder}/Psycho-Pass 3 - 07 [1080p].mkv matched Psycho-Pass, but 3 of 4" in err
+    assert f"outlier: {folder}/Psycho-Pass 3 - 07 [1080p].mkv matched Psycho-Pass #43865, but 3 of 4" in err
