@@ -282,6 +282,18 @@ def test_a_season_tmdb_lacks_of_a_one_season_series_is_placed_in_it_for_review(c
     assert (result.match.tmdb_id, result.match.season, result.match.episodes) == (902, 1, (60,))
 
 
+def test_an_episode_past_any_own_season_under_a_season_tmdb_lacks_counts_from_the_start(
+    client: TmdbClient,
+) -> None:
+    # One season of 224 on TMDB: "3x160" cannot number within a season of its own.
+    assert placed(match(client, "[Grp] Yu-Gi-Oh! 3x160 [480p].mkv")) == (902, 1, (160,))
+
+
+def test_an_absolute_number_beside_a_season_tmdb_lacks_places_the_file(client: TmdbClient) -> None:
+    # TMDB keeps Yu-Gi-Oh! as one long season; the name gives its absolute number too.
+    assert placed(match(client, "Yu-Gi-Oh! S02E12 - Ep.061.mkv")) == (902, 1, (61,))
+
+
 def test_a_half_episode_goes_to_specials_or_to_review_when_there_are_none(client: TmdbClient) -> None:
     assert placed(match(client, "[Grp] Aa! Megami-sama! - 07.5 [1080p].mkv")) == (912, 0, ())
     result = match(client, "[Grp] Dan Da Dan - 07.5 [1080p].mkv")  # no Specials season on TMDB

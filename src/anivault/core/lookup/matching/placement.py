@@ -125,6 +125,16 @@ def into_one_long_season(parsed: ParsedName, details: TitleDetails) -> Placement
     return regular[0].number, parsed.episodes
 
 
+LONGEST_OWN_SEASON = 99
+"""Seasons numbering their episodes from 1 stay under this: an episode numbered higher under a
+season TMDB does not have ("S21E1023") counts from the series' start, not from its own season."""
+
+
+def numbered_from_start(parsed: ParsedName) -> bool:
+    """Whether the name's episodes are surely counted from the series' start (see above)."""
+    return max(parsed.episodes, default=0) > LONGEST_OWN_SEASON
+
+
 def _place_regular(parsed: ParsedName, details: TitleDetails) -> Placement | None:
     if not parsed.episodes or 0 in parsed.episodes:  # regular TMDB seasons number from 1
         return None

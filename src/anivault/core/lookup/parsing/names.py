@@ -76,7 +76,12 @@ _INNER_BRACKET: Final = re.compile(r"\s*\[(?P<inside>[^\[\]]*)\]\s*")
 _PREFIX: Final = re.compile(r"\s*(?:\d{1,4}|\S+[.\-_\\/]|\S+\s+-)\s*")
 """What may stand before a group bracket: a list index (``37``), an uploader or site set off by a
 dot or dash (``Uploader.``, ``www.site.com -``), or a Windows folder (``C:\\folder\\``)."""
-_ABSOLUTE: Final = re.compile(r"^\s*\((?P<first>\d{1,4})(?:-(?P<last>\d{1,4}))?\)")
+_ABSOLUTE: Final = re.compile(
+    r"^\s*(?:\((?P<first>\d{1,4})(?:-(?P<last>\d{1,4}))?\)"
+    r"|-\s*(?:ep\.?\s*)?(?P<dashed>\d{1,4})(?:-(?P<dashed_last>\d{1,4}))?(?=[\s.\[(]|$))",
+    re.IGNORECASE,
+)
+"""An absolute number beside the scene form: ``(191-195)``, `` - 313-314``, `` - Ep.129``."""
 _TAGS: Final = re.compile(r"\s*[\[(【]")
 _DECORATION: Final = re.compile(r"\]\s*(?:[★☆♪・◆◇][^\[\]★☆♪・◆◇]*[★☆♪・◆◇]|[★☆♪・◆◇]*)\s*\[")
 """Symbols between brackets, and a note wrapped in them (``】★10月新番★【``, "October's new shows")."""
@@ -336,7 +341,8 @@ def _absolute(rest: str) -> tuple[int, ...]:
     match = _ABSOLUTE.match(rest)
     if not match:
         return ()
-    return episode_numbers(int(match.group("first")), _int(match.group("last")))
+    first = match.group("first") or match.group("dashed")
+    return episode_numbers(int(first), _int(match.group("last") or match.group("dashed_last")))
 
 
 def _episodes(value: object) -> tuple[int, ...]:
