@@ -57,6 +57,7 @@ _SEASON_SUFFIX: Final = re.compile(
     r"|Dai\s*(?P<dai>\d{1,2})\s*(?:Ki|Kisei|Cour|Bu|Season))\s*$",
     re.IGNORECASE,
 )
+_PART_WORD: Final = re.compile(r"\b(?:Part|Cour)\b", re.IGNORECASE)
 _SEASON_WORD: Final = re.compile(r"[\s\-_]+(?:Season|Part|Cour)$", re.IGNORECASE)
 _PAREN_YEAR_AND_MARK: Final = re.compile(r"\s*\((?P<year>(?:19|20)\d{2})\s+(?P<mark>[^()]+)\)$")
 """``Ajin (2016 Dai 2 Cour)``: a release year and a season marker in one pair of brackets."""
@@ -253,9 +254,12 @@ def _normalise_title(
     if (match := _PAREN_YEAR_AND_MARK.search(title)) and _SEASON_SUFFIX.fullmatch(f" {match['mark']}"):
         title = f"{title[: match.start()]} ({match['year']}) {match['mark']}"
     if match := _SEASON_SUFFIX.search(title):
-        marked = int(match.group("s") or match.group("season") or match.group("nth") or match.group("dai"))
-        season = season if season is not None else marked
+        marked = _marked_season(match)
         title = title[: match.start()].strip()
+        if _PART_WORD.search(match.group()) and (outer := _SEASON_SUFFIX.search(title)):
+            marked = _marked_season(outer)  # "S03 - Part 1": a part of season 3
+            title = title[: outer.start()].strip()
+        season = season if season is not None else marked
     elif season is not None and (match := _SEASON_WORD.search(title)):
         title = title[: match.start()].strip()  # anitopy took "Season 2"'s number, not its word
     if match := _PAREN_YEAR.search(title):
@@ -267,6 +271,10 @@ def _normalise_title(
     if match := _MARKED_ALTERNATIVE.match(title) or _ALTERNATIVE.match(title):
         title, alternative = match.group("title"), (match.group("alt") or match.group("tilde")).strip()
     return title.strip(" -_"), season, year, special, alternative
+
+
+def _marked_season(match: re.Match[str]) -> int:
+    return int(match.group("s") or match.group("season") or match.group("nth") or match.group("dai"))
 
 
 def _untangle(title: str) -> tuple[str, str | None]:
