@@ -115,6 +115,15 @@ def test_a_part_after_a_season_marker_is_a_part_of_that_season(name: str) -> Non
     assert (result.title, result.season, result.episodes) == ("Kaiju Patrol", 3, (13,))
 
 
+@pytest.mark.parametrize(
+    ("name", "season"),
+    [("[Grp] Kaiju Patrol 第三季 - 05 [1080P].mp4", 3), ("[Grp] Kaiju Patrol 第2期 - 05.mkv", 2)],
+)
+def test_a_cjk_season_counter_after_the_title_is_its_season(name: str, season: int) -> None:
+    result = parsed(name)
+    assert (result.title, result.season, result.episodes) == ("Kaiju Patrol", season, (5,))
+
+
 def test_title_with_times_sign_is_not_a_season_by_episode() -> None:
     result = parsed("[EMBER]_3x3_Eyes_-_01+02_[720p][769EFA06].mkv")
     assert (result.title, result.season, result.episodes) == ("3x3 Eyes", None, (1, 2))

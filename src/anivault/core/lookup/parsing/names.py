@@ -39,6 +39,7 @@ from anivault.core.lookup.parsing.text import (
     strip_language_tags,
 )
 from anivault.core.lookup.parsing.words import (
+    chinese_numeral,
     read_batch_range,
     read_bracket_number,
     read_episode_word,
@@ -54,7 +55,8 @@ _SPECIAL_SUFFIX: Final = re.compile(r"[\s\-_]+(OVA|OAD|ONA|SP|Specials?)\s*$", r
 _SEASON_SUFFIX: Final = re.compile(
     r"[\s\-_]+(?:S(?P<s>\d{1,2})|(?:Season|Part|Cour|Saison|Staffel|Stagione|Temporada)\s*(?P<season>\d{1,2})"
     r"|(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+(?:Season|Part|Cour)"
-    r"|Dai\s*(?P<dai>\d{1,2})\s*(?:Ki|Kisei|Cour|Bu|Season))\s*$",
+    r"|Dai\s*(?P<dai>\d{1,2})\s*(?:Ki|Kisei|Cour|Bu|Season)"
+    r"|第\s*(?P<cjk>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[季期])\s*$",
     re.IGNORECASE,
 )
 _PART_WORD: Final = re.compile(r"\b(?:Part|Cour)\b", re.IGNORECASE)
@@ -274,6 +276,8 @@ def _normalise_title(
 
 
 def _marked_season(match: re.Match[str]) -> int:
+    if cjk := match.group("cjk"):  # ``第四季``, ``第2期``: Chinese and Japanese season counters
+        return int(cjk) if cjk.isdigit() else chinese_numeral(cjk)
     return int(match.group("s") or match.group("season") or match.group("nth") or match.group("dai"))
 
 
