@@ -311,7 +311,11 @@ def test_a_title_written_in_two_scripts_is_found_by_either_part(client: TmdbClie
     assert "unknown_words" not in dict(result.match.score.parts)  # the other part is a title too
 
 
-def test_a_season_word_in_another_script_is_no_title_of_the_work(client: TmdbClient) -> None:
-    result = match(client, "[Grp] OVERLORD 第四季 - 04 [1080p].mp4")  # "fourth season"
+def test_a_word_in_another_script_is_no_title_of_the_work(client: TmdbClient) -> None:
+    result = match(client, "[Grp] OVERLORD 新篇 - 04 [1080p].mp4")  # "new arc"
     assert result.status == "review"
-    assert "第四季" in result.note
+    assert "新篇" in result.note
+
+
+def test_a_cjk_season_counter_picks_that_tmdb_season(client: TmdbClient) -> None:
+    assert placed(match(client, "[Grp] OVERLORD 第四季 - 04 [1080p].mp4")) == (64196, 4, (4,))
