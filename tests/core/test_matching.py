@@ -370,6 +370,13 @@ def test_absolute_numbers_place_a_file_whose_own_season_tmdb_lacks() -> None:
     assert place_episodes(parsed, long_runner) == (1, (313, 314))
 
 
+def test_an_episode_past_its_given_season_counts_from_the_start_only_into_that_season() -> None:
+    two_seasons = details(Season(1, 12, 2021), Season(2, 12, 2022))
+    assert place_episodes(name((22,), season=2), two_seasons) == (2, (10,))
+    assert place_episodes(name((13,), season=1), two_seasons) is None  # lands in season 2, not 1
+    assert place_episodes(name((30,), season=2), two_seasons) is None  # past the last season
+
+
 def test_a_season_tmdb_lacks_goes_into_its_one_long_season_only() -> None:
     one_long = details(Season(0, 5, 2015), Season(1, 131, 2015))
     assert into_one_long_season(name((53,), season=5), one_long) == (1, (53,))

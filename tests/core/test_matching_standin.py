@@ -282,6 +282,18 @@ def test_a_season_tmdb_lacks_of_a_one_season_series_is_placed_in_it_for_review(c
     assert (result.match.tmdb_id, result.match.season, result.match.episodes) == (902, 1, (60,))
 
 
+def test_an_episode_past_any_own_season_under_a_season_tmdb_lacks_counts_from_the_start(
+    client: TmdbClient,
+) -> None:
+    # One season of 224 on TMDB: "3x160" cannot number within a season of its own.
+    assert placed(match(client, "[Grp] Yu-Gi-Oh! 3x160 [480p].mkv")) == (902, 1, (160,))
+
+
+def test_an_absolute_number_beside_a_season_tmdb_lacks_places_the_file(client: TmdbClient) -> None:
+    # TMDB keeps Yu-Gi-Oh! as one long season; the name gives its absolute number too.
+    assert placed(match(client, "Yu-Gi-Oh! S02E12 - Ep.061.mkv")) == (902, 1, (61,))
+
+
 def test_a_half_episode_goes_to_specials_or_to_review_when_there_are_none(client: TmdbClient) -> None:
     assert placed(match(client, "[Grp] Aa! Megami-sama! - 07.5 [1080p].mkv")) == (912, 0, ())
     result = match(client, "[Grp] Dan Da Dan - 07.5 [1080p].mkv")  # no Specials season on TMDB
@@ -299,7 +311,11 @@ def test_a_title_written_in_two_scripts_is_found_by_either_part(client: TmdbClie
     assert "unknown_words" not in dict(result.match.score.parts)  # the other part is a title too
 
 
-def test_a_season_word_in_another_script_is_no_title_of_the_work(client: TmdbClient) -> None:
-    result = match(client, "[Grp] OVERLORD 第四季 - 04 [1080p].mp4")  # "fourth season"
+def test_a_word_in_another_script_is_no_title_of_the_work(client: TmdbClient) -> None:
+    result = match(client, "[Grp] OVERLORD 新篇 - 04 [1080p].mp4")  # "new arc"
     assert result.status == "review"
-    assert "第四季" in result.note
+    assert "新篇" in result.note
+
+
+def test_a_cjk_season_counter_picks_that_tmdb_season(client: TmdbClient) -> None:
+    assert placed(match(client, "[Grp] OVERLORD 第四季 - 04 [1080p].mp4")) == (64196, 4, (4,))

@@ -87,6 +87,43 @@ def test_relative_range_with_absolute_range_in_parentheses() -> None:
     assert result.group is None  # anitopy calls "191-195" the group
 
 
+@pytest.mark.parametrize(
+    ("name", "episodes", "absolute"),
+    [
+        ("Kaiju Patrol S03E05 - Ep.041.mkv", (5,), (41,)),
+        ("Kaiju Patrol - s04e02-03 - 52-53.mkv", (2, 3), (52, 53)),
+        ("Kaiju Patrol S03E05 - 1080p.mkv", (5,), ()),
+    ],
+)
+def test_a_dashed_absolute_number_after_the_scene_form(
+    name: str, episodes: tuple[int, ...], absolute: tuple[int, ...]
+) -> None:
+    result = parsed(name)
+    assert (result.title, result.episodes, result.absolute_episodes) == ("Kaiju Patrol", episodes, absolute)
+
+
+def test_a_backward_number_pair_is_a_sequel_number_and_its_episode() -> None:
+    result = parsed("Kaiju_Patrol_Zero_2-01.mkv")
+    assert (result.title, result.episodes) == ("Kaiju Patrol Zero 2", (1,))
+
+
+@pytest.mark.parametrize(
+    "name", ["[Grp] Kaiju Patrol - S03 - Part 1 - 13 [BD 1080p].mkv", "Kaiju Patrol Season 3 Part 2 - 13.mkv"]
+)
+def test_a_part_after_a_season_marker_is_a_part_of_that_season(name: str) -> None:
+    result = parsed(name)
+    assert (result.title, result.season, result.episodes) == ("Kaiju Patrol", 3, (13,))
+
+
+@pytest.mark.parametrize(
+    ("name", "season"),
+    [("[Grp] Kaiju Patrol 第三季 - 05 [1080P].mp4", 3), ("[Grp] Kaiju Patrol 第2期 - 05.mkv", 2)],
+)
+def test_a_cjk_season_counter_after_the_title_is_its_season(name: str, season: int) -> None:
+    result = parsed(name)
+    assert (result.title, result.season, result.episodes) == ("Kaiju Patrol", season, (5,))
+
+
 def test_title_with_times_sign_is_not_a_season_by_episode() -> None:
     result = parsed("[EMBER]_3x3_Eyes_-_01+02_[720p][769EFA06].mkv")
     assert (result.title, result.season, result.episodes) == ("3x3 Eyes", None, (1, 2))

@@ -25,6 +25,7 @@ from anivault.core.lookup.matching.placement import (
     Placement,
     closest_title,
     into_one_long_season,
+    numbered_from_start,
     place_episodes,
     sequel_season,
     sequel_words,
@@ -302,7 +303,11 @@ class Matcher:
         problem = "" if placed else _no_place(parsed)
         if placed is None and (long_season := into_one_long_season(parsed, details)) is not None:
             placed = long_season
-            problem = f"TMDB has no season {parsed.season}: placed in its one long season as numbered"
+            problem = (
+                ""
+                if numbered_from_start(parsed)
+                else f"TMDB has no season {parsed.season}: placed in its one long season as numbered"
+            )
         if parsed.kind != "special" and parsed.episodes != (0,):
             parts.append(("episode", self._weights.episode_fits if placed else self._weights.episode_misfit))
         elif not placed:  # "SP1" fitting says little about the series; a show without specials, much

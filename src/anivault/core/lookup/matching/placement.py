@@ -125,6 +125,16 @@ def into_one_long_season(parsed: ParsedName, details: TitleDetails) -> Placement
     return regular[0].number, parsed.episodes
 
 
+LONGEST_OWN_SEASON = 99
+"""Seasons numbering their episodes from 1 stay under this: an episode numbered higher under a
+season TMDB does not have ("S21E1023") counts from the series' start, not from its own season."""
+
+
+def numbered_from_start(parsed: ParsedName) -> bool:
+    """Whether the name's episodes are surely counted from the series' start (see above)."""
+    return max(parsed.episodes, default=0) > LONGEST_OWN_SEASON
+
+
 def _place_regular(parsed: ParsedName, details: TitleDetails) -> Placement | None:
     if not parsed.episodes or 0 in parsed.episodes:  # regular TMDB seasons number from 1
         return None
@@ -132,12 +142,22 @@ def _place_regular(parsed: ParsedName, details: TitleDetails) -> Placement | Non
     season = details.season(season_number)
     if season and max(parsed.episodes) <= season.episode_count:
         return season_number, parsed.episodes
-    if parsed.season is not None or season is None:
+    if season is None:
         return None
+    continued = _continued(parsed.episodes, details)
+    if parsed.season is None:
+        return continued
+    # "S02 - 22" of a show whose season 1 has 12: counted from the start (as Sonarr and Shoko
+    # map absolute numbers by TMDB's episode counts), taken only when it lands in the season given.
+    return continued if continued is not None and continued[0] == parsed.season else None
+
+
+def _continued(episodes: tuple[int, ...], details: TitleDetails) -> Placement | None:
+    """Episodes counted from the series' start, in the regular season that holds them."""
     offset = 0
     for later in sorted((s for s in details.seasons if s.number >= 1), key=lambda s: s.number):
-        if min(parsed.episodes) - offset <= later.episode_count:
-            shifted = tuple(e - offset for e in parsed.episodes)
+        if min(episodes) - offset <= later.episode_count:
+            shifted = tuple(e - offset for e in episodes)
             return (later.number, shifted) if max(shifted) <= later.episode_count else None
         offset += later.episode_count
     return None

@@ -39,6 +39,7 @@ from anivault.core.lookup.parsing.text import (
     strip_language_tags,
 )
 from anivault.core.lookup.parsing.words import (
+    chinese_numeral,
     read_batch_range,
     read_bracket_number,
     read_episode_word,
@@ -54,9 +55,11 @@ _SPECIAL_SUFFIX: Final = re.compile(r"[\s\-_]+(OVA|OAD|ONA|SP|Specials?)\s*$", r
 _SEASON_SUFFIX: Final = re.compile(
     r"[\s\-_]+(?:S(?P<s>\d{1,2})|(?:Season|Part|Cour|Saison|Staffel|Stagione|Temporada)\s*(?P<season>\d{1,2})"
     r"|(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+(?:Season|Part|Cour)"
-    r"|Dai\s*(?P<dai>\d{1,2})\s*(?:Ki|Kisei|Cour|Bu|Season))\s*$",
+    r"|Dai\s*(?P<dai>\d{1,2})\s*(?:Ki|Kisei|Cour|Bu|Season)"
+    r"|第\s*(?P<cjk>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[季期])\s*$",
     re.IGNORECASE,
 )
+_PART_WORD: Final = re.compile(r"\b(?:Part|Cour)\b", re.IGNORECASE)
 _SEASON_WORD: Final = re.compile(r"[\s\-_]+(?:Season|Part|Cour)$", re.IGNORECASE)
 _PAREN_YEAR_AND_MARK: Final = re.compile(r"\s*\((?P<year>(?:19|20)\d{2})\s+(?P<mark>[^()]+)\)$")
 """``Ajin (2016 Dai 2 Cour)``: a release year and a season marker in one pair of brackets."""
@@ -76,7 +79,12 @@ _INNER_BRACKET: Final = re.compile(r"\s*\[(?P<inside>[^\[\]]*)\]\s*")
 _PREFIX: Final = re.compile(r"\s*(?:\d{1,4}|\S+[.\-_\\/]|\S+\s+-)\s*")
 """What may stand before a group bracket: a list index (``37``), an uploader or site set off by a
 dot or dash (``Uploader.``, ``www.site.com -``), or a Windows folder (``C:\\folder\\``)."""
-_ABSOLUTE: Final = re.compile(r"^\s*\((?P<first>\d{1,4})(?:-(?P<last>\d{1,4}))?\)")
+_ABSOLUTE: Final = re.compile(
+    r"^\s*(?:\((?P<first>\d{1,4})(?:-(?P<last>\d{1,4}))?\)"
+    r"|-\s*(?:ep\.?\s*)?(?P<dashed>\d{1,4})(?:-(?P<dashed_last>\d{1,4}))?(?=[\s.\[(]|$))",
+    re.IGNORECASE,
+)
+"""An absolute number beside the scene form: ``(191-195)``, `` - 313-314``, `` - Ep.129``."""
 _TAGS: Final = re.compile(r"\s*[\[(【]")
 _DECORATION: Final = re.compile(r"\]\s*(?:[★☆♪・◆◇][^\[\]★☆♪・◆◇]*[★☆♪・◆◇]|[★☆♪・◆◇]*)\s*\[")
 """Symbols between brackets, and a note wrapped in them (``】★10月新番★【``, "October's new shows")."""
@@ -248,9 +256,12 @@ def _normalise_title(
     if (match := _PAREN_YEAR_AND_MARK.search(title)) and _SEASON_SUFFIX.fullmatch(f" {match['mark']}"):
         title = f"{title[: match.start()]} ({match['year']}) {match['mark']}"
     if match := _SEASON_SUFFIX.search(title):
-        marked = int(match.group("s") or match.group("season") or match.group("nth") or match.group("dai"))
-        season = season if season is not None else marked
+        marked = _marked_season(match)
         title = title[: match.start()].strip()
+        if _PART_WORD.search(match.group()) and (outer := _SEASON_SUFFIX.search(title)):
+            marked = _marked_season(outer)  # "S03 - Part 1": a part of season 3
+            title = title[: outer.start()].strip()
+        season = season if season is not None else marked
     elif season is not None and (match := _SEASON_WORD.search(title)):
         title = title[: match.start()].strip()  # anitopy took "Season 2"'s number, not its word
     if match := _PAREN_YEAR.search(title):
@@ -262,6 +273,12 @@ def _normalise_title(
     if match := _MARKED_ALTERNATIVE.match(title) or _ALTERNATIVE.match(title):
         title, alternative = match.group("title"), (match.group("alt") or match.group("tilde")).strip()
     return title.strip(" -_"), season, year, special, alternative
+
+
+def _marked_season(match: re.Match[str]) -> int:
+    if cjk := match.group("cjk"):  # ``第四季``, ``第2期``: Chinese and Japanese season counters
+        return int(cjk) if cjk.isdigit() else chinese_numeral(cjk)
+    return int(match.group("s") or match.group("season") or match.group("nth") or match.group("dai"))
 
 
 def _untangle(title: str) -> tuple[str, str | None]:
@@ -336,7 +353,8 @@ def _absolute(rest: str) -> tuple[int, ...]:
     match = _ABSOLUTE.match(rest)
     if not match:
         return ()
-    return episode_numbers(int(match.group("first")), _int(match.group("last")))
+    first = match.group("first") or match.group("dashed")
+    return episode_numbers(int(first), _int(match.group("last") or match.group("dashed_last")))
 
 
 def _episodes(value: object) -> tuple[int, ...]:

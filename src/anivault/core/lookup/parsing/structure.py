@@ -263,9 +263,13 @@ def read_last_word(stem: str) -> Reading | None:
     title = match.group("title")
     if first in _YEARS or (_COUNTED_WORD.search(title) and not _ORDINAL_COUNTED.search(title)):
         return None
+    last = _opt_int(match.group("last"))
+    if last is not None and last < first:  # ``Title 2-01``: no range runs backwards, so the
+        # first number ends the title (a sequel's) and the second is the episode
+        title, first, last = f"{title} {match.group('ep')}", last, None
     return Reading(
         title=title,
-        episodes=episode_numbers(first, _opt_int(match.group("last"))),
+        episodes=episode_numbers(first, last),
         version=_opt_int(match.group("version")),
     )
 
