@@ -122,7 +122,7 @@ def _result(name: str, lab: Lab, before: TreeSnapshot, faults: int, checks: list
     return ScenarioResult(name, faults, len(before.files), compare(before, after), tuple(checks))
 
 
-def sigint_during_lookup(lab: Lab, *, latency_ms: int = 150) -> ScenarioResult:
+def sigint_during_lookup(lab: Lab, *, latency_ms: int = 400) -> ScenarioResult:
     """Ctrl+C while TMDB lookups are in flight (every answer slowed, the signal sent once the first
     file is matched): E-INTERRUPTED, nothing moved; --resume completes."""
     before = lab.make_library()
