@@ -23,7 +23,10 @@ The headline counts a row as exact when every number field it asserts (``episode
 ``absolute``) is exact. The generated set asserts its label's title and the numbers the name
 carries (``in_name``).
 
-    .venv/bin/python bench/eval_parse.py [--names-dir DIR] [--dataset PATH] [--worst 15]
+    .venv/bin/python bench/eval_parse.py [--names-dir DIR] [--dataset PATH] [--worst 15] [--misses]
+
+``--misses`` lists every row whose episode numbers are wrong (the headline's misses), grouped by
+source convention, instead of the ``--worst`` rows with any miss.
 """
 
 from __future__ import annotations
@@ -169,7 +172,7 @@ def rate(hits: int, total: int) -> str:
     return f"{hits / total:6.1%}" if total else "     -"
 
 
-def report(label: str, verdicts: list[Verdict], worst: int) -> None:
+def report(label: str, verdicts: list[Verdict], worst: int, number_misses_only: bool) -> None:
     numbered = [v for v in verdicts if any(f in v.row.asserted() for f in NUMBER_FIELDS)]
     exact = sum(1 for v in numbered if not set(v.misses) & set(NUMBER_FIELDS))
     print(f"\n== {label}: {len(verdicts)} rows")
@@ -190,6 +193,9 @@ def report(label: str, verdicts: list[Verdict], worst: int) -> None:
             hits = sum(1 for v in asserting if field not in v.misses)
             cells.append(f"{rate(hits, len(asserting))} of {len(asserting):>4}".rjust(18))
         print(f"{convention:<22}{len(group):>6}" + "".join(cells))
+    if number_misses_only:
+        list_number_misses(verdicts)
+        return
     misses = sorted(
         (v for v in verdicts if v.misses),
         key=lambda v: (-len(set(v.misses) & set(NUMBER_FIELDS)), -len(v.misses), v.row.name),
@@ -198,6 +204,16 @@ def report(label: str, verdicts: list[Verdict], worst: int) -> None:
         print(f"{min(worst, len(misses))} of {len(misses)} rows with a miss (number misses first):")
         for verdict in misses[:worst]:
             print(f"- [{verdict.row.convention}] {verdict.row.name}\n    {describe(verdict)}")
+
+
+def list_number_misses(verdicts: list[Verdict]) -> None:
+    misses = sorted(
+        (v for v in verdicts if set(v.misses) & set(NUMBER_FIELDS)),
+        key=lambda v: (v.row.convention, v.row.name),
+    )
+    print(f"{len(misses)} rows with wrong episode numbers:")
+    for verdict in misses:
+        print(f"- [{verdict.row.convention}] {verdict.row.name}\n    {describe(verdict)}")
 
 
 def describe(verdict: Verdict) -> str:
@@ -234,6 +250,9 @@ def main() -> None:
     )
     parser.add_argument("--dataset", type=Path, default=GENERATED, help="our generated labelled set")
     parser.add_argument("--worst", type=int, default=15, help="misses to list per set")
+    parser.add_argument(
+        "--misses", action="store_true", help="list every row with wrong episode numbers instead"
+    )
     args = parser.parse_args()
     sets: list[tuple[str, Path, Callable[[Path], list[Row]]]] = [
         *((name, args.names_dir / name, load_corpus) for name in CORPUS_FILES),
@@ -243,7 +262,7 @@ def main() -> None:
         if not path.is_file():
             print(f"\n== {label}: {path} not found, skipped")
             continue
-        report(label, evaluate(load(path), parse_file), args.worst)
+        report(label, evaluate(load(path), parse_file), args.worst, args.misses)
 
 
 if __name__ == "__main__":

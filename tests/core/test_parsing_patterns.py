@@ -196,3 +196,104 @@ def test_obfuscated_file_in_one_episode_release_folder(tmp_path: Path) -> None:
     folder = "Hells.Kitchen.US.S17E08.1080p.HEVC.x265-MeGusta-Obfuscated"
     result = parsed_file(tmp_path, f"{folder}/c48db7d2aeb040e8a920a9fd6effcbf4.mkv")
     assert (result.title, result.season, result.episodes) == ("Hells Kitchen US", 17, (8,))
+
+
+# --- absolute numbers beside a season's episode numbers -----------------------------------------
+
+
+def test_absolute_number_after_scene_episode() -> None:
+    # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
+    result = parsed("[K-F] Some Anime Show S10E14 214")
+    assert (result.title, result.season, result.episodes) == ("Some Anime Show", 10, (14,))
+    assert result.absolute_episodes == (214,)
+    # guessit test/episodes.yml (4.4.0)
+    result = parsed("Show.Name.16x03-05.313-315-GROUP")
+    assert (result.title, result.season, result.episodes) == ("Show Name", 16, (3, 4, 5))
+    assert result.absolute_episodes == (313, 314, 315)
+
+
+def test_absolute_range_before_scene_episode() -> None:
+    # guessit test/episodes.yml (4.4.0)
+    result = parsed("Show Name 313-315 s16e03-05")
+    assert (result.title, result.season, result.episodes) == ("Show Name", 16, (3, 4, 5))
+    assert result.absolute_episodes == (313, 314, 315)
+
+
+def test_one_number_before_scene_episode_stays_in_the_title() -> None:
+    # Sonarr ParserTests/SingleEpisodeParserFixture.cs @49df353
+    result = parsed("Don't Ever Trust The B---- in Code 23.S01E01")
+    assert (result.title, result.season, result.episodes) == (
+        "Don't Ever Trust The B---- in Code 23",
+        1,
+        (1,),
+    )
+    assert result.absolute_episodes == ()
+
+
+def test_absolute_list_after_scene_episodes() -> None:
+    # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
+    result = parsed("[RlsGrp] Series Title (2010) - S01E01-02-03 - 001-002-003 - Episode Title HDTV-720p v2")
+    assert (result.season, result.episodes, result.absolute_episodes) == (1, (1, 2, 3), (1, 2, 3))
+
+
+def test_number_opening_an_episode_title_is_not_absolute() -> None:
+    # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
+    result = parsed("[CBM]_Series_Title_-_11_-_511_Kinderheim_[6C70C4E4].mkv")
+    assert (result.title, result.episodes, result.absolute_episodes) == ("Series Title", (11,), ())
+
+
+def test_year_after_the_episode_is_not_absolute() -> None:
+    # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
+    result = parsed("Anime Title the Final - 09 (2021) [SubsPlease] [WEBRip] [HD 1080p]")
+    assert (result.title, result.episodes, result.absolute_episodes) == ("Anime Title the Final", (9,), ())
+    assert result.year == 2021
+
+
+def test_three_digit_episode_repeated_in_brackets() -> None:
+    # guessit test/episodes.yml (4.4.0): 101 is season 1, episode 01, as the brackets repeat
+    result = parsed("Duckman - 101 (01) - 20021107 - I, Duckman.avi")
+    assert (result.title, result.season, result.episodes) == ("Duckman", 1, (1,))
+    # an absolute number in brackets that does not repeat the episode stays absolute
+    # (Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353)
+    result = parsed("[Hatsuyuki] Series Title (2014) - 017 (115) [1280x720][B2CFBC0F]")
+    assert (result.season, result.episodes, result.absolute_episodes) == (None, (17,), (115,))
+
+
+# --- specials and batches -----------------------------------------------------------------------
+
+
+def test_numbered_special_after_the_episode_number() -> None:
+    # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
+    result = parsed("[DeadFish] Another Anime Show - 01 - OVA [BD][720p][AAC]")
+    assert (result.title, result.kind, result.special, result.episodes) == (
+        "Another Anime Show",
+        "special",
+        "OVA",
+        (1,),
+    )
+
+
+def test_batch_of_two_ranges() -> None:
+    # guessit test/episodes.yml (4.4.0): a batch missing episode 499
+    result = parsed("[Zero-Raws].Show.Name.493-498.&.500-507.(CX.1280x720.VFR.x264.AAC)")
+    assert result.title == "Show Name"
+    assert result.episodes == (*range(493, 499), *range(500, 508))
+
+
+def test_dash_range_joined_by_a_word() -> None:
+    # the shape of PTT's "Bleach 10º Temporada - 215 ao 220 - [DB-BR]" (Portuguese "to"), which is in
+    # the real-name match set and so not used here
+    result = parsed("Show Name - 215 ao 220 - [Group]")
+    assert (result.title, result.episodes) == ("Show Name", tuple(range(215, 221)))
+
+
+# --- a title always comes out -------------------------------------------------------------------
+
+
+def test_name_of_tag_words_is_its_own_title() -> None:
+    # the file part of Sonarr's "Босх: Спадок / Series: Legacy / S2E1 of 10 (2023) WEB-DL 1080p
+    # Ukr/Eng | sub Eng" (ParserTests/SingleEpisodeParserFixture.cs @49df353), whose slashes make
+    # folders: languages and a subtitle mark that anitopy reads as tags, and nothing else
+    result = parsed("Eng | sub Eng.mkv")
+    assert (result.title, result.episodes) == ("Eng | sub Eng", ())
+    assert parse_name("1080p.mkv") is None  # a number-only tag: the file takes its folder's title

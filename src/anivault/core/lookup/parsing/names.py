@@ -22,6 +22,7 @@ import anitopy
 
 from anivault.core.lookup.parsing.structure import (
     LEADING_BRACKETS,
+    YEARS,
     Reading,
     episode_numbers,
     read_brackets,
@@ -81,13 +82,16 @@ _PREFIX: Final = re.compile(r"\s*(?:\d{1,4}|\S+[.\-_\\/]|\S+\s+-)\s*")
 dot or dash (``Uploader.``, ``www.site.com -``), or a Windows folder (``C:\\folder\\``)."""
 _ABSOLUTE: Final = re.compile(
     r"^\s*(?:\((?P<first>\d{1,4})(?:-(?P<last>\d{1,4}))?\)"
-    r"|-\s*(?:ep\.?\s*)?(?P<dashed>\d{1,4})(?:-(?P<dashed_last>\d{1,4}))?(?=[\s.\[(]|$))",
+    r"|-\s*(?:ep\.?\s*)?(?P<dashed>\d{1,4})(?:-(?:\d{1,4}-)*(?P<dashed_last>\d{1,4}))?(?=\s*(?:[.\[(-]|$)))",
     re.IGNORECASE,
 )
-"""An absolute number beside the scene form: ``(191-195)``, `` - 313-314``, `` - Ep.129``."""
+"""An absolute number beside the episode: ``(191-195)``, `` - 313-314``, `` - 001-002-003``,
+`` - Ep.129``; not a year (``- 09 (2021)``), nor a number that opens an episode title
+(``- 11 - 511 Kinderheim``)."""
 _TAGS: Final = re.compile(r"\s*[\[(【]")
 _DECORATION: Final = re.compile(r"\]\s*(?:[★☆♪・◆◇][^\[\]★☆♪・◆◇]*[★☆♪・◆◇]|[★☆♪・◆◇]*)\s*\[")
 """Symbols between brackets, and a note wrapped in them (``】★10月新番★【``, "October's new shows")."""
+_BRACKETED: Final = re.compile(r"[\[(【][^\])】]*[\])】]")
 _LEADING_GROUP: Final = re.compile(r"^\s*[\[【]([^\]】]+)[\]】]")
 _SPLIT_EPISODE: Final = re.compile(r"\d+(?:\.5|[a-d])")
 """A half or part episode (``7.5``, ``111c``): not a regular episode of any TMDB season."""
@@ -160,15 +164,15 @@ def read_name(name: str) -> ParsedName | None:
         special = reading.special or (special if not episodes else None)
         alternative_in_brackets = reading.alternative
         version = reading.version or version
-        absolute = _absolute(reading.rest)
+        absolute = reading.absolute or _absolute(reading.rest)
     title, inner_group = _untangle(title)
     title, season, year, special, alternative = _normalise_title(
         title, stem, season, year, special, bare_year_is_movie=not episodes
     )
     if not any(ch.isalnum() for ch in title):
-        if not episodes:
+        title = "" if episodes else _words_as_title(shape, special)
+        if not title and not episodes:
             return None
-        title = ""
     kind = _kind(special, episodes, year)
     return ParsedName(
         title=title,
@@ -325,6 +329,17 @@ def _as_written(title: str, stem: str) -> str:
     return match.group() if match else title
 
 
+def _words_as_title(shape: str, special: str | None) -> str:
+    """The words of a name anitopy reads as nothing but tags (``Eng | sub Eng``: languages and a
+    subtitle mark), as its title: a name of words alone is what the user calls the file, and
+    searching it beats a parse failure. Not for a name with numbers (``1080p``: a file that needs
+    its folder) or an extra's marker (``NCOP``)."""
+    if special or any(ch.isdigit() for ch in shape):
+        return ""
+    words = " ".join(_BRACKETED.sub(" ", shape).split())
+    return words if any(ch.isalpha() for ch in words) else ""
+
+
 def _kind(special: str | None, episodes: tuple[int, ...], year: int | None) -> FileKind:
     marker = (special or "").casefold()
     if marker in _EXTRA_KINDS:
@@ -353,8 +368,9 @@ def _absolute(rest: str) -> tuple[int, ...]:
     match = _ABSOLUTE.match(rest)
     if not match:
         return ()
-    first = match.group("first") or match.group("dashed")
-    return episode_numbers(int(first), _int(match.group("last") or match.group("dashed_last")))
+    first = int(match.group("first") or match.group("dashed"))
+    last = _int(match.group("last") or match.group("dashed_last"))
+    return () if last is None and first in YEARS else episode_numbers(first, last)
 
 
 def _episodes(value: object) -> tuple[int, ...]:

@@ -16,10 +16,11 @@ from typing import Any, Final
 
 import parse
 
-# An episode token: ``07``, ``07v2``, ``01-02``, ``01 ~ 10``, ``01+02``, ``01-02-03``, and the half and
-# part episodes ``12.5`` and ``111C`` / ``01b``.
+# An episode token: ``07``, ``07v2``, ``01-02``, ``01 ~ 10``, ``01+02``, ``01-02-03``, ``215 ao 220``
+# (Portuguese "to"), and the half and part episodes ``12.5`` and ``111C`` / ``01b``.
 _NUMBER: Final = (
-    r"(?P<ep>\d{1,4})(?:\.(?P<half>5)|(?P<part>[a-d]))?(?:\s?[-~+]\s?(?:\d{1,4}[-+])*(?P<last>\d{1,4}))?"
+    r"(?P<ep>\d{1,4})(?:\.(?P<half>5)|(?P<part>[a-d]))?"
+    r"(?:(?:\s?[-~+]\s?|\s(?:to|ao|à)\s)(?:\d{1,4}[-+])*(?P<last>\d{1,4}))?"
     r"(?:v(?P<version>\d))?"
 )
 # ``Title 01 - 119``, ``Title E10 - E17``: the first number of a range the dash reader ends with.
@@ -27,6 +28,9 @@ _RANGE_START: Final = re.compile(
     r"\s(?:(?:E|EP|Episode)\s?(?P<marked>\d{1,4})|(?P<first>0[1-9]\d{0,2}))$", re.IGNORECASE
 )
 _AFTER: Final = r"(?=\s*(?:[\[(【]|$|-\s))"
+_REPEATED_EPISODE: Final = re.compile(r"\s*\((?P<ep>\d{2})\)")
+"""``Duckman - 101 (01)``: a three-digit number whose last two digits come again in brackets is a
+season and an episode (``101`` is season 1, episode 01), not an absolute number."""
 """What may follow an episode number: tags, the end, or an episode title after a dash."""
 _EPISODE_WORD: Final = r"(?:Episode\s*|Ep\.?\s*|E)?"
 # ``Title - 07 [1080p]``: the number after the last spaced dash, followed only by tags (or the
@@ -72,6 +76,16 @@ _MORE_EPISODES: Final = re.compile(
     r"(?P<ep>\d{1,5})(?![\dpi]|[a-df-wyz])",
     re.IGNORECASE,
 )
+# ``Bleach s16e03-04.313-314-GROUP``, ``Show S10E14 214``: absolute numbers after the scene form,
+# ending the name or followed by tags or a ``-GROUP``.
+_ABSOLUTE_AFTER: Final = re.compile(
+    r"[ ._]+(?P<first>\d{2,4})(?:-(?P<last>\d{2,4}))?(?=[ ._]*(?:[\[(]|-[^\W\d_]|$))"
+)
+# ``Show Name 313-315 s16e03-05``, ``Show - 313-315 - s16e03-05``: before the scene form only a
+# range is taken, since one number there may end the title ("Mob Psycho 100 S02E01").
+_ABSOLUTE_BEFORE: Final = re.compile(
+    r"[ ._]+(?:-[ ._]+)?(?P<first>\d{2,4})-(?P<last>\d{2,4})[ ._]*(?:-[ ._]*)?$"
+)
 _WORD_AFTER: Final = re.compile(r" [^\W\d_]")
 _EPISODE_WORD_END: Final = re.compile(r"[\s._-]+(?:Ep|Episode)[\s._-]*$", re.IGNORECASE)
 """``Star Trek DS9 Ep 2x03``: the word that announced the scene episode is not the title's."""
@@ -93,6 +107,8 @@ _MOVIE: Final = re.compile(
 LEADING_BRACKETS: Final = re.compile(r"^\s*(?:[\[【(][^\]】)]*[\]】)]\s*[★☆♪・]*\s*)+")
 
 
+YEARS: Final = range(1900, 2100)
+"""Numbers that read as a year before they read as an episode."""
 _LONGEST_RANGE: Final = 1500
 """A whole long runner in one batch (``One Piece (0001-1071)``) is still a range."""
 
@@ -112,6 +128,8 @@ class Reading:
     """What follows the numbers (tags, an absolute range in parentheses)."""
     alternative: str | None = None
     """A second title beside the title (``[哥布林杀手/Goblin Slayer]``)."""
+    absolute: tuple[int, ...] = ()
+    """Absolute numbers written beside a season's episode numbers (``S16E03-05 313-315``)."""
 
 
 def episode_numbers(first: int, last: int | None) -> tuple[int, ...]:
@@ -128,35 +146,20 @@ def read_dash(stem: str) -> Reading | None:
     special = _last(DASH_SPECIAL, stem)
     episode = _last(DASH_EPISODE, stem)
     if special and (not episode or special.start() > episode.start()):
-        number = special.group("ep")
-        return Reading(
-            title=stem[: special.start()],
-            episodes=(int(number),) if number else (),
-            special=special.group("kind"),
-            version=_opt_int(special.group("version")),
-            rest=stem[special.end() :],
-        )
+        return _dash_special(stem, special, episode)
     if not episode:
         return None
     first = int(episode.group("ep"))
-    if episode.group("half"):
-        return Reading(
+    if split := episode.group("half") or episode.group("part"):
+        return Reading(  # "12.5", "111c": a half or part episode, filed as a special
             title=stem[: episode.start()],
             episodes=(),
-            special=f"{first}.5",
-            version=_opt_int(episode.group("version")),
+            special=f"{first}.{split}" if episode.group("half") else f"{first}{split}",
+            version=optional_int(episode.group("version")),
             rest=stem[episode.end() :],
         )
-    if episode.group("part"):
-        return Reading(
-            title=stem[: episode.start()],
-            episodes=(),
-            special=f"{first}{episode.group('part')}",
-            version=_opt_int(episode.group("version")),
-            rest=stem[episode.end() :],
-        )
-    title, last = stem[: episode.start()], _opt_int(episode.group("last"))
-    if last is not None and first in _YEARS:
+    title, last = stem[: episode.start()], optional_int(episode.group("last"))
+    if last is not None and first in YEARS:
         return None  # a date ("Title - 2014-08-15"), not episodes
     if last is not None and last <= first:
         first, last = last, None  # "Title - 12 - 05": the second number is the episode
@@ -164,11 +167,37 @@ def read_dash(stem: str) -> Reading | None:
         opening = int(start.group("marked") or start.group("first"))
         if opening < first:
             title, first, last = title[: start.start()], opening, first  # "Title 01 - 119"
+    rest = stem[episode.end() :]
+    season = None
+    repeated = _REPEATED_EPISODE.match(rest) if last is None and 100 <= first < 1000 else None
+    if repeated and first % 100 == int(repeated.group("ep")):
+        season, first, rest = first // 100, first % 100, rest[repeated.end() :]
     return Reading(
         title=title,
         episodes=episode_numbers(first, last),
-        version=_opt_int(episode.group("version")),
-        rest=stem[episode.end() :],
+        version=optional_int(episode.group("version")),
+        season=season,
+        rest=rest,
+    )
+
+
+def _dash_special(stem: str, special: re.Match[str], episode: re.Match[str] | None) -> Reading:
+    """``Title - OVA2``; ``Title - 01 - OVA``, where the number before the special's word is its
+    number (an episode number in that place would have nothing after it but the word)."""
+    title, number = stem[: special.start()], special.group("ep")
+    if (
+        number is None
+        and episode is not None
+        and episode.end() == special.start()
+        and not (episode.group("half") or episode.group("part") or episode.group("last"))
+    ):
+        title, number = stem[: episode.start()], episode.group("ep")
+    return Reading(
+        title=title,
+        episodes=(int(number),) if number else (),
+        special=special.group("kind"),
+        version=optional_int(special.group("version")),
+        rest=stem[special.end() :],
     )
 
 
@@ -183,13 +212,30 @@ def read_scene(stem: str) -> Reading | None:
     form = _mark_form(scene.group("mark"))
     episodes, end = _more_episodes(stem, season, int(scene.group("ep")), scene.end(), form)
     version = scene.groupdict().get("version")
+    title = stem[: scene.start()]
+    absolute: tuple[int, ...] = ()
+    if (after := _ABSOLUTE_AFTER.match(stem, end)) and (absolute := _absolute_beside(after, episodes)):
+        end = after.end()
+    elif (before := _ABSOLUTE_BEFORE.search(title)) and (absolute := _absolute_beside(before, episodes)):
+        title = title[: before.start()]
     return Reading(
-        title=_EPISODE_WORD_END.sub("", stem[: scene.start()]).rstrip(" ._-(["),
+        title=_EPISODE_WORD_END.sub("", title).rstrip(" ._-(["),
         episodes=episodes,
         season=season,
         version=int(version) if version else None,
         rest=stem[end:],
+        absolute=absolute,
     )
+
+
+def _absolute_beside(match: re.Match[str], episodes: tuple[int, ...]) -> tuple[int, ...]:
+    """The absolute numbers a scene episode carries beside it: as many as it has episodes, above
+    them (an absolute number counts every earlier season too), and not a year."""
+    first = int(match.group("first"))
+    numbers = episode_numbers(first, optional_int(match.group("last")))
+    if len(numbers) != len(episodes) or first <= episodes[-1] or first in YEARS:
+        return ()
+    return numbers
 
 
 def _not_glued_noise(scene: re.Match[str]) -> bool:
@@ -261,16 +307,16 @@ def read_last_word(stem: str) -> Reading | None:
         return None
     first = int(match.group("ep"))
     title = match.group("title")
-    if first in _YEARS or (_COUNTED_WORD.search(title) and not _ORDINAL_COUNTED.search(title)):
+    if first in YEARS or (_COUNTED_WORD.search(title) and not _ORDINAL_COUNTED.search(title)):
         return None
-    last = _opt_int(match.group("last"))
+    last = optional_int(match.group("last"))
     if last is not None and last < first:  # ``Title 2-01``: no range runs backwards, so the
         # first number ends the title (a sequel's) and the second is the episode
         title, first, last = f"{title} {match.group('ep')}", last, None
     return Reading(
         title=title,
         episodes=episode_numbers(first, last),
-        version=_opt_int(match.group("version")),
+        version=optional_int(match.group("version")),
     )
 
 
@@ -282,10 +328,10 @@ def read_brackets(stem: str) -> Reading | None:
     parts = [part.strip() for part in _BRACKET.findall(stem)]
     for index, part in enumerate(parts):
         number = _BRACKET_NUMBER.fullmatch(part)
-        if number is None or index == 0 or int(number.group("ep")) in _YEARS:
+        if number is None or index == 0 or int(number.group("ep")) in YEARS:
             continue
         before = index - 1
-        year = int(parts[before]) if parts[before].isdigit() and int(parts[before]) in _YEARS else None
+        year = int(parts[before]) if parts[before].isdigit() and int(parts[before]) in YEARS else None
         if year is not None:
             before -= 1
         if before < 0 or not any(ch.isalpha() for ch in parts[before]):
@@ -293,8 +339,8 @@ def read_brackets(stem: str) -> Reading | None:
         title, alternative = _bilingual(parts[before])
         return Reading(
             title=title,
-            episodes=episode_numbers(int(number.group("ep")), _opt_int(number.group("last"))),
-            version=_opt_int(number.group("version")),
+            episodes=episode_numbers(int(number.group("ep")), optional_int(number.group("last"))),
+            version=optional_int(number.group("version")),
             group=parts[before - 1] if before >= 1 else None,
             year=year,
             alternative=alternative,
@@ -330,7 +376,6 @@ _FALLBACKS: Final = tuple(
         ("{title} {ep:d}", None, True),
     )
 )
-_YEARS: Final = range(1900, 2100)
 _ORDINAL_COUNTED: Final = re.compile(r"\d(?:st|nd|rd|th)\s+(?:Season|Part|Cour)$", re.IGNORECASE)
 _COUNTED_WORD: Final = re.compile(r"\b(?:Season|Part|Cour|Vol|Volume|Movie|Film)$", re.IGNORECASE)
 
@@ -344,7 +389,7 @@ def read_fallback(stem: str) -> Reading | None:
         result = pattern.parse(text)
         if result is None or not isinstance(result["ep"], int):
             continue
-        if generic and (result["ep"] in _YEARS or _COUNTED_WORD.search(result["title"])):
+        if generic and (result["ep"] in YEARS or _COUNTED_WORD.search(result["title"])):
             continue  # "Title 2016" is a year, "Title Season 2" a season, not episodes
         title = str(result["title"]).strip()
         if any(ch.isalpha() for ch in title):
@@ -357,5 +402,5 @@ def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return matches[-1] if matches else None
 
 
-def _opt_int(text: str | None) -> int | None:
+def optional_int(text: str | None) -> int | None:
     return int(text) if text else None

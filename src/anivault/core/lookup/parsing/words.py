@@ -13,9 +13,14 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from anivault.core.lookup.parsing.structure import LEADING_BRACKETS, Reading, episode_numbers
+from anivault.core.lookup.parsing.structure import (
+    LEADING_BRACKETS,
+    YEARS,
+    Reading,
+    episode_numbers,
+    optional_int,
+)
 
-_YEARS: Final = range(1900, 2100)
 _SPACED_CAP_END: Final = re.compile(r" (\d{3,4})(?!\w)")
 _SEPARATORS: Final = " ._-+"
 
@@ -37,10 +42,13 @@ _NUMBER_WORD: Final = re.compile(
     re.IGNORECASE,
 )
 _OF_COUNT: Final = re.compile(r"(?<!\d)(?P<of>\d{1,3})of\d{1,3}\b")
-# ``Title (01-25) [1080p]``, ``Title 1017-1088 (WEB)``, ``Title S01 (01 - 12)``, ``(0001-1071+Movies)``.
+# ``Title (01-25) [1080p]``, ``Title 1017-1088 (WEB)``, ``Title S01 (01 - 12)``, ``(0001-1071+Movies)``,
+# ``Title.493-498.&.500-507.(tags)`` (a batch missing one episode).
 _BATCH_RANGE: Final = re.compile(
-    r"^(?P<title>.*?\S)\s+(?P<open>[(\[]?)(?P<ep>\d{1,4})\s*[-~]\s*(?P<last>\d{1,4})(?(open)[)\]+]|(?=\s*[(\[]|$))"
+    r"^(?P<title>.*?\S)[\s.]+(?P<open>[(\[])?(?P<ep>\d{1,4})\s*[-~]\s*(?P<last>\d{1,4})"
+    r"(?P<more>(?:[\s.]*[&,][\s.]*\d{1,4}\s*-\s*\d{1,4})*)(?(open)[)\]+]|(?=[\s.]*[(\[]|$))"
 )
+_MORE_RANGES: Final = re.compile(r"(\d{1,4})\s*-\s*(\d{1,4})")
 _TITLE_THEN_BRACKET: Final = re.compile(
     r"^(?P<title>(?:\s*\[[^\[\]]*\])*[^\[\]]*?[^\W\d_][^\[\]]*?)\s*"
     r"\[(?P<ep>\d{1,4})(?:-(?P<last>\d{1,4}))?(?:v(?P<version>\d))?\]"
@@ -84,16 +92,16 @@ def read_episode_word(stem: str) -> Reading | None:
             continue  # inside a bracket with other words: ``[NCED_EP12]`` is an extra's number
         if not _has_letters(LEADING_BRACKETS.sub("", title)) and match.group("word") in ("E", "e", "#"):
             continue  # "E" or "#" alone needs a title before it to be read as an episode marker
-        first, last = int(match.group("ep")), _opt_int(match.group("last"))
+        first, last = int(match.group("ep")), optional_int(match.group("last"))
         word = match.group("word").casefold()
         if word == "cap" and first >= 100:
             return _cap_reading(title, first, last, stem[match.end() :])
-        if first in _YEARS:
+        if first in YEARS:
             continue
         return Reading(
             title=title,
             episodes=episode_numbers(first, last),
-            version=_opt_int(match.group("version")),
+            version=optional_int(match.group("version")),
             rest=stem[match.end() :],
         )
     return None
@@ -150,22 +158,26 @@ def read_batch_range(stem: str) -> Reading | None:
     if match is None:
         return None
     first, last = int(match.group("ep")), int(match.group("last"))
-    if first >= last or (first in _YEARS and last in _YEARS):
+    if first >= last or (first in YEARS and last in YEARS):
         return None
-    return Reading(
-        title=match.group("title"), episodes=episode_numbers(first, last), rest=stem[match.end() :]
-    )
+    episodes = list(episode_numbers(first, last))
+    for more in _MORE_RANGES.finditer(match.group("more")):
+        more_first, more_last = int(more.group(1)), int(more.group(2))
+        if not episodes[-1] < more_first < more_last:
+            return None  # not one batch counting upwards
+        episodes += episode_numbers(more_first, more_last)
+    return Reading(title=match.group("title"), episodes=tuple(episodes), rest=stem[match.end() :])
 
 
 def read_bracket_number(stem: str) -> Reading | None:
     """``[Group] Title [01] [720p]``, ``Title_2_[01-05]_[Source]``: a bracketed number after a title."""
     match = _TITLE_THEN_BRACKET.match(stem)
-    if match is None or int(match.group("ep")) in _YEARS:
+    if match is None or int(match.group("ep")) in YEARS:
         return None
     return Reading(
         title=match.group("title"),
-        episodes=episode_numbers(int(match.group("ep")), _opt_int(match.group("last"))),
-        version=_opt_int(match.group("version")),
+        episodes=episode_numbers(int(match.group("ep")), optional_int(match.group("last"))),
+        version=optional_int(match.group("version")),
         rest=stem[match.end() :],
     )
 
@@ -180,7 +192,7 @@ def read_scene_number(stem: str) -> Reading | None:
             return None
         episodes = (int(broadcast.group("ep")),)
         return Reading(title=broadcast.group("title"), episodes=episodes, rest=stem[broadcast.end() :])
-    if int(match.group("season") + match.group("ep")) in _YEARS:
+    if int(match.group("season") + match.group("ep")) in YEARS:
         return None
     numbers = [int(match.group(name)) for name in ("ep", "ep2", "ep3") if match.group(name)]
     return Reading(
@@ -199,22 +211,24 @@ def read_leading_number(stem: str) -> Reading | None:
     if match is None:
         return None
     first = int(match.group("ep"))
-    if first in _YEARS:
+    if first in YEARS:
         return None
     title = _EPISODE_TITLE.split(match.group("title"), maxsplit=1)[0]
     group = _leading_group(stem)
-    return Reading(title=title, episodes=episode_numbers(first, _opt_int(match.group("last"))), group=group)
+    return Reading(
+        title=title, episodes=episode_numbers(first, optional_int(match.group("last"))), group=group
+    )
 
 
 def read_glued_dash(stem: str) -> Reading | None:
     """``Series_Title-01[1280x720]``: a title and a two-digit (or longer) number joined by a dash."""
     match = _GLUED_DASH.match(stem)
-    if match is None or int(match.group("ep")) in _YEARS:
+    if match is None or int(match.group("ep")) in YEARS:
         return None
     return Reading(
         title=match.group("title"),
         episodes=(int(match.group("ep")),),
-        version=_opt_int(match.group("version")),
+        version=optional_int(match.group("version")),
         rest=stem[match.end() :],
     )
 
@@ -226,7 +240,3 @@ def _leading_group(stem: str) -> str | None:
 
 def _has_letters(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
-
-
-def _opt_int(text: str | None) -> int | None:
-    return int(text) if text else None
