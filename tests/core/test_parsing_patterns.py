@@ -94,6 +94,12 @@ def test_cjk_bracket_episode_marks() -> None:
 # --- several episodes in one name ---------------------------------------------------------------
 
 
+def test_scene_number_after_a_title_of_digits() -> None:
+    # guessit test/episodes.yml (4.4.0): "11.22.63" is the title, 106 its season 1, episode 6
+    result = parsed("11.22.63.106.hdtv-abc.mkv")
+    assert (result.title, result.season, result.episodes) == ("11 22 63", 1, (6,))
+
+
 def test_scene_multi_episode_range() -> None:
     # Sonarr ParserTests/MultiEpisodeParserFixture.cs @49df353
     result = parsed("Series.S03E01-06.DUAL.BDRip.XviD.AC3.-HELLYWOOD")
@@ -285,15 +291,3 @@ def test_dash_range_joined_by_a_word() -> None:
     # the real-name match set and so not used here
     result = parsed("Show Name - 215 ao 220 - [Group]")
     assert (result.title, result.episodes) == ("Show Name", tuple(range(215, 221)))
-
-
-# --- a title always comes out -------------------------------------------------------------------
-
-
-def test_name_of_tag_words_is_its_own_title() -> None:
-    # the file part of Sonarr's "Босх: Спадок / Series: Legacy / S2E1 of 10 (2023) WEB-DL 1080p
-    # Ukr/Eng | sub Eng" (ParserTests/SingleEpisodeParserFixture.cs @49df353), whose slashes make
-    # folders: languages and a subtitle mark that anitopy reads as tags, and nothing else
-    result = parsed("Eng | sub Eng.mkv")
-    assert (result.title, result.episodes) == ("Eng | sub Eng", ())
-    assert parse_name("1080p.mkv") is None  # a number-only tag: the file takes its folder's title

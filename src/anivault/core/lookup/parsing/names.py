@@ -91,7 +91,6 @@ _ABSOLUTE: Final = re.compile(
 _TAGS: Final = re.compile(r"\s*[\[(【]")
 _DECORATION: Final = re.compile(r"\]\s*(?:[★☆♪・◆◇][^\[\]★☆♪・◆◇]*[★☆♪・◆◇]|[★☆♪・◆◇]*)\s*\[")
 """Symbols between brackets, and a note wrapped in them (``】★10月新番★【``, "October's new shows")."""
-_BRACKETED: Final = re.compile(r"[\[(【][^\])】]*[\])】]")
 _LEADING_GROUP: Final = re.compile(r"^\s*[\[【]([^\]】]+)[\]】]")
 _SPLIT_EPISODE: Final = re.compile(r"\d+(?:\.5|[a-d])")
 """A half or part episode (``7.5``, ``111c``): not a regular episode of any TMDB season."""
@@ -170,9 +169,9 @@ def read_name(name: str) -> ParsedName | None:
         title, stem, season, year, special, bare_year_is_movie=not episodes
     )
     if not any(ch.isalnum() for ch in title):
-        title = "" if episodes else _words_as_title(shape, special)
-        if not title and not episodes:
+        if not episodes:
             return None
+        title = ""
     kind = _kind(special, episodes, year)
     return ParsedName(
         title=title,
@@ -327,17 +326,6 @@ def _as_written(title: str, stem: str) -> str:
     pattern = r"[\s._]+".join(re.escape(word) for word in words)
     match = re.search(pattern + r"[.]*", stem)
     return match.group() if match else title
-
-
-def _words_as_title(shape: str, special: str | None) -> str:
-    """The words of a name anitopy reads as nothing but tags (``Eng | sub Eng``: languages and a
-    subtitle mark), as its title: a name of words alone is what the user calls the file, and
-    searching it beats a parse failure. Not for a name with numbers (``1080p``: a file that needs
-    its folder) or an extra's marker (``NCOP``)."""
-    if special or any(ch.isdigit() for ch in shape):
-        return ""
-    words = " ".join(_BRACKETED.sub(" ", shape).split())
-    return words if any(ch.isalpha() for ch in words) else ""
 
 
 def _kind(special: str | None, episodes: tuple[int, ...], year: int | None) -> FileKind:

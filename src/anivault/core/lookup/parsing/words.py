@@ -56,7 +56,7 @@ _TITLE_THEN_BRACKET: Final = re.compile(
 # ``Title.103.720p.HDTV`` (S01E03), ``the.simpsons.2401.hdtv`` (S24E01), ``Title.10708.hdtv``
 # (S01E07-E08), ``Title.101.102.hdtv``: a scene name whose number runs straight into the source tags.
 _SCENE_NUMBER: Final = re.compile(
-    r"^(?P<title>[^\[\]\s]*?[^\W\d_][^\[\]\s]*?)[._](?P<season>\d{1,2})(?P<ep>(?!00)\d{2})(?P<ep2>\d{2})?"
+    r"^(?P<title>[^\[\]\s]*?[^\W_][^\[\]\s]*?)[._](?P<season>\d{1,2})(?P<ep>(?!00)\d{2})(?P<ep2>\d{2})?"
     r"(?:[._](?P=season)(?P<ep3>\d{2}))?"
     r"[._-](?=(?:hdtv|pdtv|sdtv|dsr|web|webrip|web-dl|\d{3,4}[pi]|x26[45]|h\.?26[45]|xvid|dvdrip|bdrip|bluray)\b)",
     re.IGNORECASE,
