@@ -236,6 +236,44 @@ def test_one_number_before_scene_episode_stays_in_the_title() -> None:
     assert result.absolute_episodes == ()
 
 
+def test_dashed_number_before_scene_episode_is_absolute() -> None:
+    # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
+    result = parsed(
+        "[Kaleido-subs] Animation - 12 (S01E12) - (WEB 1080p HEVC x265 10-bit E-AC3 2.0) [1ADD8F6D]"
+    )
+    assert (result.title, result.season, result.episodes, result.absolute_episodes) == (
+        "Animation",
+        1,
+        (12,),
+        (12,),
+    )
+
+
+def test_half_episode_before_scene_special_leaves_the_title() -> None:
+    # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
+    result = parsed(
+        "[Kaleido-subs] Sky Series - 07.5 (S00E01) - (BD 1080p HEVC x265 10-bit Opus 2.0) [A548C980].mkv"
+    )
+    assert (result.title, result.season, result.episodes, result.absolute_episodes) == (
+        "Sky Series",
+        0,
+        (1,),
+        (),
+    )
+
+
+def test_bracketed_season_episode_after_absolute_number() -> None:
+    # the shape of PTT's "[HR] Boku no Hero Academia 87 (S4-24) [1080p HEVC Multi-Subs] HR-GZ", which is
+    # in the real-name match set and so not used here
+    result = parsed("[Group] Show Name 87 (S4-24) [1080p]")
+    assert (result.title, result.season, result.episodes, result.absolute_episodes) == (
+        "Show Name",
+        4,
+        (24,),
+        (87,),
+    )
+
+
 def test_absolute_list_after_scene_episodes() -> None:
     # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
     result = parsed("[RlsGrp] Series Title (2010) - S01E01-02-03 - 001-002-003 - Episode Title HDTV-720p v2")

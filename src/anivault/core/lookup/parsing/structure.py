@@ -81,10 +81,17 @@ _MORE_EPISODES: Final = re.compile(
 _ABSOLUTE_AFTER: Final = re.compile(
     r"[ ._]+(?P<first>\d{2,4})(?:-(?P<last>\d{2,4}))?(?=[ ._]*(?:[\[(]|-[^\W\d_]|$))"
 )
-# ``Show Name 313-315 s16e03-05``, ``Show - 313-315 - s16e03-05``: before the scene form only a
-# range is taken, since one number there may end the title ("Mob Psycho 100 S02E01").
+# ``Show Name 313-315 s16e03-05``, ``Show - 313-315 - s16e03-05``, ``Title - 05 - S01E05``,
+# ``Title - 12 (S01E12)``, ``Title - 07.5 (S00E01)``: before the scene form a number set off by a
+# dash, or a range; one number after a space alone may end the title ("Mob Psycho 100 S02E01").
+# A half episode's number is no absolute number, but it is not the title's either.
 _ABSOLUTE_BEFORE: Final = re.compile(
-    r"[ ._]+(?:-[ ._]+)?(?P<first>\d{2,4})-(?P<last>\d{2,4})[ ._]*(?:-[ ._]*)?$"
+    r"(?:\s+-\s+|[ ._]+(?:-[ ._]+)?(?=\d{2,4}-\d))(?P<first>\d{2,4})(?:-(?P<last>\d{2,4})|(?P<half>\.5))?"
+    r"[ ._]*(?:-[ ._]*|\(\s*)?$"
+)
+# ``[HR] Title 87 (S4-24)``: season 4, episode 24 in brackets after the absolute number.
+_BRACKETED_SCENE: Final = re.compile(
+    r"\s(?P<first>\d{1,4})\s+\(S(?P<season>\d{1,2})-(?P<ep>\d{1,3})\)", re.IGNORECASE
 )
 _WORD_AFTER: Final = re.compile(r" [^\W\d_]")
 _EPISODE_WORD_END: Final = re.compile(r"[\s._-]+(?:Ep|Episode)[\s._-]*$", re.IGNORECASE)
@@ -207,7 +214,7 @@ def read_scene(stem: str) -> Reading | None:
     (``3x3 Eyes - 01``), not a season and an episode."""
     scene = next(filter(_not_glued_noise, SCENE_EPISODE.finditer(stem)), None) or _cross_episode(stem)
     if scene is None:
-        return None
+        return _read_bracketed_scene(stem)
     season = int(scene.group("season"))
     form = _mark_form(scene.group("mark"))
     episodes, end = _more_episodes(stem, season, int(scene.group("ep")), scene.end(), form)
@@ -216,8 +223,9 @@ def read_scene(stem: str) -> Reading | None:
     absolute: tuple[int, ...] = ()
     if (after := _ABSOLUTE_AFTER.match(stem, end)) and (absolute := _absolute_beside(after, episodes)):
         end = after.end()
-    elif (before := _ABSOLUTE_BEFORE.search(title)) and (absolute := _absolute_beside(before, episodes)):
-        title = title[: before.start()]
+    elif before := _ABSOLUTE_BEFORE.search(title):
+        absolute = () if before.group("half") else _absolute_beside(before, episodes)
+        title = title[: before.start()] if absolute or before.group("half") else title
     return Reading(
         title=_EPISODE_WORD_END.sub("", title).rstrip(" ._-(["),
         episodes=episodes,
@@ -228,12 +236,26 @@ def read_scene(stem: str) -> Reading | None:
     )
 
 
+def _read_bracketed_scene(stem: str) -> Reading | None:
+    match = _BRACKETED_SCENE.search(stem)
+    if match is None:
+        return None
+    episodes = (int(match.group("ep")),)
+    return Reading(
+        title=stem[: match.start()],
+        episodes=episodes,
+        season=int(match.group("season")),
+        rest=stem[match.end() :],
+        absolute=_absolute_beside(match, episodes),
+    )
+
+
 def _absolute_beside(match: re.Match[str], episodes: tuple[int, ...]) -> tuple[int, ...]:
-    """The absolute numbers a scene episode carries beside it: as many as it has episodes, above
-    them (an absolute number counts every earlier season too), and not a year."""
+    """The absolute numbers a scene episode carries beside it: as many as it has episodes, none
+    below them (an absolute number counts every earlier season too), and not a year."""
     first = int(match.group("first"))
-    numbers = episode_numbers(first, optional_int(match.group("last")))
-    if len(numbers) != len(episodes) or first <= episodes[-1] or first in YEARS:
+    numbers = episode_numbers(first, optional_int(match.groupdict().get("last")))
+    if len(numbers) != len(episodes) or first < episodes[0] or first in YEARS:
         return ()
     return numbers
 
