@@ -263,8 +263,8 @@ def test_half_episode_before_scene_special_leaves_the_title() -> None:
 
 
 def test_bracketed_season_episode_after_absolute_number() -> None:
-    # the shape of PTT's "[HR] Boku no Hero Academia 87 (S4-24) [1080p HEVC Multi-Subs] HR-GZ", which is
-    # in the real-name match set and so not used here
+    # the shape of a PTT test name (tests/test_episodes.py @88429bb, group HR) that is in the
+    # real-name match set and so not used here
     result = parsed("[Group] Show Name 87 (S4-24) [1080p]")
     assert (result.title, result.season, result.episodes, result.absolute_episodes) == (
         "Show Name",
@@ -325,7 +325,7 @@ def test_batch_of_two_ranges() -> None:
 
 
 def test_dash_range_joined_by_a_word() -> None:
-    # the shape of PTT's "Bleach 10º Temporada - 215 ao 220 - [DB-BR]" (Portuguese "to"), which is in
-    # the real-name match set and so not used here
+    # the shape of a PTT test name (Portuguese "ao", "to"; tests/test_episodes.py @88429bb) that is
+    # in the real-name match set and so not used here
     result = parsed("Show Name - 215 ao 220 - [Group]")
     assert (result.title, result.episodes) == ("Show Name", tuple(range(215, 221)))

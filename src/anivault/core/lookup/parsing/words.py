@@ -171,15 +171,7 @@ def read_batch_range(stem: str) -> Reading | None:
 
 def read_bracket_number(stem: str) -> Reading | None:
     """``[Group] Title [01] [720p]``, ``Title_2_[01-05]_[Source]``: a bracketed number after a title."""
-    match = _TITLE_THEN_BRACKET.match(stem)
-    if match is None or int(match.group("ep")) in YEARS:
-        return None
-    return Reading(
-        title=match.group("title"),
-        episodes=episode_numbers(int(match.group("ep")), optional_int(match.group("last"))),
-        version=optional_int(match.group("version")),
-        rest=stem[match.end() :],
-    )
+    return _titled_number(_TITLE_THEN_BRACKET.match(stem))
 
 
 def read_scene_number(stem: str) -> Reading | None:
@@ -222,14 +214,20 @@ def read_leading_number(stem: str) -> Reading | None:
 
 def read_glued_dash(stem: str) -> Reading | None:
     """``Series_Title-01[1280x720]``: a title and a two-digit (or longer) number joined by a dash."""
-    match = _GLUED_DASH.match(stem)
+    return _titled_number(_GLUED_DASH.match(stem))
+
+
+def _titled_number(match: re.Match[str] | None) -> Reading | None:
+    """The reading of a match with ``title`` and ``ep`` groups (``last`` and ``version`` if the
+    shape has them); None when nothing matched or the number is a year."""
     if match is None or int(match.group("ep")) in YEARS:
         return None
+    groups = match.groupdict()
     return Reading(
         title=match.group("title"),
-        episodes=(int(match.group("ep")),),
-        version=optional_int(match.group("version")),
-        rest=stem[match.end() :],
+        episodes=episode_numbers(int(match.group("ep")), optional_int(groups.get("last"))),
+        version=optional_int(groups.get("version")),
+        rest=match.string[match.end() :],
     )
 
 
