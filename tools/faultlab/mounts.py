@@ -34,3 +34,16 @@ def _mount(args: list[str]) -> bool:
 
 def _umount(path: Path) -> None:
     subprocess.run(["umount", "-l", str(path)], capture_output=True, check=False)
+
+
+@contextmanager
+def bind_mount(folder: Path, at: Path) -> Iterator[Path]:
+    """``folder`` mounted again at ``at``: one device (the same ``st_dev``) behind two mounts, across
+    which Linux refuses hard links with a real EXDEV that no look at ``st_dev`` foresees."""
+    at.mkdir(parents=True, exist_ok=True)
+    if not _mount(["--bind", str(folder), str(at)]):
+        raise OSError(f"cannot bind-mount {folder} at {at}")
+    try:
+        yield at
+    finally:
+        _umount(at)
