@@ -237,7 +237,7 @@ def test_ctrl_c_checkpoints_and_resume_finishes_without_redoing(
     def press_ctrl_c_once(outcome: ApplyOutcome) -> None:
         seen.append(outcome)
         if len(seen) == 2:
-            os.kill(os.getpid(), signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)  # Windows too (os.kill would end the process)
 
     with pytest.raises(InterruptedRunError) as caught:
         apply_session(
@@ -425,7 +425,7 @@ def test_an_undone_run_leaves_nothing_for_resume(source: Path, library: Path, tm
     def press_ctrl_c_once(outcome: ApplyOutcome) -> None:
         seen.append(outcome)
         if len(seen) == 2:
-            os.kill(os.getpid(), signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)  # Windows too (os.kill would end the process)
 
     with pytest.raises(InterruptedRunError):
         apply_session(

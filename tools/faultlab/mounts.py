@@ -1,8 +1,11 @@
-"""Real small or read-only file systems for fault scenarios (tmpfs and bind mounts; root only)."""
+"""Real small or read-only file systems for fault scenarios (tmpfs and bind mounts; root only, and
+Linux only: elsewhere ``mounts_permitted`` says no)."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +32,8 @@ def small_filesystem(path: Path, size_bytes: int) -> Iterator[Path]:
 
 
 def _mount(args: list[str]) -> bool:
+    if not sys.platform.startswith("linux") or shutil.which("mount") is None:
+        return False
     return subprocess.run(["mount", *args], capture_output=True, check=False).returncode == 0
 
 
