@@ -168,7 +168,7 @@ def test_hardlink_across_devices_is_refused_in_the_plan(library: Path, tmp_path:
         item = matched(Path(shm), "Frieren - 01.mkv", content=b"far away", sidecars=(".en.ass",))
         plan = build_plan([item], library, PlanOptions(action="hardlink"))
         assert [(e.status, e.error_code) for e in plan.entries] == [("error", "E-FS-CROSS-DEVICE")] * 2
-        assert "different volumes" in plan.entries[0].note
+        assert "hard links cannot cross volumes" in plan.entries[0].note
         assert apply_all(plan, tmp_path / "j.jsonl") == []
         assert Path(item.parsed.scanned.path).read_bytes() == b"far away"
     assert not library.exists()

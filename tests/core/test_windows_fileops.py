@@ -194,7 +194,8 @@ def test_a_hardlink_refused_across_volumes_at_apply_time_fails_cross_device_and_
     final = {o.entry.relative_source: o for o in outcomes}
     for video in ("Frieren - 01.mkv", "Frieren - 02.mkv"):
         assert (final[video].status, final[video].error_code) == ("failed", "E-FS-CROSS-DEVICE")
-        assert "different volumes" in final[video].message and "--action copy" in final[video].message
+        message = final[video].message
+        assert "hard links cannot cross volumes" in message and "--action copy" in message
     assert final["Frieren - 01.en.ass"].status == final["Frieren - 02.en.ass"].status == "skipped"
     for entry in plan.entries:
         assert entry.source.read_bytes() == entry.relative_source.encode()

@@ -83,9 +83,9 @@ class PathRules:
 
 def cross_device(source: Path, folder: Path) -> CrossDeviceError:
     """The refusal of a hard link from ``source`` into ``folder`` on another volume, saying what to do."""
-    return CrossDeviceError(
-        f"a hard link cannot join {source} to {folder}: they are on different volumes; left as it is "
-        "(use --action copy or --action move, or a library on the same volume)"
+    return CrossDeviceError(  # why and what to do first: a one-line summary cuts the end off
+        "hard links cannot cross volumes (use --action copy or --action move, or a library on the "
+        f"same volume): {source} is on another volume than {folder}; left as it is"
     )
 
 
