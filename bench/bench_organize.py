@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from anivault.core.apply.apply import apply_plan
+from anivault.core.apply.apply import ApplyControls, apply_plan
 from anivault.core.apply.journal import Journal, journal_key
 from anivault.core.apply.undo import undo
 from anivault.core.fingerprint import take_prints
@@ -56,7 +56,7 @@ def bench(action: str, count: int, size: int) -> None:
         journal_path = root / "journal.jsonl"
         journal = Journal(journal_path, journal_key(root / "state"))
         started = time.perf_counter()
-        outcomes = apply_plan(plan, journal, should_stop=lambda: False, on_outcome=lambda _: None)
+        outcomes = apply_plan(plan, journal, ApplyControls())
         applied = time.perf_counter() - started
         journal.close()
         started = time.perf_counter()

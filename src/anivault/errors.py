@@ -27,6 +27,7 @@ boundary, with ``raise ... from exc``; only ``cli/`` turns them into messages an
     │   ├── FileLockedError     E-FS-LOCKED      open in another program (Windows sharing violation)
     │   ├── SourceMissingError  E-FS-SRC-MISSING
     │   ├── NotRegularFileError E-FS-NOT-REGULAR  a source that is a symlink, FIFO, socket or device
+    │   ├── CrossDeviceError    E-FS-CROSS-DEVICE  a hard link asked for across volumes (refused)
     │   └── OutsideTargetError  E-FS-OUTSIDE-TARGET  a write that would land outside the real --dst
     ├── OrganizeConflictError   E-ORGANIZE-CONFLICT  two sources for one target, or target taken
     ├── PlanStaleError          E-PLAN-STALE     a source changed between planning and applying
@@ -130,6 +131,10 @@ class SourceMissingError(FileSystemError):
 
 class NotRegularFileError(FileSystemError):
     code = "E-FS-NOT-REGULAR"
+
+
+class CrossDeviceError(FileSystemError):
+    code = "E-FS-CROSS-DEVICE"
 
 
 class OutsideTargetError(FileSystemError):

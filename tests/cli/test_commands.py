@@ -10,8 +10,8 @@ import pytest
 from tests.cli.conftest import Outcome
 
 from anivault.cli import exit_codes
+from tools.faultlab.cli import CTRL_C_SENDABLE, CTRL_C_UNSENDABLE, finish
 from tools.faultlab.cli import Cli as SubprocessCli
-from tools.faultlab.cli import finish
 from tools.tmdb_standin.server import Standin
 
 Run = Callable[..., Outcome]
@@ -192,6 +192,7 @@ def test_status_after_a_deferred_run_is_resumable(
     assert snapshot["counts"]["deferred"] > 0  # type: ignore[index]
 
 
+@pytest.mark.skipif(not CTRL_C_SENDABLE, reason=CTRL_C_UNSENDABLE)
 def test_status_after_an_interrupted_apply_is_resumable(
     small_library: Path, tmp_path: Path, tmdb_standin: Standin
 ) -> None:

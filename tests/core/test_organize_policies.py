@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.core.test_plan_and_organize import KEY, SHM, by_source, matched, read_journal, write
 
-from anivault.core.apply.apply import ApplyOutcome, Pacer, apply_plan
+from anivault.core.apply.apply import ApplyControls, ApplyOutcome, Pacer, apply_plan
 from anivault.core.apply.journal import Journal
 from anivault.core.plan.build import build_plan
 from anivault.core.plan.model import Plan, PlanOptions
@@ -21,7 +21,7 @@ TARGET = "Frieren (2023)/Season 01/Frieren (2023) S01E01"
 def apply_all(plan: Plan, journal_path: Path, pacer: Pacer | None = None) -> list[ApplyOutcome]:
     journal = Journal(journal_path, KEY)
     try:
-        return apply_plan(plan, journal, should_stop=lambda: False, on_outcome=lambda _: None, pacer=pacer)
+        return apply_plan(plan, journal, ApplyControls(pacer=pacer))
     finally:
         journal.close()
 
@@ -161,19 +161,17 @@ def test_links_never_replace_an_existing_target(
     assert (library / f"{TARGET}.mkv").read_bytes() == b"arrived meanwhile"
 
 
-def test_hardlink_across_devices_is_planned_as_a_copy_and_says_so(library: Path, tmp_path: Path) -> None:
+def test_hardlink_across_devices_is_refused_in_the_plan(library: Path, tmp_path: Path) -> None:
     if not SHM.is_dir() or os.stat(SHM).st_dev == os.stat(tmp_path).st_dev:
         pytest.skip("/dev/shm is not a separate device here")
     with tempfile.TemporaryDirectory(dir=SHM) as shm:
-        item = matched(Path(shm), "Frieren - 01.mkv", content=b"far away")
+        item = matched(Path(shm), "Frieren - 01.mkv", content=b"far away", sidecars=(".en.ass",))
         plan = build_plan([item], library, PlanOptions(action="hardlink"))
-        assert (plan.entries[0].action, plan.entries[0].note) == (
-            "copy",
-            "hardlink across devices: copied instead",
-        )
-        assert [o.status for o in apply_all(plan, tmp_path / "j.jsonl")] == ["moved"]
+        assert [(e.status, e.error_code) for e in plan.entries] == [("error", "E-FS-CROSS-DEVICE")] * 2
+        assert "hard links cannot cross volumes" in plan.entries[0].note
+        assert apply_all(plan, tmp_path / "j.jsonl") == []
         assert Path(item.parsed.scanned.path).read_bytes() == b"far away"
-    assert (library / f"{TARGET}.mkv").read_bytes() == b"far away"
+    assert not library.exists()
 
 
 # --- stale sources and pacing ------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from anivault.core.apply.apply import ApplyOutcome, apply_plan
+from anivault.core.apply.apply import ApplyControls, ApplyOutcome, apply_plan
 from anivault.core.apply.fsops import move_no_clobber
 from anivault.core.apply.journal import Journal, Phase
 from anivault.core.fingerprint import take_prints
@@ -245,12 +245,10 @@ def apply(
     seen: list[ApplyOutcome] = []
     journal = Journal(journal_path, KEY)
     try:
-        outcomes = apply_plan(
-            plan,
-            journal,
-            should_stop=lambda: stop_after is not None and len(seen) >= stop_after,
-            on_outcome=seen.append,
+        controls = ApplyControls(
+            should_stop=lambda: stop_after is not None and len(seen) >= stop_after, on_outcome=seen.append
         )
+        outcomes = apply_plan(plan, journal, controls)
     finally:
         journal.close()
     return outcomes, seen

@@ -13,7 +13,7 @@ import pytest
 from tests.core.test_plan_and_organize import matched, write
 
 from anivault.core import checkpoint as checkpoints
-from anivault.core.apply.apply import ApplyOutcome, apply_plan
+from anivault.core.apply.apply import ApplyControls, ApplyOutcome, apply_plan
 from anivault.core.apply.fsops import partial_name
 from anivault.core.apply.journal import Journal, Phase, journal_key
 from anivault.core.apply.recovery import read_journal, settle
@@ -54,7 +54,7 @@ def key_of(journal: Path) -> bytes:
 def apply_all(plan: Plan, journal_path: Path) -> list[ApplyOutcome]:
     journal = Journal(journal_path, key_of(journal_path))
     try:
-        return apply_plan(plan, journal, should_stop=lambda: False, on_outcome=lambda _: None)
+        return apply_plan(plan, journal, ApplyControls())
     finally:
         journal.close()
 
@@ -237,7 +237,7 @@ def test_ctrl_c_checkpoints_and_resume_finishes_without_redoing(
     def press_ctrl_c_once(outcome: ApplyOutcome) -> None:
         seen.append(outcome)
         if len(seen) == 2:
-            os.kill(os.getpid(), signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)  # Windows too (os.kill would end the process)
 
     with pytest.raises(InterruptedRunError) as caught:
         apply_session(
@@ -425,7 +425,7 @@ def test_an_undone_run_leaves_nothing_for_resume(source: Path, library: Path, tm
     def press_ctrl_c_once(outcome: ApplyOutcome) -> None:
         seen.append(outcome)
         if len(seen) == 2:
-            os.kill(os.getpid(), signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)  # Windows too (os.kill would end the process)
 
     with pytest.raises(InterruptedRunError):
         apply_session(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from tests.core.test_plan_and_organize import by_source, matched
 
-from anivault.core.apply.apply import ApplyOutcome
+from anivault.core.apply.apply import ApplyControls, ApplyOutcome
 from anivault.core.apply.fileops import (
     ERROR_PRIVILEGE_NOT_HELD,
     ERROR_SHARING_VIOLATION,
@@ -28,6 +28,7 @@ from anivault.core.apply.retry import apply_retrying_locked
 from anivault.core.apply.undo import undo
 from anivault.core.plan.build import build_plan
 from anivault.core.plan.model import Action, Plan, PlanOptions
+from anivault.core.plan.pathrules import POSIX_RULES, WINDOWS_RULES
 from anivault.core.run import fallback_warnings
 
 
@@ -92,9 +93,7 @@ def apply_with(
     reported: list[ApplyOutcome] = []
     journal = Journal(journal_path, key_for(journal_path))
     try:
-        outcomes = apply_retrying_locked(
-            plan, journal, should_stop=lambda: False, on_outcome=reported.append, ops=ops
-        )
+        outcomes = apply_retrying_locked(plan, journal, ApplyControls(on_outcome=reported.append, ops=ops))
     finally:
         journal.close()
     return outcomes, reported
@@ -184,16 +183,49 @@ def test_a_cross_volume_move_is_copy_verify_delete_and_journalled(tmp_path: Path
         assert phases == ["intent", "reserved", "done"]
 
 
-def test_a_hardlink_refused_across_volumes_at_apply_time_becomes_a_journalled_copy(tmp_path: Path) -> None:
+def test_a_hardlink_refused_across_volumes_at_apply_time_fails_cross_device_and_copies_nothing(
+    tmp_path: Path,
+) -> None:
     plan = library_plan(tmp_path, "hardlink")
 
-    outcomes, _ = apply_with(plan, OtherVolume(), tmp_path / "journal.jsonl")
+    outcomes, reported = apply_with(plan, OtherVolume(), tmp_path / "journal.jsonl")
 
-    assert {o.status for o in outcomes} == {"moved"}
-    assert {o.message for o in outcomes} == {"hardlink across devices: copied instead"}
+    assert reported == outcomes
+    final = {o.entry.relative_source: o for o in outcomes}
+    for video in ("Frieren - 01.mkv", "Frieren - 02.mkv"):
+        assert (final[video].status, final[video].error_code) == ("failed", "E-FS-CROSS-DEVICE")
+        message = final[video].message
+        assert "hard links cannot cross volumes" in message and "--action copy" in message
+    assert final["Frieren - 01.en.ass"].status == final["Frieren - 02.en.ass"].status == "skipped"
     for entry in plan.entries:
-        assert entry.source.exists() and entry.target.read_bytes() == entry.relative_source.encode()
-    assert "fallback" in (tmp_path / "journal.jsonl").read_text(encoding="utf-8")
+        assert entry.source.read_bytes() == entry.relative_source.encode()
+        assert not entry.target.exists()
+    assert not [p for p in (tmp_path / "library").rglob("*") if p.is_file()]
+    state = read_journal(tmp_path / "journal.jsonl", key_for(tmp_path / "journal.jsonl"))
+    assert {state.steps[final[v].entry.entry_id].phase for v in ("Frieren - 01.mkv", "Frieren - 02.mkv")} == {
+        "failed"
+    }
+    assert "fallback" not in (tmp_path / "journal.jsonl").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("source", "folder", "other"),
+    [
+        ("C:\\Downloads\\x.mkv", "D:\\Anime", True),
+        ("C:\\Downloads\\x.mkv", "\\\\nas\\anime", True),
+        ("\\\\nas\\downloads\\x.mkv", "\\\\nas\\anime", True),
+        ("\\\\nas\\anime\\new\\x.mkv", "\\\\NAS\\Anime\\TV", False),
+        ("c:\\Downloads\\x.mkv", "C:\\Anime", False),
+    ],
+)
+def test_under_windows_rules_drive_letters_and_unc_shares_are_volumes(
+    source: str, folder: str, other: bool
+) -> None:
+    assert WINDOWS_RULES.other_volume(Path(source), Path(folder)) is other
+    refusal = WINDOWS_RULES.link_refusal("hardlink", Path(source), Path(folder))
+    assert (refusal is not None and refusal.code == "E-FS-CROSS-DEVICE") is other
+    assert WINDOWS_RULES.link_refusal("copy", Path(source), Path(folder)) is None
+    assert not POSIX_RULES.other_volume(Path(source), Path(folder)), "posix rules read no drive letters"
 
 
 @pytest.mark.parametrize(
@@ -221,8 +253,9 @@ def test_a_symlink_without_the_privilege_falls_back_to_a_copy_with_a_warning(
     assert warning.startswith("4 file(s): symbolic links not permitted here")
 
 
-def test_a_hardlink_refused_for_another_reason_is_a_failure_not_a_copy() -> None:
+def test_a_hardlink_never_becomes_a_copy_and_a_symlink_only_for_want_of_the_privilege() -> None:
     assert copy_instead("hardlink", OSError(errno.EPERM, "Operation not permitted")) is None
+    assert copy_instead("hardlink", OSError(errno.EXDEV, "Invalid cross-device link")) is None
     assert copy_instead("symlink", OSError(errno.EACCES, "Permission denied")) is None
 
 

@@ -11,13 +11,16 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from anivault.cli.main import main
+from tools.faultlab.mounts import bind_mount, mounts_permitted, small_filesystem
 
 SHM = Path("/dev/shm")
 FRIEREN = "Frieren - Beyond Journey's End (2023)"
@@ -262,56 +265,174 @@ def test_max_path_259_keeps_every_target_within_windows_max_path_below_a_deep_ro
     assert any("S01E01" in p.name and p.parts[-3].endswith("(2023)") for p in moved)  # year kept
 
 
-def _second_device(tmp_path: Path) -> bool:
-    return SHM.is_dir() and os.access(SHM, os.W_OK) and os.stat(SHM).st_dev != os.stat(tmp_path).st_dev
+@pytest.fixture
+def other_volume(tmp_path: Path) -> Iterator[Path]:
+    """A fresh folder on another volume than ``tmp_path``: another drive letter on Windows (the
+    runner has C: and D:), the tmpfs at ``/dev/shm`` elsewhere; skipped where there is none."""
+    here = os.stat(tmp_path).st_dev
+    if os.name == "nt":
+        candidates = [Path(f"{letter}:\\") for letter in "CDEFGH" if f"{letter}:" != tmp_path.drive.upper()]
+    else:
+        candidates = [SHM]
+    for candidate in candidates:
+        try:
+            folder = Path(tempfile.mkdtemp(dir=candidate))
+        except OSError:
+            continue
+        if os.stat(folder).st_dev != here:
+            yield folder
+            shutil.rmtree(folder)
+            return
+        shutil.rmtree(folder)
+    pytest.skip("no second volume here (tmpfs at /dev/shm, or a second drive letter)")
 
 
 @pytest.mark.usefixtures("windows_rules")
 def test_a_move_to_another_device_is_copied_verified_journalled_and_undone(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], other_volume: Path
 ) -> None:
-    if not _second_device(tmp_path):
-        pytest.skip("no second file system (tmpfs at /dev/shm) here; test_windows_fileops injects EXDEV")
-    with tempfile.TemporaryDirectory(dir=SHM) as other:
-        source = downloads(Path(other) / "downloads", "[SubsPlease] Frieren - 01 (1080p).mkv")
-        before = files(source)
-        library = tmp_path / "library"
+    source = downloads(other_volume / "downloads", "[SubsPlease] Frieren - 01 (1080p).mkv")
+    before = files(source)
+    library = tmp_path / "library"
 
-        status, _, _ = run_cli(["run", "--src", str(source), "--dst", str(library), "--apply"], capsys)
+    status, _, _ = run_cli(["run", "--src", str(source), "--dst", str(library), "--apply"], capsys)
 
-        assert status == 0
-        assert files(source) == {}
-        assert list(files(library).values()) == list(before.values())
-        journal = next((tmp_path / "anivault-home" / "state" / "journals").glob("*.jsonl"))
-        phases = [json.loads(line)["phase"] for line in journal.read_text(encoding="utf-8").splitlines()]
-        assert phases[-3:] == ["intent", "reserved", "done"]
+    assert status == 0
+    assert files(source) == {}
+    assert list(files(library).values()) == list(before.values())
+    journal = next((tmp_path / "anivault-home" / "state" / "journals").glob("*.jsonl"))
+    phases = [json.loads(line)["phase"] for line in journal.read_text(encoding="utf-8").splitlines()]
+    assert phases[-3:] == ["intent", "reserved", "done"]
 
-        status, _, _ = run_cli(["organize", "--undo", str(journal)], capsys)
+    status, _, _ = run_cli(["organize", "--undo", str(journal)], capsys)
 
-        assert status == 0
-        assert files(source) == before
-        assert files(library) == {}
+    assert status == 0
+    assert files(source) == before
+    assert files(library) == {}
+
+
+def assert_refused_cross_device(entry: dict[str, object]) -> None:
+    assert entry["status"] == "error"
+    assert entry["code"] == "E-FS-CROSS-DEVICE"
+    assert "hard links cannot cross volumes" in str(entry["note"]) and "--action copy" in str(entry["note"])
 
 
 @pytest.mark.usefixtures("windows_rules")
-def test_a_hardlink_to_another_device_is_planned_as_a_copy_and_says_so(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_a_hardlink_to_another_volume_is_refused_per_file_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], other_volume: Path
 ) -> None:
-    if not _second_device(tmp_path):
-        pytest.skip("no second file system (tmpfs at /dev/shm) here; test_windows_fileops injects EXDEV")
-    with tempfile.TemporaryDirectory(dir=SHM) as other:
-        source = downloads(Path(other) / "downloads", "[SubsPlease] Frieren - 01 (1080p).mkv")
-        before = files(source)
-        library = tmp_path / "library"
+    """On Windows across two drive letters; on Linux across two devices."""
+    source = downloads(
+        other_volume / "downloads",
+        "[SubsPlease] Frieren - 01 (1080p).mkv",
+        "[SubsPlease] Frieren - 01 (1080p).en.ass",
+    )
+    before = files(source)
+    library = tmp_path / "library"
+    hardlink = ["run", "--src", str(source), "--dst", str(library), "--apply", "--action", "hardlink"]
 
-        status, out, _ = run_cli(
+    status, out, err = run_cli(["--json", *hardlink], capsys)
+
+    assert status == 3, err
+    planned = entries(out)
+    assert len(planned) == 2
+    for entry in planned.values():
+        assert_refused_cross_device(entry)
+    assert files(source) == before
+    assert not library.exists(), "not even a folder was made"
+
+    status, out, _ = run_cli(hardlink, capsys)  # the per-series problems, for people
+
+    assert status == 3
+    unwrapped = " ".join(out.split())  # long paths wrap the console lines
+    assert "E-FS-CROSS-DEVICE" in unwrapped and "hard links cannot cross volumes" in unwrapped
+    assert files(source) == before and not library.exists()
+
+
+@pytest.mark.usefixtures("windows_rules")
+def test_a_hardlink_plan_applied_across_volumes_is_refused_at_apply_time_with_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], other_volume: Path
+) -> None:
+    """A plan file made elsewhere (or before a drive was remapped) asks for links across volumes."""
+    source = downloads(other_volume / "downloads", "[SubsPlease] Frieren - 01 (1080p).mkv")
+    before = files(source)
+    library = tmp_path / "library"
+    plan_path = tmp_path / "plan.json"
+    copy_plan = ["--plan", str(plan_path), "--action", "copy"]
+    status, _, _ = run_cli(["run", "--src", str(source), "--dst", str(library), *copy_plan], capsys)
+    assert status == 0
+    document = json.loads(plan_path.read_text(encoding="utf-8"))
+    document["options"]["action"] = "hardlink"
+    for entry in document["entries"]:
+        entry["action"] = "hardlink"
+    plan_path.write_text(json.dumps(document), encoding="utf-8")
+
+    status, out, _ = run_cli(["--json", "organize", "--from-plan", str(plan_path), "--apply"], capsys)
+
+    assert status == 7, "every attempted file operation failed on the file system"
+    events = [json.loads(line) for line in out.splitlines() if line.strip()]
+    coded = [e for e in events if e["fields"].get("code") == "E-FS-CROSS-DEVICE"]
+    assert [(e["event"], e["fields"].get("status")) for e in coded] == [
+        ("file", "failed"),
+        ("error", None),
+    ], "the file's outcome, then the run's closing error with the message"
+    assert "hard links cannot cross volumes" in coded[-1]["fields"]["message"]
+    assert files(source) == before
+    assert not library.exists(), "refused before any folder was made"
+
+
+@pytest.mark.usefixtures("anivault_env")
+@pytest.mark.parametrize("rules", ["windows", "posix"])
+def test_a_hardlink_into_a_library_on_a_mounted_file_system_is_refused_at_plan_time(
+    rules: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not mounts_permitted(tmp_path / "probe"):
+        pytest.skip("cannot mount a tmpfs here (root only)")
+    monkeypatch.setenv("ANIVAULT_PATH_RULES", rules)
+    source = downloads(tmp_path / "downloads", "[SubsPlease] Frieren - 01 (1080p).mkv")
+    before = files(source)
+    with small_filesystem(tmp_path / "mounted", 1 << 20) as mounted:
+        library = mounted / "library"
+
+        status, out, err = run_cli(
             ["--json", "run", "--src", str(source), "--dst", str(library), "--apply", "--action", "hardlink"],
             capsys,
         )
 
-        assert status == 0
+        assert status == 3, err
         (entry,) = entries(out).values()
-        assert entry["action"] == "copy"
-        assert entry["note"] == "hardlink across devices: copied instead"
+        assert_refused_cross_device(entry)
         assert files(source) == before
-        assert list(files(library).values()) == list(before.values())
+        assert not library.exists()
+
+
+@pytest.mark.usefixtures("windows_rules")
+def test_a_hardlink_refused_by_the_os_with_exdev_at_apply_time_fails_per_file_and_copies_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A library bind-mounted from the same disk: one ``st_dev``, so the plan cannot tell, yet Linux
+    refuses links across the two mounts (EXDEV), as Windows does between two shares of one NAS."""
+    if not mounts_permitted(tmp_path / "probe"):
+        pytest.skip("cannot bind-mount here (root only)")
+    source = downloads(
+        tmp_path / "downloads",
+        "[SubsPlease] Frieren - 01 (1080p).mkv",
+        "[SubsPlease] Frieren - 02 (1080p).mkv",
+    )
+    before = files(source)
+    (tmp_path / "disk").mkdir()
+    with bind_mount(tmp_path / "disk", tmp_path / "mounted") as mounted:
+        library = mounted / "library"
+
+        status, out, err = run_cli(
+            ["--json", "run", "--src", str(source), "--dst", str(library), "--apply", "--action", "hardlink"],
+            capsys,
+        )
+
+        assert status == 7, err
+        assert {e["status"] for e in entries(out).values()} == {"planned"}
+        events = [json.loads(line) for line in out.splitlines() if line.strip()]
+        failed = [e["fields"] for e in events if e["event"] == "file"]
+        assert [(f["status"], f["code"]) for f in failed] == [("failed", "E-FS-CROSS-DEVICE")] * 2
+        assert files(source) == before
+        assert files(library) == {}, "no copy, no partial file: only the folders, which --undo removes"

@@ -16,7 +16,7 @@ from tools.tmdb_standin.server import Standin
 
 pytestmark = [
     pytest.mark.faults,
-    pytest.mark.skipif(os.name == "nt", reason="links, FIFOs, sockets and bytes names are POSIX"),
+    pytest.mark.skipif(os.name == "nt", reason="links, FIFOs, sockets, bytes names and /proc are POSIX"),
 ]
 
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tools.faultlab import scenarios
-from tools.faultlab.cli import unprivileged_available
+from tools.faultlab.cli import CTRL_C_SENDABLE, CTRL_C_UNSENDABLE, unprivileged_available
 from tools.faultlab.mounts import mounts_permitted
 from tools.tmdb_standin.server import Standin
 
@@ -26,6 +26,8 @@ pytestmark = pytest.mark.faults
 needs_unprivileged = pytest.mark.skipif(
     not unprivileged_available(), reason="permission bits do not bind here (root without setpriv)"
 )
+needs_ctrl_c = pytest.mark.skipif(not CTRL_C_SENDABLE, reason=CTRL_C_UNSENDABLE)
+WINDOWS = os.name == "nt"
 
 
 @pytest.fixture
@@ -52,6 +54,7 @@ def test_sigkill_during_cross_device_moves_then_resume(lab: scenarios.Lab, tmp_p
     assert_ok(scenarios.sigkill_then_resume(lab, kills=KILLS, cross_device=True))
 
 
+@needs_ctrl_c
 @pytest.mark.xfail(
     reason="known open defect: in a fresh clone under coverage the run sometimes finishes (exit 0) "
     "although SIGINT was sent after the first match result; being investigated (see CHANGELOG)",
@@ -61,6 +64,7 @@ def test_sigint_during_lookup_is_interrupted_and_rerun_completes(lab: scenarios.
     assert_ok(scenarios.sigint_during_lookup(lab))
 
 
+@needs_ctrl_c
 def test_sigint_during_apply_checkpoints_and_resume_finishes(lab: scenarios.Lab) -> None:
     assert_ok(scenarios.sigint_during_apply(lab))
 
@@ -118,22 +122,33 @@ HOSTILE_NAMES = [
     "[Grp] Sousou no Frieren - 07 (1080p) 🎉🔥.mkv".encode(),
     "[Grp] \u05e9\u05dc\u05d5\u05dd \u202eevil\u202c - 01.mkv".encode(),
     unicodedata.normalize("NFD", "[Grp] Kōkaku Kidōtai - 03.mkv").encode(),
-    b"[Grp] Undecodable \xff\xfe name - 02.mkv",
     b"[Grp] Trailing dots - 04... .mkv",
-    b"CON.mkv",
     b"aux - 05.mkv",
     ("[Grp] " + "Very Long Title " * 15 + "- 06.mkv").encode(),
+]
+POSIX_ONLY_NAMES = [
+    b"[Grp] Undecodable \xff\xfe name - 02.mkv",
+    b"CON.mkv",
     b"[Grp] Re:Zero kara Hajimeru Isekai Seikatsu - 01 [A1B2C3D4].mkv",
     b'[Grp] What? <Who> | "Why" * - 08.mkv',
 ]
+"""Names NTFS cannot hold (bytes that are not UTF-8, a device name, characters it forbids: a colon
+would even name an alternate data stream): downloads on Windows never carry them."""
+NTFS_FORBIDDEN = '<>:"\\|?*'
 
 
 def test_hostile_names_are_organised_or_left_alone_never_lost(lab: scenarios.Lab) -> None:
-    assert_ok(scenarios.hostile_names(lab, HOSTILE_NAMES))
+    names = HOSTILE_NAMES if WINDOWS else HOSTILE_NAMES + POSIX_ONLY_NAMES
+    assert_ok(scenarios.hostile_names(lab, names))
 
 
 name_piece = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"), min_size=1, max_size=40
+    st.characters(
+        blacklist_categories=("Cs", "Cc") if WINDOWS else ("Cs",),
+        blacklist_characters="/\x00" + (NTFS_FORBIDDEN if WINDOWS else ""),
+    ),
+    min_size=1,
+    max_size=40,
 )
 hostile_name = st.builds(
     lambda title, episode, tail: f"[Grp] {title} - {episode:02d}{tail}.mkv".encode(

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.safety.boundary_helpers import SECRET, files_below, write
 
-from anivault.core.apply.apply import apply_plan
+from anivault.core.apply.apply import ApplyControls, apply_plan
 from anivault.core.apply.journal import Journal, journal_key
 from anivault.core.boundaries import is_within
 from anivault.core.lookup.parse_stage import parse_folder
@@ -69,7 +69,7 @@ def test_source_nothing_from_outside_a_generated_tree_is_planned_or_filed(
 
         journal = Journal(root / "journal.jsonl", journal_key(root / "state"))
         try:
-            apply_plan(plan, journal, should_stop=lambda: False, on_outcome=lambda _: None)
+            apply_plan(plan, journal, ApplyControls())
         finally:
             journal.close()
         filed = files_below(library)

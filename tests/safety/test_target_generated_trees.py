@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.safety.boundary_helpers import files_below, write
 
-from anivault.core.apply.apply import ApplyOutcome, apply_plan
+from anivault.core.apply.apply import ApplyControls, ApplyOutcome, apply_plan
 from anivault.core.apply.journal import Journal, journal_key
 from anivault.core.boundaries import is_within
 from anivault.core.fingerprint import take_prints
@@ -66,7 +66,7 @@ def test_target_nothing_is_written_outside_a_generated_library(
         outcomes: list[ApplyOutcome] = []
         journal = Journal(root / "journal.jsonl", journal_key(root / "state"))
         try:
-            apply_plan(plan, journal, should_stop=lambda: False, on_outcome=outcomes.append)
+            apply_plan(plan, journal, ApplyControls(on_outcome=outcomes.append))
         finally:
             journal.close()
 

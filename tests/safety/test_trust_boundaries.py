@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tools.faultlab import scenarios, trust
+from tools.faultlab.cli import CTRL_C_SENDABLE, CTRL_C_UNSENDABLE
 from tools.faultlab.mounts import mounts_permitted
 from tools.tmdb_standin.server import Standin
 
@@ -50,6 +51,7 @@ def test_repro_7_undo_killed_during_a_cross_device_copy_back(lab: scenarios.Lab,
     assert_ok(trust.kill_during_undo(lab, kills=2, cross_device=True))
 
 
+@pytest.mark.skipif(not CTRL_C_SENDABLE, reason=CTRL_C_UNSENDABLE)
 def test_repro_8_resume_after_undoing_an_interrupted_run_moves_nothing(lab: scenarios.Lab) -> None:
     assert_ok(trust.undo_then_resume(lab))
 

@@ -170,12 +170,12 @@ def killed_with_workers(lab: Lab) -> BoundaryResult:
     survivors: set[int] = set()
     try:
         workers = processes.wait_for_workers(run.pid, timeout=WORKER_TIMEOUT)
-        os.kill(run.pid, signal.SIGKILL)
+        run.kill()
         run.wait(timeout=10)
         survivors = processes.still_running(workers, timeout=15)
     finally:
         lab.standin.configure(latency_ms=0)
-        for pid in survivors:  # never leave one behind, even when the check fails
+        for pid in survivors:  # never leave one behind, even when the check fails (/proc: POSIX)
             os.kill(pid, signal.SIGKILL)
     checks = [Check("no parse worker outlived the run", not survivors, f"survivors: {sorted(survivors)}")]
     return BoundaryResult(_result("kill -9, parse workers", lab, before, 1, checks), 0, 0)

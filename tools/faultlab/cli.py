@@ -18,6 +18,16 @@ UNPRIVILEGED = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fo
 """Root without the capabilities that ignore permission bits: a real permission check, even in CI
 containers where tests run as root and no other user can reach the interpreter."""
 
+KILLED_STATUS = 1 if os.name == "nt" else -signal.SIGKILL
+"""How a process ended by ``Popen.kill`` exits: SIGKILL on POSIX; on Windows TerminateProcess,
+given the status 1 by ``Popen.kill`` (Windows has no SIGKILL)."""
+CTRL_C_SENDABLE = os.name != "nt"
+CTRL_C_UNSENDABLE = (
+    "Windows cannot send Ctrl+C to one child process: CTRL_C_EVENT reaches a whole console, and a "
+    "child in its own process group ignores it (CTRL_BREAK_EVENT would arrive as SIGBREAK, not SIGINT)"
+)
+"""Why scenarios that press Ctrl+C (SIGINT) are POSIX-only."""
+
 
 @dataclass(frozen=True, slots=True)
 class CliResult:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import signal
 import subprocess
 import threading
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 from anivault.core.apply.fsops import partial_name
 from anivault.core.apply.journal import journal_key
 from anivault.core.apply.recovery import read_journal
-from tools.faultlab.cli import Cli, CliResult, finish, interrupt_at_line
+from tools.faultlab.cli import KILLED_STATUS, Cli, CliResult, finish, interrupt_at_line
 from tools.faultlab.mounts import small_filesystem
 from tools.faultlab.snapshot import TreeSnapshot, Verdict, compare, snapshot
 from tools.make_sample_library import generate
@@ -489,8 +488,8 @@ def sigkill_then_resume(
         with _library_device(work / "library", cross_device):
             known = set((lab.work / "home" / "state" / "journals").glob("*.jsonl"))
             process = cli.start(_apply_args(work, action))
-            _kill_at_line(process, lab.work / "home" / "state" / "journals", known, rng, journal_lines)
-            if process.returncode != -signal.SIGKILL:
+            sent = _kill_at_line(process, lab.work / "home" / "state" / "journals", known, rng, journal_lines)
+            if not sent or process.returncode != KILLED_STATUS:
                 continue  # it finished before the kill landed: not a kill during --apply
             landed += 1
             after_kill = _without_in_flight(
@@ -558,7 +557,9 @@ def _count_lines(path: Path | None) -> int:
 
 def _kill_at_line(
     process: subprocess.Popen[str], journals: Path, known: set[Path], rng: random.Random, total: int
-) -> None:
+) -> bool:
+    """Kill ``process`` (SIGKILL; TerminateProcess on Windows) once the new journal has about
+    ``total`` lines, anywhere in the operation after; whether it was still running to be killed."""
     target = rng.randint(1, max(1, total - 1))
     while process.poll() is None:
         fresh = [p for p in journals.glob("*.jsonl") if p not in known]
@@ -566,9 +567,11 @@ def _kill_at_line(
             time.sleep(rng.random() * 0.003)  # land anywhere inside the next file operation
             break
         time.sleep(0.0005)
-    if process.poll() is None:
-        process.send_signal(signal.SIGKILL)
+    running = process.poll() is None
+    if running:
+        process.kill()
     process.communicate(timeout=60)
+    return running
 
 
 def _undisturbed(lab: Lab) -> dict[str, str]:

@@ -26,7 +26,7 @@ from typing import Any
 
 from anivault.core.apply.lock import lock_path
 from anivault.core.fingerprint import fingerprint
-from tools.faultlab.cli import Cli, CliResult, interrupt_at_line
+from tools.faultlab.cli import CTRL_C_SENDABLE, KILLED_STATUS, Cli, CliResult, interrupt_at_line
 from tools.faultlab.mounts import small_filesystem
 from tools.faultlab.scenarios import (
     Check,
@@ -371,7 +371,8 @@ def kill_during_undo(
 ) -> ScenarioResult:
     """``run --apply`` (a move, across devices when asked: the undo then copies every file back),
     then ``--undo`` killed with SIGKILL at random journal lines, then ``--undo`` again: it settles
-    the interrupted step and restores the exact downloads; a Ctrl+C'd undo likewise."""
+    the interrupted step and restores the exact downloads; a Ctrl+C'd undo likewise (every other
+    time; on Windows, which cannot send a child Ctrl+C, every interruption is a kill)."""
     generate(lab.work / "pristine", seed=11, series=lab.series, movies=lab.movies)
     rng = random.Random(seed)
     for video in sorted((lab.work / "pristine").rglob("*.mkv")):
@@ -394,11 +395,11 @@ def kill_during_undo(
             applied_lines = _lines(journal)
             undo_lines = 3 * journal.read_text(encoding="utf-8").count('"phase": "done"')
             process = cli.start(["--json", "organize", "--undo", str(journal)])
-            interrupt = attempts % 2 == 0
-            _stop_at_line(
+            interrupt = CTRL_C_SENDABLE and attempts % 2 == 0
+            sent = _stop_at_line(
                 process, journal, applied_lines + rng.randint(1, max(1, undo_lines - 1)), rng, interrupt
             )
-            if process.returncode not in (-signal.SIGKILL, INTERRUPTED_STATUS):
+            if not sent or process.returncode not in (KILLED_STATUS, INTERRUPTED_STATUS):
                 continue  # it finished first: not an interruption
             landed += 1
             torn = [
@@ -425,7 +426,8 @@ def kill_during_undo(
         Check(f"{kills} interruptions landed during --undo", landed == kills, f"{landed} in {attempts}")
     )
     checks.append(Check("nothing lost right after any interruption", not worst, "; ".join(worst[:2])))
-    name = f"SIGKILL/SIGINT during --undo{' (cross-device)' if cross_device else ''}"
+    signals = "SIGKILL/SIGINT" if CTRL_C_SENDABLE else "kill"
+    name = f"{signals} during --undo{' (cross-device)' if cross_device else ''}"
     verdict = Verdict(Counter(), Counter(), ())
     return ScenarioResult(name, landed, len(before.files) * max(landed, 1), verdict, tuple(checks))
 
@@ -457,13 +459,19 @@ def _lines(path: Path) -> int:
 
 def _stop_at_line(
     process: subprocess.Popen[str], journal: Path, line: int, rng: random.Random, interrupt: bool
-) -> None:
+) -> bool:
+    """Ctrl+C (``interrupt``) or kill ``process`` once ``journal`` has ``line`` lines; whether it
+    was still running to be stopped."""
     while process.poll() is None and _lines(journal) < line:
         time.sleep(0.0005)
     time.sleep(rng.random() * 0.003)  # anywhere inside the next file operation
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT if interrupt else signal.SIGKILL)
+    running = process.poll() is None
+    if running and interrupt:
+        process.send_signal(signal.SIGINT)
+    elif running:
+        process.kill()
     process.communicate(timeout=120)
+    return running
 
 
 # --- reproduction 8: run --resume after undoing an interrupted run ----------------------------

@@ -214,7 +214,7 @@ organize_options = _compose(
     _setting_option(
         OrganizeFlags,
         "--action",
-        "What to do with each file. A hardlink across devices becomes a copy, and the plan says so.",
+        "What to do with each file. A hardlink across volumes is refused per file (E-FS-CROSS-DEVICE).",
     ),
     _setting_option(
         OrganizeFlags,

@@ -3,7 +3,9 @@ journalled before it happens (``journal``), a per-file outcome for each.
 
 The target must be absent before the ``intent`` line is written, so that after a crash an empty
 file at a target with only an intent line can be told apart as our own reservation. A hard link
-across devices falls back to a verified copy, journalled as ``fallback``.
+across volumes is refused (``E-FS-CROSS-DEVICE``) before anything is written, or when the OS says
+so (``EXDEV``); a symbolic link refused for want of the privilege falls back to a verified copy,
+journalled as ``fallback``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from anivault.core.apply.recovery import done_fields
 from anivault.core.boundaries import TargetBoundary
 from anivault.core.fingerprint import fingerprint
 from anivault.core.plan.model import Plan, PlanEntry, duplicate_ids
+from anivault.core.plan.pathrules import PathRules
 from anivault.errors import (
     AniVaultError,
     OrganizeConflictError,
@@ -60,19 +63,32 @@ class Pacer:
         self._last[:] = [now]
 
 
-def apply_plan(
-    plan: Plan,
-    journal: Journal,
-    *,
-    should_stop: Callable[[], bool],
-    on_outcome: Callable[[ApplyOutcome], None],
-    pacer: Pacer | None = None,
-    already_done: frozenset[str] = frozenset(),
-    ops: FileOps = OS_FILE_OPS,
-) -> list[ApplyOutcome]:
-    """Carry out every actionable entry not in ``already_done``, videos before their sidecars;
-    stop between files on request. Per-file failures are outcomes, never exceptions; a plan
-    naming one entry twice is refused whole (PlanUntrustedError) before anything moves."""
+def _never() -> bool:
+    return False
+
+
+def _ignore(_: ApplyOutcome) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyControls:
+    """How one apply is driven, besides the plan and its journal."""
+
+    should_stop: Callable[[], bool] = _never
+    """Asked between files (Ctrl+C): True stops before the next one starts."""
+    on_outcome: Callable[[ApplyOutcome], None] = _ignore
+    """Told each entry's outcome as it happens."""
+    pacer: Pacer | None = None
+    already_done: frozenset[str] = frozenset()
+    """Entry ids the journal records as done (a resumed run): not done again."""
+    ops: FileOps = OS_FILE_OPS
+
+
+def apply_plan(plan: Plan, journal: Journal, controls: ApplyControls) -> list[ApplyOutcome]:
+    """Carry out every actionable entry not in ``controls.already_done``, videos before their
+    sidecars; stop between files on request. Per-file failures are outcomes, never exceptions; a
+    plan naming one entry twice is refused whole (PlanUntrustedError) before anything moves."""
     outcomes: list[ApplyOutcome] = []
     failed_videos: set[str] = set()
     ordered = sorted(plan.actionable(), key=lambda e: (e.role != "video", e.relative_source))
@@ -83,30 +99,41 @@ def apply_plan(
     boundary = TargetBoundary(
         plan.target_root, also=plan.options.movies_root, allow_symlinks=plan.options.allow_target_symlinks
     )
+    place = _Place(source_root, boundary, plan.options.path_rules)
     for entry in ordered:
-        if entry.entry_id in already_done:
+        if entry.entry_id in controls.already_done:
             continue
         if entry.role == "sidecar" and entry.owner_id in failed_videos:
             outcome = ApplyOutcome(entry, "skipped", message="its video was not moved")
         else:
-            if pacer is not None:
-                pacer.wait()
-            if should_stop():  # after the pause too: Ctrl+C during it must not start a move
+            if controls.pacer is not None:
+                controls.pacer.wait()
+            if controls.should_stop():  # after the pause too: Ctrl+C during it must not start a move
                 break
-            outcome = _apply_one(entry, journal, source_root, boundary, ops)
+            outcome = _apply_one(entry, journal, place, controls.ops)
         if entry.role == "video" and outcome.status != "moved":
             failed_videos.add(entry.entry_id)
         outcomes.append(outcome)
-        on_outcome(outcome)
+        controls.on_outcome(outcome)
     return outcomes
 
 
-def _apply_one(
-    entry: PlanEntry, journal: Journal, source_root: str | None, boundary: TargetBoundary, ops: FileOps
-) -> ApplyOutcome:
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """What every entry of the plan is checked against before anything is written for it."""
+
+    source_root: str | None
+    boundary: TargetBoundary
+    rules: PathRules
+
+
+def _apply_one(entry: PlanEntry, journal: Journal, place: _Place, ops: FileOps) -> ApplyOutcome:
     try:
-        _check_source(entry, source_root)
-        boundary.check(entry.target)  # now, right before a folder is made: it may be a link by now
+        _check_source(entry, place.source_root)
+        place.boundary.check(entry.target)  # now, right before a folder is made: it may be a link by now
+        refused = place.rules.link_refusal(entry.action, entry.source, entry.target.parent)
+        if refused is not None:  # a plan file from elsewhere, or a volume mounted since planning
+            raise refused
         if entry.target.exists() or entry.target.is_symlink():
             # Checked before the intent line, so that after a crash an empty file at a target
             # with only an intent line can be told apart as our own reservation.
@@ -177,7 +204,7 @@ def _make_parents(folder: Path, journal: Journal) -> None:
 
 def _perform(entry: PlanEntry, journal: Journal, ops: FileOps) -> tuple[dict[str, object], str]:
     """Carry the entry out; return what its ``done`` line records about the library file, and a
-    warning for the outcome when it was done another way (a link refused: copied instead)."""
+    warning for the outcome when it was done another way (a symbolic link refused: copied instead)."""
     source, target = entry.source, entry.target
 
     def reserved() -> None:
@@ -190,7 +217,7 @@ def _perform(entry: PlanEntry, journal: Journal, ops: FileOps) -> tuple[dict[str
         except OSError as exc:
             fallback = copy_instead(entry.action, exc)
             if fallback is None:
-                raise link_error(exc, target) from exc
+                raise link_error(exc, source, target) from exc
         journal.record(Phase.FALLBACK, id=entry.entry_id, op="copy")
         return done_fields(target, copy_no_clobber(source, target, on_reserved=reserved)), fallback
     if entry.action == "move":

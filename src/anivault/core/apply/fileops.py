@@ -2,7 +2,8 @@
 failures read.
 
 Windows refuses to rename or delete a video that a player holds open (a sharing violation), and
-refuses symbolic links to users without the privilege; Linux shows neither. Passing a ``FileOps``
+refuses symbolic links to users without the privilege; Linux shows neither. No OS links across
+volumes (``EXDEV``). Passing a ``FileOps``
 that raises those errors for chosen paths is how the tests walk the Windows paths of ``apply`` on
 any OS; the product uses ``OS_FILE_OPS``.
 """
@@ -59,10 +60,10 @@ def is_locked(exc: OSError) -> bool:
 
 
 def copy_instead(action: str, exc: OSError) -> str | None:
-    """Why a failed link may become a verified copy, or None when the failure stands: no link
-    crosses volumes, and Windows grants symbolic links only with a privilege (or Developer Mode)."""
-    if exc.errno == errno.EXDEV:
-        return f"{action} across devices: copied instead"
+    """Why a failed link may become a verified copy, or None when the failure stands: Windows
+    grants symbolic links only with a privilege (or Developer Mode). A hard link never becomes a
+    copy: one across volumes is refused (``E-FS-CROSS-DEVICE``), since a copy would take the
+    space the link was asked to save."""
     not_permitted = exc.errno == errno.EPERM or getattr(exc, "winerror", None) == ERROR_PRIVILEGE_NOT_HELD
     if action == "symlink" and not_permitted:
         return "symbolic links not permitted here (Windows: enable Developer Mode): copied instead"

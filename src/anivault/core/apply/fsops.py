@@ -9,7 +9,8 @@ How a move can never overwrite or lose a file:
 3. Across devices (and for ``--action copy``) the bytes are copied to a temp file beside the
    target, fsynced, checked against the source's size and SHA-256, renamed onto the reservation,
    and only then (for a move) is the source deleted.
-4. Hard and symbolic links refuse an existing target by themselves.
+4. Hard and symbolic links refuse an existing target by themselves; a hard link across volumes
+   is refused, never copied.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from anivault.core.apply.fileops import OS_FILE_OPS, FileOps, is_locked
 from anivault.core.fingerprint import NotRegularFile, open_regular, sha256_of
 from anivault.core.plan.naming import long_path
+from anivault.core.plan.pathrules import cross_device
 from anivault.errors import (
     AniVaultError,
     DiskFullError,
@@ -47,9 +49,11 @@ def link(action: str, source: Path, target: Path, ops: FileOps = OS_FILE_OPS) ->
         ops.symlink(os_path(source.absolute()), os_path(target))
 
 
-def link_error(exc: OSError, target: Path) -> AniVaultError:
+def link_error(exc: OSError, source: Path, target: Path) -> AniVaultError:
     if isinstance(exc, FileExistsError):
         return OrganizeConflictError(f"{target} already exists; left untouched")
+    if exc.errno == errno.EXDEV:  # also between two mounts of one file system (same st_dev)
+        return cross_device(source, target.parent)
     return translate_os_error(exc, target)
 
 

@@ -8,26 +8,15 @@ then, as it stands. The journal simply records a second attempt at the same entr
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
-from anivault.core.apply.apply import ApplyOutcome, Pacer, apply_plan
-from anivault.core.apply.fileops import OS_FILE_OPS, FileOps
+from anivault.core.apply.apply import ApplyControls, ApplyOutcome, apply_plan
 from anivault.core.apply.journal import Journal
 from anivault.core.plan.model import Plan
 from anivault.errors import FileLockedError
 
 
-def apply_retrying_locked(
-    plan: Plan,
-    journal: Journal,
-    *,
-    should_stop: Callable[[], bool],
-    on_outcome: Callable[[ApplyOutcome], None],
-    pacer: Pacer | None = None,
-    already_done: frozenset[str] = frozenset(),
-    ops: FileOps = OS_FILE_OPS,
-) -> list[ApplyOutcome]:
+def apply_retrying_locked(plan: Plan, journal: Journal, controls: ApplyControls) -> list[ApplyOutcome]:
     """``apply_plan``, with locked files and the sidecars waiting on them applied once more at
     the end; each entry is reported once, with its final outcome."""
     held: dict[str, ApplyOutcome] = {}
@@ -38,27 +27,17 @@ def apply_retrying_locked(
         if outcome.error_code == FileLockedError.code or waiting:
             held[entry.entry_id] = outcome
         else:
-            on_outcome(outcome)
+            controls.on_outcome(outcome)
 
-    outcomes = apply_plan(
-        plan,
-        journal,
-        should_stop=should_stop,
-        on_outcome=hold_locked,
-        pacer=pacer,
-        already_done=already_done,
-        ops=ops,
-    )
+    outcomes = apply_plan(plan, journal, replace(controls, on_outcome=hold_locked))
     if not held:
         return outcomes
     first = [o for o in outcomes if o.entry.entry_id not in held]
-    if should_stop():
+    if controls.should_stop():
         second = list(held.values())
         for outcome in second:
-            on_outcome(outcome)
+            controls.on_outcome(outcome)
     else:
         again = replace(plan, entries=tuple(o.entry for o in held.values()))
-        second = apply_plan(
-            again, journal, should_stop=should_stop, on_outcome=on_outcome, pacer=pacer, ops=ops
-        )
+        second = apply_plan(again, journal, replace(controls, already_done=frozenset()))
     return first + second

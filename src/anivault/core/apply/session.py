@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from anivault.core import checkpoint as checkpoints
-from anivault.core.apply.apply import ApplyOutcome, Pacer
+from anivault.core.apply.apply import ApplyControls, ApplyOutcome, Pacer
 from anivault.core.apply.journal import Journal, journal_key
 from anivault.core.apply.lock import hold_library
 from anivault.core.apply.prune import prune_emptied
@@ -83,14 +83,13 @@ def apply_session(
         journal = Journal(journal_path, key)
         try:
             with interrupt_between_steps() as interrupted:
-                apply_retrying_locked(
-                    plan,
-                    journal,
+                controls = ApplyControls(
                     should_stop=interrupted.is_set,
                     on_outcome=report,
                     pacer=Pacer(io_pace_limit) if io_pace_limit else None,
                     already_done=already,
                 )
+                apply_retrying_locked(plan, journal, controls)
             if prune_empty and plan.source_root is not None and not interrupted.is_set():
                 moved = (e.source for e in plan.actionable() if e.action == "move")
                 prune_emptied(moved, plan.source_root, journal)

@@ -18,7 +18,6 @@ from anivault.core.plan.conflicts import refuse_conflicts, resolve_conflicts
 from anivault.core.plan.episode_titles import EpisodeTitle
 from anivault.core.plan.library import LibraryFolders, movies_root_for
 from anivault.core.plan.model import (
-    Action,
     EntryStatus,
     Plan,
     PlanEntry,
@@ -32,7 +31,6 @@ from anivault.core.plan.naming import sidecar_target, target_for
 from anivault.core.plan.pathrules import spelling_for
 from anivault.core.plan.store import PlanEntries
 from anivault.errors import AniVaultError, OutsideTargetError
-from anivault.utils.fsinfo import existing_ancestor
 
 _REVIEW_NOTES = {False: "review (best guess): ", True: "review accepted (--accept-review): "}
 
@@ -120,11 +118,11 @@ def _entries_for(
     source = Path(scanned.path)
     listed = PurePosixPath(scanned.relative)  # a followed symlink's own name; source is its real path
     video_id = entry_id(scanned.relative, prints.video)
-    action, note = _effective_action(options.action, source, root)
     status: EntryStatus = "planned"
+    note = ""
     if item.status == "review":
         status = "planned" if options.accept_review else "review"
-        note = "; ".join(n for n in (note, _REVIEW_NOTES[options.accept_review] + item.note) if n)
+        note = _REVIEW_NOTES[options.accept_review] + item.note
     video = PlanEntry(
         entry_id=video_id,
         source=source,
@@ -134,7 +132,7 @@ def _entries_for(
         relative_source=scanned.relative,
         relative_target="",
         match=match,
-        action=action,
+        action=options.action,
         note=note,
         fingerprint=prints.video,
     )
@@ -167,6 +165,9 @@ def _entries_for(
             fingerprint=side_print,
         )
         entries.append(retarget(side, root, sidecar_target(video_rel, sidecar.tail)))
+    refused = options.path_rules.link_refusal(options.action, source, root)
+    if refused is not None:  # sidecars with their video: one never goes without the other
+        return [replace(e, status="error", error_code=refused.code, note=refused.message) for e in entries]
     return entries
 
 
@@ -246,14 +247,3 @@ class _FontBatch:
         if len(self._shows) == 1:
             return PurePosixPath(next(iter(self._shows))[1])
         return None
-
-
-def _effective_action(action: Action, source: Path, root: Path) -> tuple[Action, str]:
-    """A hard link cannot cross devices: say so in the plan and copy instead."""
-    if action != "hardlink":
-        return action, ""
-    try:
-        same = source.stat().st_dev == existing_ancestor(root).stat().st_dev
-    except OSError:
-        return action, ""
-    return (action, "") if same else ("copy", "hardlink across devices: copied instead")

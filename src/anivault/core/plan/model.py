@@ -69,7 +69,8 @@ class PlanEntry:
     error_code: str | None = None
     action: Action = "move"
     note: str = ""
-    """Why the action or target differs from what was asked (hardlink fallback, index suffix)."""
+    """What the plan says of the entry: an index suffix, why it is under review or an error, a link
+    written through."""
     fingerprint: Fingerprint | None = None
 
 

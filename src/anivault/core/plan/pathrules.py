@@ -24,7 +24,9 @@ from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
 
 from anivault.core.plan.naming import long_path
+from anivault.errors import CrossDeviceError
 from anivault.services.settings import CHOICES
+from anivault.utils.fsinfo import existing_ancestor
 
 if TYPE_CHECKING:
     from anivault.core.plan.model import PlanEntry
@@ -56,6 +58,35 @@ class PathRules:
         windows rules too) past ``PATH_MAX`` bytes. Raises PathTooLongError."""
         posix_mount = path.startswith("/") and not PureWindowsPath(path).is_absolute()
         long_path(path, windows=self.windows and not posix_mount)
+
+    def other_volume(self, source: Path, folder: Path) -> bool:
+        """Whether ``source`` and ``folder`` lie on different volumes, so that no hard link joins
+        them: under windows rules two drive letters or two UNC shares are two volumes (known
+        before the library exists); on every OS so are two ``st_dev`` of ``source`` and the
+        nearest existing folder of ``folder``. False when neither can be told."""
+        if self.windows:
+            drives = {PureWindowsPath(str(path)).drive.casefold() for path in (source, folder)}
+            if len(drives) == 2 and "" not in drives:
+                return True
+        try:
+            return os.stat(source).st_dev != os.stat(existing_ancestor(folder)).st_dev
+        except OSError:
+            return False
+
+    def link_refusal(self, action: str, source: Path, folder: Path) -> CrossDeviceError | None:
+        """Why ``action`` cannot put ``source`` into ``folder``: a hard link across volumes. It is
+        refused, never turned into a copy: a copy doubles the space a link was asked to save."""
+        if action != "hardlink" or not self.other_volume(source, folder):
+            return None
+        return cross_device(source, folder)
+
+
+def cross_device(source: Path, folder: Path) -> CrossDeviceError:
+    """The refusal of a hard link from ``source`` into ``folder`` on another volume, saying what to do."""
+    return CrossDeviceError(  # why and what to do first: a one-line summary cuts the end off
+        "hard links cannot cross volumes (use --action copy or --action move, or a library on the "
+        f"same volume): {source} is on another volume than {folder}; left as it is"
+    )
 
 
 WINDOWS_RULES = PathRules(windows=True)
