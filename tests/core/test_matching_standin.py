@@ -319,3 +319,19 @@ def test_a_word_in_another_script_is_no_title_of_the_work(client: TmdbClient) ->
 
 def test_a_cjk_season_counter_picks_that_tmdb_season(client: TmdbClient) -> None:
     assert placed(match(client, "[Grp] OVERLORD 第四季 - 04 [1080p].mp4")) == (64196, 4, (4,))
+
+
+def test_a_folder_title_followed_by_release_tags_is_found_by_the_indexed_title_it_starts_with(
+    client: TmdbClient,
+) -> None:
+    # A real EMBER batch (from a public bug report): the folder's title keeps its tags, so TMDB's
+    # search (every word ANDed) and a fuzzy lookup of the whole find nothing; its first words do.
+    name = (
+        "The Eminence in Shadow S02 1080p Dual Audio BDRip 10 bits DD+ x265-EMBER/"
+        "S02E01-The Lawless City [0DBC6786].mkv"
+    )
+    assert match(client, name).status == "unmatched"
+    result = match_indexed(client, name)
+    assert placed(result) == (119495, 2, (1,))
+    assert result.match is not None
+    assert dict(result.match.score.parts)["title_index"] == pytest.approx(0.80 * 0.9)

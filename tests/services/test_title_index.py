@@ -201,3 +201,16 @@ def test_the_bundled_index_is_declared_package_data_so_wheels_carry_it() -> None
         patterns = tomllib.load(handle)["tool"]["setuptools"]["package-data"]["anivault"]
     relative = bundled_index_path().relative_to(root / "src" / "anivault").as_posix()
     assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns), patterns
+
+
+def test_leading_finds_the_longest_indexed_title_a_name_starts_with(small_index: TitleIndex) -> None:
+    key, hits = small_index.leading("Eureka Seven AO 1080p Dual Audio", min_chars=5)
+    assert key == "eureka seven ao"
+    assert places(hits) == [(889, "tv", 2)]
+    # The whole title is not "leading" (exact() answers that), nor a title under min_chars.
+    assert small_index.leading("Eureka Seven AO", min_chars=5) == (
+        "eureka seven",
+        small_index.exact("Eureka Seven"),
+    )
+    assert small_index.leading("Eureka Seven 2", min_chars=13) == ("", [])
+    assert small_index.leading("Completely Different Show", min_chars=5) == ("", [])

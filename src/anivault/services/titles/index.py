@@ -70,6 +70,21 @@ class TitleIndex:
         """Every entry whose title has the same normalised key as ``title``, in the index's rank order."""
         return self._hits(title_key(title), 1.0)
 
+    def leading(self, title: str, *, min_chars: int) -> tuple[str, list[TitleHit]]:
+        """The longest run of ``title``'s first words (shorter than the whole, at least
+        ``min_chars`` letters and digits) that is an indexed title, and its exact hits; ("", [])
+        when none is. A group's junk after the title (``Danmachi S04P02 1080p Dual Audio``, an
+        edition's ``HD``) empties an exact and a fuzzy lookup alike, not this one. At most one
+        dict look-up per word: no scan of the index."""
+        words = title_key(title).split()
+        for end in range(len(words) - 1, 0, -1):
+            key = " ".join(words[:end])
+            if len(key) - end + 1 < min_chars:
+                break
+            if key in self._by_key:
+                return key, self._hits(key, 1.0)
+        return "", []
+
     def lookup(
         self, title: str, *, limit: int = DEFAULT_LIMIT, min_similarity: float = DEFAULT_MIN_SIMILARITY
     ) -> list[TitleHit]:

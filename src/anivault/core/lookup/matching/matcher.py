@@ -32,6 +32,7 @@ from anivault.core.lookup.matching.placement import (
     shift_seasons,
 )
 from anivault.core.lookup.matching.scoring import (
+    SHORTENED_TITLE,
     Weights,
     all_titles,
     display_title,
@@ -52,6 +53,9 @@ DETAILS_TOP_N = 3
 INDEX_HITS = 5
 INDEX_MIN_SIMILARITY = 0.85
 """How alike a title must be to an indexed one for the index to propose it."""
+LEADING_MIN_CHARS = 5
+"""An indexed title the name merely starts with must be this long (letters and digits): "One" or
+"Blue" are titles too, but as the first word of a longer name they say nothing."""
 MAX_DROPPED_WORDS = 3
 DISTINCTIVE_WORDS = 2
 AMBIGUITY_MARGIN = 0.05
@@ -390,6 +394,9 @@ class Matcher:
             for hit in index.lookup(query, limit=INDEX_HITS, min_similarity=INDEX_MIN_SIMILARITY):
                 if hit.media_type == media_type:
                     by_id.setdefault(hit.tmdb_id, []).append(hit)
+        if not any(hit.similarity == 1.0 for hits in by_id.values() for hit in hits):
+            for hit in self._leading(index, media_type, parsed):
+                by_id.setdefault(hit.tmdb_id, []).append(hit)
         found = {tmdb_id: _one_place(hits) for tmdb_id, hits in by_id.items()}
         if sum(hit.similarity == 1.0 for hit in found.values()) > 1:
             # One title, several works ("Fullmetal Alchemist": the 2003 series, and the first
@@ -397,6 +404,20 @@ class Matcher:
             found = {tmdb_id: replace(hit, season=None) for tmdb_id, hit in found.items()}
         best = sorted(found.values(), key=lambda h: -h.similarity)[:DETAILS_TOP_N]
         return {hit.tmdb_id: hit for hit in best}
+
+    @staticmethod
+    def _leading(index: TitleIndex, media_type: MediaType, parsed: ParsedName) -> list[TitleHit]:
+        """Hits for the longest indexed title the name starts with, as a shortened title's: the
+        words after it (a group's tags, an edition, "HD") cost the title part, and an
+        ``unknown_words`` part when the name gives no season, but no longer hide the work. Which
+        season such a title names is not taken: the words after it may name another one."""
+        hits: list[TitleHit] = []
+        for query in queried_titles(parsed):
+            _, found = index.leading(query, min_chars=LEADING_MIN_CHARS)
+            hits += (
+                replace(hit, similarity=SHORTENED_TITLE) for hit in found if hit.media_type == media_type
+            )
+        return hits
 
     def _index_options(self, parsed: ParsedName, hits: Iterable[TitleHit]) -> list[Option]:
         """Options for index hits. The index's similarity stands in for the title part when it is
