@@ -14,6 +14,8 @@ Every title the catalog knows for an entry becomes a row:
 
 The episode offset is 0 for every row: the catalog records which TMDB season a title belongs to,
 not where inside that season its episodes start (see the document for what that leaves open).
+A long runner's ``absolute_ranges`` (another database's split of what TMDB keeps as one long
+season) are copied as they are: they bound how long a season a release group numbers within can be.
 Entries with a synthetic id (no TMDB mapping exists) are left out: their ids are not TMDB's.
 Rows are ranked by popularity, so within one title the likeliest entry comes first.
 """
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from anivault.services.titles.index_file import IndexedTitle, Target, write_index
+from anivault.services.titles.index_file import AbsoluteRange, IndexedTitle, Target, write_index
 from anivault.utils.titles import title_key
 
 ROOT: Final = Path(__file__).resolve().parents[1]
@@ -52,7 +54,15 @@ def build_title_index(catalog_path: Path, out_path: Path) -> BuildReport:
     entries = _ranked_entries(catalog)
     real = [(kind, entry) for kind, entry in entries if not entry.get("synthetic_id")]
     titles = (title for kind, entry in real for title in _entry_titles(kind, entry))
-    rows = write_index(out_path, titles, [_provenance(catalog, raw)])
+    ranges = {
+        int(entry["id"]): [
+            AbsoluteRange(int(r["season_number"]), int(r["first_absolute"]), int(r["last_absolute"]))
+            for r in entry["absolute_ranges"]
+        ]
+        for kind, entry in real
+        if kind == "tv" and entry.get("absolute_ranges")
+    }
+    rows = write_index(out_path, titles, [_provenance(catalog, raw)], ranges)
     return BuildReport(out_path, rows, len(real), len(entries) - len(real))
 
 

@@ -11,6 +11,7 @@ from anivault.core.lookup.matching.matcher import search_queries
 from anivault.core.lookup.matching.placement import (
     extra_words,
     into_one_long_season,
+    numbered_from_start,
     place_episodes,
     sequel_season,
     sequel_words,
@@ -24,6 +25,7 @@ from anivault.core.lookup.matching.scoring import (
     title_similarity,
 )
 from anivault.core.models import FileKind, ParsedName
+from anivault.services.titles.index_file import AbsoluteRange
 from anivault.services.tmdb.models import Season, TitleDetails
 
 WEIGHTS = Weights()
@@ -383,6 +385,21 @@ def test_a_season_tmdb_lacks_goes_into_its_one_long_season_only() -> None:
     assert into_one_long_season(name((140,), season=5), one_long) is None  # too long for it
     assert into_one_long_season(name((5,), season=3), TWO_COURS) is None  # two seasons: no guess
     assert into_one_long_season(name((5,), season=1), one_long) is None  # TMDB has that season
+
+
+# Dragon Ball Z's split in another database (the catalog's absolute_ranges), first seasons.
+DBZ_SPLIT = (AbsoluteRange(1, 1, 39), AbsoluteRange(2, 40, 74), AbsoluteRange(3, 75, 107))
+
+
+def test_an_episode_no_season_of_the_split_can_hold_counts_from_the_start() -> None:
+    assert numbered_from_start(name((89,), season=3), DBZ_SPLIT)  # its longest season has 39
+    assert not numbered_from_start(name((89,), season=3))  # no split: only past 99 is sure
+
+
+def test_an_episode_inside_its_seasons_absolute_range_counts_from_the_start() -> None:
+    assert numbered_from_start(name((80,), season=3), DBZ_SPLIT)  # season 3 is 75-107: absolute
+    assert not numbered_from_start(name((30,), season=3), DBZ_SPLIT)  # within season 3's 33: either
+    assert not numbered_from_start(name((38,), season=2), DBZ_SPLIT)  # 38 < 40: not season 2's
 
 
 @pytest.mark.parametrize(

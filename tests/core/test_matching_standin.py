@@ -274,12 +274,20 @@ def test_below_the_line_a_file_keeps_its_best_guess_and_every_candidate(client: 
 
 
 def test_a_season_tmdb_lacks_of_a_one_season_series_is_placed_in_it_for_review(client: TmdbClient) -> None:
-    # TMDB keeps Yu-Gi-Oh! (2000) as one season of 224: "2x060" may be absolute or not.
-    result = match(client, "[Grp] Yu-Gi-Oh! 2x060 [480p].mkv")
+    # TMDB keeps Dragon Ball Z as one season of 291: "S03E04" may be absolute or not (every
+    # season of the split other databases use has more than 4 episodes).
+    result = match_indexed(client, "Dragon.Ball.Z.S03E04.1080p.mkv")
     assert result.status == "review"
-    assert "no season 2" in result.note
+    assert "no season 3" in result.note
     assert result.match is not None
-    assert (result.match.tmdb_id, result.match.season, result.match.episodes) == (902, 1, (60,))
+    assert (result.match.tmdb_id, result.match.season, result.match.episodes) == (12971, 1, (4,))
+
+
+def test_an_episode_longer_than_any_season_of_the_split_counts_from_the_start(client: TmdbClient) -> None:
+    # Without the index's split only an episode past 99 is surely absolute; Yu-Gi-Oh!'s longest
+    # season in the split has 49 episodes.
+    assert match(client, "[Grp] Yu-Gi-Oh! 2x060 [480p].mkv").status == "review"
+    assert placed(match_indexed(client, "[Grp] Yu-Gi-Oh! 2x060 [480p].mkv")) == (902, 1, (60,))
 
 
 def test_an_episode_past_any_own_season_under_a_season_tmdb_lacks_counts_from_the_start(

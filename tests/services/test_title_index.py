@@ -21,6 +21,7 @@ from tests.services.title_catalog import SMALL_CATALOG, build_small_index, place
 
 from anivault.errors import TitleIndexError
 from anivault.services.titles.index import TitleHit, TitleIndex, bundled_index_path, default_title_index
+from anivault.services.titles.index_file import AbsoluteRange
 from anivault.utils.titles import title_key
 from tools.build_title_index import DEFAULT_CATALOG, build_title_index
 
@@ -214,3 +215,10 @@ def test_leading_finds_the_longest_indexed_title_a_name_starts_with(small_index:
     )
     assert small_index.leading("Eureka Seven 2", min_chars=13) == ("", [])
     assert small_index.leading("Completely Different Show", min_chars=5) == ("", [])
+
+
+def test_the_bundled_index_carries_the_split_of_long_runners() -> None:
+    split = default_title_index().absolute_ranges(12971)  # Dragon Ball Z: one TMDB season of 291
+    assert split[0] == AbsoluteRange(1, 1, 39)
+    assert split[-1].last == 291
+    assert default_title_index().absolute_ranges(119495) == ()  # a series TMDB splits itself

@@ -57,6 +57,14 @@ SMALL_CATALOG: dict[str, Any] = {
             },
         ),
         tv(
+            502,
+            "Long Runner",
+            absolute_ranges=[
+                {"season_number": 1, "first_absolute": 1, "last_absolute": 50},
+                {"season_number": 2, "first_absolute": 51, "last_absolute": 98},
+            ],
+        ),
+        tv(
             500,
             "Spy x Family",
             popularity=90.0,

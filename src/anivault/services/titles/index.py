@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from anivault.errors import TitleIndexError
 from anivault.services.titles.defaults import DEFAULT_LIMIT, DEFAULT_MIN_SIMILARITY
-from anivault.services.titles.index_file import IndexContents, Target, read_index
+from anivault.services.titles.index_file import AbsoluteRange, IndexContents, Target, read_index
 from anivault.utils.titles import title_key
 
 BUNDLED_INDEX: Final = "data/title_index.json.gz"
@@ -52,6 +52,7 @@ class TitleIndex:
         self._key_lengths = [len(key) for key in self._keys]
         self._source = source
         self.title_count = contents.title_count
+        self._absolute_ranges = contents.absolute_ranges
 
     @classmethod
     def load(cls, path: Path) -> TitleIndex:
@@ -69,6 +70,11 @@ class TitleIndex:
     def exact(self, title: str) -> list[TitleHit]:
         """Every entry whose title has the same normalised key as ``title``, in the index's rank order."""
         return self._hits(title_key(title), 1.0)
+
+    def absolute_ranges(self, tmdb_id: int) -> tuple[AbsoluteRange, ...]:
+        """Another database's split of a series TMDB keeps as one long season, in absolute
+        episode numbers; () when the index has none for it."""
+        return self._absolute_ranges.get(tmdb_id, ())
 
     def leading(self, title: str, *, min_chars: int) -> tuple[str, list[TitleHit]]:
         """The longest run of ``title``'s first words (shorter than the whole, at least

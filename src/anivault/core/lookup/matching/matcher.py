@@ -45,6 +45,7 @@ from anivault.core.lookup.overrides import FolderOverrides, MatchOverride
 from anivault.core.models import Candidate, Match, MatchedFile, ParsedFile, ParsedName, Score
 from anivault.errors import ParseError, TmdbError, TmdbNotFoundError
 from anivault.services.titles.index import TitleHit, TitleIndex
+from anivault.services.titles.index_file import AbsoluteRange
 from anivault.services.tmdb.client import TmdbClient
 from anivault.services.tmdb.models import MediaType, SearchHit, TitleDetails
 
@@ -309,7 +310,7 @@ class Matcher:
             placed = long_season
             problem = (
                 ""
-                if numbered_from_start(parsed)
+                if numbered_from_start(parsed, self._absolute_ranges(details.tmdb_id))
                 else f"TMDB has no season {parsed.season}: placed in its one long season as numbered"
             )
         if parsed.kind != "special" and parsed.episodes != (0,):
@@ -437,6 +438,10 @@ class Matcher:
                 parts = tuple(("title_index", by_index) if n == "title" else (n, v) for n, v in parts)
             options.append(Option(details, parts, hit.season, hit.episode_offset))
         return options
+
+    def _absolute_ranges(self, tmdb_id: int) -> tuple[AbsoluteRange, ...]:
+        index = self._title_index()
+        return index.absolute_ranges(tmdb_id) if index is not None else ()
 
     def _title_index(self) -> TitleIndex | None:
         """The title index, read on first use (once per process: the provider keeps it)."""
