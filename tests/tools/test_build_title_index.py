@@ -54,7 +54,7 @@ def test_same_catalog_gives_the_same_bytes(tmp_path: Path) -> None:
     report = build_title_index(catalog, first)
     build_title_index(catalog, second)
     assert first.read_bytes() == second.read_bytes()
-    assert (report.entries, report.skipped_synthetic) == (5, 2)
+    assert (report.entries, report.skipped_synthetic) == (7, 2)
     document = json.loads(gzip.decompress(first.read_bytes()))
     assert document["schema"] == SCHEMA
     assert report.rows == len(document["titles"])
@@ -74,3 +74,15 @@ def test_the_bundled_index_is_built_from_the_bundled_catalog(
 def test_a_long_runners_split_is_copied_for_the_matcher(small_index: TitleIndex) -> None:
     assert small_index.absolute_ranges(502) == (AbsoluteRange(1, 1, 50), AbsoluteRange(2, 51, 98))
     assert small_index.absolute_ranges(889) == ()
+
+
+def test_a_wave_dash_subtitle_is_dropped_for_a_main_title_of_its_own(small_index: TitleIndex) -> None:
+    # Chinese groups write "辉夜大小姐想让我告白" alone; the translation carries its subtitle.
+    assert places(small_index.exact("辉夜大小姐想让我告白")) == [(83121, "tv", None)]
+    assert places(small_index.exact("辉夜大小姐想让我告白～天才们的恋爱头脑战～")) == [(83121, "tv", None)]
+
+
+def test_a_main_title_two_entries_share_is_left_out(small_index: TitleIndex) -> None:
+    # (The two entries' subtitles are real catalog titles; which entry holds them is made up.)
+    assert small_index.exact("劇場版 遊☆戯☆王") == []
+    assert places(small_index.exact("劇場版 遊☆戯☆王 ~光のピラミッド~")) == [(902, "tv", 0)]
