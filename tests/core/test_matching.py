@@ -342,6 +342,13 @@ def test_no_sequel_when_the_name_gives_its_season_or_only_spells_the_title_diffe
     assert sequel_words(name((3,), title="Kays Daily Doodles"), kays) == ()
 
 
+def test_words_after_a_title_the_name_only_starts_with_name_a_season_only_as_a_number() -> None:
+    # "Tokyo Ghoul 1080p Dual Audio - 20": tags, not a cour's subtitle; no season by length.
+    parsed = name((20,), title="Tokyo Ghoul Root A")
+    assert sequel_season(parsed, FOUR_SEASONS, ("root", "a"), by_length=False) is None
+    assert sequel_season(parsed, FOUR_SEASONS, ("3",), by_length=False) == 3
+
+
 def test_a_number_naming_a_season_tmdb_lacks_leaves_the_season_unknown() -> None:
     parsed = name((3,), title="Tokyo Ghoul 7")
     assert sequel_season(parsed, FOUR_SEASONS, sequel_words(parsed, FOUR_SEASONS)) is None

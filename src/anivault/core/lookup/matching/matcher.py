@@ -78,6 +78,9 @@ class Option:
     """The TMDB season the title index says this title is released as (None: the whole series)."""
     episode_offset: int = 0
     """Added to the name's episode numbers inside ``season`` (from the title index)."""
+    leading: bool = False
+    """Found only because the name starts with one of its indexed titles: the words after that
+    title are mostly a group's tags, so they name a season only as a season number."""
 
     @property
     def total(self) -> float:
@@ -288,7 +291,7 @@ class Matcher:
             parsed = replace(parsed, season=option.season, episodes=shifted)
             sequel = False
         words = sequel_words(parsed, details) if sequel else ()
-        season = sequel_season(parsed, details, words) if words else None
+        season = sequel_season(parsed, details, words, by_length=not option.leading) if words else None
         if season is not None:
             parsed = replace(parsed, season=season)
             # The cour's own subtitle is not the series' title: judge the title without it.
@@ -351,7 +354,7 @@ class Matcher:
     def _choose(self, media_type: MediaType, parsed: ParsedName) -> SeriesChoice | None:
         """The title index's entries for the name's titles, beside TMDB's search hits; TMDB's
         details for both (the index only points: every id, name and season is TMDB's)."""
-        indexed = self._indexed(media_type, parsed)
+        indexed, leading = self._indexed(media_type, parsed)
         hits = tuple(h for h in self._search(media_type, parsed) if h.tmdb_id not in indexed)
         if not hits and not indexed:
             return None
@@ -364,7 +367,7 @@ class Matcher:
             ),
         )
         scored = [
-            *self._index_options(parsed, indexed.values()),
+            *self._index_options(parsed, indexed.values(), leading),
             *self._scored(parsed, literal_first[:DETAILS_TOP_N]),
         ]
         if not scored:
@@ -381,20 +384,24 @@ class Matcher:
             scored.append(Option(details, score_series(parsed, details, self._weights)))
         return scored
 
-    def _indexed(self, media_type: MediaType, parsed: ParsedName) -> dict[int, TitleHit]:
+    def _indexed(
+        self, media_type: MediaType, parsed: ParsedName
+    ) -> tuple[dict[int, TitleHit], frozenset[int]]:
         """The title index's hit per TMDB id of ``media_type`` for the name's titles, the most
-        alike first, at most ``DETAILS_TOP_N`` ids. Its season counts only when the title is an
-        exact one and names one season: a close title ("One Punch Man (2019)" for "One Punch
-        Man") or a title shared by several seasons says which series, not which season; a title
-        several works share says neither."""
+        alike first, at most ``DETAILS_TOP_N`` ids; and which of them only a title the name
+        starts with found. Its season counts only when the title is an exact one and names one
+        season: a close title ("One Punch Man (2019)" for "One Punch Man") or a title shared by
+        several seasons says which series, not which season; a title several works share says
+        neither."""
         index = self._title_index()
         if index is None:
-            return {}
+            return {}, frozenset()
         by_id: dict[int, list[TitleHit]] = {}
         for query in queried_titles(parsed):
             for hit in index.lookup(query, limit=INDEX_HITS, min_similarity=INDEX_MIN_SIMILARITY):
                 if hit.media_type == media_type:
                     by_id.setdefault(hit.tmdb_id, []).append(hit)
+        looked_up = set(by_id)
         if not any(hit.similarity == 1.0 for hits in by_id.values() for hit in hits):
             for hit in self._leading(index, media_type, parsed):
                 by_id.setdefault(hit.tmdb_id, []).append(hit)
@@ -404,7 +411,7 @@ class Matcher:
             # season of "Brotherhood"): the index cannot say which; TMDB's titles and the rest decide.
             found = {tmdb_id: replace(hit, season=None) for tmdb_id, hit in found.items()}
         best = sorted(found.values(), key=lambda h: -h.similarity)[:DETAILS_TOP_N]
-        return {hit.tmdb_id: hit for hit in best}
+        return {hit.tmdb_id: hit for hit in best}, frozenset(by_id) - looked_up
 
     @staticmethod
     def _leading(index: TitleIndex, media_type: MediaType, parsed: ParsedName) -> list[TitleHit]:
@@ -420,11 +427,14 @@ class Matcher:
             )
         return hits
 
-    def _index_options(self, parsed: ParsedName, hits: Iterable[TitleHit]) -> list[Option]:
+    def _index_options(
+        self, parsed: ParsedName, hits: Iterable[TitleHit], leading: frozenset[int]
+    ) -> list[Option]:
         """Options for index hits. The index's similarity stands in for the title part when it is
         the better one: the indexed title is a name the series or season is released under,
         which TMDB's own titles may lack (a season's title) or spell otherwise (``title_key``
-        folds ``&``, ``×`` and apostrophes)."""
+        folds ``&``, ``×`` and apostrophes). ``leading``: ids found only by a title the name
+        starts with."""
         options: list[Option] = []
         for hit in hits:
             media_type: MediaType = "movie" if hit.media_type == "movie" else "tv"
@@ -436,7 +446,9 @@ class Matcher:
             by_index = self._weights.title * hit.similarity
             if by_index > dict(parts)["title"]:
                 parts = tuple(("title_index", by_index) if n == "title" else (n, v) for n, v in parts)
-            options.append(Option(details, parts, hit.season, hit.episode_offset))
+            options.append(
+                Option(details, parts, hit.season, hit.episode_offset, leading=hit.tmdb_id in leading)
+            )
         return options
 
     def _absolute_ranges(self, tmdb_id: int) -> tuple[AbsoluteRange, ...]:

@@ -77,12 +77,17 @@ def _same_letters(query: str, titles: Sequence[str]) -> bool:
     return any(normalize_title(t).replace(" ", "") == wanted for t in titles)
 
 
-def sequel_season(parsed: ParsedName, details: TitleDetails, words: tuple[str, ...]) -> int | None:
+def sequel_season(
+    parsed: ParsedName, details: TitleDetails, words: tuple[str, ...], *, by_length: bool = True
+) -> int | None:
     """The TMDB season of a sequel cour released under its own title: "Title 2"/"Title III" when
-    TMDB has that season, else the only later season long enough to hold the episode; or None."""
+    TMDB has that season, else (``by_length``) the only later season long enough to hold the
+    episode; or None."""
     number = _season_word(words[0]) if len(words) == 1 else None
     if number is not None and details.season(number) is not None:
         return number
+    if not by_length:
+        return None
     last = max(parsed.episodes, default=1)
     later = [s.number for s in details.seasons if s.number >= 2 and s.episode_count >= last]
     return later[0] if len(later) == 1 else None
