@@ -222,3 +222,10 @@ def test_the_bundled_index_carries_the_split_of_long_runners() -> None:
     assert split[0] == AbsoluteRange(1, 1, 39)
     assert split[-1].last == 291
     assert default_title_index().absolute_ranges(119495) == ()  # a series TMDB splits itself
+
+
+def test_leading_counts_a_wide_character_as_two(small_index: TitleIndex) -> None:
+    # 10 ideographs: as telling as a 20-letter Latin title.
+    key, hits = small_index.leading("辉夜大小姐想让我告白 第三季", min_chars=20)
+    assert (key, places(hits)) == ("辉夜大小姐想让我告白", [(83121, "tv", None)])
+    assert small_index.leading("辉夜大小姐想让我告白 第三季", min_chars=21) == ("", [])

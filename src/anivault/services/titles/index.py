@@ -9,6 +9,7 @@ answers; the matcher decides between several answers.
 from __future__ import annotations
 
 import math
+import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
@@ -78,14 +79,15 @@ class TitleIndex:
 
     def leading(self, title: str, *, min_chars: int) -> tuple[str, list[TitleHit]]:
         """The longest run of ``title``'s first words (shorter than the whole, at least
-        ``min_chars`` letters and digits) that is an indexed title, and its exact hits; ("", [])
-        when none is. A group's junk after the title (``Danmachi S04P02 1080p Dual Audio``, an
-        edition's ``HD``) empties an exact and a fuzzy lookup alike, not this one. At most one
-        dict look-up per word: no scan of the index."""
+        ``min_chars`` letters and digits, a wide CJK character counting two: it carries a word's
+        worth, ``来自深渊`` is as telling as ``Danmachi``) that is an indexed title, and its exact
+        hits; ("", []) when none is. A group's junk after the title (``Danmachi S04P02 1080p Dual
+        Audio``, an edition's ``HD``) empties an exact and a fuzzy lookup alike, not this one. At
+        most one dict look-up per word: no scan of the index."""
         words = title_key(title).split()
         for end in range(len(words) - 1, 0, -1):
             key = " ".join(words[:end])
-            if len(key) - end + 1 < min_chars:
+            if sum(_weight(ch) for ch in key if ch != " ") < min_chars:
                 break
             if key in self._by_key:
                 return key, self._hits(key, 1.0)
@@ -127,6 +129,10 @@ class TitleIndex:
         return [
             _hit(self._targets[position], title, similarity) for title, position in self._by_key.get(key, ())
         ]
+
+
+def _weight(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 def _hit(target: Target, title: str, similarity: float) -> TitleHit:
