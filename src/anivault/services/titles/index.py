@@ -80,9 +80,9 @@ class TitleIndex:
     def leading(self, title: str, *, min_chars: int) -> tuple[str, list[TitleHit]]:
         """The longest run of ``title``'s first words (shorter than the whole, at least
         ``min_chars`` letters and digits, a wide CJK character counting two: it carries a word's
-        worth, ``来自深渊`` is as telling as ``Danmachi``) that is an indexed title, and its exact
-        hits; ("", []) when none is. A group's junk after the title (``Danmachi S04P02 1080p Dual
-        Audio``, an edition's ``HD``) empties an exact and a fuzzy lookup alike, not this one. At
+        worth, ``来自深渊`` is as telling as ``Eminence``) that is an indexed title, and its exact
+        hits; ("", []) when none is. A group's junk after the title (``The Eminence in Shadow S02
+        1080p Dual Audio``, an edition's ``HD``) empties an exact and a fuzzy lookup alike, not this one. At
         most one dict look-up per word: no scan of the index."""
         words = title_key(title).split()
         for end in range(len(words) - 1, 0, -1):
