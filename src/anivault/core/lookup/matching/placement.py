@@ -141,7 +141,7 @@ def numbered_from_start(parsed: ParsedName, split: Sequence[AbsoluteRange] = ())
     start. ``split`` is another database's division of the series into seasons (the title index's
     ``absolute_ranges``), which bounds how far a season numbering from 1 goes: beyond its longest
     season ("Yu-Gi-Oh 3x089", whose longest there has 49), or inside the given season's own
-    absolute range but beyond its length ("S04E111" where season 4 is 92-130). Without a split,
+    absolute range but beyond its length ("S03E080" where season 3 is 75-107). Without a split,
     ``LONGEST_OWN_SEASON`` is the bound."""
     last = max(parsed.episodes, default=0)
     if not split:
