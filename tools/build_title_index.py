@@ -10,10 +10,14 @@ Every title the catalog knows for an entry becomes a row:
 - each title in ``season_titles[n]`` leads to season n (0 = specials), except a season-1 title
   that is also one of the series' own titles: the series-wide row already says it, and keeps a
   release that numbers later seasons on from season 1 open to the matcher;
-- a movie's ``title``, ``original_title``, alternative titles and translations lead to the movie.
+- a movie's ``title``, ``original_title``, alternative titles and translations lead to the movie;
+- the main title of a title with a wave-dash subtitle (``Main～Subtitle～``) leads where the whole
+  does, when it is no title of its own and names one entry only.
 
 The episode offset is 0 for every row: the catalog records which TMDB season a title belongs to,
 not where inside that season its episodes start (see the document for what that leaves open).
+A long runner's ``absolute_ranges`` (another database's split of what TMDB keeps as one long
+season) are copied as they are: they bound how long a season a release group numbers within can be.
 Entries with a synthetic id (no TMDB mapping exists) are left out: their ids are not TMDB's.
 Rows are ranked by popularity, so within one title the likeliest entry comes first.
 """
@@ -24,12 +28,13 @@ import argparse
 import gzip
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from anivault.services.titles.index_file import IndexedTitle, Target, write_index
+from anivault.services.titles.index_file import AbsoluteRange, IndexedTitle, Target, write_index
 from anivault.utils.titles import title_key
 
 ROOT: Final = Path(__file__).resolve().parents[1]
@@ -51,8 +56,17 @@ def build_title_index(catalog_path: Path, out_path: Path) -> BuildReport:
     catalog = json.loads(gzip.decompress(raw))
     entries = _ranked_entries(catalog)
     real = [(kind, entry) for kind, entry in entries if not entry.get("synthetic_id")]
-    titles = (title for kind, entry in real for title in _entry_titles(kind, entry))
-    rows = write_index(out_path, titles, [_provenance(catalog, raw)])
+    titles = [title for kind, entry in real for title in _entry_titles(kind, entry)]
+    titles += _main_titles(titles)
+    ranges = {
+        int(entry["id"]): [
+            AbsoluteRange(int(r["season_number"]), int(r["first_absolute"]), int(r["last_absolute"]))
+            for r in entry["absolute_ranges"]
+        ]
+        for kind, entry in real
+        if kind == "tv" and entry.get("absolute_ranges")
+    }
+    rows = write_index(out_path, titles, [_provenance(catalog, raw)], ranges)
     return BuildReport(out_path, rows, len(real), len(entries) - len(real))
 
 
@@ -78,6 +92,33 @@ def _entry_titles(kind: str, entry: Mapping[str, Any]) -> Iterator[IndexedTitle]
         for title in season_titles[number]:
             if not (season == 1 and title_key(title) in own_keys):
                 yield IndexedTitle(title, Target(tmdb_id, "tv", season))
+
+
+_WAVE_DASH_SUBTITLE: Final = re.compile(r"^(?P<main>.+?)\s*[～~〜]\s*\S.*[～~〜]\s*$")
+MIN_MAIN_TITLE_CHARS: Final = 4
+
+
+def _main_titles(titles: Sequence[IndexedTitle]) -> list[IndexedTitle]:
+    """The main title of each title with a wave-dash subtitle (``辉夜大小姐想让我告白～天才们的恋爱头脑战～``
+    → ``辉夜大小姐想让我告白``), which Chinese and Japanese groups write alone, leading where the whole
+    title does. Only a main title that is no title of its own and names one entry only: a shared
+    one (``劇場版 遊☆戯☆王``) would make a known title ambiguous."""
+    known = {title_key(item.title) for item in titles}
+    mains: dict[str, list[IndexedTitle]] = {}
+    for item in titles:
+        match = _WAVE_DASH_SUBTITLE.match(item.title)
+        if match is None:
+            continue
+        main = match.group("main").strip()
+        key = title_key(main)
+        if key not in known and len(key.replace(" ", "")) >= MIN_MAIN_TITLE_CHARS:
+            mains.setdefault(key, []).append(IndexedTitle(main, item.target))
+    return [
+        item
+        for rows in mains.values()
+        if len({(row.target.media_type, row.target.tmdb_id) for row in rows}) == 1
+        for item in rows
+    ]
 
 
 def _own_titles(entry: Mapping[str, Any], name_field: str, original_field: str) -> Iterator[str]:

@@ -11,6 +11,7 @@ from anivault.core.lookup.matching.matcher import search_queries
 from anivault.core.lookup.matching.placement import (
     extra_words,
     into_one_long_season,
+    numbered_from_start,
     place_episodes,
     sequel_season,
     sequel_words,
@@ -24,6 +25,7 @@ from anivault.core.lookup.matching.scoring import (
     title_similarity,
 )
 from anivault.core.models import FileKind, ParsedName
+from anivault.services.titles.index_file import AbsoluteRange
 from anivault.services.tmdb.models import Season, TitleDetails
 
 WEIGHTS = Weights()
@@ -340,6 +342,13 @@ def test_no_sequel_when_the_name_gives_its_season_or_only_spells_the_title_diffe
     assert sequel_words(name((3,), title="Kays Daily Doodles"), kays) == ()
 
 
+def test_words_after_a_title_the_name_only_starts_with_name_a_season_only_as_a_number() -> None:
+    # "Tokyo Ghoul 1080p Dual Audio - 20": tags, not a cour's subtitle; no season by length.
+    parsed = name((20,), title="Tokyo Ghoul Root A")
+    assert sequel_season(parsed, FOUR_SEASONS, ("root", "a"), by_length=False) is None
+    assert sequel_season(parsed, FOUR_SEASONS, ("3",), by_length=False) == 3
+
+
 def test_a_number_naming_a_season_tmdb_lacks_leaves_the_season_unknown() -> None:
     parsed = name((3,), title="Tokyo Ghoul 7")
     assert sequel_season(parsed, FOUR_SEASONS, sequel_words(parsed, FOUR_SEASONS)) is None
@@ -383,6 +392,21 @@ def test_a_season_tmdb_lacks_goes_into_its_one_long_season_only() -> None:
     assert into_one_long_season(name((140,), season=5), one_long) is None  # too long for it
     assert into_one_long_season(name((5,), season=3), TWO_COURS) is None  # two seasons: no guess
     assert into_one_long_season(name((5,), season=1), one_long) is None  # TMDB has that season
+
+
+# Dragon Ball Z's split in another database (the catalog's absolute_ranges), first seasons.
+DBZ_SPLIT = (AbsoluteRange(1, 1, 39), AbsoluteRange(2, 40, 74), AbsoluteRange(3, 75, 107))
+
+
+def test_an_episode_no_season_of_the_split_can_hold_counts_from_the_start() -> None:
+    assert numbered_from_start(name((89,), season=3), DBZ_SPLIT)  # its longest season has 39
+    assert not numbered_from_start(name((89,), season=3))  # no split: only past 99 is sure
+
+
+def test_an_episode_inside_its_seasons_absolute_range_counts_from_the_start() -> None:
+    assert numbered_from_start(name((80,), season=3), DBZ_SPLIT)  # season 3 is 75-107: absolute
+    assert not numbered_from_start(name((30,), season=3), DBZ_SPLIT)  # within season 3's 33: either
+    assert not numbered_from_start(name((38,), season=2), DBZ_SPLIT)  # 38 < 40: not season 2's
 
 
 @pytest.mark.parametrize(

@@ -274,12 +274,20 @@ def test_below_the_line_a_file_keeps_its_best_guess_and_every_candidate(client: 
 
 
 def test_a_season_tmdb_lacks_of_a_one_season_series_is_placed_in_it_for_review(client: TmdbClient) -> None:
-    # TMDB keeps Yu-Gi-Oh! (2000) as one season of 224: "2x060" may be absolute or not.
-    result = match(client, "[Grp] Yu-Gi-Oh! 2x060 [480p].mkv")
+    # TMDB keeps Dragon Ball Z as one season of 291: "S03E04" may be absolute or not (every
+    # season of the split other databases use has more than 4 episodes).
+    result = match_indexed(client, "Dragon.Ball.Z.S03E04.1080p.mkv")
     assert result.status == "review"
-    assert "no season 2" in result.note
+    assert "no season 3" in result.note
     assert result.match is not None
-    assert (result.match.tmdb_id, result.match.season, result.match.episodes) == (902, 1, (60,))
+    assert (result.match.tmdb_id, result.match.season, result.match.episodes) == (12971, 1, (4,))
+
+
+def test_an_episode_longer_than_any_season_of_the_split_counts_from_the_start(client: TmdbClient) -> None:
+    # Without the index's split only an episode past 99 is surely absolute; Yu-Gi-Oh!'s longest
+    # season in the split has 49 episodes.
+    assert match(client, "[Grp] Yu-Gi-Oh! 2x060 [480p].mkv").status == "review"
+    assert placed(match_indexed(client, "[Grp] Yu-Gi-Oh! 2x060 [480p].mkv")) == (902, 1, (60,))
 
 
 def test_an_episode_past_any_own_season_under_a_season_tmdb_lacks_counts_from_the_start(
@@ -319,3 +327,19 @@ def test_a_word_in_another_script_is_no_title_of_the_work(client: TmdbClient) ->
 
 def test_a_cjk_season_counter_picks_that_tmdb_season(client: TmdbClient) -> None:
     assert placed(match(client, "[Grp] OVERLORD 第四季 - 04 [1080p].mp4")) == (64196, 4, (4,))
+
+
+def test_a_folder_title_followed_by_release_tags_is_found_by_the_indexed_title_it_starts_with(
+    client: TmdbClient,
+) -> None:
+    # A real EMBER batch (from a public bug report): the folder's title keeps its tags, so TMDB's
+    # search (every word ANDed) and a fuzzy lookup of the whole find nothing; its first words do.
+    name = (
+        "The Eminence in Shadow S02 1080p Dual Audio BDRip 10 bits DD+ x265-EMBER/"
+        "S02E01-The Lawless City [0DBC6786].mkv"
+    )
+    assert match(client, name).status == "unmatched"
+    result = match_indexed(client, name)
+    assert placed(result) == (119495, 2, (1,))
+    assert result.match is not None
+    assert dict(result.match.score.parts)["title_index"] == pytest.approx(0.80 * 0.9)

@@ -21,6 +21,7 @@ from tests.services.title_catalog import SMALL_CATALOG, build_small_index, place
 
 from anivault.errors import TitleIndexError
 from anivault.services.titles.index import TitleHit, TitleIndex, bundled_index_path, default_title_index
+from anivault.services.titles.index_file import AbsoluteRange
 from anivault.utils.titles import title_key
 from tools.build_title_index import DEFAULT_CATALOG, build_title_index
 
@@ -201,3 +202,30 @@ def test_the_bundled_index_is_declared_package_data_so_wheels_carry_it() -> None
         patterns = tomllib.load(handle)["tool"]["setuptools"]["package-data"]["anivault"]
     relative = bundled_index_path().relative_to(root / "src" / "anivault").as_posix()
     assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns), patterns
+
+
+def test_leading_finds_the_longest_indexed_title_a_name_starts_with(small_index: TitleIndex) -> None:
+    key, hits = small_index.leading("Eureka Seven AO 1080p Dual Audio", min_chars=5)
+    assert key == "eureka seven ao"
+    assert places(hits) == [(889, "tv", 2)]
+    # The whole title is not "leading" (exact() answers that), nor a title under min_chars.
+    assert small_index.leading("Eureka Seven AO", min_chars=5) == (
+        "eureka seven",
+        small_index.exact("Eureka Seven"),
+    )
+    assert small_index.leading("Eureka Seven 2", min_chars=13) == ("", [])
+    assert small_index.leading("Completely Different Show", min_chars=5) == ("", [])
+
+
+def test_the_bundled_index_carries_the_split_of_long_runners() -> None:
+    split = default_title_index().absolute_ranges(12971)  # Dragon Ball Z: one TMDB season of 291
+    assert split[0] == AbsoluteRange(1, 1, 39)
+    assert split[-1].last == 291
+    assert default_title_index().absolute_ranges(119495) == ()  # a series TMDB splits itself
+
+
+def test_leading_counts_a_wide_character_as_two(small_index: TitleIndex) -> None:
+    # 10 ideographs: as telling as a 20-letter Latin title.
+    key, hits = small_index.leading("辉夜大小姐想让我告白 第三季", min_chars=20)
+    assert (key, places(hits)) == ("辉夜大小姐想让我告白", [(83121, "tv", None)])
+    assert small_index.leading("辉夜大小姐想让我告白 第三季", min_chars=21) == ("", [])

@@ -57,6 +57,23 @@ SMALL_CATALOG: dict[str, Any] = {
             },
         ),
         tv(
+            502,
+            "Long Runner",
+            absolute_ranges=[
+                {"season_number": 1, "first_absolute": 1, "last_absolute": 50},
+                {"season_number": 2, "first_absolute": 51, "last_absolute": 98},
+            ],
+        ),
+        tv(
+            83121,
+            "Kaguya-sama: Love Is War",
+            translations=[
+                {"iso_639_1": "zh", "iso_3166_1": "CN", "name": "辉夜大小姐想让我告白～天才们的恋爱头脑战～"}
+            ],
+            season_titles={"0": ["劇場版 遊☆戯☆王 ~超融合! 時空を越えた絆~"]},
+        ),
+        tv(902, "Yu-Gi-Oh!", season_titles={"0": ["劇場版 遊☆戯☆王 ~光のピラミッド~"]}),
+        tv(
             500,
             "Spy x Family",
             popularity=90.0,

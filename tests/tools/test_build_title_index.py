@@ -10,7 +10,7 @@ import pytest
 from tests.services.title_catalog import SMALL_CATALOG, build_small_index, places, write_catalog
 
 from anivault.services.titles.index import TitleIndex
-from anivault.services.titles.index_file import SCHEMA
+from anivault.services.titles.index_file import SCHEMA, AbsoluteRange
 from tools.build_title_index import DEFAULT_CATALOG, DEFAULT_OUT, build_title_index, main
 
 
@@ -54,7 +54,7 @@ def test_same_catalog_gives_the_same_bytes(tmp_path: Path) -> None:
     report = build_title_index(catalog, first)
     build_title_index(catalog, second)
     assert first.read_bytes() == second.read_bytes()
-    assert (report.entries, report.skipped_synthetic) == (4, 2)
+    assert (report.entries, report.skipped_synthetic) == (7, 2)
     document = json.loads(gzip.decompress(first.read_bytes()))
     assert document["schema"] == SCHEMA
     assert report.rows == len(document["titles"])
@@ -69,3 +69,20 @@ def test_the_bundled_index_is_built_from_the_bundled_catalog(
     assert main(["--catalog", str(DEFAULT_CATALOG), "--out", str(out)]) == 0
     assert "titles for" in capsys.readouterr().out
     assert out.read_bytes() == DEFAULT_OUT.read_bytes(), "run: python tools/build_title_index.py"
+
+
+def test_a_long_runners_split_is_copied_for_the_matcher(small_index: TitleIndex) -> None:
+    assert small_index.absolute_ranges(502) == (AbsoluteRange(1, 1, 50), AbsoluteRange(2, 51, 98))
+    assert small_index.absolute_ranges(889) == ()
+
+
+def test_a_wave_dash_subtitle_is_dropped_for_a_main_title_of_its_own(small_index: TitleIndex) -> None:
+    # Chinese groups write "辉夜大小姐想让我告白" alone; the translation carries its subtitle.
+    assert places(small_index.exact("辉夜大小姐想让我告白")) == [(83121, "tv", None)]
+    assert places(small_index.exact("辉夜大小姐想让我告白～天才们的恋爱头脑战～")) == [(83121, "tv", None)]
+
+
+def test_a_main_title_two_entries_share_is_left_out(small_index: TitleIndex) -> None:
+    # (The two entries' subtitles are real catalog titles; which entry holds them is made up.)
+    assert small_index.exact("劇場版 遊☆戯☆王") == []
+    assert places(small_index.exact("劇場版 遊☆戯☆王 ~光のピラミッド~")) == [(902, "tv", 0)]

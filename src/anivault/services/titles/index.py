@@ -9,6 +9,7 @@ answers; the matcher decides between several answers.
 from __future__ import annotations
 
 import math
+import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
@@ -20,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from anivault.errors import TitleIndexError
 from anivault.services.titles.defaults import DEFAULT_LIMIT, DEFAULT_MIN_SIMILARITY
-from anivault.services.titles.index_file import IndexContents, Target, read_index
+from anivault.services.titles.index_file import AbsoluteRange, IndexContents, Target, read_index
 from anivault.utils.titles import title_key
 
 BUNDLED_INDEX: Final = "data/title_index.json.gz"
@@ -52,6 +53,7 @@ class TitleIndex:
         self._key_lengths = [len(key) for key in self._keys]
         self._source = source
         self.title_count = contents.title_count
+        self._absolute_ranges = contents.absolute_ranges
 
     @classmethod
     def load(cls, path: Path) -> TitleIndex:
@@ -69,6 +71,27 @@ class TitleIndex:
     def exact(self, title: str) -> list[TitleHit]:
         """Every entry whose title has the same normalised key as ``title``, in the index's rank order."""
         return self._hits(title_key(title), 1.0)
+
+    def absolute_ranges(self, tmdb_id: int) -> tuple[AbsoluteRange, ...]:
+        """Another database's split of a series TMDB keeps as one long season, in absolute
+        episode numbers; () when the index has none for it."""
+        return self._absolute_ranges.get(tmdb_id, ())
+
+    def leading(self, title: str, *, min_chars: int) -> tuple[str, list[TitleHit]]:
+        """The longest run of ``title``'s first words (shorter than the whole, at least
+        ``min_chars`` letters and digits, a wide CJK character counting two: it carries a word's
+        worth, ``来自深渊`` is as telling as ``Eminence``) that is an indexed title, and its exact
+        hits; ("", []) when none is. A group's junk after the title (``The Eminence in Shadow S02
+        1080p Dual Audio``, an edition's ``HD``) empties an exact and a fuzzy lookup alike, not this one. At
+        most one dict look-up per word: no scan of the index."""
+        words = title_key(title).split()
+        for end in range(len(words) - 1, 0, -1):
+            key = " ".join(words[:end])
+            if sum(_weight(ch) for ch in key if ch != " ") < min_chars:
+                break
+            if key in self._by_key:
+                return key, self._hits(key, 1.0)
+        return "", []
 
     def lookup(
         self, title: str, *, limit: int = DEFAULT_LIMIT, min_similarity: float = DEFAULT_MIN_SIMILARITY
@@ -106,6 +129,10 @@ class TitleIndex:
         return [
             _hit(self._targets[position], title, similarity) for title, position in self._by_key.get(key, ())
         ]
+
+
+def _weight(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 def _hit(target: Target, title: str, similarity: float) -> TitleHit:

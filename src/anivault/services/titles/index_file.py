@@ -6,7 +6,11 @@ A gzip-compressed UTF-8 JSON document::
      "title_key": "anivault-title-key/1",
      "sources": [{...provenance...}],
      "targets": [[tmdb_id, media_type, season, episode_offset], ...],
-     "titles":  [[key, title, target], ...]}
+     "titles":  [[key, title, target], ...],
+     "absolute_ranges": [[tmdb_id, season, first_absolute, last_absolute], ...]}
+
+``absolute_ranges`` (optional) is another database's split of a series TMDB keeps as one long
+season: how long the seasons release groups number within are.
 
 ``targets`` are the distinct places a title can lead to; ``titles`` rows name one of them by its
 position. Keys are stored pre-normalised so that loading is one ``json.loads`` and a dictionary
@@ -22,7 +26,7 @@ import io
 import json
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -56,6 +60,15 @@ class IndexedTitle:
 
 
 @dataclass(frozen=True, slots=True)
+class AbsoluteRange:
+    """One season of another database's split of a long runner, in absolute episode numbers."""
+
+    season: int
+    first: int
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
 class IndexContents:
     """A read index: distinct targets, and per key the (title, target position) pairs in rank order."""
 
@@ -63,14 +76,21 @@ class IndexContents:
     sources: tuple[Mapping[str, Any], ...]
     targets: tuple[Target, ...]
     by_key: dict[str, list[tuple[str, int]]]
+    absolute_ranges: dict[int, tuple[AbsoluteRange, ...]] = field(default_factory=dict)
 
     @property
     def title_count(self) -> int:
         return sum(len(rows) for rows in self.by_key.values())
 
 
-def write_index(path: Path, titles: Iterable[IndexedTitle], sources: Sequence[Mapping[str, Any]]) -> int:
-    """Write ``titles`` (in rank order, best first within a key) to ``path``; returns the rows written.
+def write_index(
+    path: Path,
+    titles: Iterable[IndexedTitle],
+    sources: Sequence[Mapping[str, Any]],
+    absolute_ranges: Mapping[int, Sequence[AbsoluteRange]] | None = None,
+) -> int:
+    """Write ``titles`` (in rank order, best first within a key) and the series' ``absolute_ranges``
+    to ``path``; returns the title rows written.
 
     A title whose key is empty is left out, and so is a repeat of a (key, target) pair: the first,
     best-ranked spelling stands for it. Raises TitleIndexError for a target this format cannot hold.
@@ -87,13 +107,19 @@ def write_index(path: Path, titles: Iterable[IndexedTitle], sources: Sequence[Ma
     for target in sorted({target for _, _, target in rows}, key=_target_order):
         positions[target] = len(positions)
     rows.sort(key=lambda row: row[0])  # stable: the builder's rank order survives within a key
-    document = {
+    document: dict[str, Any] = {
         "schema": SCHEMA,
         "title_key": TITLE_KEY_VERSION,
         "sources": list(sources),
         "targets": [[t.tmdb_id, t.media_type, t.season, t.episode_offset] for t in positions],
         "titles": [[key, title, positions[target]] for key, title, target in rows],
     }
+    if absolute_ranges:
+        document["absolute_ranges"] = [
+            [tmdb_id, r.season, r.first, r.last]
+            for tmdb_id in sorted(absolute_ranges)
+            for r in sorted(absolute_ranges[tmdb_id], key=lambda r: r.season)
+        ]
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     atomic_write(path, _gzip(text.encode("utf-8")))
     return len(rows)
@@ -130,7 +156,23 @@ def _contents(document: dict[str, Any]) -> IndexContents:
     sources = document.get("sources", [])
     if not isinstance(sources, list):
         raise ValueError("sources is not a list")
-    return IndexContents(document["schema"], tuple(sources), targets, by_key)
+    return IndexContents(
+        document["schema"],
+        tuple(sources),
+        targets,
+        by_key,
+        _absolute_ranges(document.get("absolute_ranges", [])),
+    )
+
+
+def _absolute_ranges(rows: list[Any]) -> dict[int, tuple[AbsoluteRange, ...]]:
+    ranges: dict[int, list[AbsoluteRange]] = {}
+    for row in rows:
+        tmdb_id, season, first, last = row
+        if not all(type(v) is int for v in row) or not 0 < first <= last or season < 0:
+            raise ValueError(f"malformed absolute range {row!r}")
+        ranges.setdefault(tmdb_id, []).append(AbsoluteRange(season, first, last))
+    return {tmdb_id: tuple(found) for tmdb_id, found in ranges.items()}
 
 
 def _target(row: list[Any]) -> Target:

@@ -32,6 +32,7 @@ from anivault.core.lookup.matching.placement import (
     shift_seasons,
 )
 from anivault.core.lookup.matching.scoring import (
+    SHORTENED_TITLE,
     Weights,
     all_titles,
     display_title,
@@ -44,6 +45,7 @@ from anivault.core.lookup.overrides import FolderOverrides, MatchOverride
 from anivault.core.models import Candidate, Match, MatchedFile, ParsedFile, ParsedName, Score
 from anivault.errors import ParseError, TmdbError, TmdbNotFoundError
 from anivault.services.titles.index import TitleHit, TitleIndex
+from anivault.services.titles.index_file import AbsoluteRange
 from anivault.services.tmdb.client import TmdbClient
 from anivault.services.tmdb.models import MediaType, SearchHit, TitleDetails
 
@@ -52,6 +54,9 @@ DETAILS_TOP_N = 3
 INDEX_HITS = 5
 INDEX_MIN_SIMILARITY = 0.85
 """How alike a title must be to an indexed one for the index to propose it."""
+LEADING_MIN_CHARS = 5
+"""An indexed title the name merely starts with must be this long (letters and digits): "One" or
+"Blue" are titles too, but as the first word of a longer name they say nothing."""
 MAX_DROPPED_WORDS = 3
 DISTINCTIVE_WORDS = 2
 AMBIGUITY_MARGIN = 0.05
@@ -73,6 +78,9 @@ class Option:
     """The TMDB season the title index says this title is released as (None: the whole series)."""
     episode_offset: int = 0
     """Added to the name's episode numbers inside ``season`` (from the title index)."""
+    leading: bool = False
+    """Found only because the name starts with one of its indexed titles: the words after that
+    title are mostly a group's tags, so they name a season only as a season number."""
 
     @property
     def total(self) -> float:
@@ -283,7 +291,7 @@ class Matcher:
             parsed = replace(parsed, season=option.season, episodes=shifted)
             sequel = False
         words = sequel_words(parsed, details) if sequel else ()
-        season = sequel_season(parsed, details, words) if words else None
+        season = sequel_season(parsed, details, words, by_length=not option.leading) if words else None
         if season is not None:
             parsed = replace(parsed, season=season)
             # The cour's own subtitle is not the series' title: judge the title without it.
@@ -305,7 +313,7 @@ class Matcher:
             placed = long_season
             problem = (
                 ""
-                if numbered_from_start(parsed)
+                if numbered_from_start(parsed, self._absolute_ranges(details.tmdb_id))
                 else f"TMDB has no season {parsed.season}: placed in its one long season as numbered"
             )
         if parsed.kind != "special" and parsed.episodes != (0,):
@@ -346,7 +354,7 @@ class Matcher:
     def _choose(self, media_type: MediaType, parsed: ParsedName) -> SeriesChoice | None:
         """The title index's entries for the name's titles, beside TMDB's search hits; TMDB's
         details for both (the index only points: every id, name and season is TMDB's)."""
-        indexed = self._indexed(media_type, parsed)
+        indexed, leading = self._indexed(media_type, parsed)
         hits = tuple(h for h in self._search(media_type, parsed) if h.tmdb_id not in indexed)
         if not hits and not indexed:
             return None
@@ -359,7 +367,7 @@ class Matcher:
             ),
         )
         scored = [
-            *self._index_options(parsed, indexed.values()),
+            *self._index_options(parsed, indexed.values(), leading),
             *self._scored(parsed, literal_first[:DETAILS_TOP_N]),
         ]
         if not scored:
@@ -376,33 +384,57 @@ class Matcher:
             scored.append(Option(details, score_series(parsed, details, self._weights)))
         return scored
 
-    def _indexed(self, media_type: MediaType, parsed: ParsedName) -> dict[int, TitleHit]:
+    def _indexed(
+        self, media_type: MediaType, parsed: ParsedName
+    ) -> tuple[dict[int, TitleHit], frozenset[int]]:
         """The title index's hit per TMDB id of ``media_type`` for the name's titles, the most
-        alike first, at most ``DETAILS_TOP_N`` ids. Its season counts only when the title is an
-        exact one and names one season: a close title ("One Punch Man (2019)" for "One Punch
-        Man") or a title shared by several seasons says which series, not which season; a title
-        several works share says neither."""
+        alike first, at most ``DETAILS_TOP_N`` ids; and which of them only a title the name
+        starts with found. Its season counts only when the title is an exact one and names one
+        season: a close title ("One Punch Man (2019)" for "One Punch Man") or a title shared by
+        several seasons says which series, not which season; a title several works share says
+        neither."""
         index = self._title_index()
         if index is None:
-            return {}
+            return {}, frozenset()
         by_id: dict[int, list[TitleHit]] = {}
         for query in queried_titles(parsed):
             for hit in index.lookup(query, limit=INDEX_HITS, min_similarity=INDEX_MIN_SIMILARITY):
                 if hit.media_type == media_type:
                     by_id.setdefault(hit.tmdb_id, []).append(hit)
+        looked_up = set(by_id)
+        if not any(hit.similarity == 1.0 for hits in by_id.values() for hit in hits):
+            for hit in self._leading(index, media_type, parsed):
+                by_id.setdefault(hit.tmdb_id, []).append(hit)
         found = {tmdb_id: _one_place(hits) for tmdb_id, hits in by_id.items()}
         if sum(hit.similarity == 1.0 for hit in found.values()) > 1:
             # One title, several works ("Fullmetal Alchemist": the 2003 series, and the first
             # season of "Brotherhood"): the index cannot say which; TMDB's titles and the rest decide.
             found = {tmdb_id: replace(hit, season=None) for tmdb_id, hit in found.items()}
         best = sorted(found.values(), key=lambda h: -h.similarity)[:DETAILS_TOP_N]
-        return {hit.tmdb_id: hit for hit in best}
+        return {hit.tmdb_id: hit for hit in best}, frozenset(by_id) - looked_up
 
-    def _index_options(self, parsed: ParsedName, hits: Iterable[TitleHit]) -> list[Option]:
+    @staticmethod
+    def _leading(index: TitleIndex, media_type: MediaType, parsed: ParsedName) -> list[TitleHit]:
+        """Hits for the longest indexed title the name starts with, as a shortened title's: the
+        words after it (a group's tags, an edition, "HD") cost the title part, and an
+        ``unknown_words`` part when the name gives no season, but no longer hide the work. Which
+        season such a title names is not taken: the words after it may name another one."""
+        hits: list[TitleHit] = []
+        for query in queried_titles(parsed):
+            _, found = index.leading(query, min_chars=LEADING_MIN_CHARS)
+            hits += (
+                replace(hit, similarity=SHORTENED_TITLE) for hit in found if hit.media_type == media_type
+            )
+        return hits
+
+    def _index_options(
+        self, parsed: ParsedName, hits: Iterable[TitleHit], leading: frozenset[int]
+    ) -> list[Option]:
         """Options for index hits. The index's similarity stands in for the title part when it is
         the better one: the indexed title is a name the series or season is released under,
         which TMDB's own titles may lack (a season's title) or spell otherwise (``title_key``
-        folds ``&``, ``×`` and apostrophes)."""
+        folds ``&``, ``×`` and apostrophes). ``leading``: ids found only by a title the name
+        starts with."""
         options: list[Option] = []
         for hit in hits:
             media_type: MediaType = "movie" if hit.media_type == "movie" else "tv"
@@ -414,8 +446,14 @@ class Matcher:
             by_index = self._weights.title * hit.similarity
             if by_index > dict(parts)["title"]:
                 parts = tuple(("title_index", by_index) if n == "title" else (n, v) for n, v in parts)
-            options.append(Option(details, parts, hit.season, hit.episode_offset))
+            options.append(
+                Option(details, parts, hit.season, hit.episode_offset, leading=hit.tmdb_id in leading)
+            )
         return options
+
+    def _absolute_ranges(self, tmdb_id: int) -> tuple[AbsoluteRange, ...]:
+        index = self._title_index()
+        return index.absolute_ranges(tmdb_id) if index is not None else ()
 
     def _title_index(self) -> TitleIndex | None:
         """The title index, read on first use (once per process: the provider keeps it)."""

@@ -17,6 +17,7 @@ from anivault.core.lookup.matching.scoring import (
     title_similarity,
 )
 from anivault.core.models import ParsedName
+from anivault.services.titles.index_file import AbsoluteRange
 from anivault.services.tmdb.models import TitleDetails
 
 SPECIALS_SEASON = 0
@@ -76,12 +77,17 @@ def _same_letters(query: str, titles: Sequence[str]) -> bool:
     return any(normalize_title(t).replace(" ", "") == wanted for t in titles)
 
 
-def sequel_season(parsed: ParsedName, details: TitleDetails, words: tuple[str, ...]) -> int | None:
+def sequel_season(
+    parsed: ParsedName, details: TitleDetails, words: tuple[str, ...], *, by_length: bool = True
+) -> int | None:
     """The TMDB season of a sequel cour released under its own title: "Title 2"/"Title III" when
-    TMDB has that season, else the only later season long enough to hold the episode; or None."""
+    TMDB has that season, else (``by_length``) the only later season long enough to hold the
+    episode; or None."""
     number = _season_word(words[0]) if len(words) == 1 else None
     if number is not None and details.season(number) is not None:
         return number
+    if not by_length:
+        return None
     last = max(parsed.episodes, default=1)
     later = [s.number for s in details.seasons if s.number >= 2 and s.episode_count >= last]
     return later[0] if len(later) == 1 else None
@@ -130,9 +136,25 @@ LONGEST_OWN_SEASON = 99
 season TMDB does not have ("S21E1023") counts from the series' start, not from its own season."""
 
 
-def numbered_from_start(parsed: ParsedName) -> bool:
-    """Whether the name's episodes are surely counted from the series' start (see above)."""
-    return max(parsed.episodes, default=0) > LONGEST_OWN_SEASON
+def numbered_from_start(parsed: ParsedName, split: Sequence[AbsoluteRange] = ()) -> bool:
+    """Whether the name's episodes under a season TMDB lacks are surely counted from the series'
+    start. ``split`` is another database's division of the series into seasons (the title index's
+    ``absolute_ranges``), which bounds how far a season numbering from 1 goes: beyond its longest
+    season ("Yu-Gi-Oh 3x089", whose longest there has 49), or inside the given season's own
+    absolute range but beyond its length ("S03E080" where season 3 is 75-107). Without a split,
+    ``LONGEST_OWN_SEASON`` is the bound."""
+    last = max(parsed.episodes, default=0)
+    if not split:
+        return last > LONGEST_OWN_SEASON
+    if last > max(r.last - r.first + 1 for r in split):
+        return True
+    own = next((r for r in split if r.season == parsed.season), None)
+    return (
+        own is not None
+        and own.first <= min(parsed.episodes)
+        and last <= own.last
+        and last > own.last - own.first + 1
+    )
 
 
 def _place_regular(parsed: ParsedName, details: TitleDetails) -> Placement | None:
