@@ -34,7 +34,8 @@ from anivault.core.plan.store import PlanEntries
 from anivault.errors import AniVaultError, OutsideTargetError
 from anivault.utils.fsinfo import existing_ancestor
 
-_REVIEW_NOTES = {False: "review (best guess): ", True: "review accepted (--accept-review): "}
+REVIEW_NOTES = {False: "review (best guess): ", True: "review accepted (--accept-review): "}
+"""What a planned guess's note starts with, unaccepted and accepted."""
 
 
 def build_plan(
@@ -124,7 +125,7 @@ def _entries_for(
     status: EntryStatus = "planned"
     if item.status == "review":
         status = "planned" if options.accept_review else "review"
-        note = "; ".join(n for n in (note, _REVIEW_NOTES[options.accept_review] + item.note) if n)
+        note = "; ".join(n for n in (note, REVIEW_NOTES[options.accept_review] + item.note) if n)
     video = PlanEntry(
         entry_id=video_id,
         source=source,

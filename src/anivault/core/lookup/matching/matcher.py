@@ -260,7 +260,8 @@ class Matcher:
             return "below the confidence threshold" + unknown
         if rival is not None and _too_close(best, rival):
             other = rival.details
-            return f"ambiguous: also {other.title} ({other.year}); add the year to the name or pick the id"
+            # the id is what --pick and --tmdb-id take; how to settle it is said once per run
+            return f"ambiguous: also {other.title} ({other.year}) #{other.tmdb_id}"
         return ""
 
     def _ranked(self, parsed: ParsedName, choices: list[SeriesChoice]) -> list[Evaluation]:
