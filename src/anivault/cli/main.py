@@ -30,9 +30,9 @@ from anivault.errors import AniVaultError, InterruptedRunError, UsageError
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     """``--version``: the installed version, read only when asked (see ``anivault.__version__``)."""
     if value and not ctx.resilient_parsing:
-        from anivault import __version__  # noqa: PLC0415 (reading it costs every other start-up)
+        from anivault import version_line  # noqa: PLC0415 (reading it costs every other start-up)
 
-        click.echo(f"anivault, version {__version__}")
+        click.echo(version_line())
         ctx.exit()
 
 

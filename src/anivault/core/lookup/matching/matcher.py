@@ -174,7 +174,7 @@ class Matcher:
             return item
         note = (
             f"folder consensus: {majority.agreeing} of {majority.matched} matched files here"
-            f" are {majority.title}"
+            f" are {majority.title} #{majority.tmdb_id}"
         )
         others = tuple(
             c for c in item.candidates if (c.media_type, c.tmdb_id) != (details.media_type, details.tmdb_id)
