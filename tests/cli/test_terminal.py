@@ -78,7 +78,7 @@ def test_progress_shows_bars_with_count_rate_and_eta(
     match = bars["match"]
     assert match[4] != "-" and match[5] not in (None, "-:--:--"), match[0]  # a real rate and ETA
     counters = [line for line in midway if line.startswith("parse failures")]
-    assert counters and "TMDB link normal" in counters[0], "\n".join(midway)
+    assert counters and counters[0].endswith(" · link normal"), "\n".join(midway)
     assert all(len(line) <= columns for line in midway)
 
 

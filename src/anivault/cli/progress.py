@@ -58,7 +58,7 @@ def counters_text(fields: Mapping[str, object], link_state: str) -> str:
     return (
         f"parse failures {_int(fields, 'parse_failed')} · cache hits {hit_rate}"
         f" · TMDB requests {_int(fields, 'tmdb_requests')} · 429s {_int(fields, 'rate_limited')}"
-        f" · TMDB link {link_state}"
+        f" · link {link_state}"
     )
 
 

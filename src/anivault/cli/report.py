@@ -392,10 +392,13 @@ def _print_run_summary(
     if applied:
         done = _counts("plan", ((s.moved, "done"), (s.move_failed, "failed")))
     else:
-        done = f"plan: {s.planned} files to move"
+        done = f"plan: {s.planned} {'file' if s.planned == 1 else 'files'} to move"
     done += "".join(
         f", {count} {name}"
-        for count, name in ((s.conflicts, "conflicts"), (s.already_there, "already in library"))
+        for count, name in (
+            (s.conflicts, "conflict" if s.conflicts == 1 else "conflicts"),
+            (s.already_there, "already in library"),
+        )
         if count
     )
     for line in next_steps(result, problems, done, applied=applied, next_step=next_step):
