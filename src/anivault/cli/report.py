@@ -305,13 +305,26 @@ def _letters(name: str) -> str:
     return re.sub(r"\W+", "", re.sub(r"[\[{]tmdb(?:id)?-\d+[\]}]", "", name)).casefold()
 
 
+SEASONS_CELLS = 11
+"""Widest season list on a series row (``S00,S01,S03``); a longer one is counted instead
+(``6 seasons``), so one long-running show does not squeeze every title."""
+
+
 def _seasons_text(seasons: set[int]) -> str:
+    """``S00,S01,S04``, runs of three or more as ``S03-S07``."""
     if not seasons:
         return "-"
-    ordered = sorted(seasons)
-    if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
-        return f"S{ordered[0]:02d}-S{ordered[-1]:02d}"
-    return ",".join(f"S{season:02d}" for season in ordered)
+    runs: list[list[int]] = []
+    for season in sorted(seasons):
+        if runs and season == runs[-1][-1] + 1:
+            runs[-1].append(season)
+        else:
+            runs.append([season])
+    text = ",".join(
+        f"S{run[0]:02d}-S{run[-1]:02d}" if len(run) > 2 else ",".join(f"S{season:02d}" for season in run)
+        for run in runs
+    )
+    return text if len(text) <= SEASONS_CELLS else f"{len(seasons)} seasons"
 
 
 def _print_problems(console: Console, problems: Problems) -> None:
@@ -483,10 +496,14 @@ def _print_match_line(console: Console, item: MatchedFile) -> None:
         )
         return
     label = title_with_id(match.title, match.year, match.tmdb_id)
+    rivals = [
+        c for c in item.candidates[:3] if (c.media_type, c.tmdb_id) != (match.media_type, match.tmdb_id)
+    ]
+    also = "".join(f" · also {candidate_text(candidate)}" for candidate in rivals if item.status == "review")
     _file_line(
         console,
         item.parsed.scanned.relative,
-        f"{item.status} = {label} {place_text(match)} {match.score.total:.2f}",
+        f"{item.status} = {label} {place_text(match)} {match.score.total:.2f}{also}",
     )
 
 
