@@ -12,6 +12,7 @@ import threading
 
 import click
 
+from anivault import version_line
 from anivault.cli import exit_codes
 from anivault.cli.commands.cache import cache_group
 from anivault.cli.commands.match import match_command
@@ -27,10 +28,9 @@ from anivault.errors import AniVaultError, InterruptedRunError, UsageError
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
-    """``--version``: the installed version, read only when asked (see ``anivault.__version__``)."""
+    """``--version`` after other options (``anivault --json --version``); ``anivault --version``
+    alone is answered before Click is loaded (``anivault.__main__``)."""
     if value and not ctx.resilient_parsing:
-        from anivault import version_line  # noqa: PLC0415 (reading it costs every other start-up)
-
         click.echo(version_line())
         ctx.exit()
 
