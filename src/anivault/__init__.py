@@ -14,3 +14,8 @@ def __getattr__(name: str) -> str:
         return version("anivault")
     except PackageNotFoundError:  # running from a source tree that was never installed
         return "0.0.0+unknown"
+
+
+def version_line() -> str:
+    """What ``anivault --version`` prints."""
+    return f"anivault, version {__getattr__('__version__')}"

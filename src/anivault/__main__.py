@@ -1,9 +1,10 @@
 """The entry point of the console script, of ``python -m anivault`` and of the one-file binary.
 
-Nothing but ``sys`` is imported at module level on purpose. A spawned parse worker first re-imports the
-module that started the program (the frozen binary even re-runs this script) and only then reaches
-``freeze_support``/its task; importing the CLI there cost each worker ~0.4 s and tens of MB for
-Click, rich, requests and the TMDB client, none of which parsing needs.
+Nothing but ``sys`` is imported at module level on purpose. A spawned parse worker first
+re-imports the module that started the program (the frozen binary even re-runs this script) and
+only then reaches ``freeze_support``/its task; importing the CLI there cost each worker ~0.4 s and
+tens of MB for Click, rich, requests and the TMDB client, none of which parsing needs. For the same
+reason ``anivault --version`` is answered here, before Click and the command tree are loaded.
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ def main() -> None:
         import multiprocessing  # noqa: PLC0415 (see the module's docstring)
 
         multiprocessing.freeze_support()  # a frozen binary's parse workers start here, not in Click
+    if sys.argv[1:] == ["--version"]:  # the whole command line: asked often, by scripts too
+        from anivault import version_line  # noqa: PLC0415 (see the module's docstring)
+
+        print(version_line())
+        return
     from anivault.cli.main import main as run_cli  # noqa: PLC0415 (see the module's docstring)
 
     run_cli()

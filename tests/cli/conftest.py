@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,45 @@ class Outcome:
 
     def events(self) -> list[dict[str, object]]:
         return [json.loads(line) for line in self.out.splitlines() if line.strip()]
+
+
+SERIES_ROW = re.compile(r"^  (\S.*? \(\S+\) #\d+)\s{2,}(S\d.*|-\s.*)$")
+"""A series row of the human output: ``  Title (Year) #id   S01,S03  5 ep  2 sub``."""
+
+
+def series_rows(out: str) -> dict[str, str]:
+    """``{"Title (Year) #id": "S01 5 ep 2 sub"}``: each series row's numbers, blanks collapsed."""
+    rows = (SERIES_ROW.match(line.rstrip()) for line in out.splitlines())
+    return {row[1]: " ".join(row[2].split()) for row in rows if row}
+
+
+def listed_names(out: str) -> set[str]:
+    """The file names of the problems section (lines indented by four), braces expanded; CRC32
+    tags read as ``[…]``."""
+    return {
+        name
+        for line in out.splitlines()
+        if line.startswith("    ") and not line.startswith("     ")
+        for name in expand_braces(line.strip())
+    }
+
+
+def expand_braces(line: str) -> list[str]:
+    """``Show - {01..03,SP1}.{en.ass,mkv}`` as the eight names it stands for."""
+    found = re.search(r"\{([^{}]*)\}", line)
+    if found is None:
+        return [line]
+    values: list[str] = []
+    for value in found[1].split(","):
+        first, dots, last = value.partition("..")
+        numbers = range(int(first), int(last) + 1) if dots else range(0)
+        values.extend([f"{n:0{len(first)}d}" for n in numbers] if dots else [value])
+    head, tail = line[: found.start()], line[found.end() :]
+    return [name for value in values for name in expand_braces(head + value + tail)]
+
+
+def without_checksum(name: str) -> str:
+    return re.sub(r"\[[0-9A-F]{8}\]", "[…]", name)
 
 
 @pytest.fixture

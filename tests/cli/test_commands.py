@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.cli.conftest import Outcome
+from tests.cli.conftest import Outcome, series_rows
 
 from anivault.cli import exit_codes
 from tools.faultlab.cli import CTRL_C_SENDABLE, CTRL_C_UNSENDABLE, finish
@@ -133,8 +133,8 @@ def test_match_human_output_lists_matches_and_moves_nothing(cli: Run, mixed_fold
     files = cli("--no-color", "match", "--src", str(mixed_folder), "--max-workers", "0", "--verbose")
 
     assert outcome.status == 0
-    assert "3 matched, 0 under review, 0 not matched" in outcome.out
-    assert "Dan Da Dan (2024) #240411  S01 · 2 ep" in outcome.out  # a line per series by default
+    assert "3 videos: 3 matched\n" in outcome.out
+    assert series_rows(outcome.out)["Dan Da Dan (2024) #240411"] == "S01 2 ep"  # a line per series
     assert "Dan Da Dan - 02 [1080p].mkv" not in outcome.out
     assert "Dan Da Dan - 02 [1080p].mkv" in files.out  # and per file with --verbose
     assert sorted(mixed_folder.rglob("*")) == before

@@ -140,4 +140,4 @@ def test_human_progress_shows_live_counters_and_the_tmdb_link_state(
     counters = [line for line in outcome.err.splitlines() if "parse failures" in line]
     assert counters, outcome.err
     assert re.search(r"429s [1-9]", counters[-1]), counters[-1]
-    assert re.search(r"TMDB link (throttle|sleep_then_resume|cache_only)", counters[-1]), counters[-1]
+    assert re.search(r" · link (throttle|sleep_then_resume|cache_only)$", counters[-1]), counters[-1]

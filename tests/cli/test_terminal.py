@@ -11,7 +11,7 @@ from pathlib import Path
 import pexpect
 import pyte
 import pytest
-from tests.cli.conftest import Outcome
+from tests.cli.conftest import Outcome, series_rows
 
 from tools.make_sample_library import generate
 from tools.tmdb_standin.server import Standin
@@ -78,7 +78,7 @@ def test_progress_shows_bars_with_count_rate_and_eta(
     match = bars["match"]
     assert match[4] != "-" and match[5] not in (None, "-:--:--"), match[0]  # a real rate and ETA
     counters = [line for line in midway if line.startswith("parse failures")]
-    assert counters and "TMDB link normal" in counters[0], "\n".join(midway)
+    assert counters and counters[0].endswith(" · link normal"), "\n".join(midway)
     assert all(len(line) <= columns for line in midway)
 
 
@@ -103,8 +103,8 @@ def test_interactive_picks_a_candidate_for_a_folder(tmp_path: Path) -> None:
     child.close()
 
     assert child.exitstatus == 0, child.before
-    assert "Captain Tsubasa (2018) #77240  S01 · 3 ep" in child.before
-    assert "Problems" not in child.before and "3 matched, 0 under review, 0 not matched" in child.before
+    assert series_rows(child.before)["Captain Tsubasa (2018) #77240"] == "S01 3 ep"
+    assert "under review" not in child.before and "3 videos: 3 matched ·" in child.before
 
 
 def test_interactive_without_a_terminal_is_a_usage_error(cli, anivault_env: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -138,5 +138,6 @@ def test_interactive_tmdb_id_over_names_of_another_title_asks_and_keeps_their_ma
     child.close()
 
     assert child.exitstatus == 0, child.before
-    assert "Chainsaw Man (2022) #114410  S01 · 1 ep" in child.before
-    assert "Frieren: Beyond Journey's End (2023) #209867  S01 · 2 ep" in child.before
+    rows = series_rows(child.before)
+    assert rows["Chainsaw Man (2022) #114410"] == "S01 1 ep"
+    assert rows["Frieren: Beyond Journey's End (2023) #209867"] == "S01 2 ep"

@@ -71,8 +71,9 @@ def test_the_human_table_shows_the_best_guess_and_its_tmdb_id(
     monkeypatch.setenv("COLUMNS", "300")  # one row per line: no folded cells
     status, out, _ = run_cli(["run", "--src", str(downloads), "--dst", str(tmp_path / "lib")], capsys)
     assert status == 0
-    (group,) = [line for line in out.splitlines() if line.startswith("under review (1)")]
-    assert "best guess Shaman King (2001) #40143" in group
+    lines = out.splitlines()
+    (group,) = [n for n, line in enumerate(lines) if line.startswith("under review (1)")]
+    assert lines[group + 1].startswith("  → Shaman King (2001) #40143")  # the best guess, with its id
     assert GUESS.rpartition("/")[2] in out  # every problem file is listed by name
     assert "1 under review" in out
 

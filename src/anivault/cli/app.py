@@ -1,7 +1,7 @@
 """What every command receives from the root group: settings, output mode, consoles, logging.
 
-rich is imported where a console is first used, not here: the root group builds this context for
-``anivault COMMAND --help`` too, which must start instantly.
+rich, the key store and file logging are imported where they are first used, not here: every
+``--help`` loads this module (the ``settings`` command uses ``ask_pin``) and must start instantly.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from anivault.errors import KeyStorePinError
-from anivault.services.keystore import PIN_ENV_VAR, keystore_path, load_key
 from anivault.services.settings import LoadedSettings, api_key_from_env, load_settings
-from anivault.utils.logging import LoggingSession, configure_logging
-from anivault.utils.masking import Masker
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from anivault.utils.logging import LoggingSession
+    from anivault.utils.masking import Masker
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class AppContext:
         Resolved only by commands that talk to TMDB, so ``scan`` or ``settings path`` never ask
         for a PIN; once known, the key is added to the log masker.
         """
+        from anivault.services.keystore import keystore_path, load_key  # noqa: PLC0415 (module docstring)
+
         key = api_key_from_env()
         store = keystore_path(self.loaded.settings.home_dir)
         if key is None and store.exists():
@@ -69,6 +71,8 @@ def ask_pin(*, confirm: bool = False) -> str:
     """``ANIVAULT_PIN`` if set, else a hidden prompt on the terminal (stderr: stdout stays
     NDJSON-clean). Raises KeyStorePinError without either: a hidden prompt on a pipe would read
     the PIN from whatever is piped in, and warn that it cannot hide it."""
+    from anivault.services.keystore import PIN_ENV_VAR  # noqa: PLC0415 (module docstring)
+
     pin = os.environ.get(PIN_ENV_VAR)
     if pin:
         return pin
@@ -80,11 +84,15 @@ def ask_pin(*, confirm: bool = False) -> str:
 
 
 def masker_for(api_key: str | None) -> Masker:
+    from anivault.utils.masking import Masker  # noqa: PLC0415 (module docstring)
+
     return Masker(secrets=[api_key] if api_key else [], home=str(Path.home()))
 
 
 def create_app(*, json_output: bool, no_color: bool, log_level: str) -> AppContext:
     """Load settings, start file logging with the key masked. Raises ConfigError on bad settings."""
+    from anivault.utils.logging import configure_logging  # noqa: PLC0415 (module docstring)
+
     loaded = load_settings()
     session = configure_logging(
         loaded.settings.log_dir,

@@ -19,8 +19,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from anivault.cli.brace import brace_lines
 from anivault.cli.progress import progress_reporter
-from anivault.cli.report import brace_names, title_with_id
+from anivault.cli.report import print_indented, title_with_id
 from anivault.core.lookup.overrides import MatchOverride, Pick
 from anivault.core.lookup.stream import LookupRequest, lookup_files
 from anivault.core.models import Candidate, MatchedFile
@@ -66,9 +67,9 @@ def ask_all(console: Console, client: TmdbClient, source: Path, asked: list[Ques
     picks: list[Pick] = []
     for number, question in enumerate(asked, start=1):
         console.print(Text(f"\n[{number}/{len(asked)}] {question.folder or '.'}/", style="bold"))
-        console.print(Text(f"  {len(question.files)} files: {question.reason}", style="dim"))
-        names = brace_names([os.path.basename(path) for path in question.files])
-        console.print(Text("\n".join(f"  {line}" for line in names.splitlines())))
+        print_indented(console, Text(f"{len(question.files)} files: {question.reason}", style="dim"), 2)
+        for line in brace_lines(os.path.basename(path) for path in question.files):
+            print_indented(console, Text(line), 2)
         console.print(_candidate_table(client, question.candidates))
         override = _answer(console, client, len(question.candidates), question.candidates)
         if override is not None:

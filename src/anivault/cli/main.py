@@ -12,8 +12,8 @@ import threading
 
 import click
 
+from anivault import version_line
 from anivault.cli import exit_codes
-from anivault.cli.app import create_app
 from anivault.cli.commands.cache import cache_group
 from anivault.cli.commands.match import match_command
 from anivault.cli.commands.organize import organize_command
@@ -28,15 +28,27 @@ from anivault.errors import AniVaultError, InterruptedRunError, UsageError
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
-    """``--version``: the installed version, read only when asked (see ``anivault.__version__``)."""
+    """``--version`` after other options (``anivault --json --version``); ``anivault --version``
+    alone is answered before Click is loaded (``anivault.__main__``)."""
     if value and not ctx.resilient_parsing:
-        from anivault import __version__  # noqa: PLC0415 (reading it costs every other start-up)
-
-        click.echo(f"anivault, version {__version__}")
+        click.echo(version_line())
         ctx.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+HELP_ONLY = "anivault.help_only"
+"""``ctx.meta`` key: the command line is ``COMMAND --help``, which needs no settings or logging."""
+
+
+class RootGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        # the group's callback runs before the command parses its own arguments, so it is told here
+        ctx.meta[HELP_ONLY] = ctx.args in (["--help"], ["-h"])
+        return super().invoke(ctx)
+
+
+@click.group(
+    cls=RootGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.option(
     "--version",
     is_flag=True,
@@ -56,6 +68,10 @@ def cli(ctx: click.Context, json_output: bool, no_color: bool, log_level: str) -
     Example:
       anivault run --src ~/Downloads/anime --dst ~/Media/Anime
     """
+    if ctx.meta.get(HELP_ONLY):  # ``anivault COMMAND --help``: no settings, no log files
+        return
+    from anivault.cli.app import create_app  # noqa: PLC0415 (file logging is loaded by commands that run)
+
     app = create_app(json_output=json_output, no_color=no_color, log_level=log_level)
     ctx.call_on_close(app.logging.close)
     ctx.obj = app

@@ -2,8 +2,10 @@
 
 On a terminal each stage (scan, parse, match, organize) gets a bar with its count, rate and ETA,
 and the live counters (parse failures, cache hits, TMDB requests, 429s, link state) get a line
-of their own below the bars, so no column is squeezed out at 80 columns. Piped into a file or a
-CI log, bars would only repeat themselves; each stage then prints one line when it is done.
+of their own below the bars, so no column is squeezed out at 80 columns. The bars go when the
+work is done: the summary that follows says the same in one line, and the screen is the result's.
+Piped into a file or a CI log, bars would only repeat themselves; each stage then prints one line
+when it is done.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def counters_text(fields: Mapping[str, object], link_state: str) -> str:
     return (
         f"parse failures {_int(fields, 'parse_failed')} · cache hits {hit_rate}"
         f" · TMDB requests {_int(fields, 'tmdb_requests')} · 429s {_int(fields, 'rate_limited')}"
-        f" · TMDB link {link_state}"
+        f" · link {link_state}"
     )
 
 
@@ -72,7 +74,7 @@ class RichReporter:
             TimeRemainingColumn(),
             console=console,
             expand=True,
-            transient=False,
+            transient=True,
         )
         self._tasks: dict[str, TaskID] = {}
         self._counter_fields: Mapping[str, object] = {}

@@ -14,11 +14,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.text import Text
 
+from anivault.cli.brace import brace_lines
 from anivault.core.apply.apply import ApplyOutcome
 from anivault.core.models import Candidate, Match, MatchedFile
+from anivault.core.plan.build import REVIEW_NOTES
 from anivault.core.plan.model import PlanEntry
 from anivault.core.run import RunResult
 
@@ -36,16 +39,13 @@ PROBLEM_TITLES = {
 }
 
 
+GUESS = "→ "
+"""Before a best guess under review: where the files would go, were it accepted."""
+
+
 def title_with_id(title: str, year: int | None, tmdb_id: int) -> str:
     """``Title (Year) #12345``: what a person checks on TMDB or passes to ``--tmdb-id``/``--pick``."""
     return f"{title} ({year or '?'}) #{tmdb_id}"
-
-
-def guess_text(match: Match) -> str:
-    """``Title (Year) #12345 S01E03 0.58``: a best guess, where it would go and how sure."""
-    return (
-        f"{title_with_id(match.title, match.year, match.tmdb_id)} {place_text(match)} {match.score.total:.2f}"
-    )
 
 
 def candidate_text(candidate: Candidate) -> str:
@@ -61,12 +61,18 @@ def place_text(match: Match) -> str:
 class SeriesLine:
     """One TMDB title of a run: what lands where."""
 
-    label: str
+    title: str
+    year: int | None
+    tmdb_id: int
     movie: bool
     seasons: set[int] = field(default_factory=set)
     videos: int = 0
     sidecars: int = 0
     folders: set[str] = field(default_factory=set)
+
+    @property
+    def label(self) -> str:
+        return title_with_id(self.title, self.year, self.tmdb_id)
 
     def add(self, match: Match, *, sidecar: bool, target: str | None) -> None:
         if sidecar:
@@ -77,6 +83,14 @@ class SeriesLine:
                 self.seasons.add(match.season)
         if target is not None:
             self.folders.add(_series_folder(target, movie=self.movie))
+
+
+def series_line(series: dict[tuple[str, int], SeriesLine], match: Match) -> SeriesLine:
+    """The line of ``match``'s title, started on its first file."""
+    key = (match.media_type, match.tmdb_id)
+    if key not in series:
+        series[key] = SeriesLine(match.title, match.year, match.tmdb_id, movie=match.media_type == "movie")
+    return series[key]
 
 
 def _series_folder(relative_target: str, *, movie: bool) -> str:
@@ -132,8 +146,8 @@ class Problems:
         match = item.match
         if item.status == "review" and match is not None:
             label = title_with_id(match.title, match.year, match.tmdb_id)
-            where = "" if item.plannable else ", no place in it"
-            reason, detail = f"best guess {label}{where}", _reason(item.error_code, item.note)
+            where = "" if item.plannable else " (no place in it)"
+            reason, detail = f"{GUESS}{label}{where}", _reason(item.error_code, item.note)
         else:
             reason, detail = _reason(item.error_code, item.note), ""
         self.add(item.status, item.parsed.scanned.relative, reason, item.candidates, detail=detail)
@@ -151,33 +165,6 @@ class Problems:
 
 def _reason(code: str | None, note: str) -> str:
     return " ".join(part for part in (code, note) if part) or "-"
-
-
-BRACE_MIDDLE_MAX = 8
-"""Longest varying part still worth a brace: episode numbers and specials (``SP1``, ``12v2``)."""
-
-CHECKSUM = re.compile(r"\[[0-9A-Fa-f]{8}\]")
-"""A release's CRC32 tag: it differs for every file and tells a person nothing."""
-ELIDED = "[…]"
-
-
-def brace_names(names: list[str]) -> str:
-    """Names of one folder as a shell-like brace, ``Show - {01,02,03} [1080p] […].mkv``: each
-    file is still named by what tells it apart (its episode), in a fraction of the lines; their
-    CRC32 tags are elided. Names that differ in more than one short word are listed one a line."""
-    ordered = sorted(names)
-    if len(ordered) < 2:
-        return "\n".join(ordered)
-    words = [re.split(r"(\s+|\.(?=\w+$))", CHECKSUM.sub(ELIDED, name)) for name in ordered]
-    if len({len(split) for split in words}) != 1 or len({tuple(split) for split in words}) != len(words):
-        return "\n".join(ordered)
-    varying = [index for index in range(len(words[0])) if len({split[index] for split in words}) > 1]
-    values = [split[varying[0]] for split in words] if len(varying) == 1 else []
-    if not values or any("," in value or len(value) > BRACE_MIDDLE_MAX for value in values):
-        return "\n".join(ordered)
-    shown = list(words[0])
-    shown[varying[0]] = "{" + ",".join(values) + "}"
-    return "".join(shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +217,9 @@ def _tally_entry(
         # planned from a best guess, applied only once accepted: a decision, not a series line
         if entry.role == "video":  # its sidecars follow it, whatever is decided
             label = title_with_id(match.title, match.year, match.tmdb_id)
-            problems.add("review", entry.relative_source, f"best guess {label}", detail=entry.note)
+            # the group already says "under review"; the note's own prefix would say it twice
+            doubt = entry.note.replace(REVIEW_NOTES[False], "")
+            problems.add("review", entry.relative_source, f"{GUESS}{label}", detail=doubt)
         return
     elif entry.status in ("conflict", "error") or (entry.status == "exists" and entry.error_code):
         # a different file already at the target is a conflict whatever the plan calls it; the
@@ -244,36 +233,67 @@ def _tally_entry(
             video=entry.role == "video",
         )
         return
-    key = (match.media_type, match.tmdb_id)
-    line = series.get(key)
-    if line is None:
-        label = title_with_id(match.title, match.year, match.tmdb_id)
-        line = series[key] = SeriesLine(label, movie=match.media_type == "movie")
-    line.add(match, sidecar=entry.role == "sidecar", target=entry.relative_target)
+    series_line(series, match).add(match, sidecar=entry.role == "sidecar", target=entry.relative_target)
+
+
+MIN_TITLE_CELLS = 16
+"""A series title is cut (``…``) to keep its line on one row, but never below this many cells."""
 
 
 def _print_series(
     console: Console, lines: Iterable[SeriesLine], roots: tuple[Path, Path | None] | None = None
 ) -> None:
-    """A line per series; movies (no seasons to count) share a wrapped paragraph. ``roots``: the
-    series and movie roots the folders are in, when files are planned."""
+    """A row per series, its numbers in aligned columns, cut to the width of the terminal by
+    shortening the title (never its year and id); movies, with no seasons to count, share a
+    paragraph.
+    ``roots``: the series and movie roots the folders are in, when files are planned."""
     ordered = sorted(lines, key=lambda line: line.label.casefold())
     series = [line for line in ordered if not line.movie]
     movies = [line for line in ordered if line.movie]
     if series:
         where = f" → {roots[0]}" if roots else ""
         console.print(Text(f"Series ({len(series)}){where}", style="bold", overflow="fold"))
-    for line in series:
-        parts = [_seasons_text(line.seasons), f"{line.videos} ep"]
-        if line.sidecars:
-            parts.append(f"{line.sidecars} sub")
-        renamed = sorted(folder for folder in line.folders if _letters(folder) != _letters(line.label))
-        folder = f" → {', '.join(renamed)}" if renamed else ""
-        console.print(Text.assemble(f"  {line.label}  ", (" · ".join(parts) + folder, "dim")))
+        for row in _series_rows(series, console.width):
+            console.print(row, no_wrap=True, overflow="ellipsis")
     if movies:
         where = f" → {roots[1]}" if roots and roots[1] else ""
         console.print(Text(f"Movies ({len(movies)}){where}", style="bold", overflow="fold"))
-        console.print(Text("  " + " · ".join(line.label for line in movies)))
+        print_indented(console, Text(" · ".join(line.label for line in movies)), 2)
+
+
+def _series_rows(series: list[SeriesLine], width: int) -> Iterator[Text]:
+    seasons = [_seasons_text(line.seasons) for line in series]
+    season_cells = max(len(text) for text in seasons)
+    episode_cells = max(len(str(line.videos)) for line in series)
+    sub_cells = max(len(str(line.sidecars)) for line in series)
+    any_subs = any(line.sidecars for line in series)
+    numbers = season_cells + episode_cells + 5 + (sub_cells + 6 if any_subs else 0)
+    label_cells = min(max(cell_len(line.label) for line in series), max(width - 4 - numbers, MIN_TITLE_CELLS))
+    for line, season_text in zip(series, seasons, strict=True):
+        label = _cut_label(line, label_cells)
+        stats = f"{season_text:<{season_cells}}  {line.videos:>{episode_cells}} ep"
+        if line.sidecars:
+            stats += f"  {line.sidecars:>{sub_cells}} sub"
+        row = Text.assemble("  ", label, " " * (label_cells - cell_len(label) + 2), (stats, "dim"))
+        renamed = sorted(folder for folder in line.folders if _letters(folder) != _letters(line.label))
+        if renamed:
+            into = f"into {', '.join(renamed)}"
+            if row.cell_len + 2 + cell_len(into) <= width:
+                row.append(f"  {into}", style="dim")
+            else:
+                yield row
+                row = Text(f"    {into}", style="dim")
+        yield row
+
+
+def _cut_label(line: SeriesLine, cells: int) -> str:
+    """``Title (Year) #id`` in ``cells``: the title gives way, the year and id stay whole."""
+    label = line.label
+    if cell_len(label) <= cells:
+        return label
+    tail = label[len(line.title) :]
+    room = max(cells - cell_len(tail) - 1, 1)
+    return set_cell_size(line.title, room).rstrip() + "…" + tail
 
 
 def _letters(name: str) -> str:
@@ -285,44 +305,59 @@ def _letters(name: str) -> str:
     return re.sub(r"\W+", "", re.sub(r"[\[{]tmdb(?:id)?-\d+[\]}]", "", name)).casefold()
 
 
+SEASONS_CELLS = 11
+"""Widest season list on a series row (``S00,S01,S03``); a longer one is counted instead
+(``6 seasons``), so one long-running show does not squeeze every title."""
+
+
 def _seasons_text(seasons: set[int]) -> str:
+    """``S00,S01,S04``, runs of three or more as ``S03-S07``."""
     if not seasons:
         return "-"
-    ordered = sorted(seasons)
-    if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
-        return f"S{ordered[0]:02d}-S{ordered[-1]:02d}"
-    return ",".join(f"S{season:02d}" for season in ordered)
+    runs: list[list[int]] = []
+    for season in sorted(seasons):
+        if runs and season == runs[-1][-1] + 1:
+            runs[-1].append(season)
+        else:
+            runs.append([season])
+    text = ",".join(
+        f"S{run[0]:02d}-S{run[-1]:02d}" if len(run) > 2 else ",".join(f"S{season:02d}" for season in run)
+        for run in runs
+    )
+    return text if len(text) <= SEASONS_CELLS else f"{len(seasons)} seasons"
 
 
 def _print_problems(console: Console, problems: Problems) -> None:
+    """Each group: what and where, then why (wrapped, never cut: it names ids and paths), then
+    its files as brace lines. No heading: the summary below counts them."""
     if not len(problems):
         return
-    console.print(Text(f"Problems: {len(problems)} files", style="bold"))
     for key, group in problems.groups():
         folder = f"{key.folder}/" if key.folder else "./"
-        header = Text.assemble(
-            (PROBLEM_TITLES.get(key.kind, key.kind), "bold yellow"),
-            f" ({len(group.files)}) in {folder}: ",
-            (key.reason, "dim"),
-        )
-        console.print(header, no_wrap=True, overflow="ellipsis")
-        if group.detail:
-            console.print(Text(f"  {group.detail}", style="dim"), no_wrap=True, overflow="ellipsis")
+        title = PROBLEM_TITLES.get(key.kind, key.kind)
+        console.print(Text.assemble((title, "bold yellow"), f" ({len(group.files)}) in {folder}"))
+        why = " — ".join(part for part in (key.reason, group.detail) if part and part != "-") or "-"
+        print_indented(console, Text(why, style="dim"), 2)
         if group.candidates:
             picks = " · ".join(candidate_text(candidate) for candidate in group.candidates[:3])
-            console.print(Text(f"  ? {picks}"))
-        console.print(Text(_indent(brace_names(group.files))))
+            print_indented(console, Text(f"? {picks}"), 2)
+        for line in brace_lines(group.files):
+            print_indented(console, Text(line), 4)
 
 
-def _indent(text: str) -> str:
-    return "\n".join(f"    {line}" for line in text.splitlines())
+def print_indented(console: Console, text: Text, indent: int) -> None:
+    """``text`` wrapped below ``indent`` spaces, its wrapped lines too, with no trailing blanks."""
+    for line in text.wrap(console, max(console.width - indent, 20)):
+        line.rstrip()
+        console.print(Text(" " * indent) + line, no_wrap=True, overflow="ignore")
 
 
 def _print_entries(console: Console, files: list[tuple[PlanEntry, ApplyOutcome | None]]) -> None:
     """One line per plan entry, with what happened to it once applied."""
     console.print(Text(f"Files: {len(files)}", style="bold"))
     for entry, outcome in files:
-        _file_line(console, entry.relative_source, f"{entry_state(entry, outcome)} → {entry.relative_target}")
+        what = f"{entry_state(entry, outcome)} #{entry.match.tmdb_id} → {entry.relative_target}"
+        _file_line(console, entry.relative_source, what)
 
 
 def entry_state(entry: PlanEntry, outcome: ApplyOutcome | None) -> str:
@@ -344,54 +379,77 @@ def _print_unresolved_files(console: Console, unresolved: Iterable[MatchedFile])
         )
 
 
+def _counts(total: str, counts: Iterable[tuple[int, str]]) -> str:
+    """``357 videos: 330 matched, 27 under review``: the first count always, the others when not 0."""
+    shown = [f"{count} {name}" for n, (count, name) in enumerate(counts) if count or not n]
+    return f"{total}: {', '.join(shown)}"
+
+
 def _print_run_summary(
     console: Console, result: RunResult, problems: Problems, *, applied: bool, next_step: NextStep
 ) -> None:
     s = result.summary
-    not_found = f"{s.unmatched} not matched" + "".join(
+    if s.files_seen:  # a saved plan (--from-plan, a resumed apply) looked nothing up
+        lookup = _counts(
+            f"{s.files_seen} videos",
+            (
+                (s.matched, "matched"),
+                (s.review, "under review"),
+                (s.unmatched, "not matched"),
+                (s.deferred, "deferred"),
+                (s.parse_failed, "not parsed"),
+                (s.skipped, "skipped"),
+            ),
+        )
+        console.print(Text(f"{lookup} · {s.tmdb_requests} TMDB requests · {s.seconds:.1f} s"))
+    if applied:
+        done = _counts("plan", ((s.moved, "done"), (s.move_failed, "failed")))
+    else:
+        done = f"plan: {s.planned} {'file' if s.planned == 1 else 'files'} to move"
+    done += "".join(
         f", {count} {name}"
-        for count, name in ((s.deferred, "deferred"), (s.parse_failed, "not parsed"))
+        for count, name in (
+            (s.conflicts, "conflict" if s.conflicts == 1 else "conflicts"),
+            (s.already_there, "already in library"),
+        )
         if count
     )
-    if s.files_seen:  # a saved plan (--from-plan, a resumed apply) looked nothing up
-        console.print(
-            Text(
-                f"{s.files_seen} videos: {s.matched} matched, {s.review} under review, {not_found},"
-                f" {s.skipped} skipped"
-                f" · {s.tmdb_requests} TMDB requests · {s.seconds:.1f} s"
-            )
-        )
-    done = f"{s.moved} done, {s.move_failed} failed" if applied else f"{s.planned} files to move"
-    console.print(
-        Text(f"plan: {done}, {s.conflicts} conflicts, {s.already_there} already in library", style="bold")
-    )
-    for line in next_steps(result, problems, applied=applied, next_step=next_step):
+    for line in next_steps(result, problems, done, applied=applied, next_step=next_step):
         paths = line.startswith(("journal:", "plan written", "dry run: nothing moved — apply"))
         console.print(Text(line, style="bold"), soft_wrap=paths)  # paths stay whole for copying
 
 
-def next_steps(result: RunResult, problems: Problems, *, applied: bool, next_step: NextStep) -> Iterator[str]:
-    if next_step.plan_file is not None:
-        yield f"plan written to {next_step.plan_file}"
-    if not applied:
-        if next_step.plan_file is not None:
-            yield (
-                "dry run: nothing moved — apply the plan: "
-                f"anivault organize --from-plan {next_step.plan_file} --apply"
-            )
-        else:
-            yield "dry run: nothing moved — add --apply to do it"
-    elif result.journal is not None:
+def next_steps(
+    result: RunResult, problems: Problems, counts: str, *, applied: bool, next_step: NextStep
+) -> Iterator[str]:
+    """The plan's ``counts``, then what to do next: a plain dry run says so on the same line."""
+    plan_file = next_step.plan_file
+    if not applied and plan_file is None:
+        yield f"{counts} · dry run: nothing moved — add --apply to do it"
+    else:
+        yield counts
+    if plan_file is not None:
+        yield f"plan written to {plan_file}"
+        if not applied:
+            apply = f"anivault organize --from-plan {plan_file} --apply"
+            yield f"dry run: nothing moved — apply the plan: {apply}"
+    if applied and result.journal is not None:
         yield f"journal: {result.journal} (undo: anivault organize --undo {result.journal})"
-    review = problems.count("review")
-    if review:
-        yield (
-            f"{review} files under review: --accept-review applies the best guesses,"
-            " or settle them with --interactive or --pick PATH=ID"
-        )
-    unmatched = problems.count("unmatched")
-    if unmatched:
-        yield f"{unmatched} files need a decision: run again with --interactive, or --pick PATH=ID"
+    decide = decisions(problems)
+    if decide:
+        yield decide
+
+
+def decisions(problems: Problems) -> str:
+    """The files a person must decide, and how: ``27 under review: settle with …``."""
+    review, unmatched = problems.count("review"), problems.count("unmatched")
+    waiting = ", ".join(
+        f"{count} {name}" for count, name in ((review, "under review"), (unmatched, "not matched")) if count
+    )
+    if not waiting:
+        return ""
+    accept = " or --accept-review" if review else ""
+    return f"{waiting}: settle with --interactive or --pick PATH=ID{accept}"
 
 
 def render_matches(console: Console, matched: Iterable[MatchedFile], *, detail: str) -> None:
@@ -399,34 +457,32 @@ def render_matches(console: Console, matched: Iterable[MatchedFile], *, detail: 
     read once rather than copied."""
     series: dict[tuple[str, int], SeriesLine] = {}
     problems = Problems()
-    counts = {"matched": 0, "under review": 0, "not matched": 0}
+    counts = {"matched": 0, "review": 0, "unmatched": 0}
     for item in matched:
         match = item.match
         if item.status != "matched" or match is None:
-            counts["under review" if item.status == "review" else "not matched"] += 1
+            counts["review" if item.status == "review" else "unmatched"] += 1
             problems.add_unresolved(item)
         else:
             counts["matched"] += 1
-            key = (match.media_type, match.tmdb_id)
-            line = series.get(key)
-            if line is None:
-                label = title_with_id(match.title, match.year, match.tmdb_id)
-                line = series[key] = SeriesLine(label, movie=match.media_type == "movie")
-            line.add(match, sidecar=False, target=None)
+            series_line(series, match).add(match, sidecar=False, target=None)
         if detail == "files":
             _print_match_line(console, item)
     if detail != "summary":
         _print_series(console, series.values())
         _print_problems(console, problems)
-    console.print(
-        Text(
-            f"{counts['matched']} matched, {counts['under review']} under review,"
-            f" {counts['not matched']} not matched",
-            style="bold",
-        )
+    total = _counts(
+        f"{sum(counts.values())} videos",
+        (
+            (counts["matched"], "matched"),
+            (counts["review"], "under review"),
+            (counts["unmatched"], "not matched"),
+        ),
     )
-    if problems.count("review", "unmatched"):
-        console.print(Text("next: resolve them with --interactive or --pick PATH=ID", style="bold"))
+    console.print(Text(total, style="bold"))
+    decide = decisions(problems)
+    if decide:
+        console.print(Text(decide.replace(" or --accept-review", ""), style="bold"))
 
 
 def _print_match_line(console: Console, item: MatchedFile) -> None:
@@ -440,10 +496,14 @@ def _print_match_line(console: Console, item: MatchedFile) -> None:
         )
         return
     label = title_with_id(match.title, match.year, match.tmdb_id)
+    rivals = [
+        c for c in item.candidates[:3] if (c.media_type, c.tmdb_id) != (match.media_type, match.tmdb_id)
+    ]
+    also = "".join(f" · also {candidate_text(candidate)}" for candidate in rivals if item.status == "review")
     _file_line(
         console,
         item.parsed.scanned.relative,
-        f"{item.status} = {label} {place_text(match)} {match.score.total:.2f}",
+        f"{item.status} = {label} {place_text(match)} {match.score.total:.2f}{also}",
     )
 
 

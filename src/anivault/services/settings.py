@@ -15,13 +15,10 @@ import math
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
-
-import tomli_w
 
 from anivault.errors import ConfigError
 
@@ -252,6 +249,10 @@ def set_setting(path: Path, name: str, raw: str) -> Any:
     value = _coerce(name, _typed_text(name, raw), f"{path}: not written")
     table = {key: located.value for key, located in _read_toml(path).items()}
     table[name] = value
+    import tempfile  # noqa: PLC0415 (every --help loads this module; only `settings set` writes)
+
+    import tomli_w  # noqa: PLC0415 (as above)
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".config.", suffix=".tmp")
     try:

@@ -12,7 +12,6 @@ import click
 from anivault.cli.app import AppContext, ask_pin
 from anivault.cli.options import command_output_options
 from anivault.errors import UsageError
-from anivault.services.keystore import key_origin, keystore_path, store_key
 from anivault.services.settings import Settings, config_files, set_setting, user_config_path
 
 
@@ -45,6 +44,8 @@ def show_command(app: AppContext) -> int:
         _say(
             app, "value", {"name": name, "value": value, "origin": origin}, f"{name} = {value!r}  # {origin}"
         )
+    from anivault.services.keystore import key_origin  # here: every --help loads this module
+
     where = key_origin(os.environ, app.loaded.settings.home_dir)
     shown = f"tmdb_key = {'set' if where else 'not set'}  # {where or 'none'}"
     _say(app, "key", {"set": where is not None, "origin": where or "none"}, shown)
@@ -124,6 +125,8 @@ def _store_key(app: AppContext, key_file: Path | None) -> int:
         key = sys.stdin.read().strip()
     if not key:
         raise UsageError("empty TMDB key")
+    from anivault.services.keystore import keystore_path, store_key  # here: as above
+
     path = keystore_path(app.loaded.settings.home_dir)
     store_key(path, key, ask_pin(confirm=True))
     _say(app, "key_stored", {"path": str(path)}, f"TMDB key stored encrypted in {path}")
@@ -140,6 +143,8 @@ def path_command(app: AppContext) -> int:
     Example:
       anivault settings path
     """
+    from anivault.services.keystore import keystore_path  # here: as above
+
     settings = app.loaded.settings
     places = {
         **{f"config[{rank}]": str(path) for rank, path in enumerate(config_files(os.environ))},

@@ -32,7 +32,8 @@ from anivault.core.plan.pathrules import spelling_for
 from anivault.core.plan.store import PlanEntries
 from anivault.errors import AniVaultError, OutsideTargetError
 
-_REVIEW_NOTES = {False: "review (best guess): ", True: "review accepted (--accept-review): "}
+REVIEW_NOTES = {False: "review (best guess): ", True: "review accepted (--accept-review): "}
+"""What a planned guess's note starts with, unaccepted and accepted."""
 
 
 def build_plan(
@@ -122,7 +123,7 @@ def _entries_for(
     note = ""
     if item.status == "review":
         status = "planned" if options.accept_review else "review"
-        note = _REVIEW_NOTES[options.accept_review] + item.note
+        note = REVIEW_NOTES[options.accept_review] + item.note
     video = PlanEntry(
         entry_id=video_id,
         source=source,

@@ -182,7 +182,7 @@ class Matcher:
             return item
         note = (
             f"folder consensus: {majority.agreeing} of {majority.matched} matched files here"
-            f" are {majority.title}"
+            f" are {majority.title} #{majority.tmdb_id}"
         )
         others = tuple(
             c for c in item.candidates if (c.media_type, c.tmdb_id) != (details.media_type, details.tmdb_id)
@@ -268,7 +268,8 @@ class Matcher:
             return "below the confidence threshold" + unknown
         if rival is not None and _too_close(best, rival):
             other = rival.details
-            return f"ambiguous: also {other.title} ({other.year}); add the year to the name or pick the id"
+            # the id is what --pick and --tmdb-id take; how to settle it is said once per run
+            return f"ambiguous: also {other.title} ({other.year}) #{other.tmdb_id}"
         return ""
 
     def _ranked(self, parsed: ParsedName, choices: list[SeriesChoice]) -> list[Evaluation]:
