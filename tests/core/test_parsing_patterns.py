@@ -329,3 +329,133 @@ def test_dash_range_joined_by_a_word() -> None:
     # in the real-name match set and so not used here
     result = parsed("Show Name - 215 ao 220 - [Group]")
     assert (result.title, result.episodes) == ("Show Name", tuple(range(215, 221)))
+
+
+# --- a native title beside the Latin one; a "/" in a name --------------------------------------
+
+
+def test_native_title_before_slash_is_the_alternative_title() -> None:
+    # Sonarr ParserTests/UnicodeReleaseParserFixture.cs @49df353
+    name = (
+        "[Lilith-Raws] 魔王學院的不適任者 / Anime-Series Title S02 - 01 [Baha][WEB-DL][1080p][AVC AAC]"
+        "[CHT][MP4]"
+    )
+    for written in (name, f"{name}.mkv"):
+        result = parsed(written)
+        assert (result.title, result.alternative_title) == ("Anime-Series Title", "魔王學院的不適任者")
+        assert (result.season, result.episodes) == (2, (1,))
+
+
+def test_native_title_before_slash_saved_as_a_folder(tmp_path: Path) -> None:
+    """The same Sonarr name as saved to disk: its `` / `` made a folder of the native title."""
+    result = parsed_file(
+        tmp_path,
+        "[Lilith-Raws] 魔王學院的不適任者 / Anime-Series Title S02 - 01"
+        " [Baha][WEB-DL][1080p][AVC AAC][CHT][MP4].mkv",
+    )
+    assert (result.title, result.alternative_title) == ("Anime-Series Title", "魔王學院的不適任者")
+    assert (result.season, result.episodes, result.group) == (2, (1,), "Lilith-Raws")
+
+
+def test_native_title_before_bar_or_fullwidth_slash(tmp_path: Path) -> None:
+    # Sonarr ParserTests/UnicodeReleaseParserFixture.cs @49df353 (the bar); the fullwidth slash is
+    # the same shape written with ``／`` (no real name with it found)
+    result = parsed_file(tmp_path, "[Q] 全职高手 第3季 | Series S3 - 09 (1080p HBR HEVC Multi-Sub).mkv")
+    assert (result.title, result.alternative_title, result.episodes) == ("Series", "全职高手 第3季", (9,))
+    result = parsed_file(tmp_path, "[Group] 魔王學院的不適任者 ／ Show Title S02 - 01 [1080p].mkv")
+    assert (result.title, result.alternative_title) == ("Show Title", "魔王學院的不適任者")
+
+
+def test_latin_titles_either_side_of_a_bar_stay_one_title() -> None:
+    # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
+    result = parsed(
+        "Anime, Title? | Japanse Anime, Title? [Season 1 + EXTRA] [BD 1080p x265 HEVC OPUS] [Dual-Audio]"
+    )
+    assert result.title.startswith("Anime, Title? | Japanse")
+
+
+def test_slash_inside_brackets_saved_as_folders(tmp_path: Path) -> None:
+    # guessit test/episodes.yml @v4.4.0: the "/" in "[720p/mkv]" made a folder of the name's start
+    result = parsed_file(tmp_path, "[SGKK] Bleach 312v1 [720p/mkv]-Group.mkv")
+    assert (result.title, result.episodes, result.version) == ("Bleach", (312,), 1)
+
+
+def test_untitled_numbers_folder_takes_its_parents_title(tmp_path: Path) -> None:
+    # Sonarr ParserTests/SingleEpisodeParserFixture.cs @49df353, saved to disk: every "/" a folder
+    result = parsed_file(
+        tmp_path, "Босх: Спадок / Series: Legacy / S2E1 of 10 (2023) WEB-DL 1080p Ukr/Eng | sub Eng.mkv"
+    )
+    assert (result.title, result.alternative_title) == ("Series: Legacy", "Босх: Спадок")
+    assert (result.season, result.episodes, result.title_source) == (2, (1,), "folder")
+
+
+def test_untitled_numbers_folder_in_a_series_folder(tmp_path: Path) -> None:
+    """Written in the shape of the Sonarr name above, in folders made by hand (no real name found)."""
+    result = parsed_file(tmp_path, "Series Legacy/S2E1 of 10 (2023) WEB-DL 1080p/Eng.mkv")
+    assert (result.title, result.season, result.episodes) == ("Series Legacy", 2, (1,))
+
+
+# --- season and episode written otherwise -------------------------------------------------------
+
+
+def test_season_dot_episode_in_brackets() -> None:
+    # PTT tests/test_episodes.py @88429bb
+    result = parsed("Dragon Ball [5.134] Preliminary Peril.mp4")
+    assert (result.title, result.season, result.episodes) == ("Dragon Ball", 5, (134,))
+
+
+def test_version_or_audio_channels_in_brackets_are_no_season_and_episode() -> None:
+    """Written in the shape of the name above: a one-digit or all-zero part after the dot."""
+    for name in ("Dragon Ball [5.1] Preliminary Peril.mp4", "Show [1.0].mkv", "Show [2.00].mkv"):
+        assert (parsed(name).season, parsed(name).episodes) == (None, ())
+
+
+def test_glued_cjk_season_counter() -> None:
+    # a public parser test's Japanese file names (its JAPANESE_FILENAMES list)
+    result = parsed(
+        "[アニメ BD] 探偵オペラミルキィホームズ(第1期) 第01話「屋根裏の入居者」"
+        "(1920x1080 HEVC 10bit FLAC softSub(chi+eng) chap).mkv"
+    )
+    assert (result.title, result.season, result.episodes) == ("探偵オペラミルキィホームズ", 1, (1,))
+    result = parsed(
+        "[アニメ BD] 探偵オペラミルキィホームズ 第2幕(第2期) 第05話「コソコソと支度」"
+        "(1920x1080 HEVC 10bit FLAC softSub(chi+eng) chap).mkv"
+    )
+    assert (result.title, result.season, result.episodes) == ("探偵オペラミルキィホームズ 第2幕", 2, (5,))
+
+
+def test_unmarked_first_season_counter() -> None:
+    """``無印(第1期)``, "the unmarked one": written in the shape above (no real name found)."""
+    result = parsed("Mahou Shoujo Lyrical Nanoha 無印(第1期) - 05.mkv")
+    assert (result.title, result.season, result.episodes) == ("Mahou Shoujo Lyrical Nanoha", 1, (5,))
+    result = parsed("Mahou Shoujo Lyrical Nanoha A's(第2期) - 05.mkv")
+    assert (result.title, result.season) == ("Mahou Shoujo Lyrical Nanoha A's", 2)
+
+
+def test_numbered_trailer_is_an_extra() -> None:
+    # AniDB's AVDump2 source (AVDump2CL Program.cs), a file name its author tested with
+    result = parsed("Byousoku_5_Centimeter_-_T1_-_Trailer_-_[Triad](b2df5b8e)(dub.sub_x-in.en).mp4")
+    assert (result.title, result.kind, result.special, result.group) == (
+        "Byousoku 5 Centimeter",
+        "extra",
+        "Trailer",
+        "Triad",
+    )
+
+
+def test_trailer_word_after_the_title_is_an_extra() -> None:
+    """Written in the shape of the name above, without the dashes (no real name found)."""
+    result = parsed("Kotonoha.no.Niwa.Trailer.mp4")
+    assert (result.title, result.kind, result.episodes) == ("Kotonoha no Niwa", "extra", ())
+
+
+def test_dotted_name_ending_in_a_bare_number() -> None:
+    """``Title.the.Animation.5``: written in this shape (no real name found)."""
+    result = parsed("GIBIATE.the.Animation.5.mkv")
+    assert (result.title, result.episodes) == ("GIBIATE the Animation", (5,))
+
+
+def test_dotted_name_ending_in_a_year_is_no_episode() -> None:
+    """Written in the shape above: four digits are a year, not an episode."""
+    result = parsed("Kimi.no.Na.wa.2016.mkv")
+    assert (result.title, result.episodes, result.year) == ("Kimi no Na wa", (), 2016)
