@@ -361,7 +361,7 @@ def test_native_title_before_bar_or_fullwidth_slash(tmp_path: Path) -> None:
     # Sonarr ParserTests/UnicodeReleaseParserFixture.cs @49df353 (the bar); the fullwidth slash is
     # the same shape written with ``／`` (no real name with it found)
     result = parsed_file(tmp_path, "[Q] 全职高手 第3季 | Series S3 - 09 (1080p HBR HEVC Multi-Sub).mkv")
-    assert (result.title, result.alternative_title, result.episodes) == ("Series", "全职高手 第3季", (9,))
+    assert (result.title, result.alternative_title, result.episodes) == ("Series", "全职高手", (9,))
     result = parsed_file(tmp_path, "[Group] 魔王學院的不適任者 ／ Show Title S02 - 01 [1080p].mkv")
     assert (result.title, result.alternative_title) == ("Show Title", "魔王學院的不適任者")
 
@@ -387,6 +387,26 @@ def test_untitled_numbers_folder_takes_its_parents_title(tmp_path: Path) -> None
     )
     assert (result.title, result.alternative_title) == ("Series: Legacy", "Босх: Спадок")
     assert (result.season, result.episodes, result.title_source) == (2, (1,), "folder")
+
+
+def test_native_title_with_its_own_numbers_before_slash() -> None:
+    # Sonarr ParserTests/SingleEpisodeParserFixture.cs @49df353: the native part's "(S2E1)" comes first
+    result = parsed("Босх: Спадок (S2E1) / Series: Legacy (S2E1) (2023) WEB-DL 1080p Ukr/Eng | sub Eng.mkv")
+    assert (result.title, result.alternative_title) == ("Series: Legacy", "Босх: Спадок")
+    assert (result.season, result.episodes, result.year) == (2, (1,), 2023)
+
+
+def test_star_note_between_brackets_left_open(tmp_path: Path) -> None:
+    # Sonarr ParserTests/UnicodeReleaseParserFixture.cs @49df353, saved to disk ("/" made a folder)
+    result = parsed_file(
+        tmp_path,
+        "【咕咕茶字幕組】★1月新番[天使降臨到了我身邊! / Anime Series Title!][04][1080P][繁體][MP4].mp4",
+    )
+    assert (result.title, result.alternative_title, result.episodes) == (
+        "Anime Series Title!",
+        "天使降臨到了我身邊!",
+        (4,),
+    )
 
 
 def test_untitled_numbers_folder_in_a_series_folder(tmp_path: Path) -> None:
@@ -455,7 +475,9 @@ def test_dotted_name_ending_in_a_bare_number() -> None:
     assert (result.title, result.episodes) == ("GIBIATE the Animation", (5,))
 
 
-def test_dotted_name_ending_in_a_year_is_no_episode() -> None:
-    """Written in the shape above: four digits are a year, not an episode."""
+def test_dotted_name_ending_in_a_year_or_a_season_is_no_episode() -> None:
+    """Written in the shape above: four digits are a year; a number after "Season" counts seasons."""
     result = parsed("Kimi.no.Na.wa.2016.mkv")
     assert (result.title, result.episodes, result.year) == ("Kimi no Na wa", (), 2016)
+    # guessit test/episodes.yml @v4.4.0
+    assert parsed("Storm.Chasers.Season.1.mkv").episodes == ()

@@ -85,14 +85,14 @@ def _series_folder(directory: str) -> ParsedName | None:
         series = parse_folder_name(_whole_name(parent)[0])
         return None if series is None else dataclasses.replace(series, season=int(season.group(1)))
     folder = parse_folder_name(name)
-    if folder is not None and _usable_title(folder.title):
+    if folder is not None:
         return folder
     numbers = read_name(name)
     if numbers is None or (numbers.season is None and not numbers.episodes):
-        return folder
+        return None
     series = parse_folder_name(_whole_name(parent)[0])
-    if series is None or not _usable_title(series.title):
-        return folder
+    if series is None:
+        return None
     return dataclasses.replace(
         series,
         season=numbers.season if numbers.season is not None else series.season,

@@ -68,8 +68,15 @@ _SEASON_SUFFIX: Final = re.compile(
 )
 """A season marker ending a title; a CJK counter may be glued on in brackets (``A's(第2期)``), and
 ``無印(第1期)`` ("the unmarked one") names a first season."""
+_TITLE_SEPARATORS: Final = " /|／｜"
 _TITLE_SEPARATOR: Final = re.compile(r"\s+[/／|｜]\s+|\s*／\s*")
-"""``魔王學院的不適任者 / Title``, ``全职高手 第3季 | Title``: a native title beside the Latin one."""
+"""``Title / 魔王學院的不適任者``, ``全职高手 第3季 | Title``: a native title beside the Latin one."""
+_NATIVE_FIRST: Final = re.compile(
+    r"^(?P<lead>(?:\s*[\[【][^\]】]*[\]】])*)\s*(?P<native>[^\[\]【】/／|｜]+?)"
+    r"\s+[/／|｜]\s+(?P<rest>.*[a-zA-Z].*)$"
+)
+"""``[Group] 魔王學院的不適任者 / Title S02 - 01``, ``Босх: Спадок (S2E1) / Series: Legacy (S2E1)``:
+the native title goes first, and its own numbers would be read before the Latin title's."""
 _LAST_LATIN_LETTER: Final = "\u024f"
 _PART_WORD: Final = re.compile(r"\b(?:Part|Cour)\b", re.IGNORECASE)
 _SEASON_WORD: Final = re.compile(r"[\s\-_]+(?:Season|Part|Cour)$", re.IGNORECASE)
@@ -100,8 +107,11 @@ _ABSOLUTE: Final = re.compile(
 `` - Ep.129``; not a year (``- 09 (2021)``), nor a number that opens an episode title
 (``- 11 - 511 Kinderheim``)."""
 _TAGS: Final = re.compile(r"\s*[\[(【]")
-_DECORATION: Final = re.compile(r"\]\s*(?:[★☆♪・◆◇][^\[\]★☆♪・◆◇]*[★☆♪・◆◇]|[★☆♪・◆◇]*)\s*\[")
-"""Symbols between brackets, and a note wrapped in them (``】★10月新番★【``, "October's new shows")."""
+_DECORATION: Final = re.compile(
+    r"\]\s*(?:[★☆♪・◆◇][^\[\]★☆♪・◆◇]*[★☆♪・◆◇]|[★☆][^\[\]★☆♪・◆◇]*|[★☆♪・◆◇]*)\s*\["
+)
+"""Symbols between brackets, and a note wrapped in them or opened by a star (``】★10月新番★【``,
+"October's new shows"; ``】★1月新番[``)."""
 _LEADING_GROUP: Final = re.compile(r"^\s*[\[【]([^\]】]+)[\]】]")
 _SPLIT_EPISODE: Final = re.compile(r"\d+(?:\.5|[a-d])")
 """A half or part episode (``7.5``, ``111c``): not a regular episode of any TMDB season."""
@@ -131,6 +141,12 @@ def read_name(name: str) -> ParsedName | None:
     """``parse_name`` without the cache, keeping a name that has numbers but no title
     (``S01E04 - Episode Title``, ``1x04``): its folder names the series (``parse_file``)."""
     clean = clean_name(name)
+    if (split := _NATIVE_FIRST.match(clean)) and _non_latin(split["native"]):
+        parsed = read_name(f"{split['lead']} {split['rest']}")
+        native = read_name(split["native"])
+        if parsed is not None and parsed.title:
+            alternative = native.title if native is not None and native.title else split["native"].strip()
+            return dataclasses.replace(parsed, alternative_title=alternative)
     stem, extension = split_extension(clean)
     languages: tuple[str, ...] = ()
     if extension.casefold() in SIDECAR_EXTENSIONS:
@@ -270,8 +286,8 @@ def _normalise_title(
     """
     title = _TECHNICAL_TAIL.sub("", _spaced(title, stem))
     native = None
-    if any(ch.isalpha() and ch > _LAST_LATIN_LETTER for ch in title):
-        title, native = bilingual(title.strip(" /|／｜"), _TITLE_SEPARATOR)
+    if _non_latin(title):
+        title, native = bilingual(title.strip(_TITLE_SEPARATORS), _TITLE_SEPARATOR)
     if match := _SPECIAL_SUFFIX.search(title):
         special = special or match.group(1)
         title = title[: match.start()].strip()
@@ -294,7 +310,12 @@ def _normalise_title(
     alternative = None
     if match := _MARKED_ALTERNATIVE.match(title) or _ALTERNATIVE.match(title):
         title, alternative = match.group("title"), (match.group("alt") or match.group("tilde")).strip()
-    return title.strip(" -_"), season, year, special, native or alternative
+    return title.strip(" -_").rstrip(_TITLE_SEPARATORS), season, year, special, native or alternative
+
+
+def _non_latin(text: str) -> bool:
+    """Whether ``text`` has a letter of another script than Latin (CJK, Cyrillic, …)."""
+    return any(ch.isalpha() and ch > _LAST_LATIN_LETTER for ch in text)
 
 
 def _marked_season(match: re.Match[str]) -> int:

@@ -185,8 +185,12 @@ def read_bracket_number(stem: str) -> Reading | None:
 
 
 def read_dotted_number(stem: str) -> Reading | None:
-    """``Title.the.Animation.5`` → episode 5, for a name where nothing else reads as an episode."""
-    return _titled_number(_DOTTED_LAST_NUMBER.match(stem))
+    """``Title.the.Animation.5`` → episode 5, for a name where nothing else reads as an episode;
+    not ``Title.Season.1``."""
+    match = _DOTTED_LAST_NUMBER.match(stem)
+    if match is None or _COUNTED_BEFORE.search(match.group("title")):
+        return None
+    return _titled_number(match)
 
 
 def read_scene_number(stem: str) -> Reading | None:
