@@ -335,33 +335,36 @@ def test_dash_range_joined_by_a_word() -> None:
 
 
 def test_native_title_before_slash_is_the_alternative_title() -> None:
-    # Sonarr ParserTests/UnicodeReleaseParserFixture.cs @49df353
-    name = (
-        "[Lilith-Raws] 魔王學院的不適任者 / Anime-Series Title S02 - 01 [Baha][WEB-DL][1080p][AVC AAC]"
-        "[CHT][MP4]"
-    )
-    for written in (name, f"{name}.mkv"):
-        result = parsed(written)
-        assert (result.title, result.alternative_title) == ("Anime-Series Title", "魔王學院的不適任者")
-        assert (result.season, result.episodes) == (2, (1,))
+    # a public anime-title parser's test table (the shape of Sonarr's UnicodeReleaseParserFixture
+    # names, which the real match set holds)
+    for name in (
+        "[喵萌奶茶屋] 某番 / Some Show - 07 [1080p][简繁日内封]",
+        "[喵萌奶茶屋] 某番 / Some Show - 07 [1080p][简繁日内封].mkv",
+    ):
+        result = parsed(name)
+        assert (result.title, result.alternative_title, result.episodes) == ("Some Show", "某番", (7,))
+    # a public fansub-name list
+    result = parsed("[INDRA&NMKST][四月新番] 樱花任务 / Sakura Quest [05] [1080P][HardSub][GB][x265 AAC].mkv")
+    assert (result.title, result.alternative_title, result.episodes) == ("Sakura Quest", "樱花任务", (5,))
 
 
 def test_native_title_before_slash_saved_as_a_folder(tmp_path: Path) -> None:
-    """The same Sonarr name as saved to disk: its `` / `` made a folder of the native title."""
-    result = parsed_file(
-        tmp_path,
-        "[Lilith-Raws] 魔王學院的不適任者 / Anime-Series Title S02 - 01"
-        " [Baha][WEB-DL][1080p][AVC AAC][CHT][MP4].mkv",
-    )
-    assert (result.title, result.alternative_title) == ("Anime-Series Title", "魔王學院的不適任者")
-    assert (result.season, result.episodes, result.group) == (2, (1,), "Lilith-Raws")
+    """The first name above as saved to disk: its `` / `` made a folder of the native title."""
+    result = parsed_file(tmp_path, "[喵萌奶茶屋] 某番 / Some Show - 07 [1080p][简繁日内封].mkv")
+    assert (result.title, result.alternative_title) == ("Some Show", "某番")
+    assert (result.episodes, result.group) == ((7,), "喵萌奶茶屋")
 
 
 def test_native_title_before_bar_or_fullwidth_slash(tmp_path: Path) -> None:
-    # Sonarr ParserTests/UnicodeReleaseParserFixture.cs @49df353 (the bar); the fullwidth slash is
-    # the same shape written with ``／`` (no real name with it found)
-    result = parsed_file(tmp_path, "[Q] 全职高手 第3季 | Series S3 - 09 (1080p HBR HEVC Multi-Sub).mkv")
-    assert (result.title, result.alternative_title, result.episodes) == ("Series", "全职高手", (9,))
+    """Written in the shape of Sonarr's ``[Q] 全职高手 第3季 | Series S3 - 09`` (which the real match
+    set holds), and the same with a fullwidth slash (no real name with it found)."""
+    result = parsed_file(tmp_path, "[Group] 全职高手 第3季 | Show Title S3 - 09 (1080p HBR HEVC).mkv")
+    assert (result.title, result.alternative_title, result.season, result.episodes) == (
+        "Show Title",
+        "全职高手",
+        3,
+        (9,),
+    )
     result = parsed_file(tmp_path, "[Group] 魔王學院的不適任者 ／ Show Title S02 - 01 [1080p].mkv")
     assert (result.title, result.alternative_title) == ("Show Title", "魔王學院的不適任者")
 
@@ -375,9 +378,10 @@ def test_latin_titles_either_side_of_a_bar_stay_one_title() -> None:
 
 
 def test_slash_inside_brackets_saved_as_folders(tmp_path: Path) -> None:
-    # guessit test/episodes.yml @v4.4.0: the "/" in "[720p/mkv]" made a folder of the name's start
-    result = parsed_file(tmp_path, "[SGKK] Bleach 312v1 [720p/mkv]-Group.mkv")
-    assert (result.title, result.episodes, result.version) == ("Bleach", (312,), 1)
+    # Medusa's guessit tests (the guessit "Bleach 312v1" names are in the real match set): the
+    # "/" in "[720p/MKV]" made a folder of the name's start
+    result = parsed_file(tmp_path, "[AAA] Show Name 312v1 [720p/MKV].mkv")
+    assert (result.title, result.episodes, result.version, result.group) == ("Show Name", (312,), 1, "AAA")
 
 
 def test_untitled_numbers_folder_takes_its_parents_title(tmp_path: Path) -> None:
@@ -396,17 +400,10 @@ def test_native_title_with_its_own_numbers_before_slash() -> None:
     assert (result.season, result.episodes, result.year) == (2, (1,), 2023)
 
 
-def test_star_note_between_brackets_left_open(tmp_path: Path) -> None:
-    # Sonarr ParserTests/UnicodeReleaseParserFixture.cs @49df353, saved to disk ("/" made a folder)
-    result = parsed_file(
-        tmp_path,
-        "【咕咕茶字幕組】★1月新番[天使降臨到了我身邊! / Anime Series Title!][04][1080P][繁體][MP4].mp4",
-    )
-    assert (result.title, result.alternative_title, result.episodes) == (
-        "Anime Series Title!",
-        "天使降臨到了我身邊!",
-        (4,),
-    )
+def test_star_note_between_brackets_left_open() -> None:
+    # a public fansub-name list
+    result = parsed("【极影字幕社】★04月新番[重启咲良田_Sakurada Reset][06][720P][GB][MP4].mp4")
+    assert (result.title, result.alternative_title, result.episodes) == ("Sakurada Reset", "重启咲良田", (6,))
 
 
 def test_untitled_numbers_folder_in_a_series_folder(tmp_path: Path) -> None:
@@ -419,14 +416,15 @@ def test_untitled_numbers_folder_in_a_series_folder(tmp_path: Path) -> None:
 
 
 def test_season_dot_episode_in_brackets() -> None:
-    # PTT tests/test_episodes.py @88429bb
-    result = parsed("Dragon Ball [5.134] Preliminary Peril.mp4")
-    assert (result.title, result.season, result.episodes) == ("Dragon Ball", 5, (134,))
+    """Written in the shape of PTT's ``Dragon Ball [5.134] Preliminary Peril.mp4`` (which the real
+    match set holds)."""
+    result = parsed("Show Title [3.105] Some Episode Title.mp4")
+    assert (result.title, result.season, result.episodes) == ("Show Title", 3, (105,))
 
 
 def test_version_or_audio_channels_in_brackets_are_no_season_and_episode() -> None:
     """Written in the shape of the name above: a one-digit or all-zero part after the dot."""
-    for name in ("Dragon Ball [5.1] Preliminary Peril.mp4", "Show [1.0].mkv", "Show [2.00].mkv"):
+    for name in ("Show Title [5.1] Some Episode Title.mp4", "Show [1.0].mkv", "Show [2.00].mkv"):
         assert (parsed(name).season, parsed(name).episodes) == (None, ())
 
 
@@ -470,9 +468,12 @@ def test_trailer_word_after_the_title_is_an_extra() -> None:
 
 
 def test_dotted_name_ending_in_a_bare_number() -> None:
-    """``Title.the.Animation.5``: written in this shape (no real name found)."""
-    result = parsed("GIBIATE.the.Animation.5.mkv")
-    assert (result.title, result.episodes) == ("GIBIATE the Animation", (5,))
+    """``Title.the.Animation.5``: written in this shape (the real name that has it, Medusa's
+    ``[HorribleSubs].GIBIATE.the.Animation.5.[Web]…``, is in the real match set)."""
+    result = parsed("Kemono.the.Animation.5.mkv")
+    assert (result.title, result.episodes) == ("Kemono the Animation", (5,))
+    result = parsed("[Group].Kemono.the.Animation.12.[Web][1080p].mkv")
+    assert (result.title, result.episodes, result.group) == ("Kemono the Animation", (12,), "Group")
 
 
 def test_dotted_name_ending_in_a_year_or_a_season_is_no_episode() -> None:

@@ -56,8 +56,11 @@ _TITLE_THEN_BRACKET: Final = re.compile(
     r"^(?P<title>(?:\s*\[[^\[\]]*\])*[^\[\]]*?[^\W\d_][^\[\]]*?)\s*"
     r"\[(?:(?P<season>\d{1,2})\.(?=(?!0+\])\d{2,4}\]))?(?P<ep>\d{1,4})(?:-(?P<last>\d{1,4}))?(?:v(?P<version>\d))?\]"
 )
-# ``GIBIATE.the.Animation.5``: a dotted name ending in a short number, with no other digit in it.
-_DOTTED_LAST_NUMBER: Final = re.compile(r"^(?P<title>[^\W\d_][^\s\d\[\]()]*?[^\W\d_])\.(?P<ep>\d{1,3})$")
+# ``GIBIATE.the.Animation.5``, ``[Group].Title.the.Animation.5.[Web][1080p]``: a dotted title with no
+# digit in it, ending in a short number, then only tags.
+_DOTTED_LAST_NUMBER: Final = re.compile(
+    r"^(?P<title>[^\W\d_][^\s\d\[\]()]*?[^\W\d_])\.(?P<ep>\d{1,3})(?=\.?\[|$)"
+)
 # ``Title.103.720p.HDTV`` (S01E03), ``the.simpsons.2401.hdtv`` (S24E01), ``Title.10708.hdtv``
 # (S01E07-E08), ``Title.101.102.hdtv``: a scene name whose number runs straight into the source tags.
 _SCENE_NUMBER: Final = re.compile(
@@ -187,7 +190,7 @@ def read_bracket_number(stem: str) -> Reading | None:
 def read_dotted_number(stem: str) -> Reading | None:
     """``Title.the.Animation.5`` → episode 5, for a name where nothing else reads as an episode;
     not ``Title.Season.1``."""
-    match = _DOTTED_LAST_NUMBER.match(stem)
+    match = _DOTTED_LAST_NUMBER.match(LEADING_BRACKETS.sub("", stem).lstrip("."))
     if match is None or _COUNTED_BEFORE.search(match.group("title")):
         return None
     return _titled_number(match)
