@@ -369,6 +369,17 @@ def test_native_title_before_bar_or_fullwidth_slash(tmp_path: Path) -> None:
     assert (result.title, result.alternative_title) == ("Show Title", "魔王學院的不適任者")
 
 
+def test_two_latin_titles_either_side_of_a_spaced_slash() -> None:
+    """Written in the shape of PTT's ``[neoHEVC] Student Council's Discretion / Seitokai no Ichizon
+    [Season 1]`` (which the real match set holds)."""
+    result = parsed("[Group] Council Tales / Kaichou no Hanashi [Season 1] [BD 1080p].mkv")
+    assert (result.title, result.alternative_title, result.season) == (
+        "Kaichou no Hanashi",
+        "Council Tales",
+        1,
+    )
+
+
 def test_latin_titles_either_side_of_a_bar_stay_one_title() -> None:
     # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
     result = parsed(
@@ -416,7 +427,7 @@ def test_untitled_numbers_folder_in_a_series_folder(tmp_path: Path) -> None:
 
 
 def test_season_dot_episode_in_brackets() -> None:
-    """Written in the shape of PTT's ``Dragon Ball [5.134] Preliminary Peril.mp4`` (which the real
+    """Written in the shape of a PTT test name (``Title [5.134] Episode Title``, which the real
     match set holds)."""
     result = parsed("Show Title [3.105] Some Episode Title.mp4")
     assert (result.title, result.season, result.episodes) == ("Show Title", 3, (105,))

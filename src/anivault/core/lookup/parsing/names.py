@@ -71,6 +71,9 @@ _SEASON_SUFFIX: Final = re.compile(
 _TITLE_SEPARATORS: Final = " /|／｜"
 _TITLE_SEPARATOR: Final = re.compile(r"\s+[/／|｜]\s+|\s*／\s*")
 """``Title / 魔王學院的不適任者``, ``全职高手 第3季 | Title``: a native title beside the Latin one."""
+_SPACED_SLASH: Final = re.compile(r"\s[/／]\s")
+"""``English Title / Romaji Title``: two names of one show in Latin letters (a bar may be part of a
+title: Sonarr's ``Anime, Title? | Japanse Anime, Title?`` is one)."""
 _NATIVE_FIRST: Final = re.compile(
     r"^(?P<lead>(?:\s*[\[【][^\]】]*[\]】])*)\s*(?P<native>[^\[\]【】/／|｜]+?)"
     r"\s+[/／|｜]\s+(?P<rest>.*[a-zA-Z].*)$"
@@ -286,7 +289,7 @@ def _normalise_title(
     """
     title = _TECHNICAL_TAIL.sub("", _spaced(title, stem))
     native = None
-    if _non_latin(title):
+    if _non_latin(title) or _SPACED_SLASH.search(title):
         title, native = bilingual(title.strip(_TITLE_SEPARATORS), _TITLE_SEPARATOR)
     if match := _SPECIAL_SUFFIX.search(title):
         special = special or match.group(1)
