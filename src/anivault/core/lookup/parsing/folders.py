@@ -20,6 +20,7 @@ from anivault.core.models import FileKind, ParsedFile, ParsedName, ScannedFile
 from anivault.errors import ParseError
 
 _BARE_EPISODE: Final = re.compile(r"\s*(?:E|EP|Episode\s*)?(\d{1,4})(?:v(\d))?\s*", re.IGNORECASE)
+_BRACKETS: Final = re.compile(r"[()\[\]]")
 _SEASON_FOLDER: Final = re.compile(
     r"(?:Season|Saison|Staffel|Temporada|Series|S)[ ._]?(\d{1,2})", re.IGNORECASE
 )
@@ -66,13 +67,10 @@ def _whole_name(path: str) -> tuple[str, str]:
 
 def _opens_with_closer(name: str) -> bool:
     depth = 0
-    for ch in name:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-            if depth < 0:
-                return True
+    for bracket in _BRACKETS.findall(name):
+        depth += 1 if bracket in "([" else -1
+        if depth < 0:
+            return True
     return False
 
 
