@@ -329,3 +329,167 @@ def test_dash_range_joined_by_a_word() -> None:
     # in the real-name match set and so not used here
     result = parsed("Show Name - 215 ao 220 - [Group]")
     assert (result.title, result.episodes) == ("Show Name", tuple(range(215, 221)))
+
+
+# --- a native title beside the Latin one; a "/" in a name --------------------------------------
+
+
+def test_native_title_before_slash_is_the_alternative_title() -> None:
+    # a public anime-title parser's test table (the shape of Sonarr's UnicodeReleaseParserFixture
+    # names, which the real match set holds)
+    for name in (
+        "[喵萌奶茶屋] 某番 / Some Show - 07 [1080p][简繁日内封]",
+        "[喵萌奶茶屋] 某番 / Some Show - 07 [1080p][简繁日内封].mkv",
+    ):
+        result = parsed(name)
+        assert (result.title, result.alternative_title, result.episodes) == ("Some Show", "某番", (7,))
+    # a public fansub-name list
+    result = parsed("[INDRA&NMKST][四月新番] 樱花任务 / Sakura Quest [05] [1080P][HardSub][GB][x265 AAC].mkv")
+    assert (result.title, result.alternative_title, result.episodes) == ("Sakura Quest", "樱花任务", (5,))
+
+
+def test_native_title_before_slash_saved_as_a_folder(tmp_path: Path) -> None:
+    """The first name above as saved to disk: its `` / `` made a folder of the native title."""
+    result = parsed_file(tmp_path, "[喵萌奶茶屋] 某番 / Some Show - 07 [1080p][简繁日内封].mkv")
+    assert (result.title, result.alternative_title) == ("Some Show", "某番")
+    assert (result.episodes, result.group) == ((7,), "喵萌奶茶屋")
+
+
+def test_native_title_before_bar_or_fullwidth_slash(tmp_path: Path) -> None:
+    """Written in the shape of Sonarr's ``[Q] 全职高手 第3季 | Series S3 - 09`` (which the real match
+    set holds), and the same with a fullwidth slash (no real name with it found)."""
+    result = parsed_file(tmp_path, "[Group] 全职高手 第3季 | Show Title S3 - 09 (1080p HBR HEVC).mkv")
+    assert (result.title, result.alternative_title, result.season, result.episodes) == (
+        "Show Title",
+        "全职高手",
+        3,
+        (9,),
+    )
+    result = parsed_file(tmp_path, "[Group] 魔王學院的不適任者 ／ Show Title S02 - 01 [1080p].mkv")
+    assert (result.title, result.alternative_title) == ("Show Title", "魔王學院的不適任者")
+
+
+def test_two_latin_titles_either_side_of_a_spaced_slash() -> None:
+    """Written in the shape of PTT's ``[neoHEVC] Student Council's Discretion / Seitokai no Ichizon
+    [Season 1]`` (which the real match set holds)."""
+    result = parsed("[Group] Council Tales / Kaichou no Hanashi [Season 1] [BD 1080p].mkv")
+    assert (result.title, result.alternative_title, result.season) == (
+        "Kaichou no Hanashi",
+        "Council Tales",
+        1,
+    )
+
+
+def test_latin_titles_either_side_of_a_bar_stay_one_title() -> None:
+    # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
+    result = parsed(
+        "Anime, Title? | Japanse Anime, Title? [Season 1 + EXTRA] [BD 1080p x265 HEVC OPUS] [Dual-Audio]"
+    )
+    assert result.title.startswith("Anime, Title? | Japanse")
+
+
+def test_slash_inside_brackets_saved_as_folders(tmp_path: Path) -> None:
+    # Medusa's guessit tests (the guessit "Bleach 312v1" names are in the real match set): the
+    # "/" in "[720p/MKV]" made a folder of the name's start
+    result = parsed_file(tmp_path, "[AAA] Show Name 312v1 [720p/MKV].mkv")
+    assert (result.title, result.episodes, result.version, result.group) == ("Show Name", (312,), 1, "AAA")
+
+
+def test_untitled_numbers_folder_takes_its_parents_title(tmp_path: Path) -> None:
+    # Sonarr ParserTests/SingleEpisodeParserFixture.cs @49df353, saved to disk: every "/" a folder
+    result = parsed_file(
+        tmp_path, "Босх: Спадок / Series: Legacy / S2E1 of 10 (2023) WEB-DL 1080p Ukr/Eng | sub Eng.mkv"
+    )
+    assert (result.title, result.alternative_title) == ("Series: Legacy", "Босх: Спадок")
+    assert (result.season, result.episodes, result.title_source) == (2, (1,), "folder")
+
+
+def test_native_title_with_its_own_numbers_before_slash() -> None:
+    # Sonarr ParserTests/SingleEpisodeParserFixture.cs @49df353: the native part's "(S2E1)" comes first
+    result = parsed("Босх: Спадок (S2E1) / Series: Legacy (S2E1) (2023) WEB-DL 1080p Ukr/Eng | sub Eng.mkv")
+    assert (result.title, result.alternative_title) == ("Series: Legacy", "Босх: Спадок")
+    assert (result.season, result.episodes, result.year) == (2, (1,), 2023)
+
+
+def test_star_note_between_brackets_left_open() -> None:
+    # a public fansub-name list
+    result = parsed("【极影字幕社】★04月新番[重启咲良田_Sakurada Reset][06][720P][GB][MP4].mp4")
+    assert (result.title, result.alternative_title, result.episodes) == ("Sakurada Reset", "重启咲良田", (6,))
+
+
+def test_untitled_numbers_folder_in_a_series_folder(tmp_path: Path) -> None:
+    """Written in the shape of the Sonarr name above, in folders made by hand (no real name found)."""
+    result = parsed_file(tmp_path, "Series Legacy/S2E1 of 10 (2023) WEB-DL 1080p/Eng.mkv")
+    assert (result.title, result.season, result.episodes) == ("Series Legacy", 2, (1,))
+
+
+# --- season and episode written otherwise -------------------------------------------------------
+
+
+def test_season_dot_episode_in_brackets() -> None:
+    """Written in the shape of a PTT test name (``Title [5.134] Episode Title``, which the real
+    match set holds)."""
+    result = parsed("Show Title [3.105] Some Episode Title.mp4")
+    assert (result.title, result.season, result.episodes) == ("Show Title", 3, (105,))
+
+
+def test_version_or_audio_channels_in_brackets_are_no_season_and_episode() -> None:
+    """Written in the shape of the name above: a one-digit or all-zero part after the dot."""
+    for name in ("Show Title [5.1] Some Episode Title.mp4", "Show [1.0].mkv", "Show [2.00].mkv"):
+        assert (parsed(name).season, parsed(name).episodes) == (None, ())
+
+
+def test_glued_cjk_season_counter() -> None:
+    # a public parser test's Japanese file names (its JAPANESE_FILENAMES list)
+    result = parsed(
+        "[アニメ BD] 探偵オペラミルキィホームズ(第1期) 第01話「屋根裏の入居者」"
+        "(1920x1080 HEVC 10bit FLAC softSub(chi+eng) chap).mkv"
+    )
+    assert (result.title, result.season, result.episodes) == ("探偵オペラミルキィホームズ", 1, (1,))
+    result = parsed(
+        "[アニメ BD] 探偵オペラミルキィホームズ 第2幕(第2期) 第05話「コソコソと支度」"
+        "(1920x1080 HEVC 10bit FLAC softSub(chi+eng) chap).mkv"
+    )
+    assert (result.title, result.season, result.episodes) == ("探偵オペラミルキィホームズ 第2幕", 2, (5,))
+
+
+def test_unmarked_first_season_counter() -> None:
+    """``無印(第1期)``, "the unmarked one": written in the shape above (no real name found)."""
+    result = parsed("Mahou Shoujo Lyrical Nanoha 無印(第1期) - 05.mkv")
+    assert (result.title, result.season, result.episodes) == ("Mahou Shoujo Lyrical Nanoha", 1, (5,))
+    result = parsed("Mahou Shoujo Lyrical Nanoha A's(第2期) - 05.mkv")
+    assert (result.title, result.season) == ("Mahou Shoujo Lyrical Nanoha A's", 2)
+
+
+def test_numbered_trailer_is_an_extra() -> None:
+    # AniDB's AVDump2 source (AVDump2CL Program.cs), a file name its author tested with
+    result = parsed("Byousoku_5_Centimeter_-_T1_-_Trailer_-_[Triad](b2df5b8e)(dub.sub_x-in.en).mp4")
+    assert (result.title, result.kind, result.special, result.group) == (
+        "Byousoku 5 Centimeter",
+        "extra",
+        "Trailer",
+        "Triad",
+    )
+
+
+def test_trailer_word_after_the_title_is_an_extra() -> None:
+    """Written in the shape of the name above, without the dashes (no real name found)."""
+    result = parsed("Kotonoha.no.Niwa.Trailer.mp4")
+    assert (result.title, result.kind, result.episodes) == ("Kotonoha no Niwa", "extra", ())
+
+
+def test_dotted_name_ending_in_a_bare_number() -> None:
+    """``Title.the.Animation.5``: written in this shape (the real name that has it, Medusa's
+    ``[HorribleSubs].GIBIATE.the.Animation.5.[Web]…``, is in the real match set)."""
+    result = parsed("Kemono.the.Animation.5.mkv")
+    assert (result.title, result.episodes) == ("Kemono the Animation", (5,))
+    result = parsed("[Group].Kemono.the.Animation.12.[Web][1080p].mkv")
+    assert (result.title, result.episodes, result.group) == ("Kemono the Animation", (12,), "Group")
+
+
+def test_dotted_name_ending_in_a_year_or_a_season_is_no_episode() -> None:
+    """Written in the shape above: four digits are a year; a number after "Season" counts seasons."""
+    result = parsed("Kimi.no.Na.wa.2016.mkv")
+    assert (result.title, result.episodes, result.year) == ("Kimi no Na wa", (), 2016)
+    # guessit test/episodes.yml @v4.4.0
+    assert parsed("Storm.Chasers.Season.1.mkv").episodes == ()

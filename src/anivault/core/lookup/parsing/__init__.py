@@ -10,7 +10,8 @@ words.py      episode numbers spelled otherwise: episode words in several langua
 tags.py       the resolution, CRC and version of plain fansub names, read without anitopy
 names.py      parse_name: anitopy (or tags.py), then those readers, then title normalisation
 folders.py    parse_file: the parent folder is evidence too (``Title S2/01.mkv``, ``Show/Season 2/``,
-              an obfuscated file in a one-episode scene folder)
+              an obfuscated file in a one-episode scene folder), and folders that a ``/`` in a
+              release name made are read as that one name again
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 Batch releases put the title and season on the folder (``[Group] Title S2 [BD 1080p]/01.mkv``);
 a file whose own name has no usable title borrows the folder's, and a titled file borrows the
 folder's season when both name the same show. Failures are recorded results, never exceptions.
+
+A release name with a ``/`` in it (``[Group] 魔王學院的不適任者 / Title S02 - 01``,
+``Bleach 312v1 [720p/mkv]``) becomes folders when saved; such parts are read as one name again.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from anivault.core.models import FileKind, ParsedFile, ParsedName, ScannedFile
 from anivault.errors import ParseError
 
 _BARE_EPISODE: Final = re.compile(r"\s*(?:E|EP|Episode\s*)?(\d{1,4})(?:v(\d))?\s*", re.IGNORECASE)
+_BRACKETS: Final = re.compile(r"[()\[\]]")
 _SEASON_FOLDER: Final = re.compile(
     r"(?:Season|Saison|Staffel|Temporada|Series|S)[ ._]?(\d{1,2})", re.IGNORECASE
 )
@@ -25,11 +29,11 @@ _SEASON_FOLDER: Final = re.compile(
 def parse_file(scanned: ScannedFile) -> ParsedFile:
     """Parse ``scanned``; ``error`` starts with ``E-PARSE-FAIL`` when neither name nor folder has a title."""
     # "Episode 5.mkv" would give the title "Episode": a bare number's title is its folder's.
-    name = os.path.basename(scanned.path)
+    name, directory = _whole_name(scanned.path)
     stem = os.path.splitext(name)[0]
     parsed = None if _bare_episode(stem) else (parse_name(name) or read_name(name))
     if parsed is None or not _usable_title(parsed.title):
-        folder = _series_folder(scanned.path)
+        folder = _series_folder(directory)
         if folder is not None and _one_episode(folder) and folder.title and not _bare_episode(stem):
             return ParsedFile(scanned, dataclasses.replace(folder, title_source="folder"))
         if folder is None or not _usable_title(folder.title):
@@ -38,27 +42,62 @@ def parse_file(scanned: ScannedFile) -> ParsedFile:
             return ParsedFile(scanned, None, f"{ParseError.code}: no title in name or folder")
         return ParsedFile(scanned, _from_folder(stem, parsed, folder))
     if not parsed.episodes and parsed.kind == "unknown":
-        folder = _series_folder(scanned.path)
+        folder = _series_folder(directory)
         if folder is not None and _one_episode(folder) and folder.title:
             return ParsedFile(scanned, dataclasses.replace(folder, title_source="folder"))
     if parsed.season is None:
-        folder = _series_folder(scanned.path)
+        folder = _series_folder(directory)
         if folder is not None and folder.season is not None and _same_title(folder.title, parsed.title):
             parsed = dataclasses.replace(parsed, season=folder.season)
     return ParsedFile(scanned, parsed)
 
 
-def _series_folder(path: str) -> ParsedName | None:
-    """The parsed parent folder, or for a season folder (``Show/Season 2/``) its parent's, with the
-    season the season folder gives."""
-    parent = os.path.dirname(path)
-    season = _SEASON_FOLDER.fullmatch(os.path.basename(parent).strip())
-    if season is None:
-        return parse_folder_name(os.path.basename(parent))
-    series = parse_folder_name(os.path.basename(os.path.dirname(parent)))
+def _whole_name(path: str) -> tuple[str, str]:
+    """(file name, its folder), with the folders a ``/`` in the release name made joined back into
+    the name: a part that closes a bracket it never opened (``mkv]-Group.mkv``), or one that starts
+    with a space after a folder that ends with one (`` / `` split there; folders made by hand
+    do not end in a space)."""
+    directory, name = os.path.split(path)
+    while (folder := os.path.basename(directory)) and (
+        _opens_with_closer(name) or (folder.endswith(" ") and name.startswith(" "))
+    ):
+        directory, name = os.path.dirname(directory), f"{folder}/{name}"
+    return name, directory
+
+
+def _opens_with_closer(name: str) -> bool:
+    depth = 0
+    for bracket in _BRACKETS.findall(name):
+        depth += 1 if bracket in "([" else -1
+        if depth < 0:
+            return True
+    return False
+
+
+def _series_folder(directory: str) -> ParsedName | None:
+    """The parsed folder, or for a season folder (``Show/Season 2/``) or one with numbers but no
+    title (``Show/S2E1 of 10 (2023) WEB-DL/``) its parent's, with the numbers that folder gives."""
+    name, parent = _whole_name(directory)
+    season = _SEASON_FOLDER.fullmatch(name.strip())
+    if season is not None:
+        series = parse_folder_name(_whole_name(parent)[0])
+        return None if series is None else dataclasses.replace(series, season=int(season.group(1)))
+    folder = parse_folder_name(name)
+    if folder is not None:
+        return folder
+    numbers = read_name(name)
+    if numbers is None or (numbers.season is None and not numbers.episodes):
+        return None
+    series = parse_folder_name(_whole_name(parent)[0])
     if series is None:
         return None
-    return dataclasses.replace(series, season=int(season.group(1)))
+    return dataclasses.replace(
+        series,
+        season=numbers.season if numbers.season is not None else series.season,
+        episodes=numbers.episodes,
+        kind=numbers.kind,
+        year=numbers.year or series.year,
+    )
 
 
 def _one_episode(folder: ParsedName) -> bool:

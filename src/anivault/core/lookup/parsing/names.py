@@ -24,6 +24,7 @@ from anivault.core.lookup.parsing.structure import (
     LEADING_BRACKETS,
     YEARS,
     Reading,
+    bilingual,
     episode_numbers,
     read_brackets,
     read_dash,
@@ -43,6 +44,7 @@ from anivault.core.lookup.parsing.words import (
     chinese_numeral,
     read_batch_range,
     read_bracket_number,
+    read_dotted_number,
     read_episode_word,
     read_glued_dash,
     read_leading_number,
@@ -52,14 +54,33 @@ from anivault.core.lookup.parsing.words import (
 from anivault.core.lookup.scan import SIDECAR_EXTENSIONS
 from anivault.core.models import FileKind, ParsedName
 
-_SPECIAL_SUFFIX: Final = re.compile(r"[\s\-_]+(OVA|OAD|ONA|SP|Specials?)\s*$", re.IGNORECASE)
+_SPECIAL_SUFFIX: Final = re.compile(
+    r"(?:[\s\-_]+T\d{1,2}(?=[\s\-_]+Trailer))?[\s\-_]+(OVA|OAD|ONA|SP|Specials?|Trailer)\s*$", re.IGNORECASE
+)
+"""``Title OVA``, ``Title Trailer``; ``Title T1 Trailer``: AniDB numbers trailers T1, T2."""
 _SEASON_SUFFIX: Final = re.compile(
-    r"[\s\-_]+(?:S(?P<s>\d{1,2})|(?:Season|Part|Cour|Saison|Staffel|Stagione|Temporada)\s*(?P<season>\d{1,2})"
+    r"\s*(?:無印\s*)?[(（]\s*第\s*(?P<glued>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[季期]\s*[)）]\s*$"
+    r"|[\s\-_]+(?:S(?P<s>\d{1,2})|(?:Season|Part|Cour|Saison|Staffel|Stagione|Temporada)\s*(?P<season>\d{1,2})"
     r"|(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+(?:Season|Part|Cour)"
     r"|Dai\s*(?P<dai>\d{1,2})\s*(?:Ki|Kisei|Cour|Bu|Season)"
     r"|第\s*(?P<cjk>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[季期])\s*$",
     re.IGNORECASE,
 )
+"""A season marker ending a title; a CJK counter may be glued on in brackets (``A's(第2期)``), and
+``無印(第1期)`` ("the unmarked one") names a first season."""
+_TITLE_SEPARATORS: Final = " /|／｜"
+_TITLE_SEPARATOR: Final = re.compile(r"\s+[/／|｜]\s+|\s*／\s*")
+"""``Title / 魔王學院的不適任者``, ``全职高手 第3季 | Title``: a native title beside the Latin one."""
+_SPACED_SLASH: Final = re.compile(r"\s[/／]\s")
+"""``English Title / Romaji Title``: two names of one show in Latin letters (a bar may be part of a
+title: Sonarr's ``Anime, Title? | Japanse Anime, Title?`` is one)."""
+_NATIVE_FIRST: Final = re.compile(
+    r"^(?P<lead>(?:\s*[\[【][^\]】]*[\]】])*)\s*(?P<native>[^\[\]【】/／|｜]+?)"
+    r"\s+[/／|｜]\s+(?P<rest>.*[a-zA-Z].*)$"
+)
+"""``[Group] 魔王學院的不適任者 / Title S02 - 01``, ``Босх: Спадок (S2E1) / Series: Legacy (S2E1)``:
+the native title goes first, and its own numbers would be read before the Latin title's."""
+_LAST_LATIN_LETTER: Final = "\u024f"
 _PART_WORD: Final = re.compile(r"\b(?:Part|Cour)\b", re.IGNORECASE)
 _SEASON_WORD: Final = re.compile(r"[\s\-_]+(?:Season|Part|Cour)$", re.IGNORECASE)
 _PAREN_YEAR_AND_MARK: Final = re.compile(r"\s*\((?P<year>(?:19|20)\d{2})\s+(?P<mark>[^()]+)\)$")
@@ -89,8 +110,11 @@ _ABSOLUTE: Final = re.compile(
 `` - Ep.129``; not a year (``- 09 (2021)``), nor a number that opens an episode title
 (``- 11 - 511 Kinderheim``)."""
 _TAGS: Final = re.compile(r"\s*[\[(【]")
-_DECORATION: Final = re.compile(r"\]\s*(?:[★☆♪・◆◇][^\[\]★☆♪・◆◇]*[★☆♪・◆◇]|[★☆♪・◆◇]*)\s*\[")
-"""Symbols between brackets, and a note wrapped in them (``】★10月新番★【``, "October's new shows")."""
+_DECORATION: Final = re.compile(
+    r"\]\s*(?:[★☆♪・◆◇][^\[\]★☆♪・◆◇]*[★☆♪・◆◇]|[★☆][^\[\]★☆♪・◆◇]*|[★☆♪・◆◇]*)\s*\["
+)
+"""Symbols between brackets, and a note wrapped in them or opened by a star (``】★10月新番★【``,
+"October's new shows"; ``】★1月新番[``)."""
 _LEADING_GROUP: Final = re.compile(r"^\s*[\[【]([^\]】]+)[\]】]")
 _SPLIT_EPISODE: Final = re.compile(r"\d+(?:\.5|[a-d])")
 """A half or part episode (``7.5``, ``111c``): not a regular episode of any TMDB season."""
@@ -120,6 +144,12 @@ def read_name(name: str) -> ParsedName | None:
     """``parse_name`` without the cache, keeping a name that has numbers but no title
     (``S01E04 - Episode Title``, ``1x04``): its folder names the series (``parse_file``)."""
     clean = clean_name(name)
+    if (split := _NATIVE_FIRST.match(clean)) and _non_latin(split["native"]):
+        parsed = read_name(f"{split['lead']} {split['rest']}")
+        native = read_name(split["native"])
+        if parsed is not None and parsed.title:
+            alternative = native.title if native is not None and native.title else split["native"].strip()
+            return dataclasses.replace(parsed, alternative_title=alternative)
     stem, extension = split_extension(clean)
     languages: tuple[str, ...] = ()
     if extension.casefold() in SIDECAR_EXTENSIONS:
@@ -145,7 +175,12 @@ def read_name(name: str) -> ParsedName | None:
     title = str(raw.get("anime_title") or "")
     episodes = _episodes(raw.get("episode_number"))
     if reading is None and (not title or not episodes) and raw.get("anime_year") is None:
-        reading = read_leading_number(shape) or read_glued_dash(shape) or read_fallback(shape)
+        reading = (
+            read_leading_number(shape)
+            or read_glued_dash(shape)
+            or read_fallback(shape)
+            or read_dotted_number(shape)
+        )
     if reading is None:
         title = _as_written(title, shape)
     season = _int(raw.get("anime_season"))
@@ -253,6 +288,9 @@ def _normalise_title(
     episode's title it is more often part of the name than a release year.
     """
     title = _TECHNICAL_TAIL.sub("", _spaced(title, stem))
+    native = None
+    if _non_latin(title) or _SPACED_SLASH.search(title):
+        title, native = bilingual(title.strip(_TITLE_SEPARATORS), _TITLE_SEPARATOR)
     if match := _SPECIAL_SUFFIX.search(title):
         special = special or match.group(1)
         title = title[: match.start()].strip()
@@ -275,11 +313,17 @@ def _normalise_title(
     alternative = None
     if match := _MARKED_ALTERNATIVE.match(title) or _ALTERNATIVE.match(title):
         title, alternative = match.group("title"), (match.group("alt") or match.group("tilde")).strip()
-    return title.strip(" -_"), season, year, special, alternative
+    return title.strip(" -_").rstrip(_TITLE_SEPARATORS), season, year, special, native or alternative
+
+
+def _non_latin(text: str) -> bool:
+    """Whether ``text`` has a letter of another script than Latin (CJK, Cyrillic, …)."""
+    return any(ch.isalpha() and ch > _LAST_LATIN_LETTER for ch in text)
 
 
 def _marked_season(match: re.Match[str]) -> int:
-    if cjk := match.group("cjk"):  # ``第四季``, ``第2期``: Chinese and Japanese season counters
+    # ``第四季``, ``第2期``: Chinese and Japanese season counters
+    if cjk := match.group("cjk") or match.group("glued"):
         return int(cjk) if cjk.isdigit() else chinese_numeral(cjk)
     return int(match.group("s") or match.group("season") or match.group("nth") or match.group("dai"))
 

@@ -48,9 +48,11 @@ SCENE_MOVIE: Final = re.compile(
     r"^(?P<title>[^\s\[\]]+?)\.(?P<year>(?:19|20)\d{2})\.(?:\d{3,4}p|BluRay|BDRip|WEB|HDTV|DVDRip|REMUX)\b",
     re.IGNORECASE,
 )
-# ``Title - OVA``, ``Title - SP02``, ``Title - NCOP1``, ``Title - Episode 0``, ``Title - Recap``.
+# ``Title - OVA``, ``Title - SP02``, ``Title - NCOP1``, ``Title - Episode 0``, ``Title - Recap``, and
+# AniDB's numbered trailers ``Title - T1 - Trailer``.
 DASH_SPECIAL: Final = re.compile(
-    r"\s+-\s+(?P<kind>OVA|OAD|ONA|SP|Specials?|NCOP|NCED|OP|ED|PV|CM|Preview|Recap|Picture Drama|EX)"
+    r"(?:\s+(?:-\s+)?T(?P<trailer>\d{1,2})(?=\s+-\s+Trailer))?\s+-\s+"
+    r"(?P<kind>OVA|OAD|ONA|SP|Specials?|NCOP|NCED|OP|ED|PV|CM|Preview|Recap|Picture Drama|EX|Trailer)"
     rf"\s?(?P<ep>\d{{1,3}})?(?:v(?P<version>\d))?{_AFTER}",
     re.IGNORECASE,
 )
@@ -191,7 +193,7 @@ def read_dash(stem: str) -> Reading | None:
 def _dash_special(stem: str, special: re.Match[str], episode: re.Match[str] | None) -> Reading:
     """``Title - OVA2``; ``Title - 01 - OVA``, where the number before the special's word is its
     number (an episode number in that place would have nothing after it but the word)."""
-    title, number = stem[: special.start()], special.group("ep")
+    title, number = stem[: special.start()], special.group("ep") or special.group("trailer")
     if (
         number is None
         and episode is not None
@@ -358,7 +360,7 @@ def read_brackets(stem: str) -> Reading | None:
             before -= 1
         if before < 0 or not any(ch.isalpha() for ch in parts[before]):
             continue
-        title, alternative = _bilingual(parts[before])
+        title, alternative = bilingual(parts[before], _BILINGUAL)
         return Reading(
             title=title,
             episodes=episode_numbers(int(number.group("ep")), optional_int(number.group("last"))),
@@ -370,10 +372,10 @@ def read_brackets(stem: str) -> Reading | None:
     return None
 
 
-def _bilingual(text: str) -> tuple[str, str | None]:
-    """(title, alternative) of a bracket holding two titles: the last one written in Latin letters
-    is the title, the first other one the alternative."""
-    names = [name.strip() for name in _BILINGUAL.split(text) if name.strip()]
+def bilingual(text: str, separator: re.Pattern[str]) -> tuple[str, str | None]:
+    """(title, alternative) of a text holding titles split by ``separator``: the last one written
+    in Latin letters is the title, the first other one the alternative."""
+    names = [name.strip() for name in separator.split(text) if name.strip()]
     latin = [name for name in names if any("a" <= ch.casefold() <= "z" for ch in name)]
     if len(names) < 2 or not latin:
         return text, None

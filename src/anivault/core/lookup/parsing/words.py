@@ -10,6 +10,7 @@ whose title is the text before the number, or None; ``names`` decides the order 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Final
 
@@ -49,9 +50,16 @@ _BATCH_RANGE: Final = re.compile(
     r"(?P<more>(?:[\s.]*[&,][\s.]*\d{1,4}\s*-\s*\d{1,4})*)(?(open)[)\]+]|(?=[\s.]*[(\[]|$))"
 )
 _MORE_RANGES: Final = re.compile(r"(\d{1,4})\s*-\s*(\d{1,4})")
+# ``Title [01]``, ``Title [01-05]``, and ``Dragon Ball [5.134]``: season 5, episode 134. The episode
+# after a dot has two digits or more, so a version or a channel count (``[1.0]``, ``[5.1]``) is none.
 _TITLE_THEN_BRACKET: Final = re.compile(
     r"^(?P<title>(?:\s*\[[^\[\]]*\])*[^\[\]]*?[^\W\d_][^\[\]]*?)\s*"
-    r"\[(?P<ep>\d{1,4})(?:-(?P<last>\d{1,4}))?(?:v(?P<version>\d))?\]"
+    r"\[(?:(?P<season>\d{1,2})\.(?=(?!0+\])\d{2,4}\]))?(?P<ep>\d{1,4})(?:-(?P<last>\d{1,4}))?(?:v(?P<version>\d))?\]"
+)
+# ``GIBIATE.the.Animation.5``, ``[Group].Title.the.Animation.5.[Web][1080p]``: a dotted title with no
+# digit in it, ending in a short number, then only tags.
+_DOTTED_LAST_NUMBER: Final = re.compile(
+    r"^(?P<title>[^\W\d_][^\s\d\[\]()]*?[^\W\d_])\.(?P<ep>\d{1,3})(?=\.?\[|$)"
 )
 # ``Title.103.720p.HDTV`` (S01E03), ``the.simpsons.2401.hdtv`` (S24E01), ``Title.10708.hdtv``
 # (S01E07-E08), ``Title.101.102.hdtv``: a scene name whose number runs straight into the source tags.
@@ -170,8 +178,22 @@ def read_batch_range(stem: str) -> Reading | None:
 
 
 def read_bracket_number(stem: str) -> Reading | None:
-    """``[Group] Title [01] [720p]``, ``Title_2_[01-05]_[Source]``: a bracketed number after a title."""
-    return _titled_number(_TITLE_THEN_BRACKET.match(stem))
+    """``[Group] Title [01] [720p]``, ``Title_2_[01-05]_[Source]``: a bracketed number after a title;
+    ``Title [5.134]``: a season and an episode."""
+    match = _TITLE_THEN_BRACKET.match(stem)
+    reading = _titled_number(match)
+    if reading is None or match is None or match.group("season") is None:
+        return reading
+    return dataclasses.replace(reading, season=int(match.group("season")))
+
+
+def read_dotted_number(stem: str) -> Reading | None:
+    """``Title.the.Animation.5`` → episode 5, for a name where nothing else reads as an episode;
+    not ``Title.Season.1``."""
+    match = _DOTTED_LAST_NUMBER.match(LEADING_BRACKETS.sub("", stem).lstrip("."))
+    if match is None or _COUNTED_BEFORE.search(match.group("title")):
+        return None
+    return _titled_number(match)
 
 
 def read_scene_number(stem: str) -> Reading | None:
