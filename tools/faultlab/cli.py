@@ -18,6 +18,15 @@ UNPRIVILEGED = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fo
 """Root without the capabilities that ignore permission bits: a real permission check, even in CI
 containers where tests run as root and no other user can reach the interpreter."""
 
+AS_FROM_A_TERMINAL = (
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('anivault', run_name='__main__', alter_sys=True)"
+)
+"""``python -m anivault`` as a terminal starts it: Ctrl+C raises KeyboardInterrupt. A process
+inherits an ignored SIGINT, and Python then leaves it ignored; a non-interactive shell ignores it
+for every ``command &``, so a suite started in the background (as CI harnesses do) would
+otherwise run a CLI that sleeps through the Ctrl+C a fault scenario sends during lookup."""
+
 
 @dataclass(frozen=True, slots=True)
 class CliResult:
@@ -68,7 +77,7 @@ class Cli:
 
     def command(self, args: Sequence[str], *, unprivileged: bool = False) -> list[str]:
         prefix = list(UNPRIVILEGED) if unprivileged and _is_root() else []
-        return [*prefix, sys.executable, "-m", "anivault", *args]
+        return [*prefix, sys.executable, "-c", AS_FROM_A_TERMINAL, *args]
 
     def run(
         self,
