@@ -27,6 +27,14 @@ CTRL_C_UNSENDABLE = (
     "child in its own process group ignores it (CTRL_BREAK_EVENT would arrive as SIGBREAK, not SIGINT)"
 )
 """Why scenarios that press Ctrl+C (SIGINT) are POSIX-only."""
+AS_FROM_A_TERMINAL = (
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('anivault', run_name='__main__', alter_sys=True)"
+)
+"""``python -m anivault`` as a terminal starts it: Ctrl+C raises KeyboardInterrupt. A process
+inherits an ignored SIGINT, and Python then leaves it ignored; a non-interactive shell ignores it
+for every ``command &``, so a suite started in the background (as CI harnesses do) would
+otherwise run a CLI that sleeps through the Ctrl+C a fault scenario sends during lookup."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +86,7 @@ class Cli:
 
     def command(self, args: Sequence[str], *, unprivileged: bool = False) -> list[str]:
         prefix = list(UNPRIVILEGED) if unprivileged and _is_root() else []
-        return [*prefix, sys.executable, "-m", "anivault", *args]
+        return [*prefix, sys.executable, "-c", AS_FROM_A_TERMINAL, *args]
 
     def run(
         self,
