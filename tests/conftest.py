@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
 
 pytest_plugins = ["tools.tmdb_standin.pytest_plugin"]
+
+# Ctrl+C as a terminal delivers it, also when a harness started the suite with SIGINT ignored (a
+# script's ``command &``): the product keeps an inherited ignored SIGINT ignored, so tests that
+# press Ctrl+C in this process or in the CLIs it starts would otherwise test nothing.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture

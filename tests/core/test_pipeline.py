@@ -192,6 +192,20 @@ def test_interrupt_between_steps_outside_the_main_thread_leaves_signals_alone() 
     assert seen == [previous, False]
 
 
+def test_interrupt_between_steps_keeps_an_inherited_ignored_sigint() -> None:
+    """Started under ``nohup`` or as a script's ``command &``: Ctrl+C stays ignored while files
+    move, as it is during lookup, instead of stopping the apply halfway."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with interrupt_between_steps() as requested:
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            signal.raise_signal(signal.SIGINT)
+            assert not requested.is_set()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def test_a_slow_source_still_flows_in_partial_chunks() -> None:
     """A chunk is not held back waiting to fill: a trickling source's items arrive one by one."""
     arrived: list[float] = []

@@ -346,10 +346,13 @@ def interrupt_between_steps() -> Iterator[threading.Event]:
     """Turn Ctrl+C into a flag checked between file operations, so a move is never cut in half.
 
     Outside the main thread (where signal handlers cannot be installed) the flag is simply never
-    set and KeyboardInterrupt keeps its default behaviour.
+    set and KeyboardInterrupt keeps its default behaviour. A process started with SIGINT ignored
+    (``nohup``, a script's ``command &``) keeps ignoring it here as it does during lookup: the
+    caller asked for a run that Ctrl+C does not stop.
     """
     requested = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
+    in_main = threading.current_thread() is threading.main_thread()
+    if not in_main or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         yield requested
         return
 
