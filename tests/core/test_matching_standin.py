@@ -343,3 +343,13 @@ def test_a_folder_title_followed_by_release_tags_is_found_by_the_indexed_title_i
     assert placed(result) == (119495, 2, (1,))
     assert result.match is not None
     assert dict(result.match.score.parts)["title_index"] == pytest.approx(0.80 * 0.9)
+
+
+def test_a_native_title_s_own_subtitle_makes_the_season_a_guess(client: TmdbClient) -> None:
+    # The shape Chinese groups publish (``中文 副题 / Latin``): the native part names the series
+    # ("刀剑神域", Sword Art Online) and its subtitle a later arc that no TMDB title carries, so
+    # episode 17 of season 1 is a guess, not a placement.
+    result = match_indexed(client, "[Grp] 刀剑神域 Alicization / Alicization - 17 [1080p].mkv")
+    assert result.status == "review"
+    assert "'alicization' is in no TMDB title" in result.note
+    assert result.match is not None and result.match.tmdb_id == 45782

@@ -60,14 +60,18 @@ this like one of the candidate's titles (TMDB's translations): else its words ar
 
 def closest_title(parsed: ParsedName, details: TitleDetails) -> str:
     """Of the titles the name carries (a bracketed one, each script's part), the most like the
-    candidate's: the words of the others are another title of the work, not a sequel's."""
+    candidate's: the words of the others are another title of the work, not a sequel's. When the
+    closest is one script's part of the title or of the alternative title, and the other part is
+    not like any of the candidate's titles, that other part is the name's own (an arc, a season):
+    the whole is returned, so its words count as sequel words."""
     titles = all_titles(details)
     best = max(queried_titles(parsed), key=lambda query: title_similarity(query, titles))
-    runs = script_runs(parsed.title)
-    if best in runs and any(
-        title_similarity(run, titles) < OTHER_SCRIPT_SIMILARITY for run in runs if run != best
-    ):
-        return parsed.title
+    for carried in (parsed.title, parsed.alternative_title):
+        runs = script_runs(carried) if carried else ()
+        if best in runs and any(
+            title_similarity(run, titles) < OTHER_SCRIPT_SIMILARITY for run in runs if run != best
+        ):
+            return carried or best
     return best
 
 
