@@ -81,6 +81,7 @@ class TargetBoundary:
         self.allow_symlinks = allow_symlinks
         """``allow_target_symlinks``: a symlinked folder may lead out of the library (``..`` never)."""
         self._known: dict[str, str] | None = {} if remember else None
+        """A target's folder as given → its verdict, for ``remember``."""
         self._resolved: dict[str, tuple[str, bool]] = {}
         """Folder → (its real path, whether it exists), for ``remember``."""
         self._listings: dict[str, _Listing] = {}
@@ -90,9 +91,11 @@ class TargetBoundary:
         """Refuse to write ``target`` when its folder is not inside the library. Returns a note
         when it is written through a symlinked folder leading out that ``allow_symlinks`` lets
         pass (else ""). Raises OutsideTargetError."""
-        folder = os.path.dirname(os.path.abspath(target))
-        if self._known is not None and folder in self._known:
-            return self._known[folder]
+        head, name = os.path.split(target)
+        plain = name not in ("", os.curdir, os.pardir)  # then its folder is ``head`` made absolute
+        if self._known is not None and plain and head in self._known:
+            return self._known[head]  # keyed as given: a plan's targets come normalised already
+        folder = os.path.abspath(head) if plain else os.path.dirname(os.path.abspath(target))
         root, real_root = next(((r, real) for r, real in self._roots if is_within(folder, r)), ("", ""))
         if not root:
             raise OutsideTargetError(f"{target} is not inside the library {self.root}; nothing written")
@@ -104,8 +107,8 @@ class TargetBoundary:
             if not self.allow_symlinks:
                 raise OutsideTargetError(f"{leads_out}; nothing written through it (see {ALLOW_SETTING})")
             note = f"written through a link: {leads_out} ({ALLOW_SETTING})"
-        if self._known is not None:
-            self._known[folder] = note
+        if self._known is not None and plain:
+            self._known[head] = note
         return note
 
     def _real_of(self, folder: str, root: str, real_root: str) -> tuple[str, bool]:

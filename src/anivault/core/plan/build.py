@@ -118,7 +118,7 @@ def _entries_for(
     if prints is None:
         raise ValueError(f"{scanned.relative} was parsed without fingerprints: a plan needs them")
     source = Path(scanned.path)
-    listed = PurePosixPath(scanned.relative)  # a followed symlink's own name; source is its real path
+    stem, suffix = _stem_and_suffix(scanned.relative)  # a followed symlink's own name, not its target's
     video_id = entry_id(scanned.relative, prints.video)
     action, note = _effective_action(options.action, source, root)
     status: EntryStatus = "planned"
@@ -141,10 +141,10 @@ def _entries_for(
     try:
         video_rel = target_for(
             match,
-            listed.suffix,
+            suffix,
             options.naming,
             root=str(root),
-            source_stem=listed.stem,
+            source_stem=stem,
             episode_title=episode_title,
             adopt=library.adopt,
         )
@@ -168,6 +168,13 @@ def _entries_for(
         )
         entries.append(retarget(side, root, sidecar_target(video_rel, sidecar.tail)))
     return entries
+
+
+def _stem_and_suffix(relative: str) -> tuple[str, str]:
+    """``PurePosixPath(relative)``'s stem and suffix, without building a path for each file."""
+    name = relative.rpartition("/")[2]
+    dot = name.rfind(".")
+    return (name[:dot], name[dot:]) if 0 < dot < len(name) - 1 else (name, "")
 
 
 class _FontFolders:
