@@ -146,8 +146,8 @@ def _on_disk_status(source_path: str, target_path: str) -> EntryStatus:
         source = os.stat(source_path)
         if os.path.samestat(source, target):
             return "in_place"
-        same = target.st_size == source.st_size and sha256_of(Path(target_path)) == sha256_of(
-            Path(source_path)
+        same = target.st_size == source.st_size and (
+            sha256_of(Path(target_path)) == sha256_of(Path(source_path))
         )
     except OSError:
         return "planned"  # nothing there (the common case), or apply re-checks under its reservation
