@@ -36,3 +36,13 @@ def test_a_read_spool_refuses_more_items() -> None:
     assert list(spool) == [1]
     with pytest.raises(RuntimeError):
         spool.append("k", 2)
+
+
+def test_items_sent_several_to_a_statement_keep_their_order_and_count() -> None:
+    """Rows go to SQLite many per INSERT and the rest one by one; ties are read in arrival order."""
+    spool: Spool[int] = Spool()
+    count = 2 * 1000 + 345  # whole batches, then a remainder that is not a whole statement
+    for number in range(count):
+        spool.append("same key", number)
+    assert list(spool) == list(range(count))
+    assert len(spool) == count

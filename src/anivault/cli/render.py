@@ -93,14 +93,21 @@ def error_event(code: str, message: str, exit_status: int) -> Event:
     return Event("run", "error", {"code": code, "message": message, "exit_status": exit_status})
 
 
+_UTF8_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+_ASCII_JSON = json.JSONEncoder(ensure_ascii=True, default=str)
+"""Built once: ``json.dumps`` with options builds an encoder per call, on the busiest thread."""
+
+
 def ndjson_line(value: object) -> str:
     """One JSON line, UTF-8 as it reads best; a file name with undecodable bytes (lone surrogates on
     Linux) is escaped as ``\\udcXX`` instead, which is still valid JSON and round-trips to the bytes."""
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = _UTF8_JSON.encode(value)
+    if text.isascii():  # the common line: nothing to check
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(value, ensure_ascii=True, default=str)
+        return _ASCII_JSON.encode(value)
     return text
 
 

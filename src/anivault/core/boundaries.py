@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from pathlib import Path
+from typing import Literal
 
 from anivault.core.fingerprint import NotRegularFile, file_kind
 from anivault.errors import OutsideTargetError
@@ -56,12 +58,14 @@ class TargetBoundary:
     OS resolves it now.
 
     ``remember`` (for planning, where many entries share a folder) keeps each folder's verdict
-    and resolves a folder from its parent's resolved path with one ``lstat`` (none below a folder
-    already known to be missing), since planning runs on the busiest thread of a run and every
-    system call there gives the other threads the interpreter. The apply makes a boundary without
-    it, so that each write is checked against the file system right before it."""
+    and resolves a folder from its parent's resolved path and its parent's listing: one
+    ``scandir`` per existing folder on the way, none below a missing one (so none at all under a
+    library not made yet), since planning runs on the busiest thread of a run and every system
+    call there hands the interpreter to the other threads, which may keep it for a whole switch
+    interval. The apply makes a boundary without it, so that each write is checked against the
+    file system right before it."""
 
-    __slots__ = ("_known", "_resolved", "_roots", "allow_symlinks", "root")
+    __slots__ = ("_known", "_listings", "_resolved", "_roots", "allow_symlinks", "root")
 
     def __init__(
         self,
@@ -77,16 +81,21 @@ class TargetBoundary:
         self.allow_symlinks = allow_symlinks
         """``allow_target_symlinks``: a symlinked folder may lead out of the library (``..`` never)."""
         self._known: dict[str, str] | None = {} if remember else None
+        """A target's folder as given → its verdict, for ``remember``."""
         self._resolved: dict[str, tuple[str, bool]] = {}
         """Folder → (its real path, whether it exists), for ``remember``."""
+        self._listings: dict[str, _Listing] = {}
+        """Existing folder → what is in it, for ``remember``."""
 
     def check(self, target: Path) -> str:
         """Refuse to write ``target`` when its folder is not inside the library. Returns a note
         when it is written through a symlinked folder leading out that ``allow_symlinks`` lets
         pass (else ""). Raises OutsideTargetError."""
-        folder = os.path.dirname(os.path.abspath(target))
-        if self._known is not None and folder in self._known:
-            return self._known[folder]
+        head, name = os.path.split(target)
+        plain = name not in ("", os.curdir, os.pardir)  # then its folder is ``head`` made absolute
+        if self._known is not None and plain and head in self._known:
+            return self._known[head]  # keyed as given: a plan's targets come normalised already
+        folder = os.path.abspath(head) if plain else os.path.dirname(os.path.abspath(target))
         root, real_root = next(((r, real) for r, real in self._roots if is_within(folder, r)), ("", ""))
         if not root:
             raise OutsideTargetError(f"{target} is not inside the library {self.root}; nothing written")
@@ -98,34 +107,78 @@ class TargetBoundary:
             if not self.allow_symlinks:
                 raise OutsideTargetError(f"{leads_out}; nothing written through it (see {ALLOW_SETTING})")
             note = f"written through a link: {leads_out} ({ALLOW_SETTING})"
-        if self._known is not None:
-            self._known[folder] = note
+        if self._known is not None and plain:
+            self._known[head] = note
         return note
 
     def _real_of(self, folder: str, root: str, real_root: str) -> tuple[str, bool]:
-        if folder == root:
-            return real_root, True
         known = self._resolved.get(folder)
         if known is not None:
             return known
-        parent_real, parent_exists = self._real_of(os.path.dirname(folder), root, real_root)
-        joined = os.path.join(parent_real, os.path.basename(folder))
-        resolved = (joined, False)
-        if parent_exists:
-            try:
-                mode = os.lstat(folder).st_mode
-            except FileNotFoundError:
-                pass
-            except OSError:
-                resolved = (os.path.realpath(folder), True)
-            else:
-                resolved = (os.path.realpath(folder), True) if stat.S_ISLNK(mode) else (joined, True)
+        if folder == root:
+            resolved = (real_root, os.path.lexists(root))
+        else:
+            parent_real, parent_exists = self._real_of(os.path.dirname(folder), root, real_root)
+            name = os.path.basename(folder)
+            joined = os.path.join(parent_real, name)
+            resolved = (joined, False)
+            if parent_exists:
+                kind = self._listing(os.path.dirname(folder)).kind(name)
+                if kind == "folder":
+                    resolved = (joined, True)
+                elif kind != "missing":  # a link, or only the OS can say (see _Listing)
+                    resolved = (os.path.realpath(folder), True)
         self._resolved[folder] = resolved
         return resolved
+
+    def _listing(self, folder: str) -> _Listing:
+        listing = self._listings.get(folder)
+        if listing is None:
+            listing = self._listings[folder] = _Listing.of(folder)
+        return listing
 
     def _real(self, folder: str, root: str, real_root: str) -> str:
         """``os.path.realpath(folder)`` for a folder lexically inside ``root``, from the memo."""
         return self._real_of(folder, root, real_root)[0]
+
+
+class _Listing:
+    """What one folder holds, from one ``scandir``: each name, and whether it is a symbolic link.
+
+    A name the folder does not hold exactly but holds in another case or Unicode form is left to
+    the OS (``lstat``'s answer, through ``realpath``): a case-insensitive disk would open the
+    existing entry. The fold is Python's, not the file system's; where the two differ the apply,
+    which checks each write with no memo, still refuses a link leading out."""
+
+    __slots__ = ("_folded", "_links")
+
+    def __init__(self, links: dict[str, bool] | None) -> None:
+        self._links = links
+        """Name → is a symlink; None when the folder cannot be listed (the OS answers each name)."""
+        self._folded = None if links is None else {_fold(name) for name in links}
+
+    @classmethod
+    def of(cls, folder: str) -> _Listing:
+        try:
+            with os.scandir(folder) as entries:
+                return cls({entry.name: entry.is_symlink() for entry in entries})
+        except FileNotFoundError:  # gone since its parent was listed: nothing below it exists
+            return cls({})
+        except OSError:
+            return cls(None)
+
+    def kind(self, name: str) -> Literal["folder", "link", "missing", "ask"]:
+        """What ``name`` is in the folder; ``ask``: only the OS can say."""
+        if self._links is None or self._folded is None:
+            return "ask"
+        link = self._links.get(name)
+        if link is not None:
+            return "link" if link else "folder"
+        return "ask" if _fold(name) in self._folded else "missing"
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def _first_link(folder: str, root: str) -> str:

@@ -23,6 +23,8 @@ T = TypeVar("T")
 CACHE_KIB = 4 * 1024
 """SQLite page cache (negative PRAGMA value = KiB): big enough to sort 400k keys quickly."""
 BATCH = 1000
+MAX_PARAMETERS = 999
+"""Bound parameters in one statement: SQLite's limit before 3.32, which older systems still ship."""
 
 
 def as_key(text: str) -> bytes:
@@ -45,23 +47,37 @@ def open_private_db() -> sqlite3.Connection:
 
 
 class BatchedInserts:
-    """Rows for one INSERT statement, sent to SQLite ``BATCH`` at a time: one ``executemany`` per
-    batch costs a fraction of a statement per row, on the thread every result passes through.
-    Not locked: its owner serialises ``add`` and ``flush``."""
+    """Rows for one table, sent to SQLite about ``BATCH`` at a time, several rows per statement.
 
-    def __init__(self, db: sqlite3.Connection, statement: str) -> None:
+    Rows are added on the thread every result passes through, and SQLite lets go of the
+    interpreter for each statement it steps: one statement per row handed it to the other threads
+    once a row, and a busy one keeps it for up to a switch interval (5 ms) each time. Not locked:
+    its owner serialises ``add`` and ``flush``."""
+
+    def __init__(self, db: sqlite3.Connection, table: str, columns: int) -> None:
         self._db = db
-        self._statement = statement
+        self._per_statement = max(1, MAX_PARAMETERS // columns)
+        self._batch = self._per_statement * max(1, BATCH // self._per_statement)  # whole statements
+        one = f"({', '.join('?' * columns)})"
+        self._one = f"INSERT INTO {table} VALUES {one}"
+        self._many = f"INSERT INTO {table} VALUES {', '.join([one] * self._per_statement)}"
         self._pending: list[tuple[Any, ...]] = []
 
     def add(self, row: tuple[Any, ...]) -> None:
         self._pending.append(row)
-        if len(self._pending) >= BATCH:
+        if len(self._pending) >= self._batch:
             self.flush()
 
     def flush(self) -> None:
-        self._db.executemany(self._statement, self._pending)
-        self._pending.clear()
+        """Insert the pending rows in the order they were added (ties in reads go by rowid)."""
+        rows, step = self._pending, self._per_statement
+        whole = len(rows) - len(rows) % step
+        self._db.executemany(
+            self._many,
+            ([value for row in rows[at : at + step] for value in row] for at in range(0, whole, step)),
+        )
+        self._db.executemany(self._one, rows[whole:])
+        self._pending = []
 
 
 class SpooledSequence(Sequence[T]):
@@ -110,7 +126,7 @@ class Spool(SpooledSequence[T]):
     def __init__(self) -> None:
         self._db = open_private_db()
         self._db.execute("CREATE TABLE item (key BLOB NOT NULL, blob BLOB NOT NULL)")
-        self._rows = BatchedInserts(self._db, "INSERT INTO item VALUES (?, ?)")
+        self._rows = BatchedInserts(self._db, "item", 2)
         self._lock = threading.Lock()
         self._sealed = False
         self._length = 0

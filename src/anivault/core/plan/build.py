@@ -117,7 +117,7 @@ def _entries_for(
     if prints is None:
         raise ValueError(f"{scanned.relative} was parsed without fingerprints: a plan needs them")
     source = Path(scanned.path)
-    listed = PurePosixPath(scanned.relative)  # a followed symlink's own name; source is its real path
+    stem, suffix = _stem_and_suffix(scanned.relative)  # a followed symlink's own name, not its target's
     video_id = entry_id(scanned.relative, prints.video)
     status: EntryStatus = "planned"
     note = ""
@@ -140,10 +140,10 @@ def _entries_for(
     try:
         video_rel = target_for(
             match,
-            listed.suffix,
+            suffix,
             options.naming,
             root=str(root),
-            source_stem=listed.stem,
+            source_stem=stem,
             episode_title=episode_title,
             adopt=library.adopt,
         )
@@ -170,6 +170,13 @@ def _entries_for(
     if refused is not None:  # sidecars with their video: one never goes without the other
         return [replace(e, status="error", error_code=refused.code, note=refused.message) for e in entries]
     return entries
+
+
+def _stem_and_suffix(relative: str) -> tuple[str, str]:
+    """``PurePosixPath(relative)``'s stem and suffix, without building a path for each file."""
+    name = relative.rpartition("/")[2]
+    dot = name.rfind(".")
+    return (name[:dot], name[dot:]) if 0 < dot < len(name) - 1 else (name, "")
 
 
 class _FontFolders:

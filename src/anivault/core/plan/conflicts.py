@@ -24,9 +24,7 @@ MAX_INDEX = 99
 
 def resolve_conflicts(entries: PlanEntries, policy: ConflictPolicy) -> None:
     entries.mark_shared_targets(OrganizeConflictError.code)
-    on_disk = (
-        (row, _on_disk_status(Path(source), Path(target))) for row, source, target in entries.planned_paths()
-    )
+    on_disk = ((row, _on_disk_status(source, target)) for row, source, target in entries.planned_paths())
     entries.set_statuses([(status, row) for row, status in on_disk if status != "planned"])
     if policy == "index":
         _index_taken_targets(entries)
@@ -65,30 +63,23 @@ def _size(count: int) -> str:
 
 def _hold_orphaned_sidecars(entries: PlanEntries) -> None:
     """A sidecar must not move without its video: held back, with the video's reason."""
-    entries.replace_rows(
+    entries.set_conflicts(
         [
-            (
-                row,
-                replace(
-                    sidecar,
-                    status="conflict",
-                    error_code=OrganizeConflictError.code,
-                    note=_join(sidecar.note, f"stays with its video ({_video_reason(video)})"),
-                ),
-            )
-            for row, sidecar, video in list(entries.orphaned_sidecars())
-        ]
+            (_join(note, f"stays with its video ({_video_reason(status, video_note)})"), row)
+            for row, note, status, video_note in entries.orphaned_sidecars()
+        ],
+        OrganizeConflictError.code,
     )
 
 
-def _video_reason(video: PlanEntry) -> str:
+def _video_reason(status: str, note: str) -> str:
     reasons = {
         "duplicate": "already in the library",
         "in_place": "already in place",
         "exists": "a different file is at its target",
         "conflict": "another file claims its target",
     }
-    return reasons.get(video.status, video.note or video.status)
+    return reasons.get(status, note or status)
 
 
 def _index_taken_targets(entries: PlanEntries) -> None:
@@ -147,7 +138,7 @@ def refuse_conflicts(entries: PlanEntries) -> None:
         )
 
 
-def _on_disk_status(source_path: Path, target_path: Path) -> EntryStatus:
+def _on_disk_status(source_path: str, target_path: str) -> EntryStatus:
     # One stat of the target settles the common case (nothing there yet); resolving both paths
     # for every entry cost more than the whole rest of planning on a 300k-file tree.
     try:
@@ -155,7 +146,9 @@ def _on_disk_status(source_path: Path, target_path: Path) -> EntryStatus:
         source = os.stat(source_path)
         if os.path.samestat(source, target):
             return "in_place"
-        same = target.st_size == source.st_size and sha256_of(target_path) == sha256_of(source_path)
+        same = target.st_size == source.st_size and (
+            sha256_of(Path(target_path)) == sha256_of(Path(source_path))
+        )
     except OSError:
         return "planned"  # nothing there (the common case), or apply re-checks under its reservation
     return "duplicate" if same else "exists"

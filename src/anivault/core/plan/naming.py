@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from anivault.core.models import Match
@@ -39,11 +40,15 @@ _SMART_COLON = re.compile(r"\s*:\s*")
 _CLOCK_COLON = re.compile(r"(?<=\d):(?=\d)")
 COLON_STYLES = ("smart", "space-dash-space", "dash", "delete")
 """How a colon in a title is written (Sonarr's choices): smart is ``Re - Zero`` but ``12-30``."""
+NAME_MEMO = 1 << 12
+"""Names remembered by the pure naming functions: a plan names each series and season folder
+once per file, and a library holds far fewer of them than this."""
 _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)} | {f"LPT{i}" for i in range(1, 10)}
 )
 
 
+@lru_cache(maxsize=NAME_MEMO)
 def safe_segment(text: str, *, max_bytes: int = MAX_SEGMENT_BYTES) -> str:
     """One path segment that is valid on Windows, macOS and Linux.
 
@@ -246,6 +251,7 @@ def replace_colons(text: str, style: str) -> str:
     return " ".join(_SMART_COLON.sub(replacement, text.strip()).strip(" -").split())
 
 
+@lru_cache(maxsize=NAME_MEMO)
 def _safe_title(title: str, colon: str = "smart") -> tuple[str, str]:
     """The title as a field value: NFC, smart colon, forbidden characters → ``_`` with a hash
     tail (returned apart, so truncation never cuts it). Trailing dots stay (``Your Name.``);

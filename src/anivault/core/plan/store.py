@@ -1,8 +1,9 @@
 """The plan's entries spooled to disk (see ``utils/spool.py``), with the whole-plan queries
 conflict resolution needs: targets claimed twice, entries by status, sidecars by their video.
 
-Each row keeps the entry pickled plus the columns those queries read. Statuses are resolved in
-SQL (the pickled entry is corrected as it is read back); a change of target rewrites the row.
+Each row keeps the entry pickled plus the columns those queries read. Statuses (with their code
+and note) are resolved in SQL, the pickled entry corrected as it is read back, so that settling
+thousands of conflicts reads and writes no pickles; a change of target rewrites the row.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ CREATE TABLE entry (
     role TEXT NOT NULL,
     status TEXT NOT NULL,
     code TEXT,
+    note TEXT NOT NULL,
     blob BLOB NOT NULL
 )
 """
@@ -54,6 +56,7 @@ def _row(entry: PlanEntry) -> tuple[object, ...]:
         entry.role,
         entry.status,
         entry.error_code,
+        entry.note,
         dumps(entry),
     )
 
@@ -64,7 +67,7 @@ class PlanEntries(SpooledSequence["PlanEntry"]):
     def __init__(self) -> None:
         self._db = open_private_db()
         self._db.execute(_SCHEMA)
-        self._inserts = BatchedInserts(self._db, f"INSERT INTO entry VALUES ({', '.join('?' * 10)})")
+        self._inserts = BatchedInserts(self._db, "entry", 11)
         self._lock = threading.Lock()
         self._length = 0
 
@@ -93,18 +96,21 @@ class PlanEntries(SpooledSequence["PlanEntry"]):
             (code,),
         )
 
-    def orphaned_sidecars(self) -> Iterator[tuple[int, PlanEntry, PlanEntry]]:
-        """(row, sidecar, its video) of each planned sidecar whose video is not planned; finish
-        reading before ``replace_rows``."""
-        cursor = self._db.execute(
-            "SELECT s.rowid, s.blob, v.status, v.code, v.blob FROM entry s JOIN entry v "
+    def orphaned_sidecars(self) -> list[tuple[int, str, str, str]]:
+        """(row, its note, its video's status, its video's note) of each planned sidecar whose
+        video is not planned."""
+        return self._db.execute(
+            "SELECT s.rowid, s.note, v.status, v.note FROM entry s JOIN entry v "
             "ON v.entry_id = s.owner_id AND v.role = 'video' "
             "WHERE s.role = 'sidecar' AND s.status = 'planned' AND v.status != 'planned' ORDER BY s.source"
+        ).fetchall()
+
+    def set_conflicts(self, notes: Iterable[tuple[str, int]], code: str) -> None:
+        """(note, row) pairs: each row becomes a conflict with ``code`` and that note."""
+        self._db.executemany(
+            "UPDATE entry SET status = 'conflict', code = ?, note = ? WHERE rowid = ?",
+            ((code, note, rowid) for note, rowid in notes),
         )
-        while batch := cursor.fetchmany(BATCH):
-            for rowid, blob, status, code, video_blob in batch:
-                video: PlanEntry = loads(video_blob)
-                yield rowid, loads(blob), replace(video, status=status, error_code=code)
 
     def planned_paths(self) -> Iterator[tuple[int, str, str]]:
         """(row, source path, target path) of every planned entry, in batches; finish reading
@@ -139,7 +145,7 @@ class PlanEntries(SpooledSequence["PlanEntry"]):
         self._db.executemany(
             "UPDATE entry SET source = ?, target_key = ?, source_path = ?, target_path = ?, "
             "entry_id = ?, owner_id = ?, role = ?, "
-            "status = ?, code = ?, blob = ? WHERE rowid = ?",
+            "status = ?, code = ?, note = ?, blob = ? WHERE rowid = ?",
             [(*_row(entry), rowid) for rowid, entry in changes],
         )
 
@@ -167,12 +173,13 @@ class PlanEntries(SpooledSequence["PlanEntry"]):
         """Rows in source order, fetched in batches. Callers finish reading before they
         ``replace_rows``: SQLite cursors are not stable under updates of the rows they walk."""
         cursor = self._db.execute(
-            f"SELECT rowid, status, code, blob FROM entry {where} ORDER BY source, rowid LIMIT ? OFFSET ?",
+            f"SELECT rowid, status, code, note, blob FROM entry {where} "
+            "ORDER BY source, rowid LIMIT ? OFFSET ?",
             (*parameters, limit, offset),
         )
         while batch := cursor.fetchmany(BATCH):
-            for rowid, status, code, blob in batch:
+            for rowid, status, code, note, blob in batch:
                 entry: PlanEntry = loads(blob)
-                if entry.status != status or entry.error_code != code:  # resolved by SQL since
-                    entry = replace(entry, status=status, error_code=code)
+                if entry.status != status or entry.error_code != code or entry.note != note:  # by SQL since
+                    entry = replace(entry, status=status, error_code=code, note=note)
                 yield rowid, entry

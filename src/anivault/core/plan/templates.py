@@ -23,6 +23,8 @@ TMDB request per season, so it is fetched only for templates that use it."""
 _SPEC = re.compile(r"^(0?\d)d$")
 _LITERAL_FORBIDDEN = re.compile(r'[<>:"\\|?*\x00-\x1f]')
 PRESET_NAMES = ("default", "jellyfin", "plex", "kodi")
+_EMPTY_BRACKETS = re.compile(r"\s*(\(\)|\[\]|\{\})")
+_DANGLING_DASH = re.compile(r"\s+-\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,6 @@ def _piece_text(piece: Piece, values: Mapping[str, str | int | None]) -> str:
 def _tidy(segment: str) -> str:
     """Drop brackets left empty by a missing value (``Title ()`` → ``Title``), a separator left
     dangling at the end (``S01E07 - `` without an episode title) and double spaces."""
-    segment = re.sub(r"\s*(\(\)|\[\]|\{\})", "", segment)
-    segment = re.sub(r"\s+-\s*$", "", segment)
+    segment = _EMPTY_BRACKETS.sub("", segment)
+    segment = _DANGLING_DASH.sub("", segment)
     return " ".join(segment.split())

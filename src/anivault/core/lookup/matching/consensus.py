@@ -71,7 +71,7 @@ class FolderVotes:
     def __init__(self) -> None:
         self._db = open_private_db()
         self._db.execute("CREATE TABLE vote (folder BLOB, media_type TEXT, tmdb_id INTEGER, source BLOB)")
-        self._rows = BatchedInserts(self._db, "INSERT INTO vote VALUES (?, ?, ?, ?)")
+        self._rows = BatchedInserts(self._db, "vote", 4)
         self._titles: dict[Title, str] = {}
         self._sealed = False
 
