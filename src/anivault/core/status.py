@@ -1,6 +1,6 @@
 """The last run's snapshot, for ``anivault status``: written when a run ends or is interrupted.
 
-One small JSON file in the state folder, replaced atomically (temp file + ``os.replace``) so a
+One small JSON file in the state folder, replaced atomically (``utils/atomic.py``) so a
 crash mid-write leaves the previous snapshot, never half a file. The snapshot answers "what did
 the last run do, where are its plan/journal/logs, and can it be resumed?" without re-running.
 """

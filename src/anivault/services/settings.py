@@ -15,7 +15,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 import tomli_w
 
 from anivault.errors import ConfigError
+from anivault.utils.atomic import atomic_binary
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -244,7 +244,7 @@ def set_setting(path: Path, name: str, raw: str) -> Any:
     """Validate ``raw`` for ``name``, then rewrite ``path`` atomically with it; return the typed value.
 
     The existing file must itself be valid: we never turn a broken file into a different broken
-    file, and a crash mid-write leaves the old file (temp file + ``os.replace``).
+    file, and a crash mid-write leaves the old file (``utils/atomic.py``).
     """
     if name not in _names() or name == "home":
         settable = ", ".join(n for n in _names() if n != "home")
@@ -252,15 +252,8 @@ def set_setting(path: Path, name: str, raw: str) -> Any:
     value = _coerce(name, _typed_text(name, raw), f"{path}: not written")
     table = {key: located.value for key, located in _read_toml(path).items()}
     table[name] = value
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".config.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            tomli_w.dump(table, out)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with atomic_binary(path) as out:
+        tomli_w.dump(table, out)
     return value
 
 

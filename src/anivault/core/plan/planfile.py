@@ -38,7 +38,7 @@ from anivault.core.plan.naming import COLON_STYLES, Naming, safe_segment
 from anivault.core.plan.pathrules import rules_for
 from anivault.core.plan.templates import scheme_for
 from anivault.errors import OrganizeConflictError, PlanUntrustedError, UsageError
-from anivault.utils.atomic import JSON_ERRORS
+from anivault.utils.atomic import atomic_text
 
 FORMAT = "anivault-plan/1"
 
@@ -97,14 +97,9 @@ def _dumps(value: object, *, level: int) -> str:
 
 
 def write_plan(plan: Plan, path: Path, unresolved: Iterable[MatchedFile] = ()) -> None:
-    """Write atomically (temp file + rename), so a reader never sees half a plan."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
-    with temp.open("w", encoding="utf-8", errors=JSON_ERRORS, newline="\n") as handle:
+    """Write atomically, so a reader never sees half a plan."""
+    with atomic_text(path) as handle:
         handle.writelines(plan_json_chunks(plan, unresolved))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
 
 
 def _unresolved_to_dict(item: MatchedFile) -> dict[str, Any]:
