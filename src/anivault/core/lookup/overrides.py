@@ -61,8 +61,8 @@ def parse_pick(text: str, source: Path) -> Pick:
 
 
 FOLDERS_KEPT = 1024
-"""Folders whose answer is kept. A 300k-file library has ~20k folders, and keeping every one's
-(with its ``Path``) cost the run ~15 MB; the scan hands folders over depth first, so one folder's
+"""Folders whose answer is kept. A large library has tens of thousands of folders, too many to keep
+every one's (with its ``Path``); the scan hands folders over depth first, so one folder's
 files, and its parents', arrive together."""
 
 
