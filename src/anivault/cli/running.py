@@ -22,7 +22,7 @@ from anivault.core.apply.undo import undo
 from anivault.core.events import Event, Reporter
 from anivault.core.lookup.overrides import Pick
 from anivault.core.lookup.stream import LookupRequest, lookup_files
-from anivault.core.plan.model import ACTIONS, CONFLICT_POLICIES, PlanOptions
+from anivault.core.plan.model import PlanOptions
 from anivault.core.plan.naming import Naming
 from anivault.core.plan.pathrules import rules_for
 from anivault.core.plan.templates import scheme_for
@@ -134,15 +134,13 @@ def plan_options(settings: Settings, *, accept_review: bool = False) -> PlanOpti
         scheme_for(settings.naming_preset, settings.naming_template or None),
         settings.max_path_chars,
         settings.colon_replacement,
-        ascii_or_native=settings.title_rule == "ascii-or-native",
+        ascii_or_native=settings.ascii_or_native,
     )
-    action = next(a for a in ACTIONS if a == settings.action)
-    policy = next(c for c in CONFLICT_POLICIES if c == settings.on_conflict)
     movies = Path(settings.movies_target).expanduser() if settings.movies_target else None
     return PlanOptions(
         naming,
-        action,
-        policy,
+        settings.action,
+        settings.on_conflict,
         movies,
         accept_review=accept_review,
         allow_target_symlinks=settings.allow_target_symlinks,

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import tomli_w
 
@@ -36,10 +36,31 @@ CONFIG_NAME = "anivault.toml"
 USER_CONFIG_NAME = "config.toml"
 
 
+# The allowed values of the settings that take one of a list, defined here once: the settings are
+# the lowest layer that checks them (services import no core), core types its options with these
+# literals, and the CLI's options offer the same lists (``CHOICES``).
+TmdbBackendName = Literal["tmdbv3api", "requests"]
+Preset = Literal["default", "jellyfin", "plex", "kodi"]
+ColonStyle = Literal["smart", "space-dash-space", "dash", "delete"]
+"""How a colon in a title is written (Sonarr's choices): smart is ``Re - Zero`` but ``12-30``."""
+PathRulesName = Literal["auto", "windows", "posix"]
+TitleRule = Literal["as-is", "ascii-or-native"]
+Action = Literal["move", "copy", "hardlink", "symlink"]
+ConflictPolicy = Literal["skip", "index", "fail"]
+ExtrasChoice = Literal["move", "keep", "folder", "skip"]
+"""``folder`` and ``skip`` are the older names of ``move`` and ``keep``."""
+
+PRESETS: tuple[Preset, ...] = get_args(Preset)
+COLON_STYLES: tuple[ColonStyle, ...] = get_args(ColonStyle)
+PATH_RULES: tuple[PathRulesName, ...] = get_args(PathRulesName)
+ACTIONS: tuple[Action, ...] = get_args(Action)
+CONFLICT_POLICIES: tuple[ConflictPolicy, ...] = get_args(ConflictPolicy)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     tmdb_base_url: str = "https://api.themoviedb.org/3"
-    tmdb_backend: str = "tmdbv3api"
+    tmdb_backend: TmdbBackendName = "tmdbv3api"
     tmdb_rate: float = 35.0
     tmdb_burst: int = 10
     tmdb_concurrency: int = 4
@@ -61,21 +82,21 @@ class Settings:
     """Processes that parse names in parallel (the GIL serialises threads); 0 = none."""
     min_confidence: float = 0.62
     home: str = ""
-    naming_preset: str = "default"
+    naming_preset: Preset = "default"
     naming_template: str = ""
     """Series template replacing the preset's; empty keeps the preset."""
     max_path_chars: int = 4095
     """Whole-path budget for targets, library root included; 259 for Windows without long paths."""
-    colon_replacement: str = "smart"
-    path_rules: str = "auto"
+    colon_replacement: ColonStyle = "smart"
+    path_rules: PathRulesName = "auto"
     """Whose path rules plans follow: ``windows`` (case-insensitive library, drive and UNC roots),
     ``posix``, or ``auto`` (by ``os.name``); see ``core/plan/pathrules.py``."""
-    title_rule: str = "as-is"
+    title_rule: TitleRule = "as-is"
     """``ascii-or-native`` (the product plan's ``title_ascii_or_native``): titles folded to ASCII
     when they can be, else written in the work's native script; ``as-is`` keeps the chosen title."""
-    action: str = "move"
-    on_conflict: str = "skip"
-    extras: str = "move"
+    action: Action = "move"
+    on_conflict: ConflictPolicy = "skip"
+    extras: ExtrasChoice = "move"
     """NCOP/NCED/PV/menus: ``move`` files them in the series' extras folder (``extras/``, Plex's
     ``Other/``); ``keep`` leaves them where they are. Never mapped to a regular episode either way.
     The older names ``folder`` and ``skip`` still mean ``move`` and ``keep``."""
@@ -100,6 +121,10 @@ class Settings:
         return self.extras in EXTRAS_MOVED
 
     @property
+    def ascii_or_native(self) -> bool:
+        return self.title_rule == "ascii-or-native"
+
+    @property
     def home_dir(self) -> Path:
         return Path(self.home).expanduser().absolute()
 
@@ -117,15 +142,14 @@ class Settings:
 
 
 CHOICES: dict[str, tuple[str, ...]] = {
-    # the allowed values of the settings that take one of a list; the CLI's options offer the same
-    "tmdb_backend": ("tmdbv3api", "requests"),
-    "naming_preset": ("default", "jellyfin", "plex", "kodi"),
-    "colon_replacement": ("smart", "space-dash-space", "dash", "delete"),
-    "path_rules": ("auto", "windows", "posix"),
-    "title_rule": ("as-is", "ascii-or-native"),
-    "action": ("move", "copy", "hardlink", "symlink"),
-    "on_conflict": ("skip", "index", "fail"),
-    "extras": ("move", "keep", "folder", "skip"),
+    "tmdb_backend": get_args(TmdbBackendName),
+    "naming_preset": PRESETS,
+    "colon_replacement": COLON_STYLES,
+    "path_rules": PATH_RULES,
+    "title_rule": get_args(TitleRule),
+    "action": ACTIONS,
+    "on_conflict": CONFLICT_POLICIES,
+    "extras": get_args(ExtrasChoice),
 }
 EXTRAS_MOVED = frozenset({"move", "folder"})
 """The ``extras`` values that file extras in the library (``folder`` is the older name)."""

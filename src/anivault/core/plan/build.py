@@ -18,7 +18,6 @@ from anivault.core.plan.conflicts import refuse_conflicts, resolve_conflicts
 from anivault.core.plan.episode_titles import EpisodeTitle
 from anivault.core.plan.library import LibraryFolders, movies_root_for
 from anivault.core.plan.model import (
-    Action,
     EntryStatus,
     Plan,
     PlanEntry,
@@ -32,6 +31,7 @@ from anivault.core.plan.naming import sidecar_target, target_for
 from anivault.core.plan.pathrules import spelling_for
 from anivault.core.plan.store import PlanEntries
 from anivault.errors import AniVaultError, OutsideTargetError
+from anivault.services.settings import Action
 from anivault.utils.fsinfo import existing_ancestor
 
 _REVIEW_NOTES = {False: "review (best guess): ", True: "review accepted (--accept-review): "}

@@ -14,10 +14,11 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from anivault.core.fingerprint import sha256_of
-from anivault.core.plan.model import ConflictPolicy, EntryStatus, PlanEntry, entry_root, retarget
+from anivault.core.plan.model import EntryStatus, PlanEntry, entry_root, retarget
 from anivault.core.plan.naming import sidecar_target
 from anivault.core.plan.store import PlanEntries
 from anivault.errors import OrganizeConflictError
+from anivault.services.settings import ConflictPolicy
 
 MAX_INDEX = 99
 

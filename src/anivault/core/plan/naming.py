@@ -37,8 +37,6 @@ _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\ud800-\udfff]')
 surrogates that stand for a source name's bytes that are not UTF-8 (library names are UTF-8)."""
 _SMART_COLON = re.compile(r"\s*:\s*")
 _CLOCK_COLON = re.compile(r"(?<=\d):(?=\d)")
-COLON_STYLES = ("smart", "space-dash-space", "dash", "delete")
-"""How a colon in a title is written (Sonarr's choices): smart is ``Re - Zero`` but ``12-30``."""
 _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)} | {f"LPT{i}" for i in range(1, 10)}
 )
@@ -76,7 +74,7 @@ class Naming:
     max_path_chars: int = MAX_PATH_CHARS
     """Budget for the whole target path including the library root; titles are cut to fit."""
     colon: str = "smart"
-    """One of ``COLON_STYLES``."""
+    """One of ``COLON_STYLES`` (services/settings.py)."""
     ascii_or_native: bool = False
     """The ``title_ascii_or_native`` rule: see ``library_title``."""
 

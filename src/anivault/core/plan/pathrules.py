@@ -24,12 +24,10 @@ from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
 
 from anivault.core.plan.naming import long_path
-from anivault.services.settings import CHOICES
+from anivault.services.settings import PATH_RULES
 
 if TYPE_CHECKING:
     from anivault.core.plan.model import PlanEntry
-
-PATH_RULES = CHOICES["path_rules"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,21 +23,19 @@ from typing import Any, cast
 from anivault.core.lookup.stream import candidate_fields
 from anivault.core.models import Fingerprint, Match, MatchedFile, Score
 from anivault.core.plan.model import (
-    ACTIONS,
-    CONFLICT_POLICIES,
     ENTRY_STATUSES,
-    Action,
-    ConflictPolicy,
     EntryStatus,
     Plan,
     PlanEntry,
     PlanOptions,
     duplicate_ids,
 )
-from anivault.core.plan.naming import COLON_STYLES, Naming, safe_segment
+from anivault.core.plan.naming import Naming, safe_segment
 from anivault.core.plan.pathrules import rules_for
 from anivault.core.plan.templates import scheme_for
 from anivault.errors import OrganizeConflictError, PlanUntrustedError, UsageError
+from anivault.services.settings import ACTIONS, COLON_STYLES, CONFLICT_POLICIES, Action, ConflictPolicy
+from anivault.services.tmdb.models import MEDIA_TYPES
 from anivault.utils.atomic import atomic_text
 
 FORMAT = "anivault-plan/1"
@@ -285,7 +283,7 @@ def _entry_from_dict(raw: dict[str, Any], root: Path) -> PlanEntry:
         relative_source=str(raw["relative_source"]),
         relative_target=target.as_posix(),
         match=Match(
-            media_type=_choice(match["media_type"], ("tv", "movie")),
+            media_type=_choice(match["media_type"], MEDIA_TYPES),
             tmdb_id=int(match["tmdb_id"]),
             title=str(match["title"]),
             original_title=str(match.get("original_title", "")),
