@@ -24,7 +24,7 @@ from anivault.core.lookup.stream import candidate_fields
 from anivault.core.models import MatchedFile, Skipped
 from anivault.core.plan.model import PlanEntry
 from anivault.core.run import RunResult
-from anivault.core.status import RunSnapshot
+from anivault.core.state import RunSnapshot
 from anivault.services.titles.index import TitleHit
 
 MAX_PLAN_ROWS = 400

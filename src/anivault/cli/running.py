@@ -19,6 +19,7 @@ from anivault.cli.progress import progress_reporter
 from anivault.cli.render import NdjsonReporter, emit_run_result, error_event, first_message_per_code
 from anivault.cli.report import NextStep, render_run
 from anivault.core.apply.undo import undo
+from anivault.core.config import RunConfig
 from anivault.core.events import Event, Reporter
 from anivault.core.lookup.overrides import Pick
 from anivault.core.lookup.stream import LookupRequest, lookup_files
@@ -88,32 +89,21 @@ def run_or_resume(
     picks = lookups.picks
     if match_flags.interactive:
         picks += _ask(app, client, lookups)
-    request = RunRequest(
-        source=source,
+    config = RunConfig(
+        lookup=replace(lookups, picks=picks),
         target=target.expanduser(),
-        apply=apply,
-        workers=settings.max_workers,
-        min_confidence=settings.min_confidence,
-        state_dir=settings.state_dir,
-        plan_options=plan_options(settings, accept_review=flags.accept_review),
+        plan=plan_options(settings, accept_review=flags.accept_review),
         plan_file=flags.plan_file.expanduser() if flags.plan_file else None,
         io_pace_limit=settings.io_pace_limit or None,
-        parse_processes=settings.parse_processes,
-        log_dir=settings.log_dir,
-        match_override=match_flags.match_override(),
-        title_language=settings.title_language or None,
-        extras_folder=settings.extras_moved,
         prune_empty=flags.prune_empty,
-        select=source_filter.scan_filter(),
-        picks=picks,
-        follow_source_symlinks=settings.follow_source_symlinks,
     )
+    request = RunRequest(config, apply=apply, state_dir=settings.state_dir, log_dir=settings.log_dir)
     return execute(
         app,
         lambda reporter: run_library(request, client=client, reporter=reporter),
         applied=apply,
         detail=output.detail(),
-        next_step=NextStep(request.plan_file),
+        next_step=NextStep(config.plan_file),
     )
 
 
