@@ -350,3 +350,12 @@ source_filter_options = _compose(
     ),
     _folded_into("source_filter", SourceFilter),
 )
+
+
+looked_up_options = _compose(tuning_options, match_options, detail_options, command_output_options)
+"""The options of every command that looks files up (``run``, ``organize``, ``match``), last in
+``--help``."""
+organizing_options = _compose(
+    optional_source_option, optional_target_option, source_filter_options, apply_option, organize_options
+)
+"""The options ``run`` and ``organize`` share, first in ``--help``."""

@@ -186,9 +186,7 @@ def execute(
             emit_run_result(reporter, result)
             status = run_status(result, applied=applied)
             messages = dict(first_message_per_code(result))
-            code = exit_codes.deciding_code(result.error_codes, status)
-            if code is not None:
-                reporter.emit(error_event(code, messages.get(code, ""), status))
+            emit_deciding_error(reporter, result.error_codes, status, lambda code: messages.get(code, ""))
     else:
         with progress_reporter(app.err, quiet=detail == "summary") as progress:
             result = work(progress)
@@ -205,6 +203,16 @@ def execute(
             markup=False,
         )
     return status
+
+
+def emit_deciding_error(
+    reporter: Reporter, codes: tuple[str, ...], status: int, message_for: Callable[[str], str]
+) -> None:
+    """The NDJSON ``error`` event of the code that decided the exit status, when one did (``run``,
+    ``organize`` and ``match`` alike), with the code's first message."""
+    code = exit_codes.deciding_code(codes, status)
+    if code is not None:
+        reporter.emit(error_event(code, message_for(code), status))
 
 
 def run_status(result: RunResult, *, applied: bool) -> int:
