@@ -73,19 +73,7 @@ def run_or_resume(
         require_terminal(json_output=app.json_output)
     source = source.expanduser()
     client = build_tmdb_client(settings, app.api_key)
-    lookups = lookup_request(
-        settings, source, match_flags.match_override(), source_filter.scan_filter(), match_flags.picks(source)
-    )
-    if match_flags.tmdb_id is not None:
-        forced = forced_id_picks(
-            app.err,
-            client,
-            lookups,
-            match_flags.tmdb_id,
-            interactive=match_flags.interactive,
-            quiet=app.json_output,
-        )
-        lookups = replace(lookups, picks=lookups.picks + forced)
+    lookups = lookup_of(app, settings, client, source, match_flags, source_filter)
     picks = lookups.picks
     if match_flags.interactive:
         picks += _ask(app, client, lookups)
@@ -105,6 +93,32 @@ def run_or_resume(
         detail=output.detail(),
         next_step=NextStep(config.plan_file),
     )
+
+
+def lookup_of(
+    app: AppContext,
+    settings: Settings,
+    client: TmdbClient,
+    source: Path,
+    match_flags: MatchFlags,
+    source_filter: SourceFilter,
+) -> LookupRequest:
+    """The lookup ``--src`` and the match options ask for (``run``, ``organize``, ``match``), with
+    ``--tmdb-id`` checked against TMDB (and confirmed, under ``--interactive``) as picks."""
+    request = lookup_request(
+        settings, source, match_flags.match_override(), source_filter.scan_filter(), match_flags.picks(source)
+    )
+    if match_flags.tmdb_id is None:
+        return request
+    forced = forced_id_picks(
+        app.err,
+        client,
+        request,
+        match_flags.tmdb_id,
+        interactive=match_flags.interactive,
+        quiet=app.json_output,
+    )
+    return replace(request, picks=request.picks + forced)
 
 
 def _ask(app: AppContext, client: TmdbClient, request: LookupRequest) -> tuple[Pick, ...]:

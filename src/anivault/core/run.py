@@ -48,6 +48,9 @@ PROGRESS_EVERY_SECONDS = 0.2
 
 @dataclass(frozen=True, slots=True)
 class RunRequest:
+    """One invocation of a run: its options, and what belongs to this invocation alone (whether it
+    applies, and this home's folders), which a checkpoint does not store."""
+
     config: RunConfig
     apply: bool
     state_dir: Path
@@ -105,7 +108,6 @@ def run_library(
     config = replace(
         config, lookup=replace(config.lookup, source=absolute(config.source)), target=absolute(config.target)
     )
-    request = replace(request, config=config)
     _check_paths(config)
     started = time.monotonic()
     run_id = run_id or new_run_id()

@@ -40,12 +40,12 @@ def match_command(
       anivault match --src ~/Downloads/anime/Frieren --tmdb-id 209867
       anivault --json match --src ~/Downloads/anime > matches.ndjson
     """
-    from anivault.cli.deps import build_tmdb_client, lookup_request
-    from anivault.cli.interactive import ask_all, forced_id_picks, questions, require_terminal
+    from anivault.cli.deps import build_tmdb_client
+    from anivault.cli.interactive import ask_all, questions, require_terminal
     from anivault.cli.progress import progress_reporter
     from anivault.cli.render import NdjsonReporter, emit_matches
     from anivault.cli.report import render_matches
-    from anivault.cli.running import emit_deciding_error
+    from anivault.cli.running import emit_deciding_error, lookup_of
     from anivault.core.lookup.stream import check_source, lookup_files
 
     settings = overrides.apply_to(app.loaded.settings)
@@ -55,19 +55,7 @@ def match_command(
     source = source.expanduser()
     check_source(source)
     client = build_tmdb_client(settings, app.api_key)
-    request = lookup_request(
-        settings, source, match_flags.match_override(), source_filter.scan_filter(), match_flags.picks(source)
-    )
-    if match_flags.tmdb_id is not None:
-        forced = forced_id_picks(
-            app.err,
-            client,
-            request,
-            match_flags.tmdb_id,
-            interactive=match_flags.interactive,
-            quiet=app.json_output,
-        )
-        request = replace(request, picks=request.picks + forced)
+    request = lookup_of(app, settings, client, source, match_flags, source_filter)
     if app.json_output:
         with NdjsonReporter() as reporter:
             matched, _skipped = lookup_files(request, client, reporter)
