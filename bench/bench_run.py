@@ -24,7 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from anivault.cli.deps import build_tmdb_client
+from anivault.core.config import RunConfig
 from anivault.core.events import NullReporter
+from anivault.core.lookup.stream import LookupRequest
 from anivault.core.models import Match, Score
 from anivault.core.plan.naming import target_for
 from anivault.core.run import RunRequest, run_library
@@ -77,13 +79,11 @@ def main() -> None:
             for seed in range(1, args.seeds + 1):
                 source = root / f"lib{seed}"
                 entries = generate(source, seed=seed)
+                lookup = LookupRequest(
+                    source, None, args.workers, settings.min_confidence, extras_folder=settings.extras_moved
+                )
                 request = RunRequest(
-                    source,
-                    root / "out",
-                    apply=False,
-                    workers=args.workers,
-                    min_confidence=settings.min_confidence,
-                    state_dir=settings.state_dir,
+                    RunConfig(lookup, root / "out"), apply=False, state_dir=settings.state_dir
                 )
                 for phase in ("cold", "warm"):
                     client = build_tmdb_client(settings, standin.api_key)

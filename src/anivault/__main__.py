@@ -1,9 +1,9 @@
 """The entry point of the console script, of ``python -m anivault`` and of the one-file binary.
 
-Nothing but ``sys`` is imported at module level on purpose. A spawned parse worker first
-re-imports the module that started the program (the frozen binary even re-runs this script) and
-only then reaches ``freeze_support``/its task; importing the CLI there cost each worker ~0.4 s and
-tens of MB for Click, rich, requests and the TMDB client, none of which parsing needs. For the same
+Nothing but ``sys`` is imported at module level on purpose. A spawned parse worker first re-imports the
+module that started the program (the frozen binary even re-runs this script) and only then reaches
+``freeze_support``/its task; importing the CLI there would load Click, rich, requests and the
+TMDB client into each worker, which parsing never needs. For the same
 reason ``anivault --version`` is answered here, before Click and the command tree are loaded.
 """
 

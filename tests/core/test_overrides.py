@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from anivault.core.config import RunConfig
 from anivault.core.lookup.matching.placement import shift_seasons
 from anivault.core.lookup.overrides import (
     OVERRIDE_FILE,
@@ -14,8 +15,8 @@ from anivault.core.lookup.overrides import (
     parse_override,
     parse_pick,
 )
+from anivault.core.lookup.stream import LookupRequest
 from anivault.core.models import ParsedName
-from anivault.core.run import RunRequest, request_from_dict, request_to_dict
 from anivault.errors import UsageError
 
 
@@ -110,8 +111,7 @@ def test_a_pick_names_an_existing_path_below_the_source_and_an_id(
 
 def test_picks_survive_the_checkpoint_of_a_resumable_run(tmp_path: Path) -> None:
     (tmp_path / "show").mkdir()
-    request = RunRequest(
-        tmp_path, tmp_path / "lib", True, 0, 0.6, tmp_path / "state", picks=(parse_pick("show=7", tmp_path),)
-    )
+    picks = (parse_pick("show=7", tmp_path),)
+    config = RunConfig(LookupRequest(tmp_path, None, 0, 0.6, picks=picks), tmp_path / "lib")
 
-    assert request_from_dict(request_to_dict(request), tmp_path / "state").picks == request.picks
+    assert RunConfig.from_json(config.to_json()).lookup.picks == picks

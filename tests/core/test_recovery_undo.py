@@ -12,18 +12,17 @@ from pathlib import Path, PurePosixPath
 import pytest
 from tests.core.test_plan_and_organize import matched, write
 
-from anivault.core import checkpoint as checkpoints
 from anivault.core.apply.apply import ApplyControls, ApplyOutcome, apply_plan
 from anivault.core.apply.fsops import partial_name
 from anivault.core.apply.journal import Journal, Phase, journal_key
 from anivault.core.apply.recovery import read_journal, settle
-from anivault.core.apply.session import apply_session, journal_path_for
+from anivault.core.apply.session import applying
 from anivault.core.apply.undo import undo
-from anivault.core.checkpoint import Checkpoint
 from anivault.core.events import NullReporter
 from anivault.core.plan.build import build_plan
 from anivault.core.plan.model import Plan, PlanOptions, retarget
 from anivault.core.run import resume_last
+from anivault.core.state import Checkpoint, journal_path_for, latest_unfinished
 from anivault.errors import InterruptedRunError, JournalUntrustedError, PlanUntrustedError, UsageError
 from anivault.services.tmdb.client import TmdbClient
 
@@ -239,18 +238,15 @@ def test_ctrl_c_checkpoints_and_resume_finishes_without_redoing(
         if len(seen) == 2:
             signal.raise_signal(signal.SIGINT)  # Windows too (os.kill would end the process)
 
-    with pytest.raises(InterruptedRunError) as caught:
-        apply_session(
-            plan,
-            state_dir=state_dir,
-            checkpoint=checkpoint,
-            reporter=NullReporter(),
-            on_outcome=press_ctrl_c_once,
-        )
+    with (
+        pytest.raises(InterruptedRunError) as caught,
+        applying(state_dir, plan.target_root, checkpoint) as session,
+    ):
+        session.apply(plan, reporter=NullReporter(), on_outcome=press_ctrl_c_once)
     assert caught.value.code == "E-INTERRUPTED"
     assert "--resume" in caught.value.message
     assert len(seen) == 2
-    saved = checkpoints.latest_unfinished(state_dir)
+    saved = latest_unfinished(state_dir)
     assert (saved.phase, saved.done, saved.total) == ("apply", 2, 6)
 
     def no_client() -> TmdbClient:
@@ -263,7 +259,7 @@ def test_ctrl_c_checkpoints_and_resume_finishes_without_redoing(
     assert sorted(tree(source, library).values()) == before
     assert not [p for p in source.rglob("*") if p.is_file()]
     with pytest.raises(UsageError, match="no interrupted run"):
-        checkpoints.latest_unfinished(state_dir)
+        latest_unfinished(state_dir)
     again = resume_last(state_dir, client_factory=no_client, reporter=NullReporter())
     assert (again.outcomes, again.error_codes, len(again.plan.entries)) == ((), (), 0)
 
@@ -295,17 +291,17 @@ def test_a_non_empty_file_at_a_target_with_only_an_intent_is_not_ours(tmp_path: 
 
 
 def test_a_checkpoint_keeps_the_runs_extensions_and_exclude_globs(tmp_path: Path) -> None:
+    from anivault.core.config import RunConfig
     from anivault.core.lookup.scan import ScanFilter
-    from anivault.core.run import RunRequest, request_from_dict, request_to_dict
+    from anivault.core.lookup.stream import LookupRequest
 
-    state_dir = tmp_path / "state"
     select = ScanFilter(frozenset({".mkv", ".mp4"}), ("*.part", "Specials"))
-    request = RunRequest(tmp_path / "src", tmp_path / "dst", True, 0, 0.6, state_dir, select=select)
+    config = RunConfig(LookupRequest(tmp_path / "src", None, 0, 0.6, select=select), tmp_path / "dst")
 
-    stored = json.loads(json.dumps(request_to_dict(request)))
+    stored = json.loads(json.dumps(config.to_json()))
 
-    assert request_from_dict(stored, state_dir).select == select
-    assert request_from_dict(stored | {"extensions": [], "exclude": []}, state_dir).select is None
+    assert RunConfig.from_json(stored).lookup.select == select
+    assert RunConfig.from_json(stored | {"extensions": [], "exclude": []}).lookup.select is None
 
 
 # --- journals are untrusted (issue 23) -----------------------------------------------------------
@@ -427,14 +423,8 @@ def test_an_undone_run_leaves_nothing_for_resume(source: Path, library: Path, tm
         if len(seen) == 2:
             signal.raise_signal(signal.SIGINT)  # Windows too (os.kill would end the process)
 
-    with pytest.raises(InterruptedRunError):
-        apply_session(
-            plan,
-            state_dir=state_dir,
-            checkpoint=checkpoint,
-            reporter=NullReporter(),
-            on_outcome=press_ctrl_c_once,
-        )
+    with pytest.raises(InterruptedRunError), applying(state_dir, plan.target_root, checkpoint) as session:
+        session.apply(plan, reporter=NullReporter(), on_outcome=press_ctrl_c_once)
     report = undo(Path(checkpoint.journal), state_dir)
     assert (report.restored, report.left) == (2, ())
 

@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from anivault.cli.deps import build_tmdb_client
+from anivault.core.config import RunConfig
 from anivault.core.events import NullReporter
+from anivault.core.lookup.stream import LookupRequest
 from anivault.core.run import RunRequest, RunResult, run_library
 from anivault.services.settings import Settings
 from tools.make_sample_library import generate
@@ -65,15 +67,10 @@ def test_repeated_runs_leak_no_fds_threads_or_memory(
 ) -> None:
     settings = Settings(tmdb_base_url=tmdb_standin.base_url, home=str(tmp_path / "home"))
     client = build_tmdb_client(settings, tmdb_standin.api_key)
-    request = RunRequest(
-        library,
-        tmp_path / "out",
-        apply=False,
-        workers=4,
-        min_confidence=settings.min_confidence,
-        state_dir=settings.state_dir,
-        parse_processes=2,
+    lookup = LookupRequest(
+        library, None, workers=4, min_confidence=settings.min_confidence, parse_processes=2
     )
+    request = RunRequest(RunConfig(lookup, tmp_path / "out"), apply=False, state_dir=settings.state_dir)
 
     def run() -> RunResult:
         return run_library(request, client=client, reporter=NullReporter())

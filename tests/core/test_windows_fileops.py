@@ -27,9 +27,10 @@ from anivault.core.apply.recovery import read_journal
 from anivault.core.apply.retry import apply_retrying_locked
 from anivault.core.apply.undo import undo
 from anivault.core.plan.build import build_plan
-from anivault.core.plan.model import Action, Plan, PlanOptions
+from anivault.core.plan.model import Plan, PlanOptions
 from anivault.core.plan.pathrules import POSIX_RULES, WINDOWS_RULES
 from anivault.core.run import fallback_warnings
+from anivault.services.settings import Action
 
 
 def windows_error(winerror: int, message: str, path: str) -> OSError:

@@ -255,23 +255,19 @@ def test_sigkill_at_random_points_then_resume_loses_nothing_and_matches_an_unint
 def test_run_resume_after_an_interrupted_lookup_reruns_with_the_saved_options(
     small_library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], anivault_env: Path
 ) -> None:
-    from anivault.core import checkpoint as checkpoints
-    from anivault.core.apply.session import journal_path_for
-    from anivault.core.checkpoint import Checkpoint
+    from anivault.core.config import RunConfig
+    from anivault.core.lookup.stream import LookupRequest
     from anivault.core.plan.model import PlanOptions
-    from anivault.core.run import RunRequest, request_to_dict
+    from anivault.core.state import Checkpoint, journal_path_for, save_checkpoint
 
     state = anivault_env / "state"
     target = tmp_path / "library"
     before = Counter(files(small_library).values())
-    request = RunRequest(
-        small_library, target, True, 0, 0.62, state, PlanOptions(action="copy", on_conflict="index")
+    config = RunConfig(
+        LookupRequest(small_library, None, 0, 0.62), target, PlanOptions(action="copy", on_conflict="index")
     )
     run_id = "20260101T000000.000-killed"  # as a run killed during lookup leaves it
-    checkpoints.save(
-        state,
-        Checkpoint(run_id, "lookup", str(journal_path_for(state, run_id)), request=request_to_dict(request)),
-    )
+    save_checkpoint(state, Checkpoint(run_id, "lookup", str(journal_path_for(state, run_id)), config=config))
 
     status, out, _ = run_cli(["--json", "run", "--resume"], capsys)
 

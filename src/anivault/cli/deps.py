@@ -27,8 +27,8 @@ def lookup_request(
     select: ScanFilter | None = None,
     picks: tuple[Pick, ...] = (),
 ) -> LookupRequest:
-    """A lookup of ``source`` as the settings ask (``match`` and ``cache warm``; ``run`` carries the
-    same values in its RunRequest): one place, so a preview never looks files up differently."""
+    """A lookup of ``source`` as the settings ask, for ``match``, ``cache warm`` and the ``RunConfig``
+    of ``run``/``organize``: one place, so a preview never looks files up differently."""
     return LookupRequest(
         source,
         None,

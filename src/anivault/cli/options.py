@@ -24,11 +24,13 @@ from anivault.cli.flags import (
     setting_of,
 )
 from anivault.services.settings import CHOICES, ENV_PREFIX, Settings
+from anivault.services.tmdb.models import MEDIA_TYPES
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 F = TypeVar("F", bound=Callable[..., Any])
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 def _compose(*decorators: Callable[[F], F]) -> Callable[[F], F]:
@@ -54,7 +56,7 @@ output_options = _compose(
     ),
     click.option(
         "--log-level",
-        type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+        type=click.Choice(LOG_LEVELS, case_sensitive=False),
         default="INFO",
         envvar="ANIVAULT_LOG_LEVEL",
         show_envvar=True,
@@ -85,7 +87,7 @@ command_output_options = _compose(
     ),
     click.option(
         "--log-level",
-        type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+        type=click.Choice(LOG_LEVELS, case_sensitive=False),
         default=None,
         expose_value=False,
         callback=_add_to_app,
@@ -288,7 +290,7 @@ match_options = _compose(
     ),
     click.option(
         "--tmdb-type",
-        type=click.Choice(["tv", "movie"]),
+        type=click.Choice(MEDIA_TYPES),
         default=None,
         help="What --tmdb-id names [default: tv].",
     ),
@@ -348,3 +350,12 @@ source_filter_options = _compose(
     ),
     _folded_into("source_filter", SourceFilter),
 )
+
+
+looked_up_options = _compose(tuning_options, match_options, detail_options, command_output_options)
+"""The options of every command that looks files up (``run``, ``organize``, ``match``), last in
+``--help``."""
+organizing_options = _compose(
+    optional_source_option, optional_target_option, source_filter_options, apply_option, organize_options
+)
+"""The options ``run`` and ``organize`` share, first in ``--help``."""

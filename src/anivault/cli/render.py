@@ -24,7 +24,7 @@ from anivault.core.lookup.stream import candidate_fields
 from anivault.core.models import MatchedFile, Skipped
 from anivault.core.plan.model import PlanEntry
 from anivault.core.run import RunResult
-from anivault.core.status import RunSnapshot
+from anivault.core.state import RunSnapshot
 from anivault.services.titles.index import TitleHit
 
 MAX_PLAN_ROWS = 400
@@ -40,9 +40,8 @@ class NdjsonReporter:
     Lines about single files are gathered and written together by a ticker thread, at most
     ``FLUSH_EVERY_SECONDS`` after they were emitted; every other event (progress, state changes,
     the summary) writes what is gathered at once, and leaving the ``with`` block writes the rest,
-    also on an error. A run over 300k files writes over half a
-    million lines, and with ``PYTHONUNBUFFERED`` (set in many container images) each ``write`` to
-    stdout is a system call: one per line cost the busiest thread of a run ~60 µs a line.
+    also on an error. A large run writes a line per file, and with ``PYTHONUNBUFFERED`` (set in
+    many container images) each ``write`` to stdout is a system call on the busiest thread.
     """
 
     def __init__(self, stream: IO[str] | None = None) -> None:

@@ -19,10 +19,11 @@ from anivault.cli.progress import progress_reporter
 from anivault.cli.render import NdjsonReporter, emit_run_result, error_event, first_message_per_code
 from anivault.cli.report import NextStep, render_run
 from anivault.core.apply.undo import undo
+from anivault.core.config import RunConfig
 from anivault.core.events import Event, Reporter
 from anivault.core.lookup.overrides import Pick
 from anivault.core.lookup.stream import LookupRequest, lookup_files
-from anivault.core.plan.model import ACTIONS, CONFLICT_POLICIES, PlanOptions
+from anivault.core.plan.model import PlanOptions
 from anivault.core.plan.naming import Naming
 from anivault.core.plan.pathrules import rules_for
 from anivault.core.plan.templates import scheme_for
@@ -72,49 +73,52 @@ def run_or_resume(
         require_terminal(json_output=app.json_output)
     source = source.expanduser()
     client = build_tmdb_client(settings, app.api_key)
-    lookups = lookup_request(
-        settings, source, match_flags.match_override(), source_filter.scan_filter(), match_flags.picks(source)
-    )
-    if match_flags.tmdb_id is not None:
-        forced = forced_id_picks(
-            app.err,
-            client,
-            lookups,
-            match_flags.tmdb_id,
-            interactive=match_flags.interactive,
-            quiet=app.json_output,
-        )
-        lookups = replace(lookups, picks=lookups.picks + forced)
+    lookups = lookup_of(app, settings, client, source, match_flags, source_filter)
     picks = lookups.picks
     if match_flags.interactive:
         picks += _ask(app, client, lookups)
-    request = RunRequest(
-        source=source,
+    config = RunConfig(
+        lookup=replace(lookups, picks=picks),
         target=target.expanduser(),
-        apply=apply,
-        workers=settings.max_workers,
-        min_confidence=settings.min_confidence,
-        state_dir=settings.state_dir,
-        plan_options=plan_options(settings, accept_review=flags.accept_review),
+        plan=plan_options(settings, accept_review=flags.accept_review),
         plan_file=flags.plan_file.expanduser() if flags.plan_file else None,
         io_pace_limit=settings.io_pace_limit or None,
-        parse_processes=settings.parse_processes,
-        log_dir=settings.log_dir,
-        match_override=match_flags.match_override(),
-        title_language=settings.title_language or None,
-        extras_folder=settings.extras_moved,
         prune_empty=flags.prune_empty,
-        select=source_filter.scan_filter(),
-        picks=picks,
-        follow_source_symlinks=settings.follow_source_symlinks,
     )
+    request = RunRequest(config, apply=apply, state_dir=settings.state_dir, log_dir=settings.log_dir)
     return execute(
         app,
         lambda reporter: run_library(request, client=client, reporter=reporter),
         applied=apply,
         detail=output.detail(),
-        next_step=NextStep(request.plan_file),
+        next_step=NextStep(config.plan_file),
     )
+
+
+def lookup_of(
+    app: AppContext,
+    settings: Settings,
+    client: TmdbClient,
+    source: Path,
+    match_flags: MatchFlags,
+    source_filter: SourceFilter,
+) -> LookupRequest:
+    """The lookup ``--src`` and the match options ask for (``run``, ``organize``, ``match``), with
+    ``--tmdb-id`` checked against TMDB (and confirmed, under ``--interactive``) as picks."""
+    request = lookup_request(
+        settings, source, match_flags.match_override(), source_filter.scan_filter(), match_flags.picks(source)
+    )
+    if match_flags.tmdb_id is None:
+        return request
+    forced = forced_id_picks(
+        app.err,
+        client,
+        request,
+        match_flags.tmdb_id,
+        interactive=match_flags.interactive,
+        quiet=app.json_output,
+    )
+    return replace(request, picks=request.picks + forced)
 
 
 def _ask(app: AppContext, client: TmdbClient, request: LookupRequest) -> tuple[Pick, ...]:
@@ -134,15 +138,13 @@ def plan_options(settings: Settings, *, accept_review: bool = False) -> PlanOpti
         scheme_for(settings.naming_preset, settings.naming_template or None),
         settings.max_path_chars,
         settings.colon_replacement,
-        ascii_or_native=settings.title_rule == "ascii-or-native",
+        ascii_or_native=settings.ascii_or_native,
     )
-    action = next(a for a in ACTIONS if a == settings.action)
-    policy = next(c for c in CONFLICT_POLICIES if c == settings.on_conflict)
     movies = Path(settings.movies_target).expanduser() if settings.movies_target else None
     return PlanOptions(
         naming,
-        action,
-        policy,
+        settings.action,
+        settings.on_conflict,
         movies,
         accept_review=accept_review,
         allow_target_symlinks=settings.allow_target_symlinks,
@@ -198,9 +200,7 @@ def execute(
             emit_run_result(reporter, result)
             status = run_status(result, applied=applied)
             messages = dict(first_message_per_code(result))
-            code = exit_codes.deciding_code(result.error_codes, status)
-            if code is not None:
-                reporter.emit(error_event(code, messages.get(code, ""), status))
+            emit_deciding_error(reporter, result.error_codes, status, lambda code: messages.get(code, ""))
     else:
         with progress_reporter(app.err, quiet=detail == "summary") as progress:
             result = work(progress)
@@ -217,6 +217,16 @@ def execute(
             markup=False,
         )
     return status
+
+
+def emit_deciding_error(
+    reporter: Reporter, codes: tuple[str, ...], status: int, message_for: Callable[[str], str]
+) -> None:
+    """The NDJSON ``error`` event of the code that decided the exit status, when one did (``run``,
+    ``organize`` and ``match`` alike), with the code's first message."""
+    code = exit_codes.deciding_code(codes, status)
+    if code is not None:
+        reporter.emit(error_event(code, message_for(code), status))
 
 
 def run_status(result: RunResult, *, applied: bool) -> int:

@@ -64,7 +64,7 @@ class Sidecar:
 @dataclass(frozen=True, slots=True)
 class ScannedFile:
     """A video as the scan listed it: names only, no ``stat``. Size and bytes are read later, in the
-    parallel parse stage (``FilePrints``), so listing a 300k-file tree costs little more than
+    parallel parse stage (``FilePrints``), so listing a large tree costs little more than
     ``find``."""
 
     path: str

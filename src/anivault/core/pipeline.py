@@ -7,8 +7,8 @@ This is the only module in ``core`` that touches ``queue``, ``threading`` or
   waits for slower stages instead of filling memory (backpressure);
 * items travel between stages in chunks of up to ``chunk`` (the source passes a partial chunk on
   when ``CHUNK_SECONDS`` have gone by since its last one, so a slow source's items are not held
-  back): a queue hand-off costs a lock, a notify and often a thread switch, and at one
-  item per hand-off they were a tenth of a warm 300k-file run;
+  back): a queue hand-off costs a lock, a notify and often a thread switch, too much to pay
+  once per item;
 * each stage runs ``workers`` copies on a ``ThreadPoolExecutor``; the last worker of a stage to
   see the end-of-stream marker passes it on, so every queue closes exactly once;
 * every put and get is timed and re-checks the stop ``Event``; the first worker exception stops
@@ -20,7 +20,7 @@ This is the only module in ``core`` that touches ``queue``, ``threading`` or
 * the stage counters, and the size of a process batch, count ``size(item)`` per item (files, not
   folders, when items are folders);
 * a stage with ``processes > 0`` hands batches of items to a process pool instead: CPU-bound work
-  (parsing, ~3k names/s per core) is serialised by the GIL on threads. Its workers are spawned,
+  (parsing) is serialised by the GIL on threads. Its workers are spawned,
   not forked (forking while the logging and HTTP threads hold locks can deadlock the child),
   ignore SIGINT so that Ctrl+C reaches only this process, which then stops the pool, and die with
   this process: a kill -9 of the run must not leave a worker behind (one blocked in a read, or
@@ -55,7 +55,7 @@ CHUNK_SECONDS = 0.05
 PROCESS_BATCH = 64
 """Size (``size(item)`` summed) per round trip to a worker process: large enough that pickling and
 the pipe's wake-ups are a small share of the work, small enough that both workers stay busy to
-the end. A run counts videos: 64 took a warm 300k-file run 74-76 s, 128 took 78-79 s."""
+the end. A run counts videos."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,31 +14,22 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import nullcontext
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-from anivault.core import checkpoint as checkpoints
 from anivault.core.apply.apply import ApplyOutcome
-from anivault.core.apply.lock import hold_library
-from anivault.core.apply.session import apply_session, journal_path_for
-from anivault.core.checkpoint import Checkpoint
+from anivault.core.apply.session import ApplySession, applying
+from anivault.core.config import RunConfig
 from anivault.core.events import Event, Reporter
-from anivault.core.lookup.overrides import MatchOverride, Pick, parse_override
-from anivault.core.lookup.scan import ScanFilter
-from anivault.core.lookup.stream import LookupRequest, LookupTally, check_source, iter_lookup
+from anivault.core.lookup.stream import LookupTally, check_source, iter_lookup
 from anivault.core.models import MatchedFile, Skipped
 from anivault.core.plan.build import build_plan
 from anivault.core.plan.episode_titles import episode_titles_for
 from anivault.core.plan.library import movies_root_for
-from anivault.core.plan.model import Plan, PlanOptions
-from anivault.core.plan.naming import Naming
-from anivault.core.plan.pathrules import rules_for
+from anivault.core.plan.model import Plan
 from anivault.core.plan.planfile import read_plan, write_plan
 from anivault.core.plan.roots import PlanRoots, record_roots, recorded_roots
-from anivault.core.plan.templates import scheme_for
-from anivault.core.status import StatusRecorder
+from anivault.core.state import Checkpoint, StatusRecorder, journal_path_for, latest_unfinished, newest
 from anivault.errors import (
     AniVaultError,
     InterruptedRunError,
@@ -57,36 +48,14 @@ PROGRESS_EVERY_SECONDS = 0.2
 
 @dataclass(frozen=True, slots=True)
 class RunRequest:
-    source: Path
-    target: Path
+    """One invocation of a run: its options, and what belongs to this invocation alone (whether it
+    applies, and this home's folders), which a checkpoint does not store."""
+
+    config: RunConfig
     apply: bool
-    workers: int
-    min_confidence: float
     state_dir: Path
-    plan_options: PlanOptions = field(default_factory=PlanOptions)
-    plan_file: Path | None = None
-    """Where to write the reviewable plan (``--plan FILE``), if anywhere."""
-    io_pace_limit: float | None = None
-    """File operations per minute at most (``--io-pace-limit``)."""
-    parse_processes: int = 0
-    """Worker processes for the CPU-bound parse stage; 0 parses on one thread of this process."""
     log_dir: Path | None = None
     """Where this run's logs go, recorded in the status snapshot."""
-    match_override: MatchOverride | None = None
-    """``--tmdb-id``/``--season-offset`` for the whole source (override files in folders win)."""
-    title_language: str | None = None
-    """``--lang``: the language of titles written into the library; None keeps TMDB's title."""
-    extras_folder: bool = True
-    """Setting ``extras = move`` (the default): NCOP/NCED/PV go to the series' extras folder;
-    ``keep`` leaves them where they are."""
-    prune_empty: bool = False
-    """``--prune-empty``: after applying, remove the source folders the moves left empty."""
-    picks: tuple[Pick, ...] = ()
-    """``--pick PATH=ID`` and ``--interactive`` answers, per file or folder of the source."""
-    select: ScanFilter | None = None
-    """``--ext``/``--exclude``: what of the source to leave out (reported as skipped)."""
-    follow_source_symlinks: bool = False
-    """Setting ``follow_source_symlinks``: admit symlinked files whose real path is inside the source."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +104,11 @@ def run_library(
     OrganizeConflictError under ``--on-conflict fail`` when the plan has a conflict."""
     # Absolute from here on: plans, journals, checkpoints and the status snapshot name files that
     # --undo, --from-plan, --resume and status must find again from any working folder.
-    request = replace(request, source=absolute(request.source), target=absolute(request.target))
-    _check_paths(request)
+    config = request.config
+    config = replace(
+        config, lookup=replace(config.lookup, source=absolute(config.source)), target=absolute(config.target)
+    )
+    _check_paths(config)
     started = time.monotonic()
     run_id = run_id or new_run_id()
     log_event(
@@ -144,95 +116,87 @@ def run_library(
         logging.INFO,
         "run_started",
         run_id=run_id,
-        source=str(request.source),
-        target=str(request.target),
+        source=str(config.source),
+        target=str(config.target),
         apply=request.apply,
-        workers=request.workers,
+        workers=config.lookup.workers,
     )
     reporter.emit(
-        Event("run", "started", {"run_id": run_id, "source": str(request.source), "apply": request.apply})
+        Event("run", "started", {"run_id": run_id, "source": str(config.source), "apply": request.apply})
     )
     recorder = StatusRecorder(
         state_dir=request.state_dir,
         log_dir=request.log_dir,
         run_id=run_id,
-        source=request.source,
-        target=request.target,
+        source=config.source,
+        target=config.target,
         apply=request.apply,
     )
 
     def work() -> RunResult:
-        with hold_library(request.state_dir, request.target) if request.apply else nullcontext():
-            return _run(request, run_id, started, client, reporter)
+        if not request.apply:
+            return _run(config, request.state_dir, None, run_id, started, client, reporter)
+        checkpoint = Checkpoint(
+            run_id, "lookup", str(journal_path_for(request.state_dir, run_id)), config=config
+        )
+        with applying(request.state_dir, config.target, checkpoint) as session:
+            return _run(config, request.state_dir, session, run_id, started, client, reporter)
 
     return _recorded(recorder, work)
 
 
 def _run(
-    request: RunRequest, run_id: str, started: float, client: TmdbClient, reporter: Reporter
+    config: RunConfig,
+    state_dir: Path,
+    session: ApplySession | None,
+    run_id: str,
+    started: float,
+    client: TmdbClient,
+    reporter: Reporter,
 ) -> RunResult:
-    warnings = network_warnings((request.source, request.target), request.io_pace_limit, reporter)
-    movies = movies_root_for(request.target, request.plan_options.movies_root)
+    """The run's phases; ``session`` (under ``--apply``) holds the library and the checkpoint."""
+    warnings = network_warnings((config.source, config.target), config.io_pace_limit, reporter)
+    movies = movies_root_for(config.target, config.plan.movies_root)
     warnings += (movies.warning,) if movies.warning else ()
-    plan_options = replace(request.plan_options, movies_root=movies.root)
-    checkpoint = Checkpoint(
-        run_id, "lookup", str(journal_path_for(request.state_dir, run_id)), request=request_to_dict(request)
-    )
-    if request.apply:
-        checkpoints.save(request.state_dir, checkpoint)
+    plan_options = replace(config.plan, movies_root=movies.root)
     try:
         tally = LookupTally()
         lookups = iter_lookup(
-            LookupRequest(
-                request.source,
-                request.target,
-                request.workers,
-                request.min_confidence,
-                request.parse_processes,
-                request.match_override,
-                request.title_language,
-                request.extras_folder,
-                fingerprint=True,
-                picks=request.picks,
-                select=request.select,
-                follow_source_symlinks=request.follow_source_symlinks,
-            ),
-            client,
-            reporter,
+            replace(config.lookup, exclude=config.target, fingerprint=True), client, reporter
         )
         plan = build_plan(
             tally.matched(lookups),
-            request.target,
+            config.target,
             plan_options,
-            source_root=request.source,
+            source_root=config.source,
             episode_title=episode_titles_for(plan_options.naming, client),
         )
     except InterruptedRunError:
         raise  # the checkpoint stays at "lookup": --resume starts the lookups again
     except AniVaultError:
-        if request.apply:  # e.g. --on-conflict fail: nothing moved, nothing to resume
-            checkpoints.save(request.state_dir, checkpoint.advanced(phase="finished"))
+        if session is not None:  # e.g. --on-conflict fail: nothing moved, nothing to resume
+            session.abandon()
         raise
     plan_status = plan.status_counts()
     reporter.emit(
         Event("plan", "built", {"entries": len(plan.entries), "actionable": plan_status["planned"]})
     )
-    if request.plan_file is not None:
-        write_plan(plan, request.plan_file, tally.unresolved)
+    if config.plan_file is not None:
+        write_plan(plan, config.plan_file, tally.unresolved)
         record_roots(
-            request.state_dir,
-            request.plan_file,
-            PlanRoots(request.source, request.target, plan.options.movies_root),
+            state_dir,
+            config.plan_file,
+            PlanRoots(config.source, config.target, plan.options.movies_root),
         )
     outcomes: list[ApplyOutcome] = []
     journal_path: Path | None = None
-    if request.apply:
-        outcomes = _apply(plan, request.state_dir, checkpoint, request.io_pace_limit, reporter)
+    if session is not None:
+        outcomes = _apply(session, plan, config.io_pace_limit, config.prune_empty, reporter)
         warnings += fallback_warnings(outcomes)
-        journal_path = Path(checkpoint.journal) if outcomes else None
+        journal_path = Path(session.checkpoint.journal) if outcomes else None
         deferred = tally.status["deferred"]
         if deferred:  # TMDB was unreachable for some: `--resume` looks them up again later
-            checkpoints.save(request.state_dir, checkpoint)
+            session.reopen_lookups()
             reporter.emit(Event("run", "deferred", {"files": deferred, "resume": "anivault run --resume"}))
     stats = client.stats()
     result = RunResult(
@@ -327,31 +291,33 @@ def resume_last(
     ``anivault status`` never shows a finished resume as still resumable.
     """
     try:
-        checkpoint = checkpoints.latest_unfinished(state_dir)
+        checkpoint = latest_unfinished(state_dir)
     except UsageError:
-        last = checkpoints.newest(state_dir)
+        last = newest(state_dir)
         if last is None:
             raise
         # Killed after its last step, or resumed twice: the job is done, which is success.
         reporter.emit(
             Event("run", "resumed", {"run_id": last.run_id, "done": last.done, "nothing_left": True})
         )
-        target = Path(str(last.request.get("target", state_dir)))
+        target = last.config.target if last.config else state_dir
         return _plan_result(last.run_id, Plan(target, ()), [], None, time.monotonic(), ())
+    config = checkpoint.config  # the run's own options (None for a --from-plan run)
     if checkpoint.phase == "lookup" or checkpoint.plan is None:
-        request = replace(request_from_dict(checkpoint.request, state_dir), log_dir=log_dir)
+        if config is None:
+            raise UsageError("the checkpoint does not describe a run; start it again")
+        request = RunRequest(config, apply=True, state_dir=state_dir, log_dir=log_dir)
         return run_library(request, client=client_factory(), reporter=reporter, run_id=checkpoint.run_id)
     started = time.monotonic()
-    asked = checkpoint.request  # the run's own --src/--dst (empty for a --from-plan run)
     plan = with_target_links(
         read_plan(
             Path(checkpoint.plan),
-            source_root=Path(asked["source"]) if asked.get("source") else None,
-            target_root=Path(asked["target"]) if asked.get("target") else None,
+            source_root=config.source if config else None,
+            target_root=config.target if config else None,
         ),
         allow_target_symlinks,
     )
-    pace = checkpoint.request.get("io_pace_limit")
+    pace = config.io_pace_limit if config else None
     reporter.emit(Event("run", "resumed", {"run_id": checkpoint.run_id, "done": checkpoint.done}))
     warnings = network_warnings(_roots(plan), pace, reporter)
     return _apply_recorded(plan, state_dir, checkpoint, pace, reporter, log_dir, started, warnings)
@@ -378,7 +344,9 @@ def _apply_recorded(
     )
 
     def work() -> RunResult:
-        outcomes = _apply(plan, state_dir, checkpoint, pace, reporter)
+        prune = checkpoint.config.prune_empty if checkpoint.config else False  # the run's own
+        with applying(state_dir, plan.target_root, checkpoint) as session:
+            outcomes = _apply(session, plan, pace, prune, reporter)
         notes = warnings + fallback_warnings(outcomes)
         return _plan_result(checkpoint.run_id, plan, outcomes, state_dir, started, notes)
 
@@ -412,89 +380,6 @@ def new_run_id() -> str:
         + f".{int(now * 1000) % 1000:03d}-"
         + uuid.uuid4().hex[:6]
     )
-
-
-def request_to_dict(request: RunRequest) -> dict[str, Any]:
-    """The options a resumed run needs, JSON-shaped for its checkpoint."""
-    options = request.plan_options
-    return {
-        "source": str(request.source),
-        "target": str(request.target),
-        "workers": request.workers,
-        "min_confidence": request.min_confidence,
-        "action": options.action,
-        "on_conflict": options.on_conflict,
-        "movies_root": str(options.movies_root) if options.movies_root else None,
-        "preset": options.naming.scheme.name,
-        "template": options.naming.scheme.tv.text,
-        "max_path_chars": options.naming.max_path_chars,
-        "colon": options.naming.colon,
-        "ascii_or_native": options.naming.ascii_or_native,
-        "accept_review": options.accept_review,
-        "path_rules": options.path_rules.name,
-        "plan_file": str(request.plan_file) if request.plan_file else None,
-        "io_pace_limit": request.io_pace_limit,
-        "parse_processes": request.parse_processes,
-        "match_override": asdict(request.match_override) if request.match_override else None,
-        "title_language": request.title_language,
-        "extras_folder": request.extras_folder,
-        "picks": [{"path": str(pick.path), **asdict(pick.override)} for pick in request.picks],
-        "extensions": sorted(request.select.extensions or ()) if request.select else [],
-        "exclude": list(request.select.exclude) if request.select else [],
-        "prune_empty": request.prune_empty,
-        "follow_source_symlinks": request.follow_source_symlinks,
-        "allow_target_symlinks": options.allow_target_symlinks,
-    }
-
-
-def request_from_dict(raw: Any, state_dir: Path) -> RunRequest:
-    try:
-        return RunRequest(
-            source=Path(raw["source"]),
-            target=Path(raw["target"]),
-            apply=True,
-            workers=int(raw["workers"]),
-            min_confidence=float(raw["min_confidence"]),
-            state_dir=state_dir,
-            plan_options=PlanOptions(
-                Naming(
-                    scheme_for(raw["preset"], raw["template"]),
-                    int(raw["max_path_chars"]),
-                    raw["colon"],
-                    bool(raw.get("ascii_or_native", False)),
-                ),
-                raw["action"],
-                raw["on_conflict"],
-                Path(raw["movies_root"]) if raw.get("movies_root") else None,
-                accept_review=bool(raw.get("accept_review", False)),
-                allow_target_symlinks=bool(raw.get("allow_target_symlinks", False)),
-                path_rules=rules_for(raw.get("path_rules", "auto")),
-            ),
-            plan_file=Path(raw["plan_file"]) if raw.get("plan_file") else None,
-            io_pace_limit=raw.get("io_pace_limit"),
-            parse_processes=int(raw.get("parse_processes", 0)),
-            match_override=(
-                parse_override(raw["match_override"], "checkpoint") if raw.get("match_override") else None
-            ),
-            title_language=raw.get("title_language"),
-            extras_folder=bool(raw.get("extras_folder", False)),
-            picks=tuple(
-                Pick(Path(pick.pop("path")), parse_override(pick, "checkpoint"))
-                for pick in (dict(p) for p in raw.get("picks", []))
-            ),
-            select=_select_from(raw.get("extensions") or [], raw.get("exclude") or []),
-            prune_empty=bool(raw.get("prune_empty", False)),
-            follow_source_symlinks=bool(raw.get("follow_source_symlinks", False)),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise UsageError(f"the checkpoint does not describe a run ({exc!r}); start it again") from exc
-
-
-def _select_from(extensions: list[str], exclude: list[str]) -> ScanFilter | None:
-    """A checkpoint's ``--ext``/``--exclude`` (checkpoints written before they existed have none)."""
-    if not extensions and not exclude:
-        return None
-    return ScanFilter(frozenset(extensions) or None, tuple(exclude))
 
 
 def network_warnings(paths: tuple[Path, ...], pace: float | None, reporter: Reporter) -> tuple[str, ...]:
@@ -565,16 +450,16 @@ def _log_outcome(outcome: ApplyOutcome) -> None:
     )
 
 
-def _check_paths(request: RunRequest) -> None:
-    check_source(request.source)
-    if request.target.exists() and not request.target.is_dir():
-        raise UsageError(f"destination {request.target} exists and is not a folder")
-    if request.target.resolve() == request.source.resolve():
+def _check_paths(config: RunConfig) -> None:
+    check_source(config.source)
+    if config.target.exists() and not config.target.is_dir():
+        raise UsageError(f"destination {config.target} exists and is not a folder")
+    if config.target.resolve() == config.source.resolve():
         raise UsageError("source and destination must be different folders")
 
 
 def _apply(
-    plan: Plan, state_dir: Path, checkpoint: Checkpoint, pace: float | None, reporter: Reporter
+    session: ApplySession, plan: Plan, pace: float | None, prune_empty: bool, reporter: Reporter
 ) -> list[ApplyOutcome]:
     def report(outcome: ApplyOutcome) -> None:
         _log_outcome(outcome)
@@ -591,14 +476,8 @@ def _apply(
             )
         )
 
-    return apply_session(
-        plan,
-        state_dir=state_dir,
-        checkpoint=checkpoint,
-        reporter=reporter,
-        on_outcome=report,
-        io_pace_limit=pace,
-        prune_empty=bool(checkpoint.request.get("prune_empty")),  # the run's own --prune-empty
+    return session.apply(
+        plan, reporter=reporter, on_outcome=report, io_pace_limit=pace, prune_empty=prune_empty
     )
 
 

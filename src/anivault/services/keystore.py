@@ -14,12 +14,12 @@ from __future__ import annotations
 import base64
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from anivault.errors import ConfigError, KeyStorePinError
 from anivault.services.settings import KEY_ENV_VARS
+from anivault.utils.atomic import atomic_text
 
 KEYSTORE_NAME = "tmdb_key.enc"
 PIN_ENV_VAR = "ANIVAULT_PIN"
@@ -65,16 +65,8 @@ def store_key(path: Path, api_key: str, pin: str) -> None:
         "salt": base64.b64encode(salt).decode("ascii"),
         "token": token.decode("ascii"),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmdb_key.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(payload, out)
-        os.chmod(temp, 0o600)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with atomic_text(path, permissions=0o600) as out:
+        json.dump(payload, out)
 
 
 def load_key(path: Path, pin: str) -> str:

@@ -18,9 +18,10 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from anivault.errors import ConfigError
+from anivault.utils.atomic import atomic_binary
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,10 +34,31 @@ CONFIG_NAME = "anivault.toml"
 USER_CONFIG_NAME = "config.toml"
 
 
+# The allowed values of the settings that take one of a list, defined here once: the settings are
+# the lowest layer that checks them (services import no core), core types its options with these
+# literals, and the CLI's options offer the same lists (``CHOICES``).
+TmdbBackendName = Literal["tmdbv3api", "requests"]
+Preset = Literal["default", "jellyfin", "plex", "kodi"]
+ColonStyle = Literal["smart", "space-dash-space", "dash", "delete"]
+"""How a colon in a title is written (Sonarr's choices): smart is ``Re - Zero`` but ``12-30``."""
+PathRulesName = Literal["auto", "windows", "posix"]
+TitleRule = Literal["as-is", "ascii-or-native"]
+Action = Literal["move", "copy", "hardlink", "symlink"]
+ConflictPolicy = Literal["skip", "index", "fail"]
+ExtrasChoice = Literal["move", "keep", "folder", "skip"]
+"""``folder`` and ``skip`` are the older names of ``move`` and ``keep``."""
+
+PRESETS: tuple[Preset, ...] = get_args(Preset)
+COLON_STYLES: tuple[ColonStyle, ...] = get_args(ColonStyle)
+PATH_RULES: tuple[PathRulesName, ...] = get_args(PathRulesName)
+ACTIONS: tuple[Action, ...] = get_args(Action)
+CONFLICT_POLICIES: tuple[ConflictPolicy, ...] = get_args(ConflictPolicy)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     tmdb_base_url: str = "https://api.themoviedb.org/3"
-    tmdb_backend: str = "tmdbv3api"
+    tmdb_backend: TmdbBackendName = "tmdbv3api"
     tmdb_rate: float = 35.0
     tmdb_burst: int = 10
     tmdb_concurrency: int = 4
@@ -58,21 +80,21 @@ class Settings:
     """Processes that parse names in parallel (the GIL serialises threads); 0 = none."""
     min_confidence: float = 0.62
     home: str = ""
-    naming_preset: str = "default"
+    naming_preset: Preset = "default"
     naming_template: str = ""
     """Series template replacing the preset's; empty keeps the preset."""
     max_path_chars: int = 4095
     """Whole-path budget for targets, library root included; 259 for Windows without long paths."""
-    colon_replacement: str = "smart"
-    path_rules: str = "auto"
+    colon_replacement: ColonStyle = "smart"
+    path_rules: PathRulesName = "auto"
     """Whose path rules plans follow: ``windows`` (case-insensitive library, drive and UNC roots),
     ``posix``, or ``auto`` (by ``os.name``); see ``core/plan/pathrules.py``."""
-    title_rule: str = "as-is"
+    title_rule: TitleRule = "as-is"
     """``ascii-or-native`` (the product plan's ``title_ascii_or_native``): titles folded to ASCII
     when they can be, else written in the work's native script; ``as-is`` keeps the chosen title."""
-    action: str = "move"
-    on_conflict: str = "skip"
-    extras: str = "move"
+    action: Action = "move"
+    on_conflict: ConflictPolicy = "skip"
+    extras: ExtrasChoice = "move"
     """NCOP/NCED/PV/menus: ``move`` files them in the series' extras folder (``extras/``, Plex's
     ``Other/``); ``keep`` leaves them where they are. Never mapped to a regular episode either way.
     The older names ``folder`` and ``skip`` still mean ``move`` and ``keep``."""
@@ -97,6 +119,10 @@ class Settings:
         return self.extras in EXTRAS_MOVED
 
     @property
+    def ascii_or_native(self) -> bool:
+        return self.title_rule == "ascii-or-native"
+
+    @property
     def home_dir(self) -> Path:
         return Path(self.home).expanduser().absolute()
 
@@ -114,15 +140,14 @@ class Settings:
 
 
 CHOICES: dict[str, tuple[str, ...]] = {
-    # the allowed values of the settings that take one of a list; the CLI's options offer the same
-    "tmdb_backend": ("tmdbv3api", "requests"),
-    "naming_preset": ("default", "jellyfin", "plex", "kodi"),
-    "colon_replacement": ("smart", "space-dash-space", "dash", "delete"),
-    "path_rules": ("auto", "windows", "posix"),
-    "title_rule": ("as-is", "ascii-or-native"),
-    "action": ("move", "copy", "hardlink", "symlink"),
-    "on_conflict": ("skip", "index", "fail"),
-    "extras": ("move", "keep", "folder", "skip"),
+    "tmdb_backend": get_args(TmdbBackendName),
+    "naming_preset": PRESETS,
+    "colon_replacement": COLON_STYLES,
+    "path_rules": PATH_RULES,
+    "title_rule": get_args(TitleRule),
+    "action": ACTIONS,
+    "on_conflict": CONFLICT_POLICIES,
+    "extras": get_args(ExtrasChoice),
 }
 EXTRAS_MOVED = frozenset({"move", "folder"})
 """The ``extras`` values that file extras in the library (``folder`` is the older name)."""
@@ -241,7 +266,7 @@ def set_setting(path: Path, name: str, raw: str) -> Any:
     """Validate ``raw`` for ``name``, then rewrite ``path`` atomically with it; return the typed value.
 
     The existing file must itself be valid: we never turn a broken file into a different broken
-    file, and a crash mid-write leaves the old file (temp file + ``os.replace``).
+    file, and a crash mid-write leaves the old file (``utils/atomic.py``).
     """
     if name not in _names() or name == "home":
         settable = ", ".join(n for n in _names() if n != "home")
@@ -249,19 +274,10 @@ def set_setting(path: Path, name: str, raw: str) -> Any:
     value = _coerce(name, _typed_text(name, raw), f"{path}: not written")
     table = {key: located.value for key, located in _read_toml(path).items()}
     table[name] = value
-    import tempfile  # noqa: PLC0415 (every --help loads this module; only `settings set` writes)
+    import tomli_w  # noqa: PLC0415 (every --help loads this module; only `settings set` writes)
 
-    import tomli_w  # noqa: PLC0415 (as above)
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".config.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            tomli_w.dump(table, out)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with atomic_binary(path) as out:
+        tomli_w.dump(table, out)
     return value
 
 

@@ -1,8 +1,8 @@
 """Results spooled to a private on-disk SQLite database instead of held in memory.
 
-A 300k-file library makes ~400k plan entries and tens of thousands of unmatched or skipped files;
-as objects (paths, match, score, candidates) they cost 1–2 KB each, far over the run's memory
-budget. A spool writes each item as it arrives and reads it back on demand in key order, so the
+A large library makes more plan entries than files, and tens of thousands of unmatched or skipped
+files; as objects (paths, match, score, candidates) they would outgrow the run's memory budget.
+A spool writes each item as it arrives and reads it back on demand in key order, so the
 run holds SQLite's bounded page cache and one batch of rows. SQLite (standard library, so also in
 the frozen binary) does what an external merge sort would: it orders through an index and groups
 with SQL, spilling to its own temporary file. The database is SQLite's "private temporary" kind

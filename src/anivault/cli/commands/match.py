@@ -10,14 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from anivault.cli import exit_codes
-from anivault.cli.options import (
-    command_output_options,
-    detail_options,
-    match_options,
-    source_filter_options,
-    source_option,
-    tuning_options,
-)
+from anivault.cli.options import looked_up_options, source_filter_options, source_option
 
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext
@@ -28,10 +21,7 @@ if TYPE_CHECKING:
 @click.command("match")
 @source_option
 @source_filter_options
-@tuning_options
-@match_options
-@detail_options
-@command_output_options
+@looked_up_options
 @click.pass_obj
 def match_command(
     app: AppContext,
@@ -50,11 +40,12 @@ def match_command(
       anivault match --src ~/Downloads/anime/Frieren --tmdb-id 209867
       anivault --json match --src ~/Downloads/anime > matches.ndjson
     """
-    from anivault.cli.deps import build_tmdb_client, lookup_request
-    from anivault.cli.interactive import ask_all, forced_id_picks, questions, require_terminal
+    from anivault.cli.deps import build_tmdb_client
+    from anivault.cli.interactive import ask_all, questions, require_terminal
     from anivault.cli.progress import progress_reporter
-    from anivault.cli.render import NdjsonReporter, emit_matches, error_event
+    from anivault.cli.render import NdjsonReporter, emit_matches
     from anivault.cli.report import render_matches
+    from anivault.cli.running import emit_deciding_error, lookup_of
     from anivault.core.lookup.stream import check_source, lookup_files
 
     settings = overrides.apply_to(app.loaded.settings)
@@ -64,28 +55,18 @@ def match_command(
     source = source.expanduser()
     check_source(source)
     client = build_tmdb_client(settings, app.api_key)
-    request = lookup_request(
-        settings, source, match_flags.match_override(), source_filter.scan_filter(), match_flags.picks(source)
-    )
-    if match_flags.tmdb_id is not None:
-        forced = forced_id_picks(
-            app.err,
-            client,
-            request,
-            match_flags.tmdb_id,
-            interactive=match_flags.interactive,
-            quiet=app.json_output,
-        )
-        request = replace(request, picks=request.picks + forced)
+    request = lookup_of(app, settings, client, source, match_flags, source_filter)
     if app.json_output:
         with NdjsonReporter() as reporter:
             matched, _skipped = lookup_files(request, client, reporter)
             emit_matches(reporter, matched)
             status, codes = _status(matched)
-            code = exit_codes.deciding_code(codes, status)
-            if code is not None:
-                note = next((m.note for m in matched if m.error_code == code), "")
-                reporter.emit(error_event(code, note, status))
+            emit_deciding_error(
+                reporter,
+                codes,
+                status,
+                lambda code: next((m.note for m in matched if m.error_code == code), ""),
+            )
     else:
         with progress_reporter(app.err, quiet=detail == "summary") as progress:
             matched, _skipped = lookup_files(request, client, progress)

@@ -12,18 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from anivault.cli.options import (
-    apply_option,
-    command_output_options,
-    detail_options,
-    match_options,
-    optional_source_option,
-    optional_target_option,
-    organize_options,
-    resume_option,
-    source_filter_options,
-    tuning_options,
-)
+from anivault.cli.options import looked_up_options, organizing_options, resume_option
 
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext
@@ -31,11 +20,7 @@ if TYPE_CHECKING:
 
 
 @click.command("organize")
-@optional_source_option
-@optional_target_option
-@source_filter_options
-@apply_option
-@organize_options
+@organizing_options
 @click.option(
     "--from-plan",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -50,10 +35,7 @@ if TYPE_CHECKING:
     help="Put back everything the run with this journal did.",
 )
 @resume_option
-@tuning_options
-@match_options
-@detail_options
-@command_output_options
+@looked_up_options
 @click.pass_obj
 def organize_command(
     app: AppContext,

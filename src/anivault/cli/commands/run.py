@@ -7,18 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from anivault.cli.options import (
-    apply_option,
-    command_output_options,
-    detail_options,
-    match_options,
-    optional_source_option,
-    optional_target_option,
-    organize_options,
-    resume_option,
-    source_filter_options,
-    tuning_options,
-)
+from anivault.cli.options import looked_up_options, organizing_options, resume_option
 
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext
@@ -26,16 +15,9 @@ if TYPE_CHECKING:
 
 
 @click.command("run")
-@optional_source_option
-@optional_target_option
-@source_filter_options
-@apply_option
-@organize_options
+@organizing_options
 @resume_option
-@tuning_options
-@match_options
-@detail_options
-@command_output_options
+@looked_up_options
 @click.pass_obj
 def run_command(
     app: AppContext,

@@ -26,7 +26,7 @@ def status_command(app: AppContext) -> int:
     """
     from anivault.cli.render import NdjsonReporter, render_status
     from anivault.core.events import Event
-    from anivault.core.status import read_snapshot
+    from anivault.core.state import read_snapshot
 
     snapshot = read_snapshot(app.loaded.settings.state_dir)
     if app.json_output:

@@ -5,7 +5,7 @@ no-clobber moves keep every file safe, but half of each run would fail with conf
 run therefore stops at once with ``E-BUSY`` and a message saying which run holds the library.
 The lock lives under the AniVault home (never in the library, which a dry run must not touch) and
 is an OS lock (``fcntl``/``msvcrt`` via filelock), so a crashed run never leaves it held. It is
-re-entrant within one process, so a run may hold it from its start and its apply step again.
+re-entrant within one process (``apply/session.py`` takes it once per run).
 """
 
 from __future__ import annotations

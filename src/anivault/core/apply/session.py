@@ -1,63 +1,78 @@
-"""One apply session: a saved plan, its journal and checkpoint, Ctrl+C and resume handled.
+"""An applying run's session: the library lock, every checkpoint save and the saved plan.
 
-Every ``--apply`` — from ``run``, ``organize``, ``--from-plan`` or ``--resume`` — goes through
-``apply_session``. Before the first file moves, the plan is saved beside the run's checkpoint, so
-a resumed run executes the very same plan without asking TMDB again; on (re)entry the journal is
-settled first (``recovery.settle``), and entries it records as done are skipped, so a resumed run
-redoes nothing and duplicates nothing.
+Every ``--apply`` — from ``run``, ``organize``, ``--from-plan`` or ``--resume`` — opens one
+``applying`` session. Opening it takes the library lock (once, for the whole run: a second
+applying run into the library stops at once with ``E-BUSY``) and saves the run's checkpoint.
+``ApplySession.apply`` then saves the plan beside the checkpoint before the first file moves, so a
+resumed run executes the very same plan without asking TMDB again; the journal is settled first
+(``recovery.settle``), and entries it records as done are skipped, so a resumed run redoes nothing
+and duplicates nothing. The checkpoint is written nowhere else.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from anivault.core import checkpoint as checkpoints
 from anivault.core.apply.apply import ApplyControls, ApplyOutcome, Pacer
 from anivault.core.apply.journal import Journal, journal_key
 from anivault.core.apply.lock import hold_library
 from anivault.core.apply.prune import prune_emptied
 from anivault.core.apply.recovery import settle
 from anivault.core.apply.retry import apply_retrying_locked
-from anivault.core.checkpoint import CHECKPOINT_EVERY_SECONDS, Checkpoint
 from anivault.core.events import Event, Reporter
 from anivault.core.pipeline import interrupt_between_steps
 from anivault.core.plan.model import Plan
 from anivault.core.plan.planfile import write_plan
+from anivault.core.state import CHECKPOINT_EVERY_SECONDS, Checkpoint, run_dir, save_checkpoint
 from anivault.errors import InterruptedRunError
 
 
-def journal_path_for(state_dir: Path, run_id: str) -> Path:
-    return state_dir / "journals" / f"{run_id}.jsonl"
+class ApplySession:
+    """One run's checkpoint while it holds its library (see ``applying``)."""
 
+    def __init__(self, state_dir: Path, checkpoint: Checkpoint) -> None:
+        self._state_dir = state_dir
+        self.checkpoint = checkpoint
 
-def apply_session(
-    plan: Plan,
-    *,
-    state_dir: Path,
-    checkpoint: Checkpoint,
-    reporter: Reporter,
-    on_outcome: Callable[[ApplyOutcome], None],
-    io_pace_limit: float | None = None,
-    prune_empty: bool = False,
-    clock: Callable[[], float] = time.monotonic,
-) -> list[ApplyOutcome]:
-    """Apply ``plan`` under ``checkpoint``'s journal; mark the run finished when done.
+    def _save(self, checkpoint: Checkpoint) -> None:
+        save_checkpoint(self._state_dir, checkpoint)
 
-    Raises InterruptedRunError on Ctrl+C once the current file operation has completed (the
-    checkpoint is saved first, so ``--resume`` continues from there).
-    """
-    with hold_library(state_dir, plan.target_root):
-        plan_path = checkpoints.run_dir(state_dir, checkpoint.run_id) / "plan.json"
+    def abandon(self) -> None:
+        """The run stopped before applying, with nothing to resume (``--on-conflict fail``)."""
+        self._save(self.checkpoint.advanced(phase="finished"))
+
+    def reopen_lookups(self) -> None:
+        """Some lookups were deferred (TMDB unreachable): ``--resume`` looks the run up again."""
+        self._save(self.checkpoint)
+
+    def apply(
+        self,
+        plan: Plan,
+        *,
+        reporter: Reporter,
+        on_outcome: Callable[[ApplyOutcome], None],
+        io_pace_limit: float | None = None,
+        prune_empty: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> list[ApplyOutcome]:
+        """Apply ``plan`` under the checkpoint's journal; mark the run finished when done.
+
+        Raises InterruptedRunError on Ctrl+C once the current file operation has completed (the
+        checkpoint is saved first, so ``--resume`` continues from there).
+        """
+        checkpoint = self.checkpoint
+        plan_path = run_dir(self._state_dir, checkpoint.run_id) / "plan.json"
         if checkpoint.plan is None:
             write_plan(plan, plan_path)
         journal_path = Path(checkpoint.journal)
-        key = journal_key(state_dir)
+        key = journal_key(self._state_dir)
         already = settle(journal_path, key).done_ids()
         actionable = len(plan.actionable())
         current = checkpoint.advanced(phase="apply", plan=str(plan_path), total=actionable, done=len(already))
-        checkpoints.save(state_dir, current)
+        self._save(current)
         reporter.emit(
             Event(
                 "organize",
@@ -77,7 +92,7 @@ def apply_session(
             outcomes.append(outcome)
             on_outcome(outcome)
             if clock() - last_saved >= CHECKPOINT_EVERY_SECONDS:
-                checkpoints.save(state_dir, current.advanced(done=len(already) + len(outcomes)))
+                self._save(current.advanced(done=len(already) + len(outcomes)))
                 last_saved = clock()
 
         journal = Journal(journal_path, key)
@@ -97,10 +112,19 @@ def apply_session(
             journal.close()
         done = len(already) + len(outcomes)
         if interrupted.is_set():
-            checkpoints.save(state_dir, current.advanced(done=done))
+            self._save(current.advanced(done=done))
             raise InterruptedRunError(
                 f"interrupted after {done} of {actionable} file operations; "
                 f"`anivault run --resume` continues, journal at {journal_path}"
             )
-        checkpoints.save(state_dir, current.advanced(phase="finished", done=done))
+        self._save(current.advanced(phase="finished", done=done))
         return outcomes
+
+
+@contextmanager
+def applying(state_dir: Path, library: Path, checkpoint: Checkpoint) -> Iterator[ApplySession]:
+    """Hold ``library`` for the run of ``checkpoint``, whose checkpoint is saved first. Raises
+    LibraryBusyError when another run holds it."""
+    with hold_library(state_dir, library):
+        save_checkpoint(state_dir, checkpoint)
+        yield ApplySession(state_dir, checkpoint)

@@ -18,17 +18,16 @@ re-applies an undone run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from anivault.core import checkpoint as checkpoints
 from anivault.core.apply.fsops import discard, move_no_clobber, partial_name
 from anivault.core.apply.journal import Journal, Phase, journal_key
 from anivault.core.apply.recovery import StepState, is_our_link, same_bytes, settle
 from anivault.core.fingerprint import fingerprint, sha256_of
 from anivault.core.pipeline import interrupt_between_steps
-from anivault.core.status import read_snapshot, write_snapshot
-from anivault.errors import AniVaultError, ConfigError, InterruptedRunError, UsageError
+from anivault.core.state import close_run
+from anivault.errors import AniVaultError, InterruptedRunError, UsageError
 
 UNDOABLE = (Phase.DONE, Phase.UNDO_INTENT)
 
@@ -50,7 +49,7 @@ def undo(journal_path: Path, state_dir: Path) -> UndoReport:
         raise UsageError(f"no journal at {journal_path}")
     key = journal_key(state_dir)
     state = settle(journal_path, key)
-    _mark_run_finished(state_dir, journal_path.stem)
+    close_run(state_dir, journal_path.stem)
     steps = sorted(state.steps.values(), key=lambda s: s.order, reverse=True)
     restored, already, left = 0, 0, []
     journal = Journal(journal_path, key)
@@ -73,20 +72,6 @@ def undo(journal_path: Path, state_dir: Path) -> UndoReport:
         journal.close()
     removed = _remove_empty(state.folders_made)
     return UndoReport(restored, already, tuple(left), removed)
-
-
-def _mark_run_finished(state_dir: Path, run_id: str) -> None:
-    """Whatever ``--resume`` would still do for this run must not put back what undo takes out;
-    and ``anivault status`` must stop offering it."""
-    if checkpoints.is_unfinished(state_dir, run_id):
-        saved = checkpoints.load(state_dir, run_id)
-        checkpoints.save(state_dir, saved.advanced(phase="finished"))
-    try:
-        snapshot = read_snapshot(state_dir)
-    except ConfigError:
-        return  # a damaged snapshot is status's to report; it must not stop an undo
-    if snapshot is not None and snapshot.run_id == run_id and snapshot.resumable:
-        write_snapshot(state_dir, replace(snapshot, resumable=False))
 
 
 def _reverse(step: StepState, journal: Journal) -> str | None:

@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from anivault.errors import UsageError
-from anivault.services.tmdb.models import MediaType
+from anivault.services.tmdb.models import MEDIA_TYPES, MediaType
 
 OVERRIDE_FILE = ".anivault-match.json"
-_MEDIA_TYPES: tuple[MediaType, ...] = ("tv", "movie")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +49,7 @@ def parse_pick(text: str, source: Path) -> Pick:
     Raises UsageError for anything else, or a path that is not there."""
     path_text, _, id_text = text.rpartition("=")
     media_type, _, number = id_text.rpartition(":")
-    if not path_text or not number.isdigit() or int(number) < 1 or media_type not in ("", *_MEDIA_TYPES):
+    if not path_text or not number.isdigit() or int(number) < 1 or media_type not in ("", *MEDIA_TYPES):
         raise UsageError(f"--pick {text!r}: expected PATH=ID or PATH=movie:ID, e.g. 'Shaman King/=40143'")
     path = Path(os.path.normpath(source / path_text))
     if path != source and source not in path.parents:
@@ -61,8 +60,8 @@ def parse_pick(text: str, source: Path) -> Pick:
 
 
 FOLDERS_KEPT = 1024
-"""Folders whose answer is kept. A 300k-file library has ~20k folders, and keeping every one's
-(with its ``Path``) cost the run ~15 MB; the scan hands folders over depth first, so one folder's
+"""Folders whose answer is kept. A large library has tens of thousands of folders, too many to keep
+every one's (with its ``Path``); the scan hands folders over depth first, so one folder's
 files, and its parents', arrive together."""
 
 
@@ -113,7 +112,7 @@ def parse_override(raw: Any, where: str) -> MatchOverride:
     tmdb_id, media_type, offset = raw.get("tmdb_id"), raw.get("media_type", "tv"), raw.get("season_offset", 0)
     if tmdb_id is not None and (not isinstance(tmdb_id, int) or isinstance(tmdb_id, bool) or tmdb_id < 1):
         raise UsageError(f"{where}: tmdb_id must be a positive integer")
-    if media_type not in _MEDIA_TYPES:
+    if media_type not in MEDIA_TYPES:
         raise UsageError(f"{where}: media_type must be 'tv' or 'movie'")
     if not isinstance(offset, int) or isinstance(offset, bool):
         raise UsageError(f"{where}: season_offset must be an integer")

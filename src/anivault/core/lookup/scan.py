@@ -105,7 +105,7 @@ def walk_folders(
     reported as skipped. Regular files are not stat-ed (the listing's file types say what they
     are): a video that vanishes or cannot be read is found when the parse stage fingerprints it.
     """
-    # Per-file work is what separates a Python walk from `find` on a 300k-file tree, so the loop
+    # Per-file work is what separates a Python walk from `find` on a large tree, so the loop
     # keeps names as strings (no Path, no DirEntry kept), tests extensions with one lower() and a
     # set lookup, runs the sample regex only on names that contain "sample" at all, and builds
     # one object per folder, not per file.

@@ -14,10 +14,11 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from anivault.core.fingerprint import sha256_of
-from anivault.core.plan.model import ConflictPolicy, EntryStatus, PlanEntry, entry_root, retarget
+from anivault.core.plan.model import EntryStatus, PlanEntry, entry_root, retarget
 from anivault.core.plan.naming import sidecar_target
 from anivault.core.plan.store import PlanEntries
 from anivault.errors import OrganizeConflictError
+from anivault.services.settings import ConflictPolicy
 
 MAX_INDEX = 99
 
@@ -140,7 +141,7 @@ def refuse_conflicts(entries: PlanEntries) -> None:
 
 def _on_disk_status(source_path: str, target_path: str) -> EntryStatus:
     # One stat of the target settles the common case (nothing there yet); resolving both paths
-    # for every entry cost more than the whole rest of planning on a 300k-file tree.
+    # for every entry would stat every folder above both, on the largest loop of planning.
     try:
         target = os.stat(target_path)
         source = os.stat(source_path)

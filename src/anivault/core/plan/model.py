@@ -18,6 +18,7 @@ from anivault.core.models import Fingerprint, Match, positional_pickle
 from anivault.core.plan.naming import DEFAULT_NAMING, Naming
 from anivault.core.plan.pathrules import NATIVE_RULES, PathRules
 from anivault.core.plan.store import PlanEntries
+from anivault.services.settings import Action, ConflictPolicy
 
 EntryStatus = Literal["planned", "review", "conflict", "exists", "duplicate", "in_place", "error"]
 """``review``: a best guess the matcher was not sure of; applied only once accepted, by
@@ -31,10 +32,6 @@ ENTRY_STATUSES: tuple[EntryStatus, ...] = (
     "in_place",
     "error",
 )
-Action = Literal["move", "copy", "hardlink", "symlink"]
-ConflictPolicy = Literal["skip", "index", "fail"]
-ACTIONS: tuple[Action, ...] = ("move", "copy", "hardlink", "symlink")
-CONFLICT_POLICIES: tuple[ConflictPolicy, ...] = ("skip", "index", "fail")
 
 
 @dataclass(frozen=True, slots=True)

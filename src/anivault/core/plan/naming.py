@@ -38,8 +38,6 @@ _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\ud800-\udfff]')
 surrogates that stand for a source name's bytes that are not UTF-8 (library names are UTF-8)."""
 _SMART_COLON = re.compile(r"\s*:\s*")
 _CLOCK_COLON = re.compile(r"(?<=\d):(?=\d)")
-COLON_STYLES = ("smart", "space-dash-space", "dash", "delete")
-"""How a colon in a title is written (Sonarr's choices): smart is ``Re - Zero`` but ``12-30``."""
 NAME_MEMO = 1 << 12
 """Names remembered by the pure naming functions: a plan names each series and season folder
 once per file, and a library holds far fewer of them than this."""
@@ -81,7 +79,7 @@ class Naming:
     max_path_chars: int = MAX_PATH_CHARS
     """Budget for the whole target path including the library root; titles are cut to fit."""
     colon: str = "smart"
-    """One of ``COLON_STYLES``."""
+    """One of ``COLON_STYLES`` (services/settings.py)."""
     ascii_or_native: bool = False
     """The ``title_ascii_or_native`` rule: see ``library_title``."""
 

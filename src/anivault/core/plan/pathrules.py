@@ -25,13 +25,11 @@ from typing import TYPE_CHECKING
 
 from anivault.core.plan.naming import long_path
 from anivault.errors import CrossDeviceError
-from anivault.services.settings import CHOICES
+from anivault.services.settings import PATH_RULES
 from anivault.utils.fsinfo import existing_ancestor
 
 if TYPE_CHECKING:
     from anivault.core.plan.model import PlanEntry
-
-PATH_RULES = CHOICES["path_rules"]
 
 
 @dataclass(frozen=True, slots=True)

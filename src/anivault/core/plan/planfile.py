@@ -20,25 +20,21 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
+from anivault.core.config import one_of, plan_options_from_json, plan_options_to_json
 from anivault.core.lookup.stream import candidate_fields
 from anivault.core.models import Fingerprint, Match, MatchedFile, Score
 from anivault.core.plan.model import (
-    ACTIONS,
-    CONFLICT_POLICIES,
     ENTRY_STATUSES,
-    Action,
-    ConflictPolicy,
     EntryStatus,
     Plan,
     PlanEntry,
-    PlanOptions,
     duplicate_ids,
 )
-from anivault.core.plan.naming import COLON_STYLES, Naming, safe_segment
-from anivault.core.plan.pathrules import rules_for
-from anivault.core.plan.templates import scheme_for
+from anivault.core.plan.naming import safe_segment
 from anivault.errors import OrganizeConflictError, PlanUntrustedError, UsageError
-from anivault.utils.atomic import JSON_ERRORS
+from anivault.services.settings import ACTIONS, Action
+from anivault.services.tmdb.models import MEDIA_TYPES
+from anivault.utils.atomic import atomic_text
 
 FORMAT = "anivault-plan/1"
 
@@ -56,20 +52,9 @@ def plan_json_chunks(plan: Plan, unresolved: Iterable[MatchedFile] = ()) -> Iter
     ``unresolved`` (files that were not matched: unmatched, deferred, parse failures, with their
     best candidates) is there for review only; ``--from-plan`` executes entries alone.
     """
-    options = plan.options
     middle = {
         "format": FORMAT,
-        "options": {
-            "action": options.action,
-            "on_conflict": options.on_conflict,
-            "preset": options.naming.scheme.name,
-            "template": options.naming.scheme.tv.text,
-            "max_path_chars": options.naming.max_path_chars,
-            "colon": options.naming.colon,
-            "ascii_or_native": options.naming.ascii_or_native,
-            "movies_root": str(options.movies_root) if options.movies_root else None,
-            "path_rules": options.path_rules.name,
-        },
+        "options": plan_options_to_json(plan.options),
         "source_root": str(plan.source_root) if plan.source_root is not None else None,
         "target_root": str(plan.target_root),
     }
@@ -97,14 +82,9 @@ def _dumps(value: object, *, level: int) -> str:
 
 
 def write_plan(plan: Plan, path: Path, unresolved: Iterable[MatchedFile] = ()) -> None:
-    """Write atomically (temp file + rename), so a reader never sees half a plan."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
-    with temp.open("w", encoding="utf-8", errors=JSON_ERRORS, newline="\n") as handle:
+    """Write atomically, so a reader never sees half a plan."""
+    with atomic_text(path) as handle:
         handle.writelines(plan_json_chunks(plan, unresolved))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
 
 
 def _unresolved_to_dict(item: MatchedFile) -> dict[str, Any]:
@@ -232,19 +212,7 @@ def _plan_from_dict(document: object) -> Plan:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"format must be {FORMAT!r}")
     root = Path(document["target_root"])
-    raw_options = document["options"]
-    options = PlanOptions(
-        naming=Naming(
-            scheme_for(raw_options["preset"], raw_options["template"]),
-            int(raw_options["max_path_chars"]),
-            _choice(raw_options["colon"], COLON_STYLES),
-            ascii_or_native=bool(raw_options.get("ascii_or_native", False)),
-        ),
-        action=_choice(raw_options["action"], ACTIONS),
-        on_conflict=cast(ConflictPolicy, _choice(raw_options["on_conflict"], CONFLICT_POLICIES)),
-        movies_root=Path(raw_options["movies_root"]) if raw_options.get("movies_root") else None,
-        path_rules=rules_for(raw_options.get("path_rules", "auto")),
-    )
+    options = plan_options_from_json(document["options"])
     movies = options.movies_root or root
     entries = _sidecars_follow(
         tuple(
@@ -280,17 +248,17 @@ def _entry_from_dict(raw: dict[str, Any], root: Path) -> PlanEntry:
     target = _library_relative(str(raw["target"]))
     match = raw["match"]
     print_ = raw.get("fingerprint")
-    role = _choice(raw["role"], ("video", "sidecar"))
+    role = one_of(raw["role"], ("video", "sidecar"))
     return PlanEntry(
         entry_id=str(raw["id"]),
         source=Path(raw["source"]),
         target=root.joinpath(*target.parts),
         role=cast(Any, role),
-        status=cast(EntryStatus, _choice(raw["status"], ENTRY_STATUSES)),
+        status=cast(EntryStatus, one_of(raw["status"], ENTRY_STATUSES)),
         relative_source=str(raw["relative_source"]),
         relative_target=target.as_posix(),
         match=Match(
-            media_type=_choice(match["media_type"], ("tv", "movie")),
+            media_type=one_of(match["media_type"], MEDIA_TYPES),
             tmdb_id=int(match["tmdb_id"]),
             title=str(match["title"]),
             original_title=str(match.get("original_title", "")),
@@ -301,7 +269,7 @@ def _entry_from_dict(raw: dict[str, Any], root: Path) -> PlanEntry:
         ),
         owner_id=raw.get("owner"),
         error_code=raw.get("code"),
-        action=cast(Action, _choice(raw["action"], ACTIONS)),
+        action=cast(Action, one_of(raw["action"], ACTIONS)),
         note=str(raw.get("note", "")),
         fingerprint=None if print_ is None else Fingerprint(**print_),
     )
@@ -316,12 +284,6 @@ def _library_relative(text: str) -> PurePosixPath:
         if part in ("..", ".") or safe_segment(part) != part:
             raise ValueError(f"target {text!r}: {part!r} is not a safe file or folder name")
     return path
-
-
-def _choice(value: object, allowed: tuple[str, ...]) -> Any:
-    if value not in allowed:
-        raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
-    return value
 
 
 def _refuse_shared_targets(plan: Plan) -> None:

@@ -16,13 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from anivault.errors import UsageError
+from anivault.services.settings import PRESETS
 
 FIELDS = ("title", "year", "season", "episode_token", "episode_title", "tmdb_id", "ext")
 """Every field a template may use; ``ext`` only as the final ``.{ext}``. ``episode_title`` costs a
 TMDB request per season, so it is fetched only for templates that use it."""
 _SPEC = re.compile(r"^(0?\d)d$")
 _LITERAL_FORBIDDEN = re.compile(r'[<>:"\\|?*\x00-\x1f]')
-PRESET_NAMES = ("default", "jellyfin", "plex", "kodi")
 _EMPTY_BRACKETS = re.compile(r"\s*(\(\)|\[\]|\{\})")
 _DANGLING_DASH = re.compile(r"\s+-\s*$")
 
@@ -78,7 +78,7 @@ def preset(name: str) -> NamingScheme:
     folder suffix), ``plex`` (``{tmdb-N}``). Raises UsageError for an unknown name."""
     suffixes = {"default": "", "kodi": "", "jellyfin": " [tmdbid-{tmdb_id}]", "plex": " {{tmdb-{tmdb_id}}}"}
     if name not in suffixes:
-        raise UsageError(f"unknown naming preset {name!r}; known: {', '.join(PRESET_NAMES)}")
+        raise UsageError(f"unknown naming preset {name!r}; known: {', '.join(PRESETS)}")
     folder = _SHOW + suffixes[name]
     return NamingScheme(
         name,

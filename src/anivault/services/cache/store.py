@@ -48,8 +48,8 @@ logger = logging.getLogger("anivault.services.cache")
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 RECENT_DETAILS = 512
 """Decoded details entries kept in memory. A run asks for the details of the same few hundred
-titles thousands of times, and reading and decoding the file again was two thirds of a warm
-lookup; 512 entries are a few MB. Searches are not kept: each is asked once per distinct name, so
+titles thousands of times, and reading and decoding the file again each time would dominate a
+warm lookup; 512 entries are a few MB. Searches are not kept: each is asked once per distinct name, so
 they would only push the details out."""
 
 __all__ = [

@@ -7,9 +7,10 @@ between worker threads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 MediaType = Literal["tv", "movie"]
+MEDIA_TYPES: tuple[MediaType, ...] = get_args(MediaType)
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,8 +63,8 @@ class FolderVotes:
     """Per folder, how many matched files went to each title, and which files.
 
     One row per matched file in a private database, grouped with SQL once every lookup is in:
-    a 300k-file library has ~20k folders, and their counters and example sources held as Python
-    objects cost the run ~36 MB. ``record`` is called from one thread; ``majority`` and
+    a large library has tens of thousands of folders, too many to hold their counters and example
+    sources as Python objects. ``record`` is called from one thread; ``majority`` and
     ``outliers`` read after the last ``record``.
     """
 

@@ -45,7 +45,7 @@ class Weights:
 @lru_cache(maxsize=1 << 16)
 def normalize_title(text: str) -> str:
     """NFKC, case-folded, punctuation as spaces. Memoised: every file of a series compares its
-    name with the same few dozen TMDB titles and aliases, and this was a tenth of a warm run."""
+    name with the same few dozen TMDB titles and aliases."""
     text = unicodedata.normalize("NFKC", text).casefold()
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
 

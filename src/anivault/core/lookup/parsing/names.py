@@ -125,8 +125,8 @@ _EXTRA_KINDS: Final = frozenset({"ncop", "nced", "op", "ed", "pv", "cm", "previe
 _MOVIE_KINDS: Final = frozenset({"movie", "gekijouban"})
 _PARSE_CACHE_SIZE: Final = 4096
 """Names remembered per process. Folder names repeat for every file they hold, so a few thousand
-suffice; file names hardly repeat in a real library, and 65,536 cached parses cost each parse
-worker ~28 MB, the margin of the 250 MB budget of a 300k-file run."""
+suffice; file names hardly repeat in a real library, so a larger cache would only spend each
+parse worker's memory."""
 
 
 @lru_cache(maxsize=_PARSE_CACHE_SIZE)

@@ -2,7 +2,7 @@
 
 ``[Group] Title - 07 (1080p) [A1B2C3D4]`` is most of a typical library, and for it ``read_dash``
 has already read the title and the episode: all anitopy would add is the resolution, the CRC and
-the version, at ~0.4 ms a name, which was most of a warm run's CPU over a large library. When the
+the version, and running it is most of a warm run's CPU over a large library. When the
 group and title hold no digit and no CRC-like word, the episode is a plain number, and every tag
 with a digit in it is a resolution (one at most), a CRC or a codec name, anitopy's answer is
 certain without running it: it could find no year, and no other resolution, CRC or version. Any
