@@ -132,9 +132,15 @@ def test_template_values_are_never_evaluated() -> None:
     )
 
 
-def test_a_forbidden_character_in_a_title_gets_a_hash_tail_on_the_title_not_the_file() -> None:
-    first = named(tv("What?If", 1, (1,)))
-    second = named(tv("What*If", 1, (1,)))
+def test_a_forbidden_character_in_a_title_is_written_readably_in_folder_and_file() -> None:
+    folder, _, name = PurePosixPath(named(tv("Is the Order a Rabbit?", 1, (1,)))).parts
+    assert folder == "Is the Order a Rabbit (2023)"
+    assert name == "Is the Order a Rabbit (2023) S01E01.mkv"
+
+
+def test_an_unprintable_character_in_a_title_gets_a_hash_tail_on_the_title_not_the_file() -> None:
+    first = named(tv("What\x01If", 1, (1,)))
+    second = named(tv("What\x02If", 1, (1,)))
     assert first != second
     folder, _, name = PurePosixPath(first).parts
     assert folder.startswith("What_If_") and folder.endswith(" (2023)")

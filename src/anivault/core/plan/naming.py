@@ -36,6 +36,16 @@ LONG_PREFIX = "\\\\?\\"
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\ud800-\udfff]')
 """Never written into a library name: characters Windows forbids, controls, and the lone
 surrogates that stand for a source name's bytes that are not UTF-8 (library names are UTF-8)."""
+_READABLE = str.maketrans(
+    {"/": "-", "\\": "-", "|": "-", ":": "-", '"': "'", "?": "", "*": "", "<": "", ">": ""}
+)
+"""What a printable character Windows forbids becomes, as people write it in a folder name (Sonarr
+and FileBot do alike): ``Fate/Zero`` → ``Fate-Zero``, ``Is the Order a Rabbit?`` → ``Is the Order a
+Rabbit``. A folder a media server shows must read as the title, not as a title with a code."""
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\ud800-\udfff]")
+"""Controls and the lone surrogates that stand for bytes that are not UTF-8: nothing readable can
+stand for them, so they become ``_`` plus a short hash of the original (two names that differ only
+there must not land on one path)."""
 _SMART_COLON = re.compile(r"\s*:\s*")
 _CLOCK_COLON = re.compile(r"(?<=\d):(?=\d)")
 NAME_MEMO = 1 << 12
@@ -51,18 +61,21 @@ def safe_segment(text: str, *, max_bytes: int = MAX_SEGMENT_BYTES) -> str:
     """One path segment that is valid on Windows, macOS and Linux.
 
     ``Re:Zero`` → ``Re - Zero`` (colon between words becomes a dash, like Sonarr's "smart"
-    replacement); other forbidden or control characters become ``_`` plus a short hash of the
-    original, kept even when the text is truncated, so two titles that differ only there cannot
-    collide; a reserved device name before the first dot gets a ``_`` (``CON.txt`` → ``CON_.txt``,
-    which Windows no longer reads as the device); trailing dots and spaces go; the result is NFC
+    replacement); other characters Windows forbids are written readably (``_READABLE``); control
+    characters and undecodable bytes become ``_`` plus a short hash of the original, kept even
+    when the text is truncated, so two names that differ only there cannot collide; a reserved
+    device name before the first dot gets a ``_`` (``CON.txt`` → ``CON_.txt``, which Windows no
+    longer reads as the device); trailing dots and spaces go; the result is NFC
     and at most ``max_bytes`` of UTF-8.
     """
     text = unicodedata.normalize("NFC", text)
     text = _SMART_COLON.sub(" - ", text.strip()).strip(" -") if ":" in text else text
     suffix = ""
+    if _UNPRINTABLE.search(text):
+        suffix = "_" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_CHARS]
+        text = _UNPRINTABLE.sub("_", text)
     if _FORBIDDEN.search(text):
-        suffix = "_" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
-        text = _FORBIDDEN.sub("_", text)
+        text = text.translate(_READABLE)
     text = " ".join(text.split())
     base, dot, rest = text.partition(".")
     if base.upper() in _RESERVED:
@@ -251,15 +264,17 @@ def replace_colons(text: str, style: str) -> str:
 
 @lru_cache(maxsize=NAME_MEMO)
 def _safe_title(title: str, colon: str = "smart") -> tuple[str, str]:
-    """The title as a field value: NFC, smart colon, forbidden characters → ``_`` with a hash
-    tail (returned apart, so truncation never cuts it). Trailing dots stay (``Your Name.``);
-    ``safe_segment`` cleans the segment as a whole."""
+    """The title as a field value: NFC, smart colon, forbidden characters written readably,
+    unprintable ones → ``_`` with a hash tail (returned apart, so truncation never cuts it).
+    Trailing dots stay (``Your Name.``); ``safe_segment`` cleans the segment as a whole."""
     title = unicodedata.normalize("NFC", title)
     title = replace_colons(title, colon) if ":" in title else title
     tail = ""
-    if _FORBIDDEN.search(title):
+    if _UNPRINTABLE.search(title):
         tail = "_" + hashlib.sha1(title.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_CHARS]
-        title = _FORBIDDEN.sub("_", title)
+        title = _UNPRINTABLE.sub("_", title)
+    if _FORBIDDEN.search(title):
+        title = title.translate(_READABLE)
     return " ".join(title.split()), tail
 
 
