@@ -70,13 +70,7 @@ def safe_segment(text: str, *, max_bytes: int = MAX_SEGMENT_BYTES) -> str:
     """
     text = unicodedata.normalize("NFC", text)
     text = _SMART_COLON.sub(" - ", text.strip()).strip(" -") if ":" in text else text
-    suffix = ""
-    if _UNPRINTABLE.search(text):
-        suffix = "_" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_CHARS]
-        text = _UNPRINTABLE.sub("_", text)
-    if _FORBIDDEN.search(text):
-        text = text.translate(_READABLE)
-    text = " ".join(text.split())
+    text, suffix = _writable(text)
     base, dot, rest = text.partition(".")
     if base.upper() in _RESERVED:
         text = f"{base}_{dot}{rest}"
@@ -269,13 +263,20 @@ def _safe_title(title: str, colon: str = "smart") -> tuple[str, str]:
     Trailing dots stay (``Your Name.``); ``safe_segment`` cleans the segment as a whole."""
     title = unicodedata.normalize("NFC", title)
     title = replace_colons(title, colon) if ":" in title else title
+    return _writable(title)
+
+
+def _writable(text: str) -> tuple[str, str]:
+    """``text`` with what Windows forbids written readably and unprintable characters as ``_``,
+    whitespace collapsed; and the hash tail that keeps names differing only in the latter apart
+    ("" when there were none), returned apart so that truncation never cuts it."""
     tail = ""
-    if _UNPRINTABLE.search(title):
-        tail = "_" + hashlib.sha1(title.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_CHARS]
-        title = _UNPRINTABLE.sub("_", title)
-    if _FORBIDDEN.search(title):
-        title = title.translate(_READABLE)
-    return " ".join(title.split()), tail
+    if _UNPRINTABLE.search(text):
+        tail = "_" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_CHARS]
+        text = _UNPRINTABLE.sub("_", text)
+    if _FORBIDDEN.search(text):
+        text = text.translate(_READABLE)
+    return " ".join(text.split()), tail
 
 
 def sidecar_target(video_target: PurePosixPath, tail: str) -> PurePosixPath:
