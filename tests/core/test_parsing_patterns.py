@@ -550,6 +550,17 @@ def test_trailing_parenthesis_other_title_loses_its_season_marker() -> None:
     assert (pack.title, pack.alternative_title, pack.season) == ("Show Name", "Romaji Title", 2)
 
 
+def test_number_before_a_bare_season_marker_is_the_titles() -> None:
+    """The shape of a BD remux season pack (a real one is in the match set): ``00`` ends the title,
+    as in ``Gundam 00``; the other title in the parenthesis marks the same season."""
+    result = parsed("[Grp] Series 00 S01 [BD Remux Dual Audio 1080p] (Romaji Series 00 Season 1).mkv")
+    assert (result.title, result.season, result.episodes, result.kind) == ("Series 00", 1, (), "unknown")
+    assert result.alternative_title == "Romaji Series 00"
+    worded = parsed("Mob Psycho 100 Season 2 [1080p].mkv")
+    assert (worded.title, worded.season, worded.episodes) == ("Mob Psycho 100", 2, ())
+    assert parsed("[Grp] Title - 05 S01.mkv").episodes == (5,)
+
+
 def test_trailing_parenthesis_of_tags_is_no_other_title() -> None:
     """The must-not-take list: years, CRCs, resolutions, sources, versions, absolute episodes, dubs,
     edition and type words, tags only, a group after a dash, a site glued to a tag, a note in

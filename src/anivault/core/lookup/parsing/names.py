@@ -50,6 +50,7 @@ from anivault.core.lookup.parsing.words import (
     read_episode_word,
     read_glued_dash,
     read_leading_number,
+    read_number_before_season,
     read_number_word,
     read_scene_number,
 )
@@ -174,6 +175,7 @@ def read_name(name: str) -> ParsedName | None:
         or read_number_word(shape)
         or read_batch_range(shape)
         or read_scene_number(shape)
+        or read_number_before_season(shape)
         or read_movie(shape)
         or read_last_word(shape)
     )
