@@ -93,8 +93,7 @@ _EPISODE_TITLE: Final = re.compile(r"\s+-\s+|\s*[\[(]")
 # ``[Grp] Title 00 S01 [BD 1080p]``, ``Title 100 Season 2 (1080p)``: a season pack whose title ends in
 # a number; the season marker has no episode and only tags follow it.
 _NUMBER_BEFORE_SEASON: Final = re.compile(
-    r"^(?P<title>.*[^\W\d_].*?(?<!-)\s\d{1,4})[\s.]+(?:S|Season\s?)(?P<season>\d{1,2})"
-    r"(?=(?:\s*[\[(][^\])]*[\])])*\s*$)",
+    r"(?<!-)\s\d{1,4}(?P<marker>[\s.]+(?:S|Season\s?)(?P<season>\d{1,2}))(?=(?:\s*[\[(][^\])]*[\])])*\s*$)",
     re.IGNORECASE,
 )
 
@@ -228,10 +227,10 @@ def read_scene_number(stem: str) -> Reading | None:
 def read_number_before_season(stem: str) -> Reading | None:
     """``Title 00 S01 [tags]``: the number before a season marker with no episode is the title's
     (``Gundam 00``, ``Mob Psycho 100``), not an episode of a season pack."""
-    match = _NUMBER_BEFORE_SEASON.match(stem)
-    if match is None:
+    match = _NUMBER_BEFORE_SEASON.search(stem)
+    if match is None or not _has_letters(LEADING_BRACKETS.sub("", stem[: match.start()])):
         return None
-    return Reading(title=match.group("title"), episodes=(), season=int(match.group("season")))
+    return Reading(title=stem[: match.start("marker")], episodes=(), season=int(match.group("season")))
 
 
 def read_leading_number(stem: str) -> Reading | None:
