@@ -493,3 +493,143 @@ def test_dotted_name_ending_in_a_year_or_a_season_is_no_episode() -> None:
     assert (result.title, result.episodes, result.year) == ("Kimi no Na wa", (), 2016)
     # guessit test/episodes.yml @v4.4.0
     assert parsed("Storm.Chasers.Season.1.mkv").episodes == ()
+
+
+# --- a trailing parenthesis with the show's other title (WEB groups) -----------------------------
+
+
+def test_trailing_parenthesis_other_title_beside_tags() -> None:
+    """Scene-style WEB releases (VARYG, ToonsHub) end with the romaji title and the subtitle tags."""
+    # a nyaa.si listing quoted in a public project's tests (found with the code search)
+    varyg = parsed(
+        "Frieren Beyond Journeys End S01E13 Hatred of Ones Kind 1080p AMZN WEB-DL DDP2.0 H 264-VARYG "
+        "(Sousou no Frieren, Multi-Subs).mkv"
+    )
+    assert (varyg.title, varyg.season, varyg.episodes) == ("Frieren Beyond Journeys End", 1, (13,))
+    assert varyg.alternative_title == "Sousou no Frieren"
+    # a public project's tests quoting a ToonsHub release; the tag after the title is a language note
+    toonshub = parsed(
+        "[ToonsHub] The Angel Next Door Spoils Me Rotten S02E12 1080p CR WEB-DL AAC2.0 H.264 "
+        "(Otonari no Tenshi-sama ni Itsunomanika Dame Ningen ni Sareteita Ken, English-Sub).mkv"
+    )
+    assert (toonshub.title, toonshub.season) == ("The Angel Next Door Spoils Me Rotten", 2)
+    assert toonshub.alternative_title == "Otonari no Tenshi-sama ni Itsunomanika Dame Ningen ni Sareteita Ken"
+    # a public project's tests: the other title, then two tags
+    tagged = parsed(
+        "[ToonsHub] Tomb Raider King S01E11 1080p CR WEB-DL AAC2.0 H.264 "
+        "(Dogulwang, Multi-Subs, Japanese Dub).mkv"
+    )
+    assert (tagged.title, tagged.alternative_title) == ("Tomb Raider King", "Dogulwang")
+
+
+def test_trailing_parenthesis_other_title_after_episode_word() -> None:
+    # Totoro's AnimeDetectionServiceTests: an Anime Chap release, the English title last
+    result = parsed(
+        "[Anime Chap] Tate no Yuusha no Nariagari S03E03 [WEB 1080p] {OP & ED Lyrics} - Episode 3 "
+        "(The Rising of the Shield Hero).mkv"
+    )
+    assert (result.title, result.season, result.episodes) == ("Tate no Yuusha no Nariagari", 3, (3,))
+    assert (result.group, result.alternative_title) == ("Anime Chap", "The Rising of the Shield Hero")
+
+
+def test_trailing_parenthesis_other_title_loses_its_season_marker() -> None:
+    """The other title's own season marker is no part of the title; the name's ``S03`` stays the season.
+    The second name is the shape of a BD remux season pack (no public one found), whose only season
+    is the one its other title marks."""
+    # a nyaa.si listing saved in a public project's tests
+    rezero = parsed(
+        "Re ZERO Starting Life in Another World S03E03 Gorgeous Tiger 1080p BILI WEB-DL AAC2.0 H 264-VARYG "
+        "(Re:Zero kara Hajimeru Isekai Seikatsu 3rd Season, Multi-Subs).mkv"
+    )
+    assert (rezero.alternative_title, rezero.season, rezero.episodes) == (
+        "Re:Zero kara Hajimeru Isekai Seikatsu",
+        3,
+        (3,),
+    )
+    pack = parsed("[Grp] Show Name [BD Remux Dual Audio 1080p] (Romaji Title Season 2).mkv")
+    assert (pack.title, pack.alternative_title, pack.season) == ("Show Name", "Romaji Title", 2)
+
+
+def test_number_before_a_bare_season_marker_is_the_titles() -> None:
+    """The shape of a BD remux season pack (a real one is in the match set): ``00`` ends the title,
+    as in ``Gundam 00``; the other title in the parenthesis marks the same season."""
+    result = parsed("[Grp] Series 00 S01 [BD Remux Dual Audio 1080p] (Romaji Series 00 Season 1).mkv")
+    assert (result.title, result.season, result.episodes, result.kind) == ("Series 00", 1, (), "unknown")
+    assert result.alternative_title == "Romaji Series 00"
+    worded = parsed("Mob Psycho 100 Season 2 [1080p].mkv")
+    assert (worded.title, worded.season, worded.episodes) == ("Mob Psycho 100", 2, ())
+    assert parsed("[Grp] Title - 05 S01.mkv").episodes == (5,)
+
+
+def test_trailing_parenthesis_of_tags_is_no_other_title() -> None:
+    """The must-not-take list: years, CRCs, resolutions, sources, versions, absolute episodes, dubs,
+    edition and type words, tags only, a group after a dash, a site glued to a tag, a note in
+    another script, and a title the name already has. Shapes, except the three real names."""
+    tags_only = [
+        "[Grp] Title - 07 (2019).mkv",
+        "[Grp] Title - 07 (A1B2C3D4).mkv",
+        "[Grp] Title - 07 (1080p).mkv",
+        "[Grp] Title - 07 (BD).mkv",
+        "[Grp] Title - 07 (v2).mkv",
+        "[Grp] Title - 07 (04).mkv",
+        "[Grp] Title - 07 (Dub).mkv",
+        "[Grp] Title - 07 (Uncensored).mkv",
+        "[Grp] Title - 07 (TV).mkv",
+        "[Grp] Title - 07 (Special).mkv",
+        "[Grp] Title - 07 (Dual Audio).mkv",
+        "[Grp] Title - 07 (BD 1080p x265 10bit).mkv",
+        "[Grp] Title S01E07 (WEB 1080p AV1) [Multi-Subs] (Weekly).mkv",
+        "[Grp] Title Season 1 [WEB 1080p] (Episode 1 - 13) {Batch}.mkv",
+        "[Grp] Title S02E07 1080p WEB H.265 AAC -Grp (B-Global).mkv",
+        "Star Trek DS9 Ep 2x03 The Siege (Part III).mkv",
+        # a ToonsHub release in a public project's tests: tags only
+        "[ToonsHub] Frieren- Beyond Journey's End S01E13 Aversion to One's Own Kind 1080p CR WEB-DL x264 "
+        "(Multi-Audio, Multi-Subs).mkv",
+        # Sonarr's parser tests: the group in brackets after a dash
+        "Initial_Series_Title_-_01(DVD)_-_(Central_Anime)[5AF6F1E4].mkv",
+        "Series Title [HDTV 720p][Cap.101](website.com).mkv",
+        "[Grp] Title S02 - 01 [WEB-DL][1080p] (正式版本).mkv",
+        # a Jellyfin plugin's log: the quoted title is the name's own
+        'Oshi No Ko S01E01 1080p NF WEB-DL DDP2.0 H 264-anotherone ("Oshi no Ko", Multi-Subs).mkv',
+    ]
+    for name in tags_only:
+        assert parsed(name).alternative_title is None, name
+
+
+# --- a CJK title with a season counter beside the Latin title ------------------------------------
+
+
+def test_cjk_bracket_title_with_season_counter_before_latin_title() -> None:
+    """The native title's bracket stands between the group and the Latin title's: it is the
+    alternative title, its ``第二季`` the season, and the group is the bracket before it."""
+    # a 诸神字幕组 release quoted in a public RSS tool's source
+    result = parsed(
+        "[诸神字幕组][致不灭的你 第二季][To Your Eternity S2][04][简日双语字幕][720P][CHS HEVC MP4].mkv"
+    )
+    assert (result.title, result.season, result.episodes) == ("To Your Eternity", 2, (4,))
+    assert (result.alternative_title, result.group) == ("致不灭的你", "诸神字幕组")
+    alone = parsed("[诸神字幕组][致不灭的你 第二季][04][简日双语字幕][720P][CHS HEVC MP4].mkv")
+    assert (alone.title, alone.season, alone.episodes, alone.group) == ("致不灭的你", 2, (4,), "诸神字幕组")
+
+
+def test_cjk_title_with_season_counter_then_latin_title_in_one_bracket() -> None:
+    """The shape (a real one is in the match set): native title, ``第二季``, Latin title, no separator."""
+    result = parsed("【字幕组】【4月新番】【标题 第二季 Romaji Title, Desu.】【22】【GB_MP4】.mkv")
+    assert (result.title, result.alternative_title, result.season, result.episodes) == (
+        "Romaji Title, Desu.",
+        "标题",
+        2,
+        (22,),
+    )
+
+
+def test_cjk_bracket_title_without_season_counter_before_latin_title() -> None:
+    """A native bracket between the group and the Latin title is the alternative title with or
+    without a counter; with no Latin title, the bracket before the native title is the group.
+    The first name is the shape of a batch (a real one is in the match set)."""
+    result = parsed("[字幕组][标题][Series Title][01-24完][简日双语字幕][720P][MP4].mkv")
+    assert (result.title, result.alternative_title, result.group) == ("Series Title", "标题", "字幕组")
+    assert result.episodes == tuple(range(1, 25))
+    # a 诸神字幕组 release in a public media tool's tests
+    native = parsed("[诸神字幕组][莉可丽丝][01][1080P][简繁内封].mkv")
+    assert (native.title, native.alternative_title, native.group) == ("莉可丽丝", None, "诸神字幕组")

@@ -8,6 +8,7 @@ words.py      episode numbers spelled otherwise: episode words in several langua
               ``EP1``, ``#957``, ``Cap.102``, ``第3話``), batch ranges, ``Title.103.HDTV``,
               a number before the title
 tags.py       the resolution, CRC and version of plain fansub names, read without anitopy
+trailing.py   the parenthesis that ends a WEB release name: the show's other title, or only tags
 names.py      parse_name: anitopy (or tags.py), then those readers, then title normalisation
 folders.py    parse_file: the parent folder is evidence too (``Title S2/01.mkv``, ``Show/Season 2/``,
               an obfuscated file in a one-episode scene folder), and folders that a ``/`` in a

@@ -26,6 +26,7 @@ from anivault.core.lookup.parsing.structure import (
     Reading,
     bilingual,
     episode_numbers,
+    non_latin,
     read_brackets,
     read_dash,
     read_fallback,
@@ -40,6 +41,7 @@ from anivault.core.lookup.parsing.text import (
     split_extension,
     strip_language_tags,
 )
+from anivault.core.lookup.parsing.trailing import trailing_alternative
 from anivault.core.lookup.parsing.words import (
     chinese_numeral,
     read_batch_range,
@@ -48,6 +50,7 @@ from anivault.core.lookup.parsing.words import (
     read_episode_word,
     read_glued_dash,
     read_leading_number,
+    read_number_before_season,
     read_number_word,
     read_scene_number,
 )
@@ -80,7 +83,12 @@ _NATIVE_FIRST: Final = re.compile(
 )
 """``[Group] 魔王學院的不適任者 / Title S02 - 01``, ``Босх: Спадок (S2E1) / Series: Legacy (S2E1)``:
 the native title goes first, and its own numbers would be read before the Latin title's."""
-_LAST_LATIN_LETTER: Final = "\u024f"
+_NATIVE_SEASON_FIRST: Final = re.compile(
+    r"^(?P<native>.*[^\x00-\u024f].*?\s*第\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[季期])"
+    r"\s+(?P<latin>[\x00-\u024f]*[a-zA-Z][\x00-\u024f]*)$"
+)
+"""``古见同学有交流障碍症 第二季 Komi-san wa, Komyushou Desu.``: a native title and its season counter,
+then the Latin title, with no separator between them."""
 _PART_WORD: Final = re.compile(r"\b(?:Part|Cour)\b", re.IGNORECASE)
 _SEASON_WORD: Final = re.compile(r"[\s\-_]+(?:Season|Part|Cour)$", re.IGNORECASE)
 _PAREN_YEAR_AND_MARK: Final = re.compile(r"\s*\((?P<year>(?:19|20)\d{2})\s+(?P<mark>[^()]+)\)$")
@@ -144,7 +152,7 @@ def read_name(name: str) -> ParsedName | None:
     """``parse_name`` without the cache, keeping a name that has numbers but no title
     (``S01E04 - Episode Title``, ``1x04``): its folder names the series (``parse_file``)."""
     clean = clean_name(name)
-    if (split := _NATIVE_FIRST.match(clean)) and _non_latin(split["native"]):
+    if (split := _NATIVE_FIRST.match(clean)) and non_latin(split["native"]):
         parsed = read_name(f"{split['lead']} {split['rest']}")
         native = read_name(split["native"])
         if parsed is not None and parsed.title:
@@ -167,6 +175,7 @@ def read_name(name: str) -> ParsedName | None:
         or read_number_word(shape)
         or read_batch_range(shape)
         or read_scene_number(shape)
+        or read_number_before_season(shape)
         or read_movie(shape)
         or read_last_word(shape)
     )
@@ -207,6 +216,8 @@ def read_name(name: str) -> ParsedName | None:
         if not episodes:
             return None
         title = ""
+    if alternative is None and (alternative := alternative_in_brackets or _trailing(shape, title)):
+        alternative, season = _season_of(alternative, season)
     kind = _kind(special, episodes, year)
     return ParsedName(
         title=title,
@@ -216,7 +227,7 @@ def read_name(name: str) -> ParsedName | None:
         year=year,
         group=_group(shape, title, reading, raw) or inner_group,
         resolution=_first(raw.get("video_resolution")),
-        alternative_title=alternative or alternative_in_brackets,
+        alternative_title=alternative,
         special=special if kind in ("special", "extra") else None,  # "Movie" is a kind, not a marker
         absolute_episodes=absolute,
         version=version,
@@ -289,7 +300,9 @@ def _normalise_title(
     """
     title = _TECHNICAL_TAIL.sub("", _spaced(title, stem))
     native = None
-    if _non_latin(title) or _SPACED_SLASH.search(title):
+    if match := _NATIVE_SEASON_FIRST.match(title):
+        title, native = match["latin"], match["native"]
+    elif non_latin(title) or _SPACED_SLASH.search(title):
         title, native = bilingual(title.strip(_TITLE_SEPARATORS), _TITLE_SEPARATOR)
     if match := _SPECIAL_SUFFIX.search(title):
         special = special or match.group(1)
@@ -313,12 +326,24 @@ def _normalise_title(
     alternative = None
     if match := _MARKED_ALTERNATIVE.match(title) or _ALTERNATIVE.match(title):
         title, alternative = match.group("title"), (match.group("alt") or match.group("tilde")).strip()
+    if native is not None:
+        native, season = _season_of(native, season)
     return title.strip(" -_").rstrip(_TITLE_SEPARATORS), season, year, special, native or alternative
 
 
-def _non_latin(text: str) -> bool:
-    """Whether ``text`` has a letter of another script than Latin (CJK, Cyrillic, …)."""
-    return any(ch.isalpha() and ch > _LAST_LATIN_LETTER for ch in text)
+def _season_of(alternative: str, season: int | None) -> tuple[str, int | None]:
+    """An alternative title without its own season marker (``Romaji Title Season 2``, ``致不灭的你
+    第二季``), and the season: the name's own, else the one the alternative marks."""
+    match = _SEASON_SUFFIX.search(alternative)
+    if match is None or not alternative[: match.start()].strip(" -_"):
+        return alternative, season
+    return alternative[: match.start()].strip(" -_"), season if season is not None else _marked_season(match)
+
+
+def _trailing(stem: str, title: str) -> str | None:
+    """The other title in the parenthesis ending the name, unless the title already holds it."""
+    alternative = trailing_alternative(stem)
+    return alternative if alternative is not None and alternative.casefold() not in title.casefold() else None
 
 
 def _marked_season(match: re.Match[str]) -> int:

@@ -116,6 +116,7 @@ _MOVIE: Final = re.compile(
 LEADING_BRACKETS: Final = re.compile(r"^\s*(?:[\[【(][^\]】)]*[\]】)]\s*[★☆♪・]*\s*)+")
 
 
+_LAST_LATIN_LETTER: Final = "\u024f"
 YEARS: Final = range(1900, 2100)
 """Numbers that read as a year before they read as an episode."""
 _LONGEST_RANGE: Final = 1500
@@ -346,7 +347,8 @@ def read_last_word(stem: str) -> Reading | None:
 
 def read_brackets(stem: str) -> Reading | None:
     """``[Group][Title][07][720p][encoded by X]``: the title is the bracket just before the number
-    (a year between them is the year: ``[Title][2019][02]``)."""
+    (a year between them is the year: ``[Title][2019][02]``); a bracket in another script between
+    the group and a Latin title is the native title (``[Group][致不灭的你 第二季][Title S2][10]``)."""
     if not _ONLY_BRACKETS.fullmatch(stem):
         return None
     parts = [part.strip() for part in _BRACKET.findall(stem)]
@@ -361,15 +363,23 @@ def read_brackets(stem: str) -> Reading | None:
         if before < 0 or not any(ch.isalpha() for ch in parts[before]):
             continue
         title, alternative = bilingual(parts[before], _BILINGUAL)
+        group_at = before - 1
+        if alternative is None and group_at >= 1 and non_latin(parts[group_at]) and not non_latin(title):
+            alternative, group_at = parts[group_at], group_at - 1  # [Group][致不灭的你 第二季][Title S2][10]
         return Reading(
             title=title,
             episodes=episode_numbers(int(number.group("ep")), optional_int(number.group("last"))),
             version=optional_int(number.group("version")),
-            group=parts[before - 1] if before >= 1 else None,
+            group=parts[group_at] if group_at >= 0 else None,
             year=year,
             alternative=alternative,
         )
     return None
+
+
+def non_latin(text: str) -> bool:
+    """Whether ``text`` has a letter of another script than Latin (CJK, Cyrillic, …)."""
+    return any(ch.isalpha() and ch > _LAST_LATIN_LETTER for ch in text)
 
 
 def bilingual(text: str, separator: re.Pattern[str]) -> tuple[str, str | None]:

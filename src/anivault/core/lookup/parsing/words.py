@@ -6,6 +6,7 @@ Release names mark an episode with a word in many languages (``Episode.18``, ``e
 range (``(01-25)``), write a scene episode as one number (``Title.103.HDTV`` is S01E03) or put the
 number before the title (``05 - Title - Episode Title``). Each reader below returns a ``Reading``
 whose title is the text before the number, or None; ``names`` decides the order they are tried in.
+One reader says the opposite: a number before a bare season marker (``Title 00 S01``) is no episode.
 """
 
 from __future__ import annotations
@@ -89,6 +90,12 @@ _LEADING_NUMBER: Final = re.compile(
 # ``Series_Title-01[1280x720]``, ``Jujutsu.Kaisen-09.x265``: a dash glued to the title and the number.
 _GLUED_DASH: Final = re.compile(r"^(?P<title>.*[^\W\d_])-(?P<ep>\d{2,4})(?:v(?P<version>\d))?(?=[\[(.\s]|$)")
 _EPISODE_TITLE: Final = re.compile(r"\s+-\s+|\s*[\[(]")
+# ``[Grp] Title 00 S01 [BD 1080p]``, ``Title 100 Season 2 (1080p)``: a season pack whose title ends in
+# a number; the season marker has no episode and only tags follow it.
+_NUMBER_BEFORE_SEASON: Final = re.compile(
+    r"(?<!-)\s\d{1,4}(?P<marker>[\s.]+(?:S|Season\s?)(?P<season>\d{1,2}))(?=(?:\s*[\[(][^\])]*[\])])*\s*$)",
+    re.IGNORECASE,
+)
 
 
 def read_episode_word(stem: str) -> Reading | None:
@@ -215,6 +222,15 @@ def read_scene_number(stem: str) -> Reading | None:
         season=int(match.group("season")),
         rest=stem[match.end() :],
     )
+
+
+def read_number_before_season(stem: str) -> Reading | None:
+    """``Title 00 S01 [tags]``: the number before a season marker with no episode is the title's
+    (``Gundam 00``, ``Mob Psycho 100``), not an episode of a season pack."""
+    match = _NUMBER_BEFORE_SEASON.search(stem)
+    if match is None or not _has_letters(LEADING_BRACKETS.sub("", stem[: match.start()])):
+        return None
+    return Reading(title=stem[: match.start("marker")], episodes=(), season=int(match.group("season")))
 
 
 def read_leading_number(stem: str) -> Reading | None:
