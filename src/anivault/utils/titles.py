@@ -27,9 +27,10 @@ _APOSTROPHES: Final = re.compile(r"(?<=\w)['’`ʼ](?=\w)")
 _THOUSANDS_SEPARATOR: Final = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _LATIN_LETTER: Final = re.compile(r"[A-Za-z]")
 _HAN_IDEOGRAPH: Final = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_TRADITIONAL_TO_SIMPLIFIED: Final = "t2s"
+CHINESE_FOLD_CONFIG: Final = "t2s"
 """OpenCC's standard Traditional → Simplified conversion: many Traditional characters map to one
-Simplified one, the reverse is ambiguous (``发`` is ``發`` or ``髮``), so both scripts fold to Simplified."""
+Simplified one, the reverse is ambiguous (``发`` is ``發`` or ``髮``), so both scripts fold to Simplified.
+The one-file build bundles this conversion's dictionaries only (tools/build_exe.py)."""
 
 
 @lru_cache(maxsize=1 << 16)
@@ -78,4 +79,4 @@ def fold_chinese_script(text: str) -> str:
 def _chinese_converter() -> OpenCC:
     from opencc import OpenCC  # noqa: PLC0415 (native, with dictionaries: loaded on first use)
 
-    return OpenCC(_TRADITIONAL_TO_SIMPLIFIED)
+    return OpenCC(CHINESE_FOLD_CONFIG)
