@@ -8,7 +8,10 @@ The binary must behave like the venv console script, so it is built from the sam
 anitopy, cryptography, tmdbv3api, requests and rich; what it cannot see is copied explicitly:
 the ``anivault`` distribution metadata (``--version`` reads it through ``importlib.metadata``),
 the JSON schemas in ``schemas/`` and the package's data files in ``src/anivault/data/`` (the title
-index, read through ``importlib.resources``). No UPX: it slows the start-up and upsets virus scanners.
+index, read through ``importlib.resources``). OpenCC (the Chinese script fold of ``utils/titles.py``)
+comes with PyInstaller's hook for it, which copies the whole wheel; only its extension and the
+dictionaries of the one conversion AniVault runs are kept. No UPX: it slows the start-up and upsets
+virus scanners.
 
 A one-file executable unpacks everything it carries into a fresh temporary folder on every start,
 so what it carries, and how, is start-up time: modules AniVault never imports are left out, shared
@@ -21,11 +24,15 @@ them to PyInstaller.
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import sysconfig
 from collections.abc import Iterator
-from pathlib import Path
+from importlib.util import find_spec
+from pathlib import Path, PurePath
+
+from anivault.utils.titles import CHINESE_FOLD_CONFIG
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST_DIR = ROOT / "dist"
@@ -67,6 +74,11 @@ ARCHIVE_COMPRESSION = {
     "PYZ": False,
     "SYMLINK": False,
 }
+# OpenCC's wheel carries its command-line tools, static libraries, headers and the dictionaries of
+# every conversion; AniVault needs its extension module and one conversion's files.
+OPENCC_NATIVE = PurePath("opencc", "clib")
+OPENCC_EXTENSION_STEM = "opencc_clib"
+OPENCC_DATA = OPENCC_NATIVE / "share" / "opencc"
 # Trees and files whose change makes an existing binary stale.
 SOURCE_INPUTS = (ROOT / "src", SCHEMAS_DIR, ROOT / "pyproject.toml", Path(__file__).resolve(), SPEC_FILE)
 
@@ -85,6 +97,37 @@ def data_folders() -> list[tuple[str, str]]:
     """(source folder, folder inside the executable) of the files PyInstaller cannot find by imports."""
     folders = ((SCHEMAS_DIR, "schemas"), (PACKAGE_DATA_DIR, "anivault/data"))
     return [(str(source), target) for source, target in folders if source.is_dir()]
+
+
+def opencc_files(config: str = CHINESE_FOLD_CONFIG) -> frozenset[str]:
+    """The files OpenCC reads for ``config``: its JSON and every dictionary the JSON names."""
+    spec = find_spec("opencc")
+    if spec is None or spec.origin is None:
+        raise SystemExit("opencc is not installed in the build environment")
+    package = Path(spec.origin).parent
+    config_file = package.joinpath(*OPENCC_DATA.relative_to("opencc").parts, f"{config}.json")
+    text = config_file.read_text(encoding="utf-8")
+    return frozenset({config_file.name, *_dictionary_files(json.loads(text))})
+
+
+def _dictionary_files(node: object) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("file"), str):
+            yield node["file"]
+        for value in node.values():
+            yield from _dictionary_files(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _dictionary_files(value)
+
+
+def is_needed(name: str, needed_opencc_files: frozenset[str]) -> bool:
+    """Whether the entry PyInstaller packs as ``name`` belongs in the executable: anything but
+    the parts of OpenCC's native folder that the Chinese fold never reads."""
+    path = PurePath(name)
+    if not path.is_relative_to(OPENCC_NATIVE) or path.name.startswith(f"{OPENCC_EXTENSION_STEM}."):
+        return True
+    return path.parent == OPENCC_DATA and path.name in needed_opencc_files
 
 
 def pyinstaller_args(dist_dir: Path, work_dir: Path) -> list[str]:

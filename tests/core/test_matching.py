@@ -80,7 +80,7 @@ WITH_MANY_SPECIALS = details(Season(0, 8, 2014), Season(1, 12, 2013))
         ("ＳＰＹ×ＦＡＭＩＬＹ", "spy family"),
         ("Straße", "strasse"),
         ("  Kaguya-sama:   Love is War!! ", "kaguya sama love is war"),
-        ("進撃の巨人", "進撃の巨人"),
+        ("進撃の巨人", "进撃の巨人"),  # kanji fold with Chinese (fold_chinese_script), kana stay
         ("!!!", ""),
     ],
 )
@@ -95,6 +95,11 @@ def test_identical_titles_are_fully_similar() -> None:
 def test_similarity_ignores_case_punctuation_and_word_order() -> None:
     assert title_similarity("attack-on-TITAN!", ["Attack on Titan"]) == 1.0
     assert title_similarity("Titan on Attack", ["Attack on Titan"]) == 1.0
+
+
+def test_a_traditional_chinese_name_is_fully_similar_to_tmdbs_simplified_translation() -> None:
+    assert title_similarity("惡魔高校D×D", ["High School DxD", "恶魔高校D×D"]) == 1.0
+    assert title_similarity("恶魔高校D×D", ["High School DxD", "惡魔高校D×D"]) == 1.0
 
 
 def test_similarity_takes_the_best_title_and_ignores_empty_ones() -> None:

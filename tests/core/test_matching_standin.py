@@ -345,6 +345,22 @@ def test_a_folder_title_followed_by_release_tags_is_found_by_the_indexed_title_i
     assert dict(result.match.score.parts)["title_index"] == pytest.approx(0.80 * 0.9)
 
 
+def test_a_traditional_chinese_name_finds_the_series_the_catalog_spells_in_simplified(
+    client: TmdbClient,
+) -> None:
+    # A real ANi release (kevin930321/animeko, PatternTitleParserTest吹响吧_上低音号.kt, ".mp4"
+    # added): ANi writes Traditional Chinese; the catalog knows Sound! Euphonium as "吹响吧！上低音号"
+    # only. The season stays a guess: "第三季（僅限港澳臺地區）" is not read as season 3 yet.
+    name = (
+        "[ANi] 吹響吧！上低音號 第三季（僅限港澳臺地區） - 07 "
+        "[1080P][Bilibili][WEB-DL][AAC AVC][CHT CHS][MP4].mp4"
+    )
+    result = match_indexed(client, name)
+    assert result.match is not None, result.note
+    assert result.match.tmdb_id == 62564
+    assert result.status in ("matched", "review")
+
+
 def test_a_native_title_s_own_subtitle_makes_the_season_a_guess(client: TmdbClient) -> None:
     # The shape Chinese groups publish (``中文 副题 / Latin``): the native part names the series
     # ("刀剑神域", Sword Art Online) and its subtitle a later arc that no TMDB title carries, so

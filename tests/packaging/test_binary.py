@@ -66,6 +66,23 @@ def test_binary_reads_the_bundled_title_index(binary: Path, tmp_path: Path) -> N
     assert "title_index.json.gz" in event["fields"]["index"]
 
 
+def test_binary_folds_chinese_scripts_with_the_bundled_dictionaries(binary: Path, tmp_path: Path) -> None:
+    """OpenCC reads its dictionaries from files next to its extension: a missing one would fail
+    on the first Chinese title. The catalog knows this series in Simplified only."""
+    done = subprocess.run(
+        [str(binary), "--json", "titles", "吹響吧！上低音號"],
+        env=user_env(tmp_path / "home", {}),
+        capture_output=True,
+        encoding="utf-8",
+        timeout=RUN_SECONDS,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (event,) = Done(done.returncode, done.stdout, done.stderr).events()
+    hit = event["fields"]["hits"][0]
+    assert (hit["tmdb_id"], hit["title"], hit["similarity"]) == (62564, "吹响吧！上低音号", 1.0)
+
+
 def test_binary_plans_exactly_like_the_venv(binary: Path, tmp_path: Path, tmdb_standin: Standin) -> None:
     source, library = tmp_path / "downloads", tmp_path / "library"
     generate(source)  # the demo's sample library (same default seed as tools/make_sample_library.py)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pytest
 
-from tools.build_exe import EXCLUDED_MODULES
+from tools.build_exe import EXCLUDED_MODULES, OPENCC_DATA, OPENCC_NATIVE, opencc_files
 
 # CArchive's type of entry for shared libraries and extension modules.
 SHARED_LIBRARY = "b"
@@ -36,6 +36,16 @@ def test_binary_leaves_out_modules_anivault_never_imports(binary: Path) -> None:
     for excluded in EXCLUDED_MODULES:
         assert not {m for m in modules if m == excluded or m.startswith(f"{excluded}.")}, excluded
         assert not {f for f in files if f.startswith(f"{excluded}/")}, excluded
+
+
+def test_binary_carries_opencc_s_extension_and_one_conversion_only(binary: Path) -> None:
+    """OpenCC's wheel brings command-line tools, static libraries, headers and every conversion's
+    dictionaries; the Chinese fold reads its extension and one conversion's files."""
+    packed = [PurePath(name) for name in packed_entries(binary)]
+    native = [path for path in packed if path.is_relative_to(OPENCC_NATIVE)]
+    assert {path.name for path in native if path.parent == OPENCC_DATA} == opencc_files()
+    others = [path for path in native if path.parent != OPENCC_DATA]
+    assert len(others) == 1 and others[0].name.startswith("opencc_clib."), others
 
 
 def test_shared_libraries_are_stored_uncompressed(binary: Path) -> None:

@@ -42,6 +42,13 @@ def test_a_title_of_several_entries_keeps_them_all_most_popular_first(small_inde
     assert titles == ["Spy x Family", "Spy x Family", "SPY×FAMILY"]
 
 
+def test_a_title_in_the_other_chinese_script_finds_the_same_entry(small_index: TitleIndex) -> None:
+    """The catalog has Kaguya-sama's Simplified translation only; Taiwanese and Hong Kong groups
+    write it in Traditional. Keys fold both scripts, so either finds it, the main title too."""
+    assert places(small_index.exact("輝夜大小姐想讓我告白～天才們的戀愛頭腦戰～")) == [(83121, "tv", None)]
+    assert places(small_index.exact("輝夜大小姐想讓我告白")) == [(83121, "tv", None)]
+
+
 def test_synthetic_ids_are_left_out(small_index: TitleIndex) -> None:
     """They are not TMDB's ids: a hit on one would send the matcher to a series that does not exist."""
     assert small_index.exact("Made Up Show") == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from anivault.utils.titles import title_key
+from anivault.utils.titles import fold_chinese_script, title_key
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,10 @@ from anivault.utils.titles import title_key
         ("Ranma ½", "Ranma 1/2"),
         ("Dragon of 5,000 Years", "Dragon of 5000 Years"),
         ("1,000,000 Yen", "1000000 yen"),
+        ("惡魔高校D×D", "恶魔高校D×D"),  # Traditional / Simplified Chinese
+        ("吹響吧！上低音號", "吹响吧！上低音号"),
+        ("進擊的巨人", "进击的巨人"),
+        ("鋼之鍊金術師", "钢之炼金术师"),  # 鍊 is a variant OpenCC folds as well
     ],
 )
 def test_spellings_of_one_title_share_a_key(one: str, other: str) -> None:
@@ -37,6 +41,7 @@ def test_spellings_of_one_title_share_a_key(one: str, other: str) -> None:
         ("ガンダム", "カンタム"),  # a voiced mark is part of the kana, not an accent to drop
         ("Ajin (2016)", "Ajin"),  # the year tells same-named works apart
         ("Vol. 1,23", "Vol. 123"),  # not a thousands separator
+        ("进击的巨人", "进击之巨人"),  # another word, not another script
     ],
 )
 def test_different_titles_keep_different_keys(one: str, other: str) -> None:
@@ -44,6 +49,15 @@ def test_different_titles_keep_different_keys(one: str, other: str) -> None:
 
 
 def test_scripts_are_kept_and_punctuation_becomes_single_spaces() -> None:
-    assert title_key("遊☆戯☆王 デュエルモンスターズ") == "遊 戯 王 デュエルモンスターズ"
+    # Kanji fold with Chinese (遊 → 游): every side of a comparison is folded alike.
+    assert title_key("遊☆戯☆王 デュエルモンスターズ") == "游 戯 王 デュエルモンスターズ"
     assert title_key("  Dr. STONE!! ") == "dr stone"
     assert title_key("!!!") == ""
+
+
+def test_chinese_folds_to_simplified_and_other_text_is_left_as_it_is() -> None:
+    assert fold_chinese_script("惡魔高校D×D") == "恶魔高校D×D"
+    assert fold_chinese_script("恶魔高校D×D") == "恶魔高校D×D"
+    assert fold_chinese_script("デュエルモンスターズ") == "デュエルモンスターズ"
+    assert fold_chinese_script("Pokémon ½") == "Pokémon ½"
+    assert fold_chinese_script("") == ""

@@ -3,7 +3,7 @@
 A gzip-compressed UTF-8 JSON document::
 
     {"schema": "anivault-title-index/1",
-     "title_key": "anivault-title-key/1",
+     "title_key": "anivault-title-key/2",
      "sources": [{...provenance...}],
      "targets": [[tmdb_id, media_type, season, episode_offset], ...],
      "titles":  [[key, title, target], ...],

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from anivault.core.models import ParsedName
 from anivault.services.tmdb.models import TitleDetails
+from anivault.utils.titles import fold_chinese_script
 
 SHORTENED_TITLE = 0.9
 _YEAR_TAG = re.compile(r"\s*\((?:19|20)\d{2}\)\s*$")
@@ -44,9 +45,10 @@ class Weights:
 
 @lru_cache(maxsize=1 << 16)
 def normalize_title(text: str) -> str:
-    """NFKC, case-folded, punctuation as spaces. Memoised: every file of a series compares its
-    name with the same few dozen TMDB titles and aliases."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    """NFKC, Chinese folded to Simplified (``fold_chinese_script``: a Traditional name meets TMDB's
+    Simplified translation), case-folded, punctuation as spaces. Memoised: every file of a series
+    compares its name with the same few dozen TMDB titles and aliases."""
+    text = fold_chinese_script(unicodedata.normalize("NFKC", text)).casefold()
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
 
 
