@@ -350,15 +350,13 @@ def test_a_traditional_chinese_name_finds_the_series_the_catalog_spells_in_simpl
 ) -> None:
     # A real ANi release (kevin930321/animeko, PatternTitleParserTest吹响吧_上低音号.kt, ".mp4"
     # added): ANi writes Traditional Chinese; the catalog knows Sound! Euphonium as "吹响吧！上低音号"
-    # only. The season stays a guess: "第三季（僅限港澳臺地區）" is not read as season 3 yet.
+    # only. "（僅限港澳臺地區）" is ANi's licence note ("Hong Kong, Macau and Taiwan only"), so
+    # "第三季" is read as season 3.
     name = (
         "[ANi] 吹響吧！上低音號 第三季（僅限港澳臺地區） - 07 "
         "[1080P][Bilibili][WEB-DL][AAC AVC][CHT CHS][MP4].mp4"
     )
-    result = match_indexed(client, name)
-    assert result.match is not None, result.note
-    assert result.match.tmdb_id == 62564
-    assert result.status in ("matched", "review")
+    assert placed(match_indexed(client, name)) == (62564, 3, (7,))
 
 
 def test_a_native_title_s_own_subtitle_makes_the_season_a_guess(client: TmdbClient) -> None:

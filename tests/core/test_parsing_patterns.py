@@ -633,3 +633,17 @@ def test_cjk_bracket_title_without_season_counter_before_latin_title() -> None:
     # a 诸神字幕组 release in a public media tool's tests
     native = parsed("[诸神字幕组][莉可丽丝][01][1080P][简繁内封].mkv")
     assert (native.title, native.alternative_title, native.group) == ("莉可丽丝", None, "诸神字幕组")
+
+
+def test_region_licence_note_after_a_cjk_title() -> None:
+    """ANi's web releases end the title with a licence note ("Hong Kong, Macau and Taiwan only"),
+    in either spelling of 台; the note is dropped, the season counter before it is read. A real
+    name from kevin930321/animeko's parser tests (".mp4" added)."""
+    result = parsed(
+        "[ANi] 吹響吧！上低音號 第三季（僅限港澳臺地區） - 07 "
+        "[1080P][Bilibili][WEB-DL][AAC AVC][CHT CHS][MP4].mp4"
+    )
+    assert (result.title, result.season, result.episodes) == ("吹響吧！上低音號", 3, (7,))
+    assert parsed("[ANi] 标题（仅限港澳台地区） - 03 [1080P].mp4").title == "标题"
+    # a fullwidth parenthesis that is no licence note stays in the title
+    assert parsed("[Grp] 标题（不，不存在） - 01 [1080p].mkv").title == "标题（不，不存在）"

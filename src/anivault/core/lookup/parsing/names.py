@@ -123,6 +123,9 @@ _DECORATION: Final = re.compile(
 )
 """Symbols between brackets, and a note wrapped in them or opened by a star (``】★10月新番★【``,
 "October's new shows"; ``】★1月新番[``)."""
+_REGION_NOTE: Final = re.compile(r"\s*[（(][僅仅]限[^（）()]{1,12}?地[區区][）)]")
+"""A Taiwanese web release's licence note after the title (``第三季（僅限港澳臺地區）``, "Hong Kong,
+Macau and Taiwan only"): a note about the stream, never part of the title or its season."""
 _LEADING_GROUP: Final = re.compile(r"^\s*[\[【]([^\]】]+)[\]】]")
 _SPLIT_EPISODE: Final = re.compile(r"\d+(?:\.5|[a-d])")
 """A half or part episode (``7.5``, ``111c``): not a regular episode of any TMDB season."""
@@ -267,10 +270,13 @@ def parse_folder_name(name: str) -> ParsedName | None:
 
 def _shape(stem: str) -> str:
     """The stem as the readers see it: CJK lenticular brackets as square ones, decorations between
-    brackets dropped (``【MMZYSUB】★【Golden Time】`` → ``[MMZYSUB][Golden Time]``), and underscores
+    brackets dropped (``【MMZYSUB】★【Golden Time】`` → ``[MMZYSUB][Golden Time]``), region notes
+    dropped (``_REGION_NOTE``), and underscores
     as spaces when a name uses nothing else (old fansub style)."""
     if "【" in stem:
         stem = _DECORATION.sub("][", stem.replace("【", "[").replace("】", "]"))
+    if "限" in stem:
+        stem = _REGION_NOTE.sub("", stem)
     return stem.replace("_", " ") if " " not in stem else stem
 
 
