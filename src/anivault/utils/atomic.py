@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +36,8 @@ def atomic_binary(
     the file is never readable by others under its real name (the key store). ``suffix`` lets a
     cleaner find the temp files of a killed process.
     """
+    import tempfile  # noqa: PLC0415 (settings import this module on every --help; only writes need it)
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
     try:
