@@ -347,6 +347,16 @@ def test_no_sequel_when_the_name_gives_its_season_or_only_spells_the_title_diffe
     assert sequel_words(name((3,), title="Kays Daily Doodles"), kays) == ()
 
 
+def test_remembered_sequel_words_follow_the_candidates_titles_not_only_its_id() -> None:
+    # The same TMDB id fetched twice with different titles (a refreshed cache entry, another
+    # language): the memo must not answer for one with the other's words.
+    parsed = name((3,), title="Tokyo Ghoul Root A")
+    renamed = replace(FOUR_SEASONS, alternative_titles=("Tokyo Ghoul Root A",))
+    assert sequel_words(parsed, FOUR_SEASONS) == ("root", "a")
+    assert sequel_words(parsed, renamed) == ()
+    assert sequel_words(parsed, FOUR_SEASONS) == ("root", "a")
+
+
 def test_words_after_a_title_the_name_only_starts_with_name_a_season_only_as_a_number() -> None:
     # "Tokyo Ghoul 1080p Dual Audio - 20": tags, not a cour's subtitle; no season by length.
     parsed = name((20,), title="Tokyo Ghoul Root A")

@@ -59,15 +59,35 @@ def test_lookup_stops_at_limit(small_index: TitleIndex) -> None:
 
 
 def test_fuzzy_lookup_finds_what_comparing_every_title_finds(tmp_path: Path) -> None:
-    """Only keys of a compatible length are compared; that must never lose a hit."""
+    """Only keys of a compatible length and mix of scripts are compared; that must never lose a hit."""
     names = [f"{word} {suffix}" for word in ("Aria", "Arian", "Ariana Grande", "Kanon") for suffix in "ab"]
     names += ["A", "Ar", "Aria the Animation", "Aria the Natural", "Aria the Origination"]
+    names += [
+        "Aria 季",
+        "Aria 第二季",
+        "アリア",
+        "アリア the Animation",
+        "鬼滅の刃",
+        "鬼滅の刃 2",
+        "鬼滅の刃 刀鍛冶の里編",
+    ]
     catalog = {**SMALL_CATALOG, "tv": [tv(100 + i, name) for i, name in enumerate(names)], "movie": []}
     out = tmp_path / "titles.json.gz"
     build_title_index(write_catalog(tmp_path, catalog), out)
     index = TitleIndex.load(out)
     keys = [title_key(name) for name in names]
-    for query in ("Aria", "Arin a", "aria the anim", "A", "Kanon", "Ariana"):
+    queries = (
+        "Aria",
+        "Arin a",
+        "aria the anim",
+        "A",
+        "Kanon",
+        "Ariana",
+        "Aria 第2季",
+        "アリア the",
+        "鬼滅の刃 3",
+    )
+    for query in queries:
         for floor in (0.5, 0.7, 0.85, 0.95):
             wanted = {
                 key
@@ -77,6 +97,18 @@ def test_fuzzy_lookup_finds_what_comparing_every_title_finds(tmp_path: Path) -> 
             }
             found = {title_key(hit.title) for hit in index.lookup(query, limit=100, min_similarity=floor)}
             assert found == wanted, (query, floor)
+
+
+def test_equally_alike_fuzzy_hits_come_in_the_index_order(tmp_path: Path) -> None:
+    """Which of several equally alike titles fill the last places must not depend on how the
+    index groups its keys for comparing: "aria 季" has as many ASCII letters as the query alike."""
+    names = ["Aria a", "Aria b", "Aria 季"]
+    catalog = {**SMALL_CATALOG, "tv": [tv(100 + i, name) for i, name in enumerate(names)], "movie": []}
+    out = tmp_path / "titles.json.gz"
+    build_title_index(write_catalog(tmp_path, catalog), out)
+    index = TitleIndex.load(out)
+    assert [hit.title for hit in index.lookup("Aria c", min_similarity=0.8)] == names
+    assert [hit.title for hit in index.lookup("Aria c", limit=2, min_similarity=0.8)] == names[:2]
 
 
 def write_document(path: Path, document: Any) -> Path:

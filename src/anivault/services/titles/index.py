@@ -50,7 +50,9 @@ class TitleIndex:
         self._targets = contents.targets
         self._by_key = contents.by_key
         self._keys = sorted(contents.by_key, key=len)
-        self._key_lengths = [len(key) for key in self._keys]
+        self._rank = {key: rank for rank, key in enumerate(self._keys)}
+        self._groups = _grouped(self._keys)
+        self._group_lengths = [group.length for group in self._groups]
         self._source = source
         self.title_count = contents.title_count
         self._absolute_ranges = contents.absolute_ranges
@@ -97,38 +99,73 @@ class TitleIndex:
         self, title: str, *, limit: int = DEFAULT_LIMIT, min_similarity: float = DEFAULT_MIN_SIMILARITY
     ) -> list[TitleHit]:
         """Exact hits first, then titles at least ``min_similarity`` alike (Indel ratio of the keys),
-        best first; at most ``limit`` hits in all."""
+        best first (equally alike: shorter first, then in the index's order); at most ``limit``
+        hits in all."""
         key = title_key(title)
         hits = self._hits(key, 1.0)
         if len(hits) >= limit or not key:
             return hits[:limit]
         close = process.extract(
             key,
-            self._keys[self._length_band(len(key), min_similarity)],
+            self._candidates(key, min_similarity),
             scorer=fuzz.ratio,
             processor=None,
             score_cutoff=min_similarity * 100,
-            limit=limit + 1,  # the exact key itself may be among them
+            limit=None,  # few pass the cutoff; ranked below in the index's order, not the candidates'
         )
-        for found, score, _ in close:
-            if found != key:
-                hits += self._hits(found, score / 100)
+        ranked = sorted((-score, self._rank[found], found) for found, score, _ in close if found != key)
+        for score, _, found in ranked[:limit]:
+            hits += self._hits(found, -score / 100)
         return hits[:limit]
 
-    def _length_band(self, length: int, min_similarity: float) -> slice:
-        """Keys whose length allows ``min_similarity`` at all: the Indel ratio of two strings is at
-        most ``2 * shorter / (sum of lengths)``, so most keys need not be compared."""
+    def _candidates(self, key: str, min_similarity: float) -> list[str]:
+        """Keys that can be ``min_similarity`` alike to ``key`` at all, so that most are never
+        compared. The Indel ratio of two strings is ``2 * LCS / (sum of lengths)``, and their
+        longest common subsequence holds at most as many ASCII characters as the one with fewer
+        has, and likewise of the others: a whole group of keys of one length and ASCII count
+        is passed over when that bound is below ``min_similarity`` (a Latin title is never
+        compared with the Chinese ones, nor a Chinese title with the Latin ones)."""
         if min_similarity <= 0:
-            return slice(None)
+            return self._keys
+        length = len(key)
+        ascii_count = _ascii_count(key)
         shortest = length * min_similarity / (2 - min_similarity)
         longest = length * (2 - min_similarity) / min_similarity
-        low = bisect_left(self._key_lengths, math.ceil(shortest - _SLACK))
-        return slice(low, bisect_right(self._key_lengths, math.floor(longest + _SLACK)))
+        low = bisect_left(self._group_lengths, math.ceil(shortest - _SLACK))
+        high = bisect_right(self._group_lengths, math.floor(longest + _SLACK))
+        candidates: list[str] = []
+        for group in self._groups[low:high]:
+            common = min(ascii_count, group.ascii_count) + min(
+                length - ascii_count, group.length - group.ascii_count
+            )
+            if 2 * common >= min_similarity * (length + group.length) - _SLACK:
+                candidates += group.keys
+        return candidates
 
     def _hits(self, key: str, similarity: float) -> list[TitleHit]:
         return [
             _hit(self._targets[position], title, similarity) for title, position in self._by_key.get(key, ())
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class _KeyGroup:
+    """The index's keys of one length and one count of ASCII characters, in the index's order."""
+
+    length: int
+    ascii_count: int
+    keys: tuple[str, ...]
+
+
+def _grouped(keys: list[str]) -> list[_KeyGroup]:
+    by_shape: dict[tuple[int, int], list[str]] = {}
+    for key in keys:
+        by_shape.setdefault((len(key), _ascii_count(key)), []).append(key)
+    return [_KeyGroup(length, count, tuple(found)) for (length, count), found in sorted(by_shape.items())]
+
+
+def _ascii_count(text: str) -> int:
+    return len(text.encode("ascii", "ignore"))
 
 
 def _weight(char: str) -> int:

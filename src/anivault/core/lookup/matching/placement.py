@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from anivault.core.lookup.matching.scoring import (
     all_titles,
+    carried_titles,
     normalize_title,
-    queried_titles,
     script_runs,
     title_similarity,
 )
@@ -38,16 +39,46 @@ def extra_words(query: str, details: TitleDetails) -> tuple[str, ...]:
     return tuple(word for word in wanted.split() if word not in known)
 
 
+class _Candidate:
+    """A candidate's details as a memo key: hashed by its TMDB id, since hashing every season and
+    translation per file would cost what the memo saves; equal only to equal details, so two
+    fetches of one id that differ never share an answer."""
+
+    __slots__ = ("details",)
+
+    def __init__(self, details: TitleDetails) -> None:
+        self.details = details
+
+    def __hash__(self) -> int:
+        return hash((self.details.media_type, self.details.tmdb_id))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Candidate) and (
+            other.details is self.details or other.details == self.details
+        )
+
+
+MEMO_SIZE = 1 << 14
+"""(title, candidate) pairs remembered: the words of a name do not depend on its episode, so a
+series' files ask once; bounded because a run over 300k files meets many titles."""
+
+
 def sequel_words(parsed: ParsedName, details: TitleDetails) -> tuple[str, ...]:
     """The words that make ``parsed`` a sequel of ``details`` ("3", "iii", "root a"); empty when the
     name gives its season itself or is plainly the series' own title, spelling aside."""
     if parsed.season is not None or details.media_type != "tv":
         return ()
-    title = closest_title(parsed, details)
-    extra = extra_words(title, details)
+    return _sequel_words(parsed.title, parsed.alternative_title, _Candidate(details))
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _sequel_words(title: str, alternative_title: str | None, candidate: _Candidate) -> tuple[str, ...]:
+    details = candidate.details
+    closest = _closest_title(title, alternative_title, candidate)
+    extra = extra_words(closest, details)
     if len(extra) == 1 and _season_word(extra[0]) is not None:
         return extra
-    if not extra or _same_letters(title, all_titles(details)):
+    if not extra or _same_letters(closest, all_titles(details)):
         return ()
     return extra
 
@@ -64,9 +95,14 @@ def closest_title(parsed: ParsedName, details: TitleDetails) -> str:
     closest is one script's part of the title or of the alternative title, and the other part is
     not like any of the candidate's titles, that other part is the name's own (an arc, a season):
     the whole is returned, so its words count as sequel words."""
-    titles = all_titles(details)
-    best = max(queried_titles(parsed), key=lambda query: title_similarity(query, titles))
-    for carried in (parsed.title, parsed.alternative_title):
+    return _closest_title(parsed.title, parsed.alternative_title, _Candidate(details))
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _closest_title(title: str, alternative_title: str | None, candidate: _Candidate) -> str:
+    titles = all_titles(candidate.details)
+    best = max(carried_titles(title, alternative_title), key=lambda query: title_similarity(query, titles))
+    for carried in (title, alternative_title):
         runs = script_runs(carried) if carried else ()
         if best in runs and any(
             title_similarity(run, titles) < OTHER_SCRIPT_SIMILARITY for run in runs if run != best

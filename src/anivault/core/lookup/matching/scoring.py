@@ -62,6 +62,13 @@ def title_similarity(query: str, titles: Sequence[str], *, shortened: bool = Tru
     ``SHORTENED_TITLE`` too: the tag tells same-named works apart, so it is the name, but the
     name of one of several works, and an untagged exact title still ranks above it.
     """
+    return _similarity(query, tuple(titles), shortened)
+
+
+@lru_cache(maxsize=1 << 16)
+def _similarity(query: str, titles: tuple[str, ...], shortened: bool) -> float:
+    """``title_similarity``, memoised: every file of a series is compared with the same titles of
+    the same candidates, and a file's own sequel words and closest title are judged from these."""
     wanted = normalize_title(query)
     words = set(wanted.split())
     best = 0.0
@@ -89,19 +96,28 @@ def all_titles(details: TitleDetails) -> tuple[str, ...]:
 def queried_titles(parsed: ParsedName) -> tuple[str, ...]:
     """The titles a name carries: ``Jungle Taitei (Kimba the White Lion)`` gives both, and a title
     written in two scripts (``蜂蜜檸檬蘇打水 Honey Lemon Soda``) gives each script's part too."""
-    titles = (parsed.title, parsed.alternative_title) if parsed.alternative_title else (parsed.title,)
-    return tuple(dict.fromkeys((*titles, *(run for title in titles for run in script_runs(title)))))
+    return carried_titles(parsed.title, parsed.alternative_title)
+
+
+@lru_cache(maxsize=1 << 16)
+def carried_titles(title: str, alternative_title: str | None) -> tuple[str, ...]:
+    """``queried_titles`` of a name's title and alternative title; memoised, as a series' every
+    file carries the same."""
+    titles = (title, alternative_title) if alternative_title else (title,)
+    return tuple(dict.fromkeys((*titles, *(run for carried in titles for run in script_runs(carried)))))
 
 
 MIN_RUN_LETTERS = 3
 """A script's part must have this many letters to count as a title (not ``S2`` or ``Ⅳ``)."""
 
 
+@lru_cache(maxsize=1 << 16)
 def script_runs(title: str) -> tuple[str, ...]:
     """The CJK part and the Latin part of a title that has both, each as written; () otherwise.
 
     Chinese and Japanese release groups write the local title and the romaji or English one side
     by side, and TMDB's search ANDs every word: neither part is found while the other is there.
+    Memoised: a series' every file carries the same title.
     """
     runs: list[tuple[bool, str]] = []
     for char in title:
