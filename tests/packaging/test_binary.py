@@ -11,6 +11,7 @@ import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from tools.build_exe import PACKAGE_DATA_DIR, SCHEMAS_DIR
 from tools.make_sample_library import generate
@@ -49,11 +50,11 @@ def test_binary_carries_our_metadata_and_schemas(binary: Path) -> None:
     assert {f"anivault/data/{p.name}" for p in PACKAGE_DATA_DIR.iterdir() if p.is_file()} <= packed
 
 
-def test_binary_reads_the_bundled_title_index(binary: Path, tmp_path: Path) -> None:
-    """importlib.resources inside the one-file build finds the index PyInstaller unpacked."""
+def titles_event(binary: Path, home: Path, title: str) -> dict[str, Any]:
+    """The one ``titles`` event the binary prints for ``title`` (status 0 asserted)."""
     done = subprocess.run(
-        [str(binary), "--json", "titles", "Eureka Seven AO"],
-        env=user_env(tmp_path / "home", {}),
+        [str(binary), "--json", "titles", title],
+        env=user_env(home, {}),
         capture_output=True,
         encoding="utf-8",
         timeout=RUN_SECONDS,
@@ -61,6 +62,12 @@ def test_binary_reads_the_bundled_title_index(binary: Path, tmp_path: Path) -> N
     )
     assert done.returncode == 0, done.stderr
     (event,) = Done(done.returncode, done.stdout, done.stderr).events()
+    return event
+
+
+def test_binary_reads_the_bundled_title_index(binary: Path, tmp_path: Path) -> None:
+    """importlib.resources inside the one-file build finds the index PyInstaller unpacked."""
+    event = titles_event(binary, tmp_path / "home", "Eureka Seven AO")
     assert event["fields"]["hits"][0]["tmdb_id"] == 889
     assert event["fields"]["hits"][0]["season"] == 2
     assert "title_index.json.gz" in event["fields"]["index"]
@@ -69,17 +76,7 @@ def test_binary_reads_the_bundled_title_index(binary: Path, tmp_path: Path) -> N
 def test_binary_folds_chinese_scripts_with_the_bundled_dictionaries(binary: Path, tmp_path: Path) -> None:
     """OpenCC reads its dictionaries from files next to its extension: a missing one would fail
     on the first Chinese title. The catalog knows this series in Simplified only."""
-    done = subprocess.run(
-        [str(binary), "--json", "titles", "吹響吧！上低音號"],
-        env=user_env(tmp_path / "home", {}),
-        capture_output=True,
-        encoding="utf-8",
-        timeout=RUN_SECONDS,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    (event,) = Done(done.returncode, done.stdout, done.stderr).events()
-    hit = event["fields"]["hits"][0]
+    hit = titles_event(binary, tmp_path / "home", "吹響吧！上低音號")["fields"]["hits"][0]
     assert (hit["tmdb_id"], hit["title"], hit["similarity"]) == (62564, "吹响吧！上低音号", 1.0)
 
 
