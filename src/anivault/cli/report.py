@@ -371,12 +371,17 @@ def entry_state(entry: PlanEntry, outcome: ApplyOutcome | None) -> str:
 
 def _print_unresolved_files(console: Console, unresolved: Iterable[MatchedFile]) -> None:
     for item in unresolved:
-        best = ", ".join(candidate_text(candidate) for candidate in item.candidates[:3])
-        _file_line(
-            console,
-            item.parsed.scanned.relative,
-            f"{item.status} ? {best or _reason(item.error_code, item.note)}",
-        )
+        _print_unplaced_line(console, item)
+
+
+def _print_unplaced_line(console: Console, item: MatchedFile) -> None:
+    """A file without a placement: its status, then its best candidates or why it has none."""
+    best = ", ".join(candidate_text(candidate) for candidate in item.candidates[:3])
+    _file_line(
+        console,
+        item.parsed.scanned.relative,
+        f"{item.status} ? {best or _reason(item.error_code, item.note)}",
+    )
 
 
 def _counts(total: str, counts: Iterable[tuple[int, str]]) -> str:
@@ -488,12 +493,7 @@ def render_matches(console: Console, matched: Iterable[MatchedFile], *, detail: 
 def _print_match_line(console: Console, item: MatchedFile) -> None:
     match = item.match
     if match is None:
-        best = ", ".join(candidate_text(candidate) for candidate in item.candidates[:3])
-        _file_line(
-            console,
-            item.parsed.scanned.relative,
-            f"{item.status} ? {best or _reason(item.error_code, item.note)}",
-        )
+        _print_unplaced_line(console, item)
         return
     label = title_with_id(match.title, match.year, match.tmdb_id)
     rivals = [
