@@ -79,12 +79,14 @@ def test_ex_number_is_a_special() -> None:
     assert (result.title, result.episodes, result.kind, result.special) == ("Title", (1,), "special", "EX")
 
 
-def test_relative_range_with_absolute_range_in_parentheses() -> None:
-    result = parsed("Fairy_Tail_2_-_16-20_(191-195).mkv")
+def test_relative_range_with_franchise_range_in_parentheses() -> None:
+    # guessit#142 (the name in its issue thread): 191-195 counts the whole franchise, 16-20 the
+    # sequel series' own episodes, which is how TMDB numbers the sequel
+    result = parsed("[Hatsuyuki-Kaitou]_Fairy_Tail_2_-_16-20_(191-195)_[720p][10bit].mkv")
     assert result.title == "Fairy Tail 2"
     assert result.episodes == (16, 17, 18, 19, 20)
-    assert result.absolute_episodes == (191, 192, 193, 194, 195)
-    assert result.group is None  # anitopy calls "191-195" the group
+    assert result.absolute_episodes == ()
+    assert result.group == "Hatsuyuki-Kaitou"  # anitopy calls "191-195" the group
 
 
 @pytest.mark.parametrize(

@@ -128,7 +128,7 @@ class ParsedName:
     special: str | None = None
     """The special/extra marker as written (``OVA``, ``SP``, ``NCOP``, ``EX``, ``12.5``)."""
     absolute_episodes: tuple[int, ...] = ()
-    """Absolute numbers given beside relative ones: ``Fairy_Tail_2_-_16-20_(191-195)``."""
+    """Absolute numbers given beside a season's own: ``Show.Name.16x03-05.313-315``."""
     version: int | None = None
     crc: str | None = None
     languages: tuple[str, ...] = ()

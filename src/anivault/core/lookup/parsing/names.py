@@ -114,9 +114,11 @@ _ABSOLUTE: Final = re.compile(
     r"|-\s*(?:ep\.?\s*)?(?P<dashed>\d{1,4})(?:-(?:\d{1,4}-)*(?P<dashed_last>\d{1,4}))?(?=\s*(?:[.\[(-]|$)))",
     re.IGNORECASE,
 )
-"""An absolute number beside the episode: ``(191-195)``, `` - 313-314``, `` - 001-002-003``,
-`` - Ep.129``; not a year (``- 09 (2021)``), nor a number that opens an episode title
-(``- 11 - 511 Kinderheim``)."""
+"""An absolute number beside a season's episode: ``S01E01-02 (001-002)``, `` - 313-314``,
+`` - 001-002-003``, `` - Ep.129``; not a year (``- 09 (2021)``), nor a number that opens an episode
+title (``- 11 - 511 Kinderheim``). Beside a number without a season (``Title (2014) - 39 (137)``,
+``Title 2 - 16-20 (191-195)``) the bracketed count runs across a whole franchise: the dash number
+is the series' own count, which TMDB numbers by, so the franchise count is not kept."""
 _TAGS: Final = re.compile(r"\s*[\[(【]")
 _DECORATION: Final = re.compile(
     r"\]\s*(?:[★☆♪・◆◇][^\[\]★☆♪・◆◇]*[★☆♪・◆◇]|[★☆][^\[\]★☆♪・◆◇]*|[★☆♪・◆◇]*)\s*\["
@@ -210,7 +212,7 @@ def read_name(name: str) -> ParsedName | None:
         special = reading.special or (special if not episodes else None)
         alternative_in_brackets = reading.alternative
         version = reading.version or version
-        absolute = reading.absolute or _absolute(reading.rest)
+        absolute = reading.absolute or (_absolute(reading.rest) if season is not None else ())
     title, inner_group = _untangle(title)
     title, season, year, special, alternative = _normalise_title(
         title, stem, season, year, special, bare_year_is_movie=not episodes
