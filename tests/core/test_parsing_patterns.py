@@ -249,6 +249,13 @@ def test_dashed_number_before_scene_episode_is_absolute() -> None:
     )
 
 
+def test_bracketed_count_beside_a_season_is_absolute() -> None:
+    # Sonarr#7246 (the name in its issue thread): the dash number beside the season's own S00E01
+    # is an absolute one; without a season the bracketed count is a franchise's (test_parsing_traps)
+    result = parsed("[Group] Kobayashi-san Chi no Maid Dragon - 14 (S00E01) (zzz) [ABCD1234].mkv")
+    assert (result.season, result.episodes, result.absolute_episodes) == (0, (1,), (14,))
+
+
 def test_half_episode_before_scene_special_leaves_the_title() -> None:
     # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
     result = parsed(
@@ -297,10 +304,10 @@ def test_three_digit_episode_repeated_in_brackets() -> None:
     # guessit test/episodes.yml (4.4.0): 101 is season 1, episode 01, as the brackets repeat
     result = parsed("Duckman - 101 (01) - 20021107 - I, Duckman.avi")
     assert (result.title, result.season, result.episodes) == ("Duckman", 1, (1,))
-    # an absolute number in brackets that does not repeat the episode stays absolute
-    # (Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353)
+    # a bracketed number that does not repeat the episode is no season: the dash number stays the
+    # episode (Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353)
     result = parsed("[Hatsuyuki] Series Title (2014) - 017 (115) [1280x720][B2CFBC0F]")
-    assert (result.season, result.episodes, result.absolute_episodes) == (None, (17,), (115,))
+    assert (result.season, result.episodes, result.absolute_episodes) == (None, (17,), ())
 
 
 # --- specials and batches -----------------------------------------------------------------------
@@ -431,6 +438,25 @@ def test_season_dot_episode_in_brackets() -> None:
     match set holds)."""
     result = parsed("Show Title [3.105] Some Episode Title.mp4")
     assert (result.title, result.season, result.episodes) == ("Show Title", 3, (105,))
+
+
+def test_dotted_season_and_episode_without_e() -> None:
+    # a Friends BD pack's files, quoted in a public blog post about renaming them ("s10.06 should
+    # be s10.e06"), and that post's own example "AA.S01.12.mkv"
+    for name, season, episode in (
+        ("Friends.s10.06.2003.BDRip.1080p.Ukr.Eng.AC3.Hurtom.TNU.Tenax555.mkv", 10, 6),
+        ("Friends.s06.10.1080p.x265.mkv", 6, 10),
+        ("AA.S01.12.mkv", 1, 12),
+    ):
+        result = parsed(name)
+        assert (result.season, result.episodes) == (season, (episode,)), name
+        assert result.title in ("Friends", "AA")
+
+
+def test_dotted_season_before_a_date_or_tags_has_no_episode() -> None:
+    """Written in the shape of the names above: a year, a date or a bit depth after ``S01.``."""
+    assert parsed("Show.Name.S01.2010.1080p.BluRay.mkv").episodes == ()
+    assert parsed("Show.Name.S02.10bit.x265.mkv").episodes == ()
 
 
 def test_version_or_audio_channels_in_brackets_are_no_season_and_episode() -> None:

@@ -69,6 +69,11 @@ CROSS_EPISODE: Final = re.compile(
     r"(?<![^\W_]|×)(?<!\d\.)(?P<season>\d{1,2}|(?:19|20)\d{2})(?P<mark>[x×]| [x×] )(?P<ep>\d{1,3})(?![\d×])",
     re.IGNORECASE,
 )
+# ``Friends.s10.06.2003.BDRip``, ``Title.S01.12.mkv``: a dotted season and a two-digit episode with
+# no ``E`` between them; only between dots, so a resolution or a date (``S01.2010.11.23``) is none.
+DOTTED_EPISODE: Final = re.compile(
+    r"(?<=\.)S(?P<season>\d{1,2})\.(?P<mark>)(?P<ep>\d{2})(?=\.|$)", re.IGNORECASE
+)
 # What may follow a first scene episode and add more: ``E02``, ``-02``, ``-E02``, ``+02``, `` & S01E02``,
 # `` - S01E03``, ``.S01E03``, ``x05`` (``2x04x05``), ``_02`` (``8x01_02``). A bare number needs a tight
 # joiner; a marked one (``E``, ``S01E``, ``1x``) may stand after spaces, dots or a spaced joiner.
@@ -212,10 +217,14 @@ def _dash_special(stem: str, special: re.Match[str], episode: re.Match[str] | No
 
 
 def read_scene(stem: str) -> Reading | None:
-    """``Title.S01E05E06.1080p…``, ``Title - S01E01-E02``, ``Title.1x02.1x03``: season, episodes, and
-    the title before them. A ``1x02`` that opens a name and is followed by a word is a title
-    (``3x3 Eyes - 01``), not a season and an episode."""
-    scene = next(filter(_not_glued_noise, SCENE_EPISODE.finditer(stem)), None) or _cross_episode(stem)
+    """``Title.S01E05E06.1080p…``, ``Title - S01E01-E02``, ``Title.1x02.1x03``, ``Title.s06.01``:
+    season, episodes, and the title before them. A ``1x02`` that opens a name and is followed by a
+    word is a title (``3x3 Eyes - 01``), not a season and an episode."""
+    scene = (
+        next(filter(_not_glued_noise, SCENE_EPISODE.finditer(stem)), None)
+        or _cross_episode(stem)
+        or DOTTED_EPISODE.search(stem)
+    )
     if scene is None:
         return _read_bracketed_scene(stem)
     season = int(scene.group("season"))
