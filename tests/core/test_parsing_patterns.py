@@ -204,6 +204,17 @@ def test_obfuscated_file_in_one_episode_release_folder(tmp_path: Path) -> None:
     assert (result.title, result.season, result.episodes) == ("Hells Kitchen US", 17, (8,))
 
 
+def test_obfuscated_file_in_two_episode_release_folder(tmp_path: Path) -> None:
+    # the release name from pr0pz/scene-release-parser-php#15; the obfuscated file name is made up
+    folder = "The.Last.Frontier.2025.S01E01-E02.1080p.WEB.H264-ETHEL"
+    result = parsed_file(tmp_path, f"{folder}/8d2e4f6a1b3c5d7e9f0a1b2c3d4e5f6a.mkv")
+    assert (result.season, result.episodes, result.title_source) == (1, (1, 2), "folder")
+    assert result.title.startswith("The Last Frontier")
+    # a file that names its own episode keeps it
+    result = parsed_file(tmp_path, f"{folder}/The.Last.Frontier.2025.S01E02.1080p.WEB.H264-ETHEL.mkv")
+    assert (result.season, result.episodes) == (1, (2,))
+
+
 # --- absolute numbers beside a season's episode numbers -----------------------------------------
 
 

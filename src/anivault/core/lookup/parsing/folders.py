@@ -34,7 +34,7 @@ def parse_file(scanned: ScannedFile) -> ParsedFile:
     parsed = None if _bare_episode(stem) else (parse_name(name) or read_name(name))
     if parsed is None or not _usable_title(parsed.title):
         folder = _series_folder(directory)
-        if folder is not None and _one_episode(folder) and folder.title and not _bare_episode(stem):
+        if folder is not None and _episode_release(folder) and folder.title and not _bare_episode(stem):
             return ParsedFile(scanned, dataclasses.replace(folder, title_source="folder"))
         if folder is None or not _usable_title(folder.title):
             if parsed is not None and parsed.title:
@@ -43,7 +43,7 @@ def parse_file(scanned: ScannedFile) -> ParsedFile:
         return ParsedFile(scanned, _from_folder(stem, parsed, folder))
     if not parsed.episodes and parsed.kind == "unknown":
         folder = _series_folder(directory)
-        if folder is not None and _one_episode(folder) and folder.title:
+        if folder is not None and _episode_release(folder) and folder.title:
             return ParsedFile(scanned, dataclasses.replace(folder, title_source="folder"))
     if parsed.season is None:
         folder = _series_folder(directory)
@@ -100,10 +100,11 @@ def _series_folder(directory: str) -> ParsedName | None:
     )
 
 
-def _one_episode(folder: ParsedName) -> bool:
-    """A scene release folder of one episode (``Show.S01E14.1080p.WEB-DL-GRP/``), whose file inside
-    may have an obfuscated name (``c48db7d2….mkv``, ``161219_06.mkv``)."""
-    return folder.season is not None and len(folder.episodes) == 1
+def _episode_release(folder: ParsedName) -> bool:
+    """A scene release folder of one episode or a multi-episode file (``Show.S01E14.1080p.WEB-DL-GRP/``,
+    ``Show.S01E01-E02.1080p.WEB-GRP/``), whose file inside may have an obfuscated name
+    (``c48db7d2….mkv``, ``161219_06.mkv``) or none a reader can use."""
+    return folder.season is not None and bool(folder.episodes)
 
 
 def _from_folder(stem: str, parsed: ParsedName | None, folder: ParsedName) -> ParsedName:
