@@ -267,6 +267,20 @@ def test_bracketed_count_beside_a_season_is_absolute() -> None:
     assert (result.season, result.episodes, result.absolute_episodes) == (0, (1,), (14,))
 
 
+def test_dashed_number_before_a_dashed_bracketed_scene_episode_leaves_the_title() -> None:
+    # Sonarr#7246 (the name in its issue thread): "- 01 - (S01E01) -" puts a dash before the bracket
+    result = parsed(
+        "[GJM-Kaleido] Cardcaptor Sakura - 01 - (S01E01) - "
+        "(BD 1080p HEVC x265 10-bit Opus 5.1 2.0) [35BDC2DA].mkv"
+    )
+    assert (result.title, result.season, result.episodes, result.absolute_episodes) == (
+        "Cardcaptor Sakura",
+        1,
+        (1,),
+        (1,),
+    )
+
+
 def test_half_episode_before_scene_special_leaves_the_title() -> None:
     # Sonarr ParserTests/AbsoluteEpisodeNumberParserFixture.cs @49df353
     result = parsed(

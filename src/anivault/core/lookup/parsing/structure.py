@@ -89,12 +89,13 @@ _ABSOLUTE_AFTER: Final = re.compile(
     r"[ ._]+(?P<first>\d{2,4})(?:-(?P<last>\d{2,4}))?(?=[ ._]*(?:[\[(]|-[^\W\d_]|$))"
 )
 # ``Show Name 313-315 s16e03-05``, ``Show - 313-315 - s16e03-05``, ``Title - 05 - S01E05``,
-# ``Title - 12 (S01E12)``, ``Title - 07.5 (S00E01)``: before the scene form a number set off by a
-# dash, or a range; one number after a space alone may end the title ("Mob Psycho 100 S02E01").
+# ``Title - 12 (S01E12)``, ``Title - 01 - (S01E01)``, ``Title - 07.5 (S00E01)``: before the scene
+# form a number set off by a dash, or a range; one number after a space alone may end the title
+# ("Mob Psycho 100 S02E01").
 # A half episode's number is no absolute number, but it is not the title's either.
 _ABSOLUTE_BEFORE: Final = re.compile(
     r"(?:\s+-\s+|[ ._]+(?:-[ ._]+)?(?=\d{2,4}-\d))(?P<first>\d{2,4})(?:-(?P<last>\d{2,4})|(?P<half>\.5))?"
-    r"[ ._]*(?:-[ ._]*|\(\s*)?$"
+    r"[ ._]*(?:-[ ._]*)?(?:\(\s*)?$"
 )
 # ``[HR] Title 87 (S4-24)``: season 4, episode 24 in brackets after the absolute number.
 _BRACKETED_SCENE: Final = re.compile(
