@@ -449,26 +449,6 @@ def test_star_note_between_brackets_left_open() -> None:
     assert (result.title, result.alternative_title, result.episodes) == ("Sakurada Reset", "重启咲良田", (6,))
 
 
-def test_season_and_episode_in_one_number_under_its_season_folder(tmp_path: Path) -> None:
-    # psouza4/mediacentermaster#1197 names "666 Park Avenue 102.avi" and "South Park 102.avi":
-    # season 1, episode 2, which the Season folder confirms
-    for show in ("666 Park Avenue", "South Park"):
-        result = parsed_file(tmp_path, f"{show}/Season 1/{show} 102.avi")
-        assert (result.title, result.season, result.episodes) == (show, 1, (2,))
-    # without a season folder the number stays whole (an anime long runner's "102")
-    result = parsed_file(tmp_path, "South Park 102.avi")
-    assert (result.season, result.episodes) == (None, (102,))
-
-
-def test_absolute_number_in_a_season_folder_stays_whole(tmp_path: Path) -> None:
-    # jellyfin#4429: One Piece kept in season folders as "One Piece - 679 [1080p].mkv"; here in a
-    # folder whose season happens to be the number's first digit
-    result = parsed_file(tmp_path, "One Piece/Season 6/One Piece - 679 [1080p].mkv")
-    assert (result.season, result.episodes) == (6, (679,))
-    result = parsed_file(tmp_path, "One Piece/Season 6/[Group] One Piece 679 [1080p].mkv")
-    assert (result.season, result.episodes) == (6, (679,))
-
-
 def test_untitled_numbers_folder_in_a_series_folder(tmp_path: Path) -> None:
     """Written in the shape of the Sonarr name above, in folders made by hand (no real name found)."""
     result = parsed_file(tmp_path, "Series Legacy/S2E1 of 10 (2023) WEB-DL 1080p/Eng.mkv")

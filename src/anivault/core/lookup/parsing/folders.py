@@ -16,14 +16,11 @@ import re
 from typing import Final
 
 from anivault.core.lookup.parsing.names import parse_folder_name, parse_name, read_name
-from anivault.core.lookup.parsing.structure import DASH_EPISODE
 from anivault.core.models import FileKind, ParsedFile, ParsedName, ScannedFile
 from anivault.errors import ParseError
 
 _BARE_EPISODE: Final = re.compile(r"\s*(?:E|EP|Episode\s*)?(\d{1,4})(?:v(\d))?\s*", re.IGNORECASE)
 _BRACKETS: Final = re.compile(r"[()\[\]]")
-_SEASON_DIGITS: Final = 100
-"""``401``: the season is written before a two-digit episode."""
 _SEASON_FOLDER: Final = re.compile(
     r"(?:Season|Saison|Staffel|Temporada|Series|S)[ ._]?(\d{1,2})", re.IGNORECASE
 )
@@ -51,20 +48,8 @@ def parse_file(scanned: ScannedFile) -> ParsedFile:
     if parsed.season is None:
         folder = _series_folder(directory)
         if folder is not None and folder.season is not None and _same_title(folder.title, parsed.title):
-            episodes = _within_season(stem, parsed, folder.season)
-            parsed = dataclasses.replace(parsed, season=folder.season, episodes=episodes)
+            parsed = dataclasses.replace(parsed, season=folder.season)
     return ParsedFile(scanned, parsed)
-
-
-def _within_season(stem: str, parsed: ParsedName, season: int) -> tuple[int, ...]:
-    """The file's episodes in the season its folder names: ``The Office/Season 4/The Office [401]
-    Fun Run.avi`` writes season 4's episode 1 as ``401``, a number that opens with the season. Not
-    in the fansub shape (a group, or `` - 401``): that writes a long runner's absolute number, and
-    season folders of absolute numbers are common (``One Piece - 679 [1080p].mkv``, jellyfin#4429)."""
-    if len(parsed.episodes) != 1 or parsed.group is not None or DASH_EPISODE.search(stem):
-        return parsed.episodes
-    in_season, episode = divmod(parsed.episodes[0], _SEASON_DIGITS)
-    return (episode,) if in_season == season and episode > 0 else parsed.episodes
 
 
 def _whole_name(path: str) -> tuple[str, str]:
