@@ -10,6 +10,10 @@ import jsonschema
 import pytest
 from tests.cli.conftest import Outcome
 
+from anivault.cli import events as cli_events
+from anivault.cli.events import MatchOutcome
+from anivault.core import events as core_events
+from anivault.core.events import Event
 from tools.tmdb_standin.server import Standin
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "cli_event.schema.json"
@@ -41,6 +45,17 @@ def test_schema_has_one_def_per_event_and_refs_them_all() -> None:
     events = {name for name in schema["$defs"] if name != "envelope"}
     referenced = {ref["$ref"].removeprefix("#/$defs/") for ref in schema["allOf"][1]["oneOf"]}
     assert referenced == events
+
+
+def test_each_event_class_has_its_schema_definition_and_each_definition_a_class() -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    defined = {name for name in schema["$defs"] if name != "envelope"}
+    classes = [*vars(core_events).values(), *vars(cli_events).values()]
+    events = {c for c in classes if isinstance(c, type) and issubclass(c, Event) and c is not Event}
+    named = {f"{c.phase}.{c.event}" for c in events if isinstance(c.event, str)}
+    by_status = {c for c in events if not isinstance(c.event, str)}
+    assert by_status == {MatchOutcome}  # the file's status names it: match.matched or match.unresolved
+    assert named | {"match.matched", "match.unresolved"} == defined
 
 
 @pytest.mark.usefixtures("anivault_env")

@@ -135,9 +135,10 @@ def _fail(error: AniVaultError, json_output: bool) -> int:
 
 def _error_line(code: str, message: str, status: int) -> None:
     """The closing ``run.error`` event, written at once (it is not a per-file event)."""
-    from anivault.cli.render import NdjsonReporter, error_event  # noqa: PLC0415 (start-up stays light)
+    from anivault.cli.events import RunErrorEvent  # noqa: PLC0415 (start-up stays light)
+    from anivault.cli.render import NdjsonReporter  # noqa: PLC0415
 
-    NdjsonReporter().emit(error_event(code, message, status))
+    NdjsonReporter().emit(RunErrorEvent(code, message, status))
 
 
 def _stdout_closed() -> int:

@@ -11,8 +11,8 @@ when it is done.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Console, RenderableType
 from rich.progress import (
@@ -27,10 +27,22 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from anivault.core.events import Event
+if TYPE_CHECKING:
+    from anivault.core.lookup.matching.consensus import Outlier
 
-LOOKUP_STAGES = ("scan", "parse", "match")
-"""The lookup's stages, in order; the scan's count is the number the later ones count towards."""
+from anivault.core.events import (
+    Event,
+    MatchOutlier,
+    MatchProgress,
+    OrganizeFile,
+    OrganizeNetworkFs,
+    OrganizeStarted,
+    PlanBuilt,
+    TmdbState,
+)
+
+AFTER_LOOKUP = (PlanBuilt, OrganizeNetworkFs, OrganizeStarted, OrganizeFile)
+"""Events that come once the lookup is over: planning or moving has begun."""
 
 
 class RateColumn(ProgressColumn):
@@ -51,13 +63,14 @@ class _CountersProgress(Progress):
             yield self.counters
 
 
-def counters_text(fields: Mapping[str, object], link_state: str) -> str:
-    """The live counters people watch during a lookup, as one line."""
-    hits, misses = _int(fields, "cache_hits"), _int(fields, "cache_misses")
+def counters_text(progress: MatchProgress | None, link_state: str) -> str:
+    """The live counters people watch during a lookup, as one line (zeros before the first count)."""
+    stats = progress.stats if progress else None
+    hits, misses = (stats.cache.hits, stats.cache.misses) if stats else (0, 0)
     hit_rate = f"{100 * hits / (hits + misses):.0f}%" if hits + misses else "-"
     return (
-        f"parse failures {_int(fields, 'parse_failed')} · cache hits {hit_rate}"
-        f" · TMDB requests {_int(fields, 'tmdb_requests')} · 429s {_int(fields, 'rate_limited')}"
+        f"parse failures {progress.parse_failed if progress else 0} · cache hits {hit_rate}"
+        f" · TMDB requests {stats.requests_sent if stats else 0} · 429s {stats.rate_limited if stats else 0}"
         f" · link {link_state}"
     )
 
@@ -77,7 +90,7 @@ class RichReporter:
             transient=True,
         )
         self._tasks: dict[str, TaskID] = {}
-        self._counter_fields: Mapping[str, object] = {}
+        self._lookup: MatchProgress | None = None
         self._link_state = "normal"
 
     def __enter__(self) -> RichReporter:
@@ -95,27 +108,29 @@ class RichReporter:
                 self._progress.update(task.id, total=task.completed)
 
     def emit(self, event: Event) -> None:
-        if event.phase == "match" and event.event == "progress":
-            seen = _int(event.fields, "source")
-            for stage in LOOKUP_STAGES:
-                done = _int(event.fields, "source" if stage == "scan" else stage)
-                self._bar(stage, done, total=None if stage == "scan" else seen)
-            self._counter_fields = event.fields
-            self._show_counters()
-        elif event.phase == "match" and event.event == "outlier":
-            self._progress.console.print(Text.assemble(("outlier", "yellow"), outlier_text(event.fields)))
-        elif event.phase == "tmdb" and event.event == "state":
-            self._link_state = str(event.fields["to"])
-            self._show_counters()
-        elif event.phase == "plan" and event.event == "built":
-            self._end_scan()
-        elif event.phase == "organize" and event.event == "started":
-            self._bar("organize", 0, total=_int(event.fields, "entries"))
-        elif event.phase == "organize" and event.event == "file":
-            self._progress.advance(self._tasks["organize"])
+        match event:
+            case MatchProgress():  # the scan's count is the number the later stages count towards
+                self._bar("scan", event.listed, total=None)
+                self._bar("parse", event.parsed, total=event.listed)
+                self._bar("match", event.looked_up, total=event.listed)
+                self._lookup = event
+                self._show_counters()
+            case MatchOutlier():
+                self._progress.console.print(
+                    Text.assemble(("outlier", "yellow"), outlier_text(event.outlier))
+                )
+            case TmdbState():
+                self._link_state = event.change.after
+                self._show_counters()
+            case PlanBuilt():
+                self._end_scan()
+            case OrganizeStarted():
+                self._bar("organize", 0, total=event.entries)
+            case OrganizeFile():
+                self._progress.advance(self._tasks["organize"])
 
     def _show_counters(self) -> None:
-        self._progress.counters = Text(counters_text(self._counter_fields, self._link_state), style="dim")
+        self._progress.counters = Text(counters_text(self._lookup, self._link_state), style="dim")
         self._progress.refresh()
 
     def _bar(self, stage: str, done: int, total: int | None) -> None:
@@ -130,7 +145,7 @@ class StageLines:
     def __init__(self, console: Console) -> None:
         self._console = console
         self._started = time.monotonic()
-        self._lookup: Mapping[str, object] | None = None
+        self._lookup: MatchProgress | None = None
         self._link_state = "normal"
         self._organize_started = 0.0
         self._organized = 0
@@ -145,29 +160,30 @@ class StageLines:
             self._line(f"organize {self._organized} files in {seconds:.1f} s")
 
     def emit(self, event: Event) -> None:
-        if event.phase == "match" and event.event == "progress":
-            self._lookup = event.fields
-        elif event.phase == "match" and event.event == "outlier":
-            self._line(f"outlier{outlier_text(event.fields)}")
-        elif event.phase == "tmdb" and event.event == "state":
-            self._link_state = str(event.fields["to"])
-        elif event.phase in ("plan", "organize") and self._lookup is not None:
+        if isinstance(event, AFTER_LOOKUP):
             self._end_lookup()
-        if event.phase == "organize" and event.event == "started":
-            self._organize_started = time.monotonic()
-        elif event.phase == "organize" and event.event == "file":
-            self._organized += 1
+        match event:
+            case MatchProgress():
+                self._lookup = event
+            case MatchOutlier():
+                self._line(f"outlier{outlier_text(event.outlier)}")
+            case TmdbState():
+                self._link_state = event.change.after
+            case OrganizeStarted():
+                self._organize_started = time.monotonic()
+            case OrganizeFile():
+                self._organized += 1
 
     def _end_lookup(self) -> None:
-        fields, self._lookup = self._lookup, None
-        if fields is None:
+        progress, self._lookup = self._lookup, None
+        if progress is None:
             return
         seconds = time.monotonic() - self._started
-        rate = _int(fields, "match") / seconds if seconds else 0.0
-        self._line(f"scan     {_int(fields, 'source')} videos")
-        self._line(f"parse    {_int(fields, 'parse')} files, {_int(fields, 'parse_failed')} failed")
-        self._line(f"match    {_int(fields, 'match')} files in {seconds:.1f} s ({rate:.1f}/s)")
-        self._line(counters_text(fields, self._link_state))
+        rate = progress.looked_up / seconds if seconds else 0.0
+        self._line(f"scan     {progress.listed} videos")
+        self._line(f"parse    {progress.parsed} files, {progress.parse_failed} failed")
+        self._line(f"match    {progress.looked_up} files in {seconds:.1f} s ({rate:.1f}/s)")
+        self._line(counters_text(progress, self._link_state))
 
     def _line(self, text: str) -> None:
         self._console.print(text, markup=False, highlight=False, soft_wrap=True)
@@ -195,13 +211,10 @@ def progress_reporter(console: Console, *, quiet: bool) -> RichReporter | StageL
     return StageLines(console)
 
 
-def outlier_text(fields: Mapping[str, Any]) -> str:
+def outlier_text(outlier: Outlier) -> str:
+    folder = outlier.folder
     return (
-        f": {fields['source']} matched {fields['title']} #{fields['tmdb_id']}, but"
-        f" {fields['folder_agreeing']} of {fields['folder_matched']} files in its folder are"
-        f" {fields['folder_title']} #{fields['folder_tmdb_id']}"
+        f": {outlier.source} matched {outlier.title} #{outlier.tmdb_id}, but"
+        f" {folder.agreeing} of {folder.matched} files in its folder are"
+        f" {folder.title} #{folder.tmdb_id}"
     )
-
-
-def _int(fields: Mapping[str, object], name: str) -> int:
-    return int(str(fields.get(name, 0)))

@@ -18,19 +18,16 @@ from typing import IO
 from rich.console import Console
 from rich.table import Table
 
+from anivault.cli.events import MatchOutcome, MatchSummary, PlanEntryEvent, RunSummaryEvent
 from anivault.core.events import Event, Reporter
 from anivault.core.lookup.scan import ListedVideo
-from anivault.core.lookup.stream import candidate_fields
 from anivault.core.models import MatchedFile, Skipped
-from anivault.core.plan.model import PlanEntry
 from anivault.core.run import RunResult
 from anivault.core.state import RunSnapshot
 from anivault.services.titles.index import TitleHit
 
 MAX_PLAN_ROWS = 400
 
-
-PER_FILE_EVENTS = frozenset({"result", "entry", "file", "skipped"})
 FLUSH_EVERY_SECONDS = 0.05
 
 
@@ -65,12 +62,12 @@ class NdjsonReporter:
             "ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "phase": event.phase,
             "event": event.event,
-            "fields": dict(event.fields),
+            "fields": event.to_json(),
         }
         text = ndjson_line(line)
         with self._lock:
             self._pending.append(text)
-        if event.event not in PER_FILE_EVENTS:
+        if not event.per_file:
             self.flush()
 
     def flush(self) -> None:
@@ -85,11 +82,6 @@ class NdjsonReporter:
         while not self._closed.wait(FLUSH_EVERY_SECONDS):
             if self._pending:
                 self.flush()
-
-
-def error_event(code: str, message: str, exit_status: int) -> Event:
-    """The ``run.error`` event every failure ends with under ``--json`` (docs/errors.md)."""
-    return Event("run", "error", {"code": code, "message": message, "exit_status": exit_status})
 
 
 _UTF8_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
@@ -113,41 +105,10 @@ def ndjson_line(value: object) -> str:
 def emit_run_result(reporter: Reporter, result: RunResult) -> None:
     """The machine-readable end of a run: one event per plan entry and unresolved file, a summary."""
     for entry in result.plan.entries:
-        reporter.emit(Event("plan", "entry", plan_entry_fields(entry)))
+        reporter.emit(PlanEntryEvent(entry))
     for item in result.unresolved:
-        fields = matched_fields(item) if item.match is not None else unresolved_fields(item)
-        reporter.emit(Event("match", item.status, fields))
-    summary = result.summary
-    reporter.emit(Event("run", "summary", {name: getattr(summary, name) for name in summary.__slots__}))
-
-
-def plan_entry_fields(entry: PlanEntry) -> dict[str, object]:
-    match = entry.match
-    return {
-        "id": entry.entry_id,
-        "source": entry.relative_source,
-        "target": entry.relative_target,
-        "role": entry.role,
-        "status": entry.status,
-        "code": entry.error_code,
-        "action": entry.action,
-        "note": entry.note,
-        "media_type": match.media_type,
-        "tmdb_id": match.tmdb_id,
-        "season": match.season,
-        "episodes": list(match.episodes),
-        "score": match.score.total,
-        "score_parts": dict(match.score.parts),
-    }
-
-
-def unresolved_fields(item: MatchedFile) -> dict[str, object]:
-    return {
-        "source": item.parsed.scanned.relative,
-        "code": item.error_code,
-        "note": item.note,
-        "candidates": candidate_fields(item),
-    }
+        reporter.emit(MatchOutcome(item))
+    reporter.emit(RunSummaryEvent(result.summary))
 
 
 def first_message_per_code(result: RunResult) -> list[tuple[str, str]]:
@@ -164,15 +125,6 @@ def first_message_per_code(result: RunResult) -> list[tuple[str, str]]:
         if outcome.error_code and outcome.error_code not in seen:
             seen[outcome.error_code] = outcome.message
     return list(seen.items())
-
-
-def scanned_fields(listed: ListedVideo) -> dict[str, object]:
-    return {
-        "path": listed.scanned.path,
-        "relative": listed.scanned.relative,
-        "size": listed.size,
-        "sidecars": [sidecar.path for sidecar in listed.scanned.sidecars],
-    }
 
 
 def render_scan(console: Console, files: list[ListedVideo], skipped: list[Skipped]) -> None:
@@ -198,28 +150,8 @@ def emit_matches(reporter: Reporter, matched: Iterable[MatchedFile]) -> None:
     statuses: dict[str, int] = {}
     for item in matched:
         statuses[item.status] = statuses.get(item.status, 0) + 1
-        if item.status in ("matched", "review") and item.match is not None:
-            reporter.emit(Event("match", item.status, matched_fields(item)))
-        else:
-            reporter.emit(Event("match", item.status, unresolved_fields(item)))
-    reporter.emit(Event("match", "summary", {"files": sum(statuses.values()), **statuses}))
-
-
-def matched_fields(item: MatchedFile) -> dict[str, object]:
-    match = item.match
-    assert match is not None
-    return {
-        "source": item.parsed.scanned.relative,
-        "media_type": match.media_type,
-        "tmdb_id": match.tmdb_id,
-        "title": match.title,
-        "year": match.year,
-        "season": match.season,
-        "episodes": list(match.episodes),
-        "score": match.score.total,
-        "note": item.note,
-        "candidates": candidate_fields(item),
-    }
+        reporter.emit(MatchOutcome(item))
+    reporter.emit(MatchSummary(statuses))
 
 
 def render_status(console: Console, snapshot: RunSnapshot | None) -> None:

@@ -13,14 +13,15 @@ from pathlib import Path
 from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
 from anivault.cli.deps import build_tmdb_client, lookup_request
+from anivault.cli.events import RunErrorEvent, UndoFinished
 from anivault.cli.flags import MatchFlags, OrganizeFlags, OutputFlags, SourceFilter
 from anivault.cli.interactive import ask_all, forced_id_picks, questions, require_terminal
 from anivault.cli.progress import progress_reporter
-from anivault.cli.render import NdjsonReporter, emit_run_result, error_event, first_message_per_code
+from anivault.cli.render import NdjsonReporter, emit_run_result, first_message_per_code
 from anivault.cli.report import NextStep, render_run
 from anivault.core.apply.undo import undo
 from anivault.core.config import RunConfig
-from anivault.core.events import Event, Reporter
+from anivault.core.events import Reporter
 from anivault.core.lookup.overrides import Pick
 from anivault.core.lookup.stream import LookupRequest, lookup_files
 from anivault.core.plan.model import PlanOptions
@@ -226,7 +227,7 @@ def emit_deciding_error(
     ``organize`` and ``match`` alike), with the code's first message."""
     code = exit_codes.deciding_code(codes, status)
     if code is not None:
-        reporter.emit(error_event(code, message_for(code), status))
+        reporter.emit(RunErrorEvent(code, message_for(code), status))
 
 
 def run_status(result: RunResult, *, applied: bool) -> int:
@@ -241,14 +242,8 @@ def run_status(result: RunResult, *, applied: bool) -> int:
 
 def undo_run(app: AppContext, journal: Path, state_dir: Path) -> int:
     report = undo(journal, state_dir)
-    fields = {
-        "restored": report.restored,
-        "already_undone": report.already_undone,
-        "left": list(report.left),
-        "folders_removed": report.folders_removed,
-    }
     if app.json_output:
-        NdjsonReporter().emit(Event("undo", "finished", fields))
+        NdjsonReporter().emit(UndoFinished(report))
     else:
         app.out.print(
             f"restored {report.restored}, already undone {report.already_undone}, "

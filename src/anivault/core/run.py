@@ -20,7 +20,16 @@ from pathlib import Path
 from anivault.core.apply.apply import ApplyOutcome
 from anivault.core.apply.session import ApplySession, applying
 from anivault.core.config import RunConfig
-from anivault.core.events import Event, Reporter
+from anivault.core.events import (
+    OrganizeFile,
+    OrganizeNetworkFs,
+    PlanBuilt,
+    Reporter,
+    RunDeferred,
+    RunFinished,
+    RunResumed,
+    RunStarted,
+)
 from anivault.core.lookup.stream import LookupTally, check_source, iter_lookup
 from anivault.core.models import MatchedFile, Skipped
 from anivault.core.plan.build import build_plan
@@ -121,9 +130,7 @@ def run_library(
         apply=request.apply,
         workers=config.lookup.workers,
     )
-    reporter.emit(
-        Event("run", "started", {"run_id": run_id, "source": str(config.source), "apply": request.apply})
-    )
+    reporter.emit(RunStarted(run_id, config.source, request.apply))
     recorder = StatusRecorder(
         state_dir=request.state_dir,
         log_dir=request.log_dir,
@@ -178,9 +185,7 @@ def _run(
             session.abandon()
         raise
     plan_status = plan.status_counts()
-    reporter.emit(
-        Event("plan", "built", {"entries": len(plan.entries), "actionable": plan_status["planned"]})
-    )
+    reporter.emit(PlanBuilt(len(plan.entries), plan_status["planned"]))
     if config.plan_file is not None:
         write_plan(plan, config.plan_file, tally.unresolved)
         record_roots(
@@ -197,7 +202,7 @@ def _run(
         deferred = tally.status["deferred"]
         if deferred:  # TMDB was unreachable for some: `--resume` looks them up again later
             session.reopen_lookups()
-            reporter.emit(Event("run", "deferred", {"files": deferred, "resume": "anivault run --resume"}))
+            reporter.emit(RunDeferred(deferred))
     stats = client.stats()
     result = RunResult(
         run_id=run_id,
@@ -210,7 +215,7 @@ def _run(
         error_codes=_error_codes(tally.error_codes, plan, outcomes),
         warnings=warnings,
     )
-    reporter.emit(Event("run", "finished", {"run_id": run_id}))
+    reporter.emit(RunFinished(run_id))
     log_event(logger, logging.INFO, "run_finished", run_id=run_id, summary=_as_fields(result.summary))
     return result
 
@@ -297,9 +302,7 @@ def resume_last(
         if last is None:
             raise
         # Killed after its last step, or resumed twice: the job is done, which is success.
-        reporter.emit(
-            Event("run", "resumed", {"run_id": last.run_id, "done": last.done, "nothing_left": True})
-        )
+        reporter.emit(RunResumed(last.run_id, last.done, nothing_left=True))
         target = last.config.target if last.config else state_dir
         return _plan_result(last.run_id, Plan(target, ()), [], None, time.monotonic(), ())
     config = checkpoint.config  # the run's own options (None for a --from-plan run)
@@ -318,7 +321,7 @@ def resume_last(
         allow_target_symlinks,
     )
     pace = config.io_pace_limit if config else None
-    reporter.emit(Event("run", "resumed", {"run_id": checkpoint.run_id, "done": checkpoint.done}))
+    reporter.emit(RunResumed(checkpoint.run_id, checkpoint.done))
     warnings = network_warnings(_roots(plan), pace, reporter)
     return _apply_recorded(plan, state_dir, checkpoint, pace, reporter, log_dir, started, warnings)
 
@@ -395,7 +398,7 @@ def network_warnings(paths: tuple[Path, ...], pace: float | None, reporter: Repo
             f"expect it to be several times slower than a local disk.{hint}"
         )
         warnings.append(message)
-        reporter.emit(Event("organize", "network_fs", {"path": str(path), "fs_type": kind}))
+        reporter.emit(OrganizeNetworkFs(path, kind))
         log_event(logger, logging.WARNING, "network_fs", path=str(path), fs_type=kind)
     return tuple(warnings)
 
@@ -463,18 +466,7 @@ def _apply(
 ) -> list[ApplyOutcome]:
     def report(outcome: ApplyOutcome) -> None:
         _log_outcome(outcome)
-        reporter.emit(
-            Event(
-                "organize",
-                "file",
-                {
-                    "status": outcome.status,
-                    "target": outcome.entry.relative_target,
-                    "action": outcome.entry.action,
-                    "code": outcome.error_code,
-                },
-            )
-        )
+        reporter.emit(OrganizeFile(outcome))
 
     return session.apply(
         plan, reporter=reporter, on_outcome=report, io_pace_limit=pace, prune_empty=prune_empty

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from dataclasses import asdict
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +14,7 @@ from anivault.cli.options import command_output_options, source_option, tuning_o
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext
     from anivault.cli.flags import Overrides
+    from anivault.core.events import Event
 
 
 @click.group("cache")
@@ -43,20 +41,12 @@ def stats_command(app: AppContext) -> int:
       anivault cache stats
       anivault cache stats --json
     """
+    from anivault.cli.events import CacheStatsEvent
     from anivault.services.cache import maintenance
 
     settings = app.loaded.settings
     found = maintenance.report(settings.cache_dir, time.time())
-    fields = {
-        "path": str(settings.cache_dir),
-        **asdict(found),
-        "max_bytes": settings.cache_max_bytes,
-        "oldest": _iso(found.oldest),
-        "newest": _iso(found.newest),
-        "hit_rate_last_run": found.last_run_hit_rate,
-        "hit_rate_overall": found.hit_rate,
-    }
-    _show(app, "stats", fields)
+    _show(app, CacheStatsEvent(settings.cache_dir, found, settings.cache_max_bytes))
     return 0
 
 
@@ -71,10 +61,11 @@ def purge_command(app: AppContext, *, older_than: str) -> int:
     Example:
       anivault cache purge --older-than 30d
     """
+    from anivault.cli.events import CachePurged
     from anivault.services.cache import maintenance
 
     removed = maintenance.purge(app.loaded.settings.cache_dir, maintenance.parse_age(older_than), time.time())
-    _show(app, "purged", asdict(removed))
+    _show(app, CachePurged(removed))
     return 0
 
 
@@ -88,9 +79,10 @@ def clear_command(app: AppContext) -> int:
     Example:
       anivault cache clear
     """
+    from anivault.cli.events import CacheCleared
     from anivault.services.cache import maintenance
 
-    _show(app, "cleared", asdict(maintenance.clear(app.loaded.settings.cache_dir)))
+    _show(app, CacheCleared(maintenance.clear(app.loaded.settings.cache_dir)))
     return 0
 
 
@@ -104,9 +96,10 @@ def verify_command(app: AppContext) -> int:
     Example:
       anivault cache verify
     """
+    from anivault.cli.events import CacheVerified
     from anivault.services.cache import maintenance
 
-    _show(app, "verified", asdict(maintenance.verify(app.loaded.settings.cache_dir, time.time())))
+    _show(app, CacheVerified(maintenance.verify(app.loaded.settings.cache_dir, time.time())))
     return 0
 
 
@@ -128,6 +121,7 @@ def warm_command(
       anivault cache warm --src ~/Downloads/anime --rate 20
     """
     from anivault.cli.deps import build_tmdb_client, lookup_request
+    from anivault.cli.events import CacheWarmed
     from anivault.cli.progress import progress_reporter
     from anivault.cli.render import NdjsonReporter
     from anivault.core.lookup.stream import check_source
@@ -141,39 +135,17 @@ def warm_command(
     reporter = NdjsonReporter() if app.json_output else progress_reporter(app.err, quiet=False)
     with reporter:
         result = warm_cache(request, client, reporter)
-    cache = result.stats.cache
-    fields = {
-        "files": result.files,
-        "skipped": result.skipped,
-        **result.statuses,
-        "tmdb_requests": result.stats.requests_sent,
-        "cache_hits": cache.hits,
-        "cache_misses": cache.misses,
-        "cache_writes": cache.writes,
-        "cache_evicted": cache.evicted,
-        "hit_rate": cache.hit_rate,
-        "error_codes": list(result.error_codes),
-    }
-    _show(app, "warmed", fields)
+    _show(app, CacheWarmed(result))
     return exit_codes.for_run(result.error_codes)
 
 
-def _show(app: AppContext, event: str, fields: Mapping[str, object]) -> None:
+def _show(app: AppContext, event: Event) -> None:
     """One ``cache.<event>`` NDJSON event, or the same fields as a two-column table."""
     from anivault.cli.render import NdjsonReporter
-    from anivault.core.events import Event
 
     if app.json_output:
-        NdjsonReporter().emit(Event("cache", event, fields))
+        NdjsonReporter().emit(event)
         return
-    for name, value in fields.items():
+    for name, value in event.to_json().items():
         shown = f"{value:.1%}" if name.startswith("hit_rate") and isinstance(value, float) else value
         app.out.print(f"{name.replace('_', ' '):<20} {'-' if shown is None else shown}", markup=False)
-
-
-def _iso(timestamp: float | None) -> str | None:
-    if timestamp is None:
-        return None
-    return (
-        datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-    )

@@ -29,8 +29,9 @@ def scan_command(app: AppContext, *, source: Path, source_filter: SourceFilter) 
       anivault scan --src ~/Downloads/anime --ext mkv,mp4
       anivault --json scan --src ~/Downloads/anime | jq -r 'select(.event=="file").fields.relative'
     """
-    from anivault.cli.render import NdjsonReporter, render_scan, scanned_fields
-    from anivault.core.events import Event
+    from anivault.cli.events import ScanFile, ScanSummary
+    from anivault.cli.render import NdjsonReporter, render_scan
+    from anivault.core.events import ScanSkipped
     from anivault.core.lookup.scan import ListedVideo, list_videos
     from anivault.core.lookup.stream import check_source
 
@@ -48,10 +49,10 @@ def scan_command(app: AppContext, *, source: Path, source_filter: SourceFilter) 
     if app.json_output:
         with NdjsonReporter() as reporter:
             for listed in files:
-                reporter.emit(Event("scan", "file", scanned_fields(listed)))
+                reporter.emit(ScanFile(listed))
             for item in skipped:
-                reporter.emit(Event("scan", "skipped", {"path": str(item.path), "reason": item.reason}))
-            reporter.emit(Event("scan", "summary", {"files": len(files), "skipped": len(skipped)}))
+                reporter.emit(ScanSkipped(item))
+            reporter.emit(ScanSummary(len(files), len(skipped)))
     else:
         render_scan(app.out, files, skipped)
     return 0

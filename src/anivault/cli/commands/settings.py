@@ -6,6 +6,7 @@ import os
 import sys
 from dataclasses import fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,9 @@ from anivault.cli.app import AppContext, ask_pin
 from anivault.cli.options import command_output_options
 from anivault.errors import UsageError
 from anivault.services.settings import Settings, config_files, set_setting, user_config_path
+
+if TYPE_CHECKING:
+    from anivault.core.events import Event
 
 
 @click.group("settings")
@@ -39,16 +43,16 @@ def show_command(app: AppContext) -> int:
     Example:
       anivault settings show
     """
+    from anivault.cli.events import KeyOrigin, SettingValue  # here: every --help loads this module
+
     for name in (f.name for f in fields(Settings)):
         value, origin = getattr(app.loaded.settings, name), app.loaded.origins[name]
-        _say(
-            app, "value", {"name": name, "value": value, "origin": origin}, f"{name} = {value!r}  # {origin}"
-        )
+        _say(app, SettingValue(name, value, origin), f"{name} = {value!r}  # {origin}")
     from anivault.services.keystore import key_origin  # here: every --help loads this module
 
     where = key_origin(os.environ, app.loaded.settings.home_dir)
     shown = f"tmdb_key = {'set' if where else 'not set'}  # {where or 'none'}"
-    _say(app, "key", {"set": where is not None, "origin": where or "none"}, shown)
+    _say(app, KeyOrigin(where), shown)
     return 0
 
 
@@ -63,10 +67,12 @@ def get_command(app: AppContext, name: str) -> int:
     Example:
       anivault settings get tmdb_rate
     """
+    from anivault.cli.events import SettingValue  # here: as above
+
     if name not in app.loaded.origins:
         raise UsageError(f"unknown setting {name}; see anivault settings show")
     value, origin = getattr(app.loaded.settings, name), app.loaded.origins[name]
-    _say(app, "value", {"name": name, "value": value, "origin": origin}, str(value))
+    _say(app, SettingValue(name, value, origin), str(value))
     return 0
 
 
@@ -105,10 +111,12 @@ def set_command(
         return _store_key(app, tmdb_key_file)
     if name is None or value is None:
         raise UsageError("usage: anivault settings set NAME VALUE  (or --tmdb-key)")
+    from anivault.cli.events import SettingSet  # here: as above
+
     path = user_config_path()
     stored = set_setting(path, name, value)
     origin = app.loaded.origins.get(name, "default")
-    _say(app, "set", {"name": name, "value": stored, "path": str(path)}, f"{name} = {stored!r} in {path}")
+    _say(app, SettingSet(name, stored, path), f"{name} = {stored!r} in {path}")
     if origin.startswith("env:") or (origin != "default" and origin != str(path)):
         app.err.print(f"note: {name} is still overridden by {origin}", markup=False)
     return 0
@@ -125,11 +133,12 @@ def _store_key(app: AppContext, key_file: Path | None) -> int:
         key = sys.stdin.read().strip()
     if not key:
         raise UsageError("empty TMDB key")
-    from anivault.services.keystore import keystore_path, store_key  # here: as above
+    from anivault.cli.events import KeyStored  # here: as above
+    from anivault.services.keystore import keystore_path, store_key
 
     path = keystore_path(app.loaded.settings.home_dir)
     store_key(path, key, ask_pin(confirm=True))
-    _say(app, "key_stored", {"path": str(path)}, f"TMDB key stored encrypted in {path}")
+    _say(app, KeyStored(path), f"TMDB key stored encrypted in {path}")
     return 0
 
 
@@ -143,27 +152,28 @@ def path_command(app: AppContext) -> int:
     Example:
       anivault settings path
     """
-    from anivault.services.keystore import keystore_path  # here: as above
+    from anivault.cli.events import SettingsPath  # here: as above
+    from anivault.services.keystore import keystore_path
 
     settings = app.loaded.settings
     places = {
-        **{f"config[{rank}]": str(path) for rank, path in enumerate(config_files(os.environ))},
-        "home": str(settings.home_dir),
-        "key_store": str(keystore_path(settings.home_dir)),
-        "cache": str(settings.cache_dir),
-        "logs": str(settings.log_dir),
-        "state": str(settings.state_dir),
+        **{f"config[{rank}]": path for rank, path in enumerate(config_files(os.environ))},
+        "home": settings.home_dir,
+        "key_store": keystore_path(settings.home_dir),
+        "cache": settings.cache_dir,
+        "logs": settings.log_dir,
+        "state": settings.state_dir,
     }
     for name, where in places.items():
-        _say(app, "path", {"name": name, "path": where}, f"{name:<10} {where}")
+        _say(app, SettingsPath(name, where), f"{name:<10} {where}")
     return 0
 
 
-def _say(app: AppContext, event: str, fields_: dict[str, object], text: str) -> None:
+def _say(app: AppContext, event: Event, text: str) -> None:
+    """``event`` under ``--json``, else ``text``."""
     if app.json_output:
         from anivault.cli.render import NdjsonReporter
-        from anivault.core.events import Event
 
-        NdjsonReporter().emit(Event("settings", event, fields_))
+        NdjsonReporter().emit(event)
     else:
         click.echo(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import click
@@ -24,14 +23,13 @@ def status_command(app: AppContext) -> int:
       anivault status
       anivault --json status | jq .fields.state
     """
+    from anivault.cli.events import StatusSnapshot
     from anivault.cli.render import NdjsonReporter, render_status
-    from anivault.core.events import Event
     from anivault.core.state import read_snapshot
 
     snapshot = read_snapshot(app.loaded.settings.state_dir)
     if app.json_output:
-        fields = {"found": snapshot is not None, **(asdict(snapshot) if snapshot else {})}
-        NdjsonReporter().emit(Event("status", "snapshot", fields))
+        NdjsonReporter().emit(StatusSnapshot(snapshot))
     else:
         render_status(app.out, snapshot)
     return 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import click
@@ -36,16 +35,15 @@ def titles_command(app: AppContext, *, title: str, limit: int, min_similarity: f
       anivault titles "Eureka Seven AO"
       anivault titles --json "Shingeki no Kyojin Season 3" | jq .fields.hits[0]
     """
+    from anivault.cli.events import TitlesLookup
     from anivault.cli.render import NdjsonReporter, render_title_hits
-    from anivault.core.events import Event
     from anivault.services.titles.index import default_title_index
 
     index = default_title_index()
     hits = index.lookup(title, limit=limit, min_similarity=min_similarity)
     if app.json_output:
-        fields = {"query": title, "index": index.source, "hits": [asdict(hit) for hit in hits]}
         with NdjsonReporter() as reporter:
-            reporter.emit(Event("titles", "lookup", fields))
+            reporter.emit(TitlesLookup(title, index.source, hits))
     else:
         render_title_hits(app.out, title, hits, index.source)
     return 0

@@ -22,7 +22,7 @@ from anivault.core.apply.lock import hold_library
 from anivault.core.apply.prune import prune_emptied
 from anivault.core.apply.recovery import settle
 from anivault.core.apply.retry import apply_retrying_locked
-from anivault.core.events import Event, Reporter
+from anivault.core.events import OrganizeStarted, Reporter
 from anivault.core.pipeline import interrupt_between_steps
 from anivault.core.plan.model import Plan
 from anivault.core.plan.planfile import write_plan
@@ -73,17 +73,7 @@ class ApplySession:
         actionable = len(plan.actionable())
         current = checkpoint.advanced(phase="apply", plan=str(plan_path), total=actionable, done=len(already))
         self._save(current)
-        reporter.emit(
-            Event(
-                "organize",
-                "started",
-                {
-                    "entries": actionable - len(already),
-                    "already_done": len(already),
-                    "journal": str(journal_path),
-                },
-            )
-        )
+        reporter.emit(OrganizeStarted(actionable - len(already), len(already), journal_path))
         outcomes: list[ApplyOutcome] = []
         last_saved = clock()
 

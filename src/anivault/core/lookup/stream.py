@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from anivault.core.events import Event, Reporter
+from anivault.core.events import MatchOutlier, MatchProgress, MatchResult, Reporter, ScanSkipped, TmdbState
 from anivault.core.lookup.matching import Matcher
 from anivault.core.lookup.matching.consensus import FolderVotes, Outlier, folder_of
 from anivault.core.lookup.overrides import FolderOverrides, MatchOverride, Pick
@@ -132,11 +132,7 @@ def iter_lookup(
         extras_folder=request.extras_folder,
         titles=default_title_index,
     )
-    client.watch(
-        lambda change: reporter.emit(
-            Event("tmdb", "state", {"from": change.before, "to": change.after, "reason": change.reason})
-        )
-    )
+    client.watch(lambda change: reporter.emit(TmdbState(change)))
     follow = request.follow_source_symlinks
     pipeline = Pipeline(
         walk_folders(
@@ -170,7 +166,7 @@ def iter_lookup(
     try:
         for item in pipeline.run():
             if isinstance(item, Skipped):
-                reporter.emit(Event("scan", "skipped", {"path": str(item.path), "reason": item.reason}))
+                reporter.emit(ScanSkipped(item))
                 yield item
             else:
                 parse_failed += item.status == "parse_failed"
@@ -182,7 +178,7 @@ def iter_lookup(
             now = time.monotonic()
             if now - last_progress >= PROGRESS_EVERY_SECONDS:
                 last_progress = now
-                reporter.emit(Event("match", "progress", _progress_fields(pipeline, parse_failed, client)))
+                reporter.emit(_progress(pipeline, parse_failed, client))
         for item in held:
             majority = votes.majority(folder_of(item.parsed.scanned.relative))
             yield _reported(matcher.settle(item, majority) if majority else item, reporter)
@@ -193,7 +189,7 @@ def iter_lookup(
     finally:
         held.close()
         votes.close()
-    reporter.emit(Event("match", "progress", _progress_fields(pipeline, parse_failed, client)))
+    reporter.emit(_progress(pipeline, parse_failed, client))
 
 
 def _videos_in(item: FolderListing | ParsedFile | MatchedFile | Skipped) -> int:
@@ -207,70 +203,28 @@ def _videos_in(item: FolderListing | ParsedFile | MatchedFile | Skipped) -> int:
 
 def _reported(item: MatchedFile, reporter: Reporter) -> MatchedFile:
     _log_match(item)
-    reporter.emit(Event("match", "result", match_fields(item)))
+    reporter.emit(MatchResult(item))
     return item
 
 
 def _report_outlier(outlier: Outlier, reporter: Reporter) -> None:
     """Flag, do not change: a second series dropped into a folder is as likely as a wrong match."""
-    majority = outlier.folder
-    fields: dict[str, Any] = {
-        "source": outlier.source,
-        "media_type": outlier.media_type,
-        "tmdb_id": outlier.tmdb_id,
-        "title": outlier.title,
-        "files": outlier.files,
-        "folder_tmdb_id": majority.tmdb_id,
-        "folder_title": majority.title,
-        "folder_agreeing": majority.agreeing,
-        "folder_matched": majority.matched,
-    }
+    event = MatchOutlier(outlier)
+    fields: dict[str, Any] = event.to_json()  # as keyword arguments: none is named exc_info
     log_event(logger, logging.WARNING, "folder_outlier", **fields)
-    reporter.emit(Event("match", "outlier", fields))
+    reporter.emit(event)
 
 
-def _progress_fields(pipeline: Pipeline, parse_failed: int, client: TmdbClient) -> dict[str, object]:
-    """Stage counts plus the live counters people watch: parse failures and cache hits so far."""
-    stats = client.stats()
-    return {
-        **pipeline.counters.snapshot(),
-        "parse_failed": parse_failed,
-        "cache_hits": stats.cache.hits,
-        "cache_misses": stats.cache.misses,
-        "tmdb_requests": stats.requests_sent,
-        "rate_limited": stats.rate_limited,
-    }
-
-
-def match_fields(item: MatchedFile) -> dict[str, object]:
-    """One file's lookup outcome, JSON-shaped: the choice (a file under review: the best guess)
-    with its score parts and place, why it is not confident, and the candidates best first.
-    Emitted as it happens so a listener never needs the whole library in memory."""
-    match = item.match
-    return {
-        "source": item.parsed.scanned.relative,
-        "status": item.status,
-        "code": item.error_code,
-        "note": item.note,
-        "media_type": match.media_type if match else None,
-        "tmdb_id": match.tmdb_id if match else None,
-        "title": match.title if match else None,
-        "year": match.year if match else None,
-        "season": match.season if match else None,
-        "episodes": list(match.episodes) if match else [],
-        "score": match.score.total if match else None,
-        "score_parts": dict(match.score.parts) if match else {},
-        "candidates": candidate_fields(item),
-    }
-
-
-def candidate_fields(item: MatchedFile) -> list[dict[str, object]]:
-    """A file's candidates best first, JSON-shaped: a matched file's runners-up, or every ranked
-    candidate of a file under review (its best guess first)."""
-    return [
-        {"media_type": c.media_type, "tmdb_id": c.tmdb_id, "title": c.title, "year": c.year, "score": c.score}
-        for c in item.candidates
-    ]
+def _progress(pipeline: Pipeline, parse_failed: int, client: TmdbClient) -> MatchProgress:
+    """Videos per stage plus the live counters people watch: parse failures and cache hits so far."""
+    done = pipeline.counters.snapshot()
+    return MatchProgress(
+        listed=done["source"],
+        parsed=done["parse"],
+        looked_up=done["match"],
+        parse_failed=parse_failed,
+        stats=client.stats(),
+    )
 
 
 def _log_match(item: MatchedFile) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
 from anivault.core.config import one_of, plan_options_from_json, plan_options_to_json
-from anivault.core.lookup.stream import candidate_fields
+from anivault.core.lookup.outcome_json import match_json, unresolved_json, without
 from anivault.core.models import Fingerprint, Match, MatchedFile, Score
 from anivault.core.plan.model import (
     ENTRY_STATUSES,
@@ -63,7 +63,7 @@ def plan_json_chunks(plan: Plan, unresolved: Iterable[MatchedFile] = ()) -> Iter
     for key, value in sorted(middle.items()):
         yield f",\n  {json.dumps(key)}: {_dumps(value, level=1)}"
     yield ',\n  "unmatched": '
-    yield from _json_array((_unresolved_to_dict(m) for m in unresolved), level=1)
+    yield from _json_array((unresolved_json(m) for m in unresolved), level=1)
     yield "\n}\n"
 
 
@@ -85,16 +85,6 @@ def write_plan(plan: Plan, path: Path, unresolved: Iterable[MatchedFile] = ()) -
     """Write atomically, so a reader never sees half a plan."""
     with atomic_text(path) as handle:
         handle.writelines(plan_json_chunks(plan, unresolved))
-
-
-def _unresolved_to_dict(item: MatchedFile) -> dict[str, Any]:
-    return {
-        "source": item.parsed.scanned.relative,
-        "status": item.status,
-        "code": item.error_code,
-        "note": item.note,
-        "candidates": candidate_fields(item),
-    }
 
 
 def read_plan(
@@ -195,15 +185,9 @@ def _entry_to_dict(entry: PlanEntry) -> dict[str, Any]:
             "partial_hash": print_.partial_hash,
         },
         "match": {
-            "media_type": match.media_type,
-            "tmdb_id": match.tmdb_id,
-            "title": match.title,
+            **without(match_json(match), "score_parts"),
             "original_title": match.original_title,
-            "year": match.year,
-            "season": match.season,
-            "episodes": list(match.episodes),
-            "score": match.score.total,
-            "reasons": dict(match.score.parts),
+            "reasons": dict(match.score.parts),  # the plan file's own name for the score parts
         },
     }
 
