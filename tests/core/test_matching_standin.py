@@ -359,11 +359,18 @@ def test_a_traditional_chinese_name_finds_the_series_the_catalog_spells_in_simpl
     assert placed(match_indexed(client, name)) == (62564, 3, (7,))
 
 
-def test_a_native_title_s_own_subtitle_makes_the_season_a_guess(client: TmdbClient) -> None:
-    # The shape Chinese groups publish (``中文 副题 / Latin``): the native part names the series
-    # ("刀剑神域", Sword Art Online) and its subtitle a later arc that no TMDB title carries, so
-    # episode 17 of season 1 is a guess, not a placement.
-    result = match_indexed(client, "[Grp] 刀剑神域 Alicization / Alicization - 17 [1080p].mkv")
-    assert result.status == "review"
-    assert "'alicization' is in no TMDB title" in result.note
-    assert result.match is not None and result.match.tmdb_id == 45782
+def test_a_native_title_followed_by_a_season_s_own_words_is_that_season(client: TmdbClient) -> None:
+    # A real folder name (kookxiang/jellyfin-plugin-bangumi, Jellyfin.Plugin.Bangumi.Test/Season.cs):
+    # "恶魔高校D×D" is High School DxD in Chinese, and "NEW" is what season 2's title "High School
+    # DxD New" adds to it. No title holds the two together; the words after the series' title do.
+    result = match_indexed(client, "恶魔高校D×D/恶魔高校D×D NEW/05.mkv")
+    assert placed(result) == (45950, 2, (5,))
+    assert result.match is not None
+    assert "unknown_words" not in dict(result.match.score.parts)
+    assert match(client, "恶魔高校D×D/恶魔高校D×D NEW/05.mkv").status == "unmatched"  # without the index
+
+
+def test_a_subtitle_two_seasons_share_names_the_first_of_them(client: TmdbClient) -> None:
+    # "刀剑神域 Alicization" as Chinese sites list the arc; the catalog gives "Sword Art Online:
+    # Alicization" to season 3 and again to season 4, which continues it.
+    assert placed(match_indexed(client, "刀剑神域 Alicization/17.mkv")) == (45782, 3, (17,))

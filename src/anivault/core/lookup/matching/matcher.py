@@ -23,12 +23,15 @@ from anivault.core.lookup.matching.consensus import FolderMajority
 from anivault.core.lookup.matching.placement import (
     SPECIALS_SEASON,
     Placement,
+    SeasonNames,
     closest_title,
     into_one_long_season,
     numbered_from_start,
     place_episodes,
+    season_names,
     sequel_season,
     sequel_words,
+    series_part,
     shift_seasons,
 )
 from anivault.core.lookup.matching.scoring import (
@@ -137,6 +140,7 @@ class Matcher:
         self._titles = titles
         self._index_lock = threading.Lock()
         self._chosen: dict[tuple[MediaType, bool, tuple[str, ...], int | None], SeriesChoice | None] = {}
+        self._season_names: dict[int, SeasonNames] = {}
         self._lock = threading.Lock()
 
     def match(self, item: ParsedFile) -> MatchedFile:
@@ -292,12 +296,13 @@ class Matcher:
             parsed = replace(parsed, season=option.season, episodes=shifted)
             sequel = False
         words = sequel_words(parsed, details) if sequel else ()
-        season = sequel_season(parsed, details, words, by_length=not option.leading) if words else None
+        season = self._named_season(details, words) if words else None
+        if season is None and words:
+            season = sequel_season(parsed, details, words, by_length=not option.leading)
         if season is not None:
             parsed = replace(parsed, season=season)
             # The cour's own subtitle is not the series' title: judge the title without it.
-            title = closest_title(parsed, details)
-            base = " ".join(w for w in normalize_title(title).split() if w not in words)
+            base = series_part(closest_title(parsed, details), words, details)
             parts = [
                 ("title", self._weights.title * title_similarity(base, all_titles(details)))
                 if name == "title"
@@ -451,6 +456,21 @@ class Matcher:
                 Option(details, parts, hit.season, hit.episode_offset, leading=hit.tmdb_id in leading)
             )
         return options
+
+    def _named_season(self, details: TitleDetails, words: tuple[str, ...]) -> int | None:
+        """The season a name's words after the series' title name by the title index's season
+        titles (``JoJo's Bizarre Adventure - Stardust Crusaders``), or None. Worked out once per
+        series per run: every file of a batch carries the same words."""
+        index = self._title_index()
+        if index is None:
+            return None
+        with self._lock:
+            names = self._season_names.get(details.tmdb_id)
+        if names is None:
+            names = season_names(details, index.season_titles(details.tmdb_id))
+            with self._lock:
+                self._season_names[details.tmdb_id] = names
+        return names.season_of(words)
 
     def _absolute_ranges(self, tmdb_id: int) -> tuple[AbsoluteRange, ...]:
         index = self._title_index()

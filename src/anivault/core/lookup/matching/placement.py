@@ -4,15 +4,17 @@ a cour's year, sequel cours under their own title, specials; and ``--season-offs
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import groupby
 
 from rapidfuzz import fuzz
 
 from anivault.core.lookup.matching.scoring import (
     all_titles,
     carried_titles,
+    is_cjk,
     normalize_title,
     script_runs,
     title_similarity,
@@ -115,6 +117,89 @@ def _same_letters(query: str, titles: Sequence[str]) -> bool:
     """Only the spacing differs ("Kays" / "Kay's", "5000" / "5,000"): spelling, not a subtitle."""
     wanted = normalize_title(query).replace(" ", "")
     return any(normalize_title(t).replace(" ", "") == wanted for t in titles)
+
+
+SeasonTitles = tuple[tuple[int, tuple[str, ...]], ...]
+"""(season, its titles as written) per season: the title index's ``season_titles``."""
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonNames:
+    """How a series' seasons are named after its title: what each season's titles add to the
+    series' own words (``Stardust Crusaders``, ``BorN``, ``Virgin Soul``), in any script."""
+
+    series_words: frozenset[str]
+    """Every word of the series' own titles (TMDB's name, aliases and translations)."""
+    by_words: Mapping[frozenset[str], int]
+    """A season's own words → the first regular season named by them."""
+    seasons: frozenset[int]
+    """TMDB's regular seasons of the series."""
+
+    def season_of(self, words: Iterable[str]) -> int | None:
+        """The season that the words after a series' title name, or None.
+
+        The words less the series' own ones must be exactly what a season's title adds, or hold
+        one season number (``刀剑神域III UnderWorld``: a group's count beside its own subtitle)
+        that TMDB has and no other season's title contradicts."""
+        own = frozenset(part for word in words for part in _script_parts(word)) - self.series_words
+        if not own:
+            return None
+        if own in self.by_words:
+            return self.by_words[own]
+        numbers = {(word, number) for word in own if (number := _season_word(word)) is not None}
+        if len(numbers) != 1:
+            return None
+        word, number = numbers.pop()
+        rest = self.by_words.get(own - {word}, number)
+        return number if number in self.seasons and rest == number else None
+
+
+def season_names(details: TitleDetails, season_titles: SeasonTitles) -> SeasonNames:
+    """``SeasonNames`` of ``details`` from its seasons' titles (regular seasons TMDB has only).
+    A title several seasons share names the first: a later season repeating an earlier one's
+    title continues it (``Sword Art Online: Alicization`` is given to seasons 3 and 4)."""
+    series_words = _series_words(_Candidate(details))
+    regular = frozenset(s.number for s in details.seasons if s.number >= 1)
+    by_words: dict[frozenset[str], int] = {}
+    for season, titles in sorted(season_titles):
+        if season in regular:
+            for title in titles:
+                own = frozenset(_title_words(title)) - series_words
+                if own:
+                    by_words.setdefault(own, season)
+    return SeasonNames(series_words, by_words, regular)
+
+
+def series_part(title: str, words: tuple[str, ...], details: TitleDetails) -> str:
+    """``title`` without the words that name a sequel's season, to judge it as the series'. Of a
+    word glued across scripts only the parts in no title of the series go (``刀剑神域iii`` keeps
+    ``刀剑神域``)."""
+    series_words = _series_words(_Candidate(details))
+    season = {
+        part
+        for parts in map(_script_parts, words)
+        for part in parts
+        if len(parts) == 1 or part not in series_words
+    }
+    kept = (
+        "".join(p for p in _script_parts(word) if p not in season) for word in normalize_title(title).split()
+    )
+    return " ".join(word for word in kept if word)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _series_words(candidate: _Candidate) -> frozenset[str]:
+    return frozenset(part for title in all_titles(candidate.details) for part in _title_words(title))
+
+
+def _title_words(text: str) -> list[str]:
+    return [part for word in normalize_title(text).split() for part in _script_parts(word)]
+
+
+def _script_parts(word: str) -> list[str]:
+    """A word split where CJK meets another script: groups glue a season count or a Latin
+    subtitle to a Chinese title (``刀剑神域iii``), and catalogs glue ``ハイスクールdxd``."""
+    return ["".join(run) for _, run in groupby(word, key=is_cjk)]
 
 
 def sequel_season(
