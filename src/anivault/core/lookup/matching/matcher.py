@@ -296,9 +296,14 @@ class Matcher:
             parsed = replace(parsed, season=option.season, episodes=shifted)
             sequel = False
         words = sequel_words(parsed, details) if sequel else ()
-        season = self._named_season(details, words) if words else None
+        names = self._names_of_seasons(details) if words else None
+        season = names.season_of(words) if names else None
         if season is None and words:
-            season = sequel_season(parsed, details, words, by_length=not option.leading)
+            # A later season long enough for the episode is a guess the index's season titles
+            # overrule: when they name later seasons and these words none of them, the words are
+            # no season's.
+            by_length = not option.leading and not (names and names.later_seasons_titled)
+            season = sequel_season(parsed, details, words, by_length=by_length)
         if season is not None:
             parsed = replace(parsed, season=season)
             # The cour's own subtitle is not the series' title: judge the title without it.
@@ -327,7 +332,8 @@ class Matcher:
         elif not placed:  # "SP1" fitting says little about the series; a show without specials, much
             parts.append(("episode", self._weights.episode_misfit))
         unknown = words if season is None else ()
-        if placed and unknown and _seasons_holding(parsed, details) > 1:
+        # (a special goes to Season 00 whichever season the words would name)
+        if placed and unknown and parsed.kind != "special" and _seasons_holding(parsed, details) > 1:
             problem = f"'{' '.join(unknown)}' is in no TMDB title of it: which season is a guess"
         return Evaluation(_total(parts), details, placed, problem, unknown=unknown)
 
@@ -457,10 +463,10 @@ class Matcher:
             )
         return options
 
-    def _named_season(self, details: TitleDetails, words: tuple[str, ...]) -> int | None:
-        """The season a name's words after the series' title name by the title index's season
-        titles (``JoJo's Bizarre Adventure - Stardust Crusaders``), or None. Worked out once per
-        series per run: every file of a batch carries the same words."""
+    def _names_of_seasons(self, details: TitleDetails) -> SeasonNames | None:
+        """How the title index's season titles name the seasons of ``details`` after its title
+        (``JoJo's Bizarre Adventure - Stardust Crusaders``); None without an index. Worked out
+        once per series per run: every file of a batch carries the same words."""
         index = self._title_index()
         if index is None:
             return None
@@ -470,7 +476,7 @@ class Matcher:
             names = season_names(details, index.season_titles(details.tmdb_id))
             with self._lock:
                 self._season_names[details.tmdb_id] = names
-        return names.season_of(words)
+        return names
 
     def _absolute_ranges(self, tmdb_id: int) -> tuple[AbsoluteRange, ...]:
         index = self._title_index()

@@ -135,6 +135,11 @@ class SeasonNames:
     seasons: frozenset[int]
     """TMDB's regular seasons of the series."""
 
+    @property
+    def later_seasons_titled(self) -> bool:
+        """Whether a season after the first has words of its own in the index's titles."""
+        return any(season >= 2 for season in self.by_words.values())
+
     def season_of(self, words: Iterable[str]) -> int | None:
         """The season that the words after a series' title name, or None.
 
