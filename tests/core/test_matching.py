@@ -355,25 +355,26 @@ GHOUL = replace(FOUR_SEASONS, translated_titles=(("zh", "东京喰种"),))
 
 
 @pytest.mark.parametrize(
-    ("words", "season"),
+    ("words", "episodes", "seasons"),
     [
-        (("root", "a"), 2),  # what season 2's titles add to the series' own words
-        (("东京喰种root", "a"), 2),  # glued across scripts: 东京喰种 is the series' own word
-        (("re",), 3),  # seasons 3 and 4 share "Tokyo Ghoul:re": the first has it
-        (("re", "2nd", "season"), 4),
-        (("jack",), None),  # Specials are not a season a name's words place a file in
-        (("iii", "re"), 3),  # a season count beside a subtitle that names the same season
-        (("iv", "re"), None),  # ...or another one: which is meant cannot be told
-        (("iv", "uprising"), 4),  # beside words no season has, the count decides
-        (("ii", "iv"), None),
-        (("tokyo",), None),  # only the series' own words
-        (("uprising",), None),
+        (("root", "a"), (3,), (2,)),  # what season 2's titles add to the series' own words
+        (("东京喰种root", "a"), (3,), (2,)),  # glued across scripts: 东京喰种 is the series' own word
+        (("re",), (5,), (3, 4)),  # seasons 3 and 4 share "Tokyo Ghoul:re": a guess...
+        (("re",), (20,), (3,)),  # ...unless only one of them holds the episode
+        (("re", "2nd", "season"), (5,), (4,)),
+        (("jack",), (1,), ()),  # Specials are not a season a name's words place a file in
+        (("iii", "re"), (5,), (3,)),  # a season count beside a subtitle that names that season
+        (("iv", "root", "a"), (5,), ()),  # ...or another one: which is meant cannot be told
+        (("iv", "uprising"), (5,), (4,)),  # beside words no season has, the count decides
+        (("ii", "iv"), (5,), ()),
+        (("tokyo",), (5,), ()),  # only the series' own words
+        (("uprising",), (5,), ()),
     ],
 )
-def test_words_after_the_series_title_name_the_season_whose_titles_add_them(
-    words: tuple[str, ...], season: int | None
+def test_words_after_the_series_title_name_the_seasons_whose_titles_add_them(
+    words: tuple[str, ...], episodes: tuple[int, ...], seasons: tuple[int, ...]
 ) -> None:
-    assert season_names(GHOUL, GHOUL_SEASON_TITLES).season_of(words) == season
+    assert season_names(GHOUL, GHOUL_SEASON_TITLES).seasons_of(words, episodes) == seasons
 
 
 def test_a_season_named_by_its_words_judges_the_title_without_them() -> None:

@@ -370,7 +370,13 @@ def test_a_native_title_followed_by_a_season_s_own_words_is_that_season(client: 
     assert match(client, "恶魔高校D×D/恶魔高校D×D NEW/05.mkv").status == "unmatched"  # without the index
 
 
-def test_a_subtitle_two_seasons_share_names_the_first_of_them(client: TmdbClient) -> None:
+def test_a_subtitle_two_seasons_share_is_a_guess_unless_one_alone_holds_the_episode(
+    client: TmdbClient,
+) -> None:
     # "刀剑神域 Alicization" as Chinese sites list the arc; the catalog gives "Sword Art Online:
-    # Alicization" to season 3 and again to season 4, which continues it.
-    assert placed(match_indexed(client, "刀剑神域 Alicization/17.mkv")) == (45782, 3, (17,))
+    # Alicization" to season 3 (24 episodes) and again to season 4 (23), which continues it.
+    result = match_indexed(client, "刀剑神域 Alicization/17.mkv")
+    assert result.status == "review"
+    assert "seasons 3 and 4" in result.note
+    assert result.match is not None and (result.match.season, result.match.episodes) == (3, (17,))
+    assert placed(match_indexed(client, "刀剑神域 Alicization/24.mkv")) == (45782, 3, (24,))

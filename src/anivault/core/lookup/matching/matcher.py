@@ -297,7 +297,8 @@ class Matcher:
             sequel = False
         words = sequel_words(parsed, details) if sequel else ()
         names = self._names_of_seasons(details) if words else None
-        season = names.season_of(words) if names else None
+        named = names.seasons_of(words, parsed.episodes) if names else ()
+        season = named[0] if named else None
         if season is None and words:
             # A later season long enough for the episode is a guess the index's season titles
             # overrule: when they name later seasons and these words none of them, the words are
@@ -333,8 +334,12 @@ class Matcher:
             parts.append(("episode", self._weights.episode_misfit))
         unknown = words if season is None else ()
         # (a special goes to Season 00 whichever season the words would name)
-        if placed and unknown and parsed.kind != "special" and _seasons_holding(parsed, details) > 1:
-            problem = f"'{' '.join(unknown)}' is in no TMDB title of it: which season is a guess"
+        if placed and parsed.kind != "special":
+            if unknown and _seasons_holding(parsed, details) > 1:
+                problem = f"'{' '.join(unknown)}' is in no TMDB title of it: which season is a guess"
+            elif len(named) > 1:
+                seasons = " and ".join(map(str, named))
+                problem = f"'{' '.join(words)}' names its seasons {seasons}: which one is a guess"
         return Evaluation(_total(parts), details, placed, problem, unknown=unknown)
 
     def _series(self, media_type: MediaType, parsed: ParsedName) -> SeriesChoice | None:

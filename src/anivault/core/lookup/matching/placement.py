@@ -130,49 +130,53 @@ class SeasonNames:
 
     series_words: frozenset[str]
     """Every word of the series' own titles (TMDB's name, aliases and translations)."""
-    by_words: Mapping[frozenset[str], int]
-    """A season's own words → the first regular season named by them."""
-    seasons: frozenset[int]
-    """TMDB's regular seasons of the series."""
+    by_words: Mapping[frozenset[str], tuple[int, ...]]
+    """A season's own words → the regular seasons whose titles add them, in order."""
+    lengths: Mapping[int, int]
+    """TMDB's regular seasons of the series and their episode counts."""
 
     @property
     def later_seasons_titled(self) -> bool:
         """Whether a season after the first has words of its own in the index's titles."""
-        return any(season >= 2 for season in self.by_words.values())
+        return any(season >= 2 for seasons in self.by_words.values() for season in seasons)
 
-    def season_of(self, words: Iterable[str]) -> int | None:
-        """The season that the words after a series' title name, or None.
+    def seasons_of(self, words: Iterable[str], episodes: tuple[int, ...]) -> tuple[int, ...]:
+        """The seasons that the words after a series' title name; () when they name none.
 
         The words less the series' own ones must be exactly what a season's title adds, or hold
         one season number (``刀剑神域III UnderWorld``: a group's count beside its own subtitle)
-        that TMDB has and no other season's title contradicts."""
+        that TMDB has and no season's title contradicts. Words several seasons' titles add
+        (``Sword Art Online: Alicization`` is given to seasons 3 and 4) name those of them that
+        can hold ``episodes``, when any can: more than one is a guess for the caller to flag."""
         own = frozenset(part for word in words for part in _script_parts(word)) - self.series_words
         if not own:
-            return None
-        if own in self.by_words:
-            return self.by_words[own]
+            return ()
+        named = self.by_words.get(own) or self._numbered(own)
+        last = max(episodes, default=1)
+        holding = tuple(season for season in named if self.lengths[season] >= last)
+        return holding or named
+
+    def _numbered(self, own: frozenset[str]) -> tuple[int, ...]:
         numbers = {(word, number) for word in own if (number := _season_word(word)) is not None}
         if len(numbers) != 1:
-            return None
+            return ()
         word, number = numbers.pop()
-        rest = self.by_words.get(own - {word}, number)
-        return number if number in self.seasons and rest == number else None
+        rest = self.by_words.get(own - {word}, (number,))
+        return (number,) if number in self.lengths and number in rest else ()
 
 
 def season_names(details: TitleDetails, season_titles: SeasonTitles) -> SeasonNames:
-    """``SeasonNames`` of ``details`` from its seasons' titles (regular seasons TMDB has only).
-    A title several seasons share names the first: a later season repeating an earlier one's
-    title continues it (``Sword Art Online: Alicization`` is given to seasons 3 and 4)."""
+    """``SeasonNames`` of ``details`` from its seasons' titles (regular seasons TMDB has only)."""
     series_words = _series_words(_Candidate(details))
-    regular = frozenset(s.number for s in details.seasons if s.number >= 1)
-    by_words: dict[frozenset[str], int] = {}
+    lengths = {s.number: s.episode_count for s in details.seasons if s.number >= 1}
+    by_words: dict[frozenset[str], list[int]] = {}
     for season, titles in sorted(season_titles):
-        if season in regular:
+        if season in lengths:
             for title in titles:
                 own = frozenset(_title_words(title)) - series_words
-                if own:
-                    by_words.setdefault(own, season)
-    return SeasonNames(series_words, by_words, regular)
+                if own and season not in by_words.setdefault(own, []):
+                    by_words[own].append(season)
+    return SeasonNames(series_words, {own: tuple(seasons) for own, seasons in by_words.items()}, lengths)
 
 
 def series_part(title: str, words: tuple[str, ...], details: TitleDetails) -> str:
