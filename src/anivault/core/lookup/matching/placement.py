@@ -205,10 +205,12 @@ def _title_words(text: str) -> list[str]:
     return [part for word in normalize_title(text).split() for part in _script_parts(word)]
 
 
-def _script_parts(word: str) -> list[str]:
+@lru_cache(maxsize=MEMO_SIZE)
+def _script_parts(word: str) -> tuple[str, ...]:
     """A word split where CJK meets another script: groups glue a season count or a Latin
-    subtitle to a Chinese title (``刀剑神域iii``), and catalogs glue ``ハイスクールdxd``."""
-    return ["".join(run) for _, run in groupby(word, key=is_cjk)]
+    subtitle to a Chinese title (``刀剑神域iii``), and catalogs glue ``ハイスクールdxd``. Memoised:
+    a batch's every file carries the same words."""
+    return tuple("".join(run) for _, run in groupby(word, key=is_cjk))
 
 
 def sequel_season(
