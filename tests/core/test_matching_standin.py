@@ -380,3 +380,11 @@ def test_a_subtitle_two_seasons_share_is_a_guess_unless_one_alone_holds_the_epis
     assert "seasons 3 and 4" in result.note
     assert result.match is not None and (result.match.season, result.match.episodes) == (3, (17,))
     assert placed(match_indexed(client, "刀剑神域 Alicization/24.mkv")) == (45782, 3, (24,))
+
+
+def test_the_chinese_part_of_a_bilingual_title_finds_the_series_alone(client: TmdbClient) -> None:
+    # The Chinese name a public airing schedule gives Shy's second season (as a folder name):
+    # the catalog knows "SHY 腼腆英雄" only, and "东京夺还篇" ("Tokyo recapture arc") is no title.
+    name = "腼腆英雄 东京夺还篇 (第2期)/05.mkv"
+    assert match(client, name).status != "matched"
+    assert placed(match_indexed(client, name)) == (211709, 2, (5,))
