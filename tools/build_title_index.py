@@ -11,8 +11,9 @@ Every title the catalog knows for an entry becomes a row:
   that is also one of the series' own titles: the series-wide row already says it, and keeps a
   release that numbers later seasons on from season 1 open to the matcher;
 - a movie's ``title``, ``original_title``, alternative titles and translations lead to the movie;
-- the main title of a title with a wave-dash subtitle (``Main～Subtitle～``) leads where the whole
-  does, when it is no title of its own and names one entry only.
+- the main title of a title with a wave-dash subtitle (``Main～Subtitle～``), and the CJK part of a
+  title written in two scripts (``SHY 腼腆英雄``), lead where the whole does, when it is no title of
+  its own and names one entry only.
 
 The episode offset is 0 for every row: the catalog records which TMDB season a title belongs to,
 not where inside that season its episodes start (see the document for what that leaves open).
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from anivault.core.lookup.matching.scoring import script_runs
 from anivault.services.titles.index_file import AbsoluteRange, IndexedTitle, Target, write_index
 from anivault.utils.titles import title_key
 
@@ -99,26 +101,34 @@ MIN_MAIN_TITLE_CHARS: Final = 4
 
 
 def _main_titles(titles: Sequence[IndexedTitle]) -> list[IndexedTitle]:
-    """The main title of each title with a wave-dash subtitle (``辉夜大小姐想让我告白～天才们的恋爱头脑战～``
-    → ``辉夜大小姐想让我告白``), which Chinese and Japanese groups write alone, leading where the whole
-    title does. Only a main title that is no title of its own and names one entry only: a shared
-    one (``劇場版 遊☆戯☆王``) would make a known title ambiguous."""
+    """The shorter titles groups write for a longer one, leading where the whole title does: the
+    main title of a title with a wave-dash subtitle (``辉夜大小姐想让我告白～天才们的恋爱头脑战～`` →
+    ``辉夜大小姐想让我告白``), and the CJK part of a title written in two scripts (``SHY 腼腆英雄`` →
+    ``腼腆英雄``): Chinese and Japanese groups write them alone. Only one that is no title of its
+    own and names one entry only: a shared one (``劇場版 遊☆戯☆王``) would make a known title
+    ambiguous."""
     known = {title_key(item.title) for item in titles}
     mains: dict[str, list[IndexedTitle]] = {}
     for item in titles:
-        match = _WAVE_DASH_SUBTITLE.match(item.title)
-        if match is None:
-            continue
-        main = match.group("main").strip()
-        key = title_key(main)
-        if key not in known and len(key.replace(" ", "")) >= MIN_MAIN_TITLE_CHARS:
-            mains.setdefault(key, []).append(IndexedTitle(main, item.target))
+        for main in _shorter(item.title):
+            key = title_key(main)
+            if key not in known and len(key.replace(" ", "")) >= MIN_MAIN_TITLE_CHARS:
+                mains.setdefault(key, []).append(IndexedTitle(main, item.target))
     return [
         item
         for rows in mains.values()
         if len({(row.target.media_type, row.target.tmdb_id) for row in rows}) == 1
         for item in rows
     ]
+
+
+def _shorter(title: str) -> Iterator[str]:
+    match = _WAVE_DASH_SUBTITLE.match(title)
+    if match is not None:
+        yield match.group("main").strip()
+    runs = script_runs(title)
+    if runs:  # the CJK part only: a Latin part beside it is mostly a tag ("2nd STAGE", "piece")
+        yield runs[0]
 
 
 def _own_titles(entry: Mapping[str, Any], name_field: str, original_field: str) -> Iterator[str]:

@@ -13,8 +13,10 @@ from anivault.core.lookup.matching.placement import (
     into_one_long_season,
     numbered_from_start,
     place_episodes,
+    season_names,
     sequel_season,
     sequel_words,
+    series_part,
 )
 from anivault.core.lookup.matching.scoring import (
     SHORTENED_TITLE,
@@ -339,6 +341,45 @@ def test_a_sequel_cour_under_its_own_title_finds_its_season(
     parsed = name(episodes, title=title)
     assert sequel_words(parsed, FOUR_SEASONS) == words
     assert sequel_season(parsed, FOUR_SEASONS, words) == season
+
+
+# Tokyo Ghoul's seasons as the title index lists them (catalog season_titles).
+GHOUL_SEASON_TITLES = (
+    (1, ("Tokyo Ghoul", "東京喰種トーキョーグール")),
+    (2, ("Tokyo Ghoul √A", "Tokyo Ghoul Root A", "東京喰種トーキョーグール√A")),
+    (3, ("Tokyo Ghoul:re", "東京喰種トーキョーグール:re")),
+    (4, ("Tokyo Ghoul:re 2nd Season", "Tokyo Ghoul:re")),
+    (0, ("Tokyo Ghoul: Jack",)),
+)
+GHOUL = replace(FOUR_SEASONS, translated_titles=(("zh", "东京喰种"),))
+
+
+@pytest.mark.parametrize(
+    ("words", "episodes", "seasons"),
+    [
+        (("root", "a"), (3,), (2,)),  # what season 2's titles add to the series' own words
+        (("东京喰种root", "a"), (3,), (2,)),  # glued across scripts: 东京喰种 is the series' own word
+        (("re",), (5,), (3, 4)),  # seasons 3 and 4 share "Tokyo Ghoul:re": a guess...
+        (("re",), (20,), (3,)),  # ...unless only one of them holds the episode
+        (("re", "2nd", "season"), (5,), (4,)),
+        (("jack",), (1,), ()),  # Specials are not a season a name's words place a file in
+        (("iii", "re"), (5,), (3,)),  # a season count beside a subtitle that names that season
+        (("iv", "root", "a"), (5,), ()),  # ...or another one: which is meant cannot be told
+        (("iv", "uprising"), (5,), (4,)),  # beside words no season has, the count decides
+        (("ii", "iv"), (5,), ()),
+        (("tokyo",), (5,), ()),  # only the series' own words
+        (("uprising",), (5,), ()),
+    ],
+)
+def test_words_after_the_series_title_name_the_seasons_whose_titles_add_them(
+    words: tuple[str, ...], episodes: tuple[int, ...], seasons: tuple[int, ...]
+) -> None:
+    assert season_names(GHOUL, GHOUL_SEASON_TITLES).seasons_of(words, episodes) == seasons
+
+
+def test_a_season_named_by_its_words_judges_the_title_without_them() -> None:
+    assert series_part("东京喰种iii Uprising", ("东京喰种iii", "uprising"), GHOUL) == "东京喰种"
+    assert series_part("Tokyo Ghoul Root A", ("root", "a"), GHOUL) == "tokyo ghoul"
 
 
 def test_no_sequel_when_the_name_gives_its_season_or_only_spells_the_title_differently() -> None:

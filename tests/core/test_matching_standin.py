@@ -359,11 +359,32 @@ def test_a_traditional_chinese_name_finds_the_series_the_catalog_spells_in_simpl
     assert placed(match_indexed(client, name)) == (62564, 3, (7,))
 
 
-def test_a_native_title_s_own_subtitle_makes_the_season_a_guess(client: TmdbClient) -> None:
-    # The shape Chinese groups publish (``中文 副题 / Latin``): the native part names the series
-    # ("刀剑神域", Sword Art Online) and its subtitle a later arc that no TMDB title carries, so
-    # episode 17 of season 1 is a guess, not a placement.
-    result = match_indexed(client, "[Grp] 刀剑神域 Alicization / Alicization - 17 [1080p].mkv")
+def test_a_native_title_followed_by_a_season_s_own_words_is_that_season(client: TmdbClient) -> None:
+    # A real folder name (kookxiang/jellyfin-plugin-bangumi, Jellyfin.Plugin.Bangumi.Test/Season.cs):
+    # "恶魔高校D×D" is High School DxD in Chinese, and "NEW" is what season 2's title "High School
+    # DxD New" adds to it. No title holds the two together; the words after the series' title do.
+    result = match_indexed(client, "恶魔高校D×D/恶魔高校D×D NEW/05.mkv")
+    assert placed(result) == (45950, 2, (5,))
+    assert result.match is not None
+    assert "unknown_words" not in dict(result.match.score.parts)
+    assert match(client, "恶魔高校D×D/恶魔高校D×D NEW/05.mkv").status == "unmatched"  # without the index
+
+
+def test_a_subtitle_two_seasons_share_is_a_guess_unless_one_alone_holds_the_episode(
+    client: TmdbClient,
+) -> None:
+    # "刀剑神域 Alicization" as Chinese sites list the arc; the catalog gives "Sword Art Online:
+    # Alicization" to season 3 (24 episodes) and again to season 4 (23), which continues it.
+    result = match_indexed(client, "刀剑神域 Alicization/17.mkv")
     assert result.status == "review"
-    assert "'alicization' is in no TMDB title" in result.note
-    assert result.match is not None and result.match.tmdb_id == 45782
+    assert "seasons 3 and 4" in result.note
+    assert result.match is not None and (result.match.season, result.match.episodes) == (3, (17,))
+    assert placed(match_indexed(client, "刀剑神域 Alicization/24.mkv")) == (45782, 3, (24,))
+
+
+def test_the_chinese_part_of_a_bilingual_title_finds_the_series_alone(client: TmdbClient) -> None:
+    # The Chinese name a public airing schedule gives Shy's second season (as a folder name):
+    # the catalog knows "SHY 腼腆英雄" only, and "东京夺还篇" ("Tokyo recapture arc") is no title.
+    name = "腼腆英雄 东京夺还篇 (第2期)/05.mkv"
+    assert match(client, name).status != "matched"
+    assert placed(match_indexed(client, name)) == (211709, 2, (5,))

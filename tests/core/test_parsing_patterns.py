@@ -709,3 +709,10 @@ def test_region_licence_note_after_a_cjk_title() -> None:
     assert parsed("[ANi] 标题（仅限港澳台地区） - 03 [1080P].mp4").title == "标题"
     # a fullwidth parenthesis that is no licence note stays in the title
     assert parsed("[Grp] 标题（不，不存在） - 01 [1080p].mkv").title == "标题（不，不存在）"
+
+
+def test_dash_glued_to_a_closing_bracket_before_the_episode() -> None:
+    # A Moozzi2 BD release, quoted in a public Go media-name parser's notes: a bracket ends a
+    # title, so the dash glued to it separates the episode as a spaced dash would.
+    result = parsed("[Moozzi2] Kanon (2006)-01 [BD 1920x1080 x264 FLAC].mkv")
+    assert (result.title, result.year, result.episodes, result.kind) == ("Kanon", 2006, (1,), "episode")

@@ -36,6 +36,18 @@ def test_exact_hits_carry_the_indexed_spelling_and_similarity_one(small_index: T
     assert hit == TitleHit(889, "tv", 2, 0, "Eureka Seven AO", 1.0)
 
 
+def test_season_titles_lists_each_season_s_titles_of_one_series(small_index: TitleIndex) -> None:
+    # Eureka Seven's season-1 titles that are also the series' own are the series' rows only.
+    assert {season: set(titles) for season, titles in small_index.season_titles(889)} == {
+        0: {"Eureka Seven: Pocket Full of Rainbows"},
+        1: {"Koukyoushihen: Eureka Seven"},
+        2: {"Eureka Seven AO", "Eureka Seven: Astral Ocean"},
+    }
+    assert [season for season, _ in small_index.season_titles(889)] == [0, 1, 2]
+    assert small_index.season_titles(502) == ()  # no season titles
+    assert small_index.season_titles(999999) == ()
+
+
 def test_lookup_puts_exact_hits_before_fuzzy_ones_best_first(small_index: TitleIndex) -> None:
     hits = small_index.lookup("Eureka Seven AO", min_similarity=0.8)
     assert hits[0] == TitleHit(889, "tv", 2, 0, "Eureka Seven AO", 1.0)

@@ -72,7 +72,12 @@ SMALL_CATALOG: dict[str, Any] = {
             ],
             season_titles={"0": ["劇場版 遊☆戯☆王 ~超融合! 時空を越えた絆~"]},
         ),
-        tv(902, "Yu-Gi-Oh!", season_titles={"0": ["劇場版 遊☆戯☆王 ~光のピラミッド~"]}),
+        tv(
+            902,
+            "Yu-Gi-Oh!",
+            translations=[{"iso_639_1": "zh", "iso_3166_1": "CN", "name": "游戏王怪兽之决斗 DUEL MONSTERS"}],
+            season_titles={"0": ["劇場版 遊☆戯☆王 ~光のピラミッド~"]},
+        ),
         tv(
             500,
             "Spy x Family",

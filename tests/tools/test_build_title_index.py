@@ -93,3 +93,9 @@ def test_a_main_title_two_entries_share_is_left_out(small_index: TitleIndex) -> 
     # (The two entries' subtitles are real catalog titles; which entry holds them is made up.)
     assert small_index.exact("劇場版 遊☆戯☆王") == []
     assert places(small_index.exact("劇場版 遊☆戯☆王 ~光のピラミッド~")) == [(902, "tv", 0)]
+
+
+def test_the_cjk_part_of_a_title_in_two_scripts_leads_where_the_whole_does(small_index: TitleIndex) -> None:
+    # Chinese groups write "游戏王怪兽之决斗" alone; the catalog's translation has the Latin title too.
+    assert places(small_index.exact("游戏王怪兽之决斗")) == [(902, "tv", None)]
+    assert small_index.exact("DUEL MONSTERS") == []  # a Latin part beside it is mostly a tag

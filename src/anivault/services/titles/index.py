@@ -12,7 +12,7 @@ import math
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Final
@@ -78,6 +78,28 @@ class TitleIndex:
         """Another database's split of a series TMDB keeps as one long season, in absolute
         episode numbers; () when the index has none for it."""
         return self._absolute_ranges.get(tmdb_id, ())
+
+    def season_titles(self, tmdb_id: int) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """(season, its titles as written) for each season of series ``tmdb_id`` that has indexed
+        titles, seasons in order; () when none has. The words a season's title adds to the series'
+        name (``Stardust Crusaders``, ``BorN``) are how groups name that season after the title."""
+        return self._by_series.get(tmdb_id, ())
+
+    @cached_property
+    def _by_series(self) -> dict[int, tuple[tuple[int, tuple[str, ...]], ...]]:
+        """Season titles per series id: built on first use, one pass over the rows, since only a
+        name with words after its series' title asks (two threads asking at once build it twice,
+        harmlessly)."""
+        seasons: dict[int, dict[int, list[str]]] = {}
+        for rows in self._by_key.values():
+            for title, position in rows:
+                target = self._targets[position]
+                if target.season is not None and target.media_type == "tv":
+                    seasons.setdefault(target.tmdb_id, {}).setdefault(target.season, []).append(title)
+        return {
+            tmdb_id: tuple((season, tuple(titles)) for season, titles in sorted(by_season.items()))
+            for tmdb_id, by_season in seasons.items()
+        }
 
     def leading(self, title: str, *, min_chars: int) -> tuple[str, list[TitleHit]]:
         """The longest run of ``title``'s first words (shorter than the whole, at least

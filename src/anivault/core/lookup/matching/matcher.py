@@ -23,12 +23,15 @@ from anivault.core.lookup.matching.consensus import FolderMajority
 from anivault.core.lookup.matching.placement import (
     SPECIALS_SEASON,
     Placement,
+    SeasonNames,
     closest_title,
     into_one_long_season,
     numbered_from_start,
     place_episodes,
+    season_names,
     sequel_season,
     sequel_words,
+    series_part,
     shift_seasons,
 )
 from anivault.core.lookup.matching.scoring import (
@@ -137,6 +140,7 @@ class Matcher:
         self._titles = titles
         self._index_lock = threading.Lock()
         self._chosen: dict[tuple[MediaType, bool, tuple[str, ...], int | None], SeriesChoice | None] = {}
+        self._season_names: dict[int, SeasonNames] = {}
         self._lock = threading.Lock()
 
     def match(self, item: ParsedFile) -> MatchedFile:
@@ -292,12 +296,19 @@ class Matcher:
             parsed = replace(parsed, season=option.season, episodes=shifted)
             sequel = False
         words = sequel_words(parsed, details) if sequel else ()
-        season = sequel_season(parsed, details, words, by_length=not option.leading) if words else None
+        names = self._names_of_seasons(details) if words else None
+        named = names.seasons_of(words, parsed.episodes) if names else ()
+        season = named[0] if named else None
+        if season is None and words:
+            # A later season long enough for the episode is a guess the index's season titles
+            # overrule: when they name later seasons and these words none of them, the words are
+            # no season's.
+            by_length = not option.leading and not (names and names.later_seasons_titled)
+            season = sequel_season(parsed, details, words, by_length=by_length)
         if season is not None:
             parsed = replace(parsed, season=season)
             # The cour's own subtitle is not the series' title: judge the title without it.
-            title = closest_title(parsed, details)
-            base = " ".join(w for w in normalize_title(title).split() if w not in words)
+            base = series_part(closest_title(parsed, details), words, details)
             parts = [
                 ("title", self._weights.title * title_similarity(base, all_titles(details)))
                 if name == "title"
@@ -322,8 +333,13 @@ class Matcher:
         elif not placed:  # "SP1" fitting says little about the series; a show without specials, much
             parts.append(("episode", self._weights.episode_misfit))
         unknown = words if season is None else ()
-        if placed and unknown and _seasons_holding(parsed, details) > 1:
-            problem = f"'{' '.join(unknown)}' is in no TMDB title of it: which season is a guess"
+        # (a special goes to Season 00 whichever season the words would name)
+        if placed and parsed.kind != "special":
+            if unknown and _seasons_holding(parsed, details) > 1:
+                problem = f"'{' '.join(unknown)}' is in no TMDB title of it: which season is a guess"
+            elif len(named) > 1:
+                seasons = " and ".join(map(str, named))
+                problem = f"'{' '.join(words)}' names its seasons {seasons}: which one is a guess"
         return Evaluation(_total(parts), details, placed, problem, unknown=unknown)
 
     def _series(self, media_type: MediaType, parsed: ParsedName) -> SeriesChoice | None:
@@ -451,6 +467,21 @@ class Matcher:
                 Option(details, parts, hit.season, hit.episode_offset, leading=hit.tmdb_id in leading)
             )
         return options
+
+    def _names_of_seasons(self, details: TitleDetails) -> SeasonNames | None:
+        """How the title index's season titles name the seasons of ``details`` after its title
+        (``JoJo's Bizarre Adventure - Stardust Crusaders``); None without an index. Worked out
+        once per series per run: every file of a batch carries the same words."""
+        index = self._title_index()
+        if index is None:
+            return None
+        with self._lock:
+            names = self._season_names.get(details.tmdb_id)
+        if names is None:
+            names = season_names(details, index.season_titles(details.tmdb_id))
+            with self._lock:
+                self._season_names[details.tmdb_id] = names
+        return names
 
     def _absolute_ranges(self, tmdb_id: int) -> tuple[AbsoluteRange, ...]:
         index = self._title_index()

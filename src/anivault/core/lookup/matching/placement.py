@@ -4,15 +4,17 @@ a cour's year, sequel cours under their own title, specials; and ``--season-offs
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import groupby
 
 from rapidfuzz import fuzz
 
 from anivault.core.lookup.matching.scoring import (
     all_titles,
     carried_titles,
+    is_cjk,
     normalize_title,
     script_runs,
     title_similarity,
@@ -115,6 +117,100 @@ def _same_letters(query: str, titles: Sequence[str]) -> bool:
     """Only the spacing differs ("Kays" / "Kay's", "5000" / "5,000"): spelling, not a subtitle."""
     wanted = normalize_title(query).replace(" ", "")
     return any(normalize_title(t).replace(" ", "") == wanted for t in titles)
+
+
+SeasonTitles = tuple[tuple[int, tuple[str, ...]], ...]
+"""(season, its titles as written) per season: the title index's ``season_titles``."""
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonNames:
+    """How a series' seasons are named after its title: what each season's titles add to the
+    series' own words (``Stardust Crusaders``, ``BorN``, ``Virgin Soul``), in any script."""
+
+    series_words: frozenset[str]
+    """Every word of the series' own titles (TMDB's name, aliases and translations)."""
+    by_words: Mapping[frozenset[str], tuple[int, ...]]
+    """A season's own words → the regular seasons whose titles add them, in order."""
+    lengths: Mapping[int, int]
+    """TMDB's regular seasons of the series and their episode counts."""
+
+    @property
+    def later_seasons_titled(self) -> bool:
+        """Whether a season after the first has words of its own in the index's titles."""
+        return any(season >= 2 for seasons in self.by_words.values() for season in seasons)
+
+    def seasons_of(self, words: Iterable[str], episodes: tuple[int, ...]) -> tuple[int, ...]:
+        """The seasons that the words after a series' title name; () when they name none.
+
+        The words less the series' own ones must be exactly what a season's title adds, or hold
+        one season number (``刀剑神域III UnderWorld``: a group's count beside its own subtitle)
+        that TMDB has and no season's title contradicts. Words several seasons' titles add
+        (``Sword Art Online: Alicization`` is given to seasons 3 and 4) name those of them that
+        can hold ``episodes``, when any can: more than one is a guess for the caller to flag."""
+        own = frozenset(part for word in words for part in _script_parts(word)) - self.series_words
+        if not own:
+            return ()
+        named = self.by_words.get(own) or self._numbered(own)
+        last = max(episodes, default=1)
+        holding = tuple(season for season in named if self.lengths[season] >= last)
+        return holding or named
+
+    def _numbered(self, own: frozenset[str]) -> tuple[int, ...]:
+        numbers = {(word, number) for word in own if (number := _season_word(word)) is not None}
+        if len(numbers) != 1:
+            return ()
+        word, number = numbers.pop()
+        rest = self.by_words.get(own - {word}, (number,))
+        return (number,) if number in self.lengths and number in rest else ()
+
+
+def season_names(details: TitleDetails, season_titles: SeasonTitles) -> SeasonNames:
+    """``SeasonNames`` of ``details`` from its seasons' titles (regular seasons TMDB has only)."""
+    series_words = _series_words(_Candidate(details))
+    lengths = {s.number: s.episode_count for s in details.seasons if s.number >= 1}
+    by_words: dict[frozenset[str], list[int]] = {}
+    for season, titles in sorted(season_titles):
+        if season in lengths:
+            for title in titles:
+                own = frozenset(_title_words(title)) - series_words
+                if own and season not in by_words.setdefault(own, []):
+                    by_words[own].append(season)
+    return SeasonNames(series_words, {own: tuple(seasons) for own, seasons in by_words.items()}, lengths)
+
+
+def series_part(title: str, words: tuple[str, ...], details: TitleDetails) -> str:
+    """``title`` without the words that name a sequel's season, to judge it as the series'. Of a
+    word glued across scripts only the parts in no title of the series go (``刀剑神域iii`` keeps
+    ``刀剑神域``)."""
+    series_words = _series_words(_Candidate(details))
+    season = {
+        part
+        for parts in map(_script_parts, words)
+        for part in parts
+        if len(parts) == 1 or part not in series_words
+    }
+    kept = (
+        "".join(p for p in _script_parts(word) if p not in season) for word in normalize_title(title).split()
+    )
+    return " ".join(word for word in kept if word)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _series_words(candidate: _Candidate) -> frozenset[str]:
+    return frozenset(part for title in all_titles(candidate.details) for part in _title_words(title))
+
+
+def _title_words(text: str) -> list[str]:
+    return [part for word in normalize_title(text).split() for part in _script_parts(word)]
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _script_parts(word: str) -> tuple[str, ...]:
+    """A word split where CJK meets another script: groups glue a season count or a Latin
+    subtitle to a Chinese title (``刀剑神域iii``), and catalogs glue ``ハイスクールdxd``. Memoised:
+    a batch's every file carries the same words."""
+    return tuple("".join(run) for _, run in groupby(word, key=is_cjk))
 
 
 def sequel_season(

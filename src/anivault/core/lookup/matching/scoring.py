@@ -121,7 +121,7 @@ def script_runs(title: str) -> tuple[str, ...]:
     """
     runs: list[tuple[bool, str]] = []
     for char in title:
-        cjk = _is_cjk(char)
+        cjk = is_cjk(char)
         if runs and (runs[-1][0] == cjk or not char.isalnum()):
             runs[-1] = (runs[-1][0], runs[-1][1] + char)
         else:
@@ -135,7 +135,7 @@ def script_runs(title: str) -> tuple[str, ...]:
     return found[True], found[False]
 
 
-def _is_cjk(char: str) -> bool:
+def is_cjk(char: str) -> bool:
     """Han, kana, hangul (and their full-width punctuation): the scripts groups pair with Latin."""
     return "\u3000" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af" or "\uff00" <= char <= "\uff60"
 

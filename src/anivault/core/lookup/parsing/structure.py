@@ -34,9 +34,11 @@ season and an episode (``101`` is season 1, episode 01), not an absolute number.
 """What may follow an episode number: tags, the end, or an episode title after a dash."""
 _EPISODE_WORD: Final = r"(?:Episode\s*|Ep\.?\s*|E)?"
 # ``Title - 07 [1080p]``: the number after the last spaced dash, followed only by tags (or the
-# "END" groups put on a season's last episode).
+# "END" groups put on a season's last episode). A dash glued to a closing bracket is as plain a
+# separator (``男女之间存在纯友情吗？（不，不存在!!）-01``): a bracket ends a title, never a number.
 _END: Final = r"(?:\s+(?:END|FINAL|Fin))?"
-DASH_EPISODE: Final = re.compile(rf"\s+-\s+{_EPISODE_WORD}{_NUMBER}{_END}{_AFTER}", re.IGNORECASE)
+_DASH: Final = r"(?:\s+-\s+|(?<=[)\]）】」』])\s*-\s*)"
+DASH_EPISODE: Final = re.compile(rf"{_DASH}{_EPISODE_WORD}{_NUMBER}{_END}{_AFTER}", re.IGNORECASE)
 # ``[Group] Title 07 [1080p]``: no dash, the number is the last word before the tags.
 LAST_WORD_EPISODE: Final = re.compile(
     rf"^(?P<title>\S.*?)\s+{_EPISODE_WORD}{_NUMBER}{_END}"
