@@ -452,12 +452,12 @@ def test_star_note_between_brackets_left_open() -> None:
 def test_absolute_number_in_a_season_folder_stays_whole(tmp_path: Path) -> None:
     # jellyfin#4429: One Piece kept in season folders as "One Piece - 679 [1080p].mkv". A number
     # opening with the folder's season is still the absolute count, never season + episode: read as
-    # S01E02, "One Piece 102" would be placed as the wrong episode with full confidence.
+    # S01E04, "Naruto 104" would be placed as the wrong episode with full confidence.
     for name in ("One Piece - 679 [1080p].mkv", "[Group] One Piece 679 [1080p].mkv", "One Piece 679.mkv"):
         result = parsed_file(tmp_path, f"One Piece/Season 6/{name}")
         assert (result.season, result.episodes) == (6, (679,))
-    result = parsed_file(tmp_path, "One Piece/Season 1/One Piece 102.mkv")
-    assert (result.season, result.episodes) == (1, (102,))
+    result = parsed_file(tmp_path, "Naruto/Season 1/Naruto 104.mkv")
+    assert (result.season, result.episodes) == (1, (104,))
 
 
 def test_untitled_numbers_folder_in_a_series_folder(tmp_path: Path) -> None:
