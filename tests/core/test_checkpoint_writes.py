@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +28,14 @@ from anivault.core.events import NullReporter
 from anivault.core.lookup.stream import LookupRequest
 from anivault.core.plan.build import build_plan
 from anivault.core.plan.planfile import write_plan
-from anivault.core.run import RunRequest, apply_plan_file, resume_last, run_library
+from anivault.core.run import RunRequest, RunResult, apply_plan_file, resume_last, run_library
 from anivault.core.state import CHECKPOINT_NAME, Checkpoint, journal_path_for, save_checkpoint
 from anivault.errors import InterruptedRunError
 from anivault.services.settings import Settings
 from anivault.services.tmdb.client import TmdbClient
 from tools.tmdb_standin import Standin
 
+RUN_ID = "20260101T000000.000-abcdef"
 _recorders: list[list[dict[str, Any]]] = []
 """The checkpoint writes of the test now recording; an audit hook cannot be removed, so the one
 hook installed stays idle while this is empty."""
@@ -75,25 +77,42 @@ def no_client() -> TmdbClient:
     raise AssertionError("applying a saved plan must not need TMDB")
 
 
-def test_run_apply_writes_lookup_then_apply_then_finished(
-    tmp_path: Path, tmdb_standin: Standin, written: list[dict[str, Any]]
-) -> None:
+@dataclass(frozen=True)
+class LookupRun:
+    """A run that looks one file up on the stand-in, and its home's settings."""
+
+    settings: Settings
+    config: RunConfig
+    api_key: str
+
+    def client(self) -> TmdbClient:
+        return build_tmdb_client(self.settings, self.api_key)
+
+
+@pytest.fixture
+def lookup_run(tmp_path: Path, tmdb_standin: Standin) -> LookupRun:
     source = tmp_path / "downloads"
     write(source / "Frieren - 01.mkv", b"video")
     settings = Settings(tmdb_base_url=tmdb_standin.base_url, home=str(tmp_path / "home"))
     lookup = LookupRequest(source, None, workers=0, min_confidence=settings.min_confidence)
-    request = RunRequest(RunConfig(lookup, tmp_path / "library"), apply=True, state_dir=settings.state_dir)
+    return LookupRun(settings, RunConfig(lookup, tmp_path / "library"), tmdb_standin.api_key)
 
-    result = run_library(
-        request, client=build_tmdb_client(settings, tmdb_standin.api_key), reporter=NullReporter()
-    )
 
-    actionable = result.summary.planned
-    assert states(written) == [
-        ("lookup", 0, 0, False),
-        ("apply", 0, actionable, True),
-        ("finished", result.summary.moved, actionable, True),
-    ]
+def applied_and_finished(result: RunResult) -> list[tuple[str, int, int, bool]]:
+    """The states of a run that applies its plan from the start and finishes."""
+    planned = result.summary.planned
+    return [("apply", 0, planned, True), ("finished", result.summary.moved, planned, True)]
+
+
+def test_run_apply_writes_lookup_then_apply_then_finished(
+    lookup_run: LookupRun, written: list[dict[str, Any]]
+) -> None:
+    state_dir = lookup_run.settings.state_dir
+    request = RunRequest(lookup_run.config, apply=True, state_dir=state_dir)
+
+    result = run_library(request, client=lookup_run.client(), reporter=NullReporter())
+
+    assert states(written) == [("lookup", 0, 0, False), *applied_and_finished(result)]
 
 
 def test_from_plan_writes_its_first_checkpoint_when_it_applies(
@@ -122,8 +141,7 @@ def test_resume_writes_only_what_changed_since_the_interruption(
 ) -> None:
     source, library, state_dir = tmp_path / "downloads", tmp_path / "library", tmp_path / "state"
     plan = build_plan(episodes(source), library, source_root=source)
-    run_id = "20260101T000000.000-abcdef"
-    checkpoint = Checkpoint(run_id, "apply", str(journal_path_for(state_dir, run_id)))
+    checkpoint = Checkpoint(RUN_ID, "apply", str(journal_path_for(state_dir, RUN_ID)))
 
     def press_ctrl_c(_outcome: ApplyOutcome) -> None:
         signal.raise_signal(signal.SIGINT)
@@ -140,26 +158,13 @@ def test_resume_writes_only_what_changed_since_the_interruption(
 
 
 def test_resume_of_a_lookup_writes_nothing_before_it_applies(
-    tmp_path: Path, tmdb_standin: Standin, written: list[dict[str, Any]]
+    lookup_run: LookupRun, written: list[dict[str, Any]]
 ) -> None:
-    source = tmp_path / "downloads"
-    write(source / "Frieren - 01.mkv", b"video")
-    settings = Settings(tmdb_base_url=tmdb_standin.base_url, home=str(tmp_path / "home"))
-    lookup = LookupRequest(source, None, workers=0, min_confidence=settings.min_confidence)
-    config = RunConfig(lookup, tmp_path / "library")
-    run_id = "20260101T000000.000-abcdef"
-    state = settings.state_dir
-    save_checkpoint(state, Checkpoint(run_id, "lookup", str(journal_path_for(state, run_id)), config=config))
+    state = lookup_run.settings.state_dir
+    journal = str(journal_path_for(state, RUN_ID))
+    save_checkpoint(state, Checkpoint(RUN_ID, "lookup", journal, config=lookup_run.config))
     written.clear()
 
-    result = resume_last(
-        state,
-        client_factory=lambda: build_tmdb_client(settings, tmdb_standin.api_key),
-        reporter=NullReporter(),
-    )
+    result = resume_last(state, client_factory=lookup_run.client, reporter=NullReporter())
 
-    actionable = result.summary.planned
-    assert states(written) == [
-        ("apply", 0, actionable, True),
-        ("finished", result.summary.moved, actionable, True),
-    ]
+    assert states(written) == applied_and_finished(result)
