@@ -85,7 +85,6 @@ def layer_violations(root: Path) -> list[str]:
         first = imp.target.split(".")[0]
         if _is(imp.module, f"{top}.core") and first in ("click", "rich"):
             found.append(f"core uses a UI library: {where}")
-        entry_points = {name.replace("anivault", top, 1) for name in CLI_ENTRY_POINTS}
         if (
             _is(imp.target, f"{top}.cli")
             and not _is(imp.module, f"{top}.cli")

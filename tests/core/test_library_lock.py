@@ -41,12 +41,16 @@ def test_second_process_on_one_library_is_refused_with_the_holder(tmp_path: Path
         pass
 
 
-def test_one_process_may_hold_its_library_again(tmp_path: Path) -> None:
-    with (
-        hold_library(tmp_path / "state", tmp_path / "lib"),
-        hold_library(tmp_path / "state", tmp_path / "lib"),
-    ):
-        assert lock_path(tmp_path / "state", tmp_path / "lib").exists()
+def test_a_second_take_in_the_holding_process_is_a_bug(tmp_path: Path) -> None:
+    state, library = tmp_path / "state", tmp_path / "lib"
+    with hold_library(state, library):
+        with pytest.raises(RuntimeError, match="already holds"), hold_library(state, library):
+            pass
+        # The refused take released nothing: the library is still this process's.
+        with pytest.raises(RuntimeError, match="already holds"), hold_library(state, library):
+            pass
+    with hold_library(state, library):  # free again once the one holder let go
+        assert lock_path(state, library).exists()
 
 
 def test_different_libraries_do_not_block_each_other(tmp_path: Path) -> None:

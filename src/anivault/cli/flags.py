@@ -154,3 +154,31 @@ class SourceFilter(_Flags):
         from anivault.core.lookup.scan import ScanFilter, normalise_extensions  # noqa: PLC0415 (as above)
 
         return ScanFilter(normalise_extensions(self.extensions), self.exclude)
+
+
+@dataclass(frozen=True, slots=True)
+class RunFlags:
+    """All that ``run`` and ``organize`` share: the folders, ``--apply`` and the option sets, one
+    value so that neither command repeats the other's parameters."""
+
+    source: Path | None
+    target: Path | None
+    apply: bool
+    source_filter: SourceFilter
+    flags: OrganizeFlags
+    overrides: Overrides
+    match_flags: MatchFlags
+    output: OutputFlags
+
+    def settings(self, loaded: Settings) -> Settings:
+        """``loaded`` with the settings the options override replaced."""
+        return self.flags.apply_to(self.overrides.apply_to(loaded))
+
+    def options_given(self) -> dict[str, object]:
+        """Flag → value of the organize, match and filter options (``--from-plan`` allows a few)."""
+        return self.flags.given() | self.match_flags.given() | self.source_filter.given()
+
+    def given(self) -> dict[str, object]:
+        """Flag → value of the folders, ``--apply`` and ``options_given``: what a mode that brings
+        its own sources and options (``--resume``, ``--undo``) refuses."""
+        return {"--src": self.source, "--dst": self.target, "--apply": self.apply} | self.options_given()

@@ -20,6 +20,7 @@ from anivault.cli.flags import (
     OrganizeFlags,
     OutputFlags,
     Overrides,
+    RunFlags,
     SourceFilter,
     setting_of,
 )
@@ -94,20 +95,20 @@ command_output_options = _compose(
         help="Level of the file logs (overrides the one given before the command).",
     ),
 )
-source_option = click.option(
-    "--src",
-    "source",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Folder of downloads to organise (read recursively).",
-)
-target_option = click.option(
-    "--dst",
-    "target",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Library folder to organise into.",
-)
+
+
+def _folder_option(flag: str, dest: str, help_text: str, *, required: bool = False) -> Callable[[F], F]:
+    """A folder option; one that is not required may be left out (``--resume`` and
+    ``--from-plan`` bring their own folders)."""
+    return click.option(
+        flag, dest, required=required, type=click.Path(path_type=Path, file_okay=False), help=help_text
+    )
+
+
+_SOURCE_HELP = "Folder of downloads to organise (read recursively)."
+source_option = _folder_option("--src", "source", _SOURCE_HELP, required=True)
+optional_source_option = _folder_option("--src", "source", _SOURCE_HELP)
+optional_target_option = _folder_option("--dst", "target", "Library folder to organise into.")
 apply_option = click.option(
     "--apply/--dry-run",
     "apply",
@@ -196,17 +197,6 @@ tuning_options = _compose(
 )
 
 
-def _folder_option(flag: str, dest: str, help_text: str) -> Callable[[F], F]:
-    """A folder option that may be left out (``--resume``, ``--from-plan`` bring their own)."""
-    return click.option(
-        flag, dest, default=None, type=click.Path(path_type=Path, file_okay=False), help=help_text
-    )
-
-
-optional_source_option = _folder_option(
-    "--src", "source", "Folder of downloads to organise (read recursively)."
-)
-optional_target_option = _folder_option("--dst", "target", "Library folder to organise into.")
 resume_option = click.option(
     "--resume",
     is_flag=True,
@@ -359,3 +349,6 @@ organizing_options = _compose(
     optional_source_option, optional_target_option, source_filter_options, apply_option, organize_options
 )
 """The options ``run`` and ``organize`` share, first in ``--help``."""
+run_flags = _folded_into("run_flags", RunFlags)
+"""Below ``organizing_options`` and ``looked_up_options`` (so inside their folds): the folders,
+``--apply`` and the folded sets of ``run`` and ``organize`` as one ``run_flags=RunFlags(...)``."""

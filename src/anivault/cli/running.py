@@ -14,7 +14,7 @@ from anivault.cli import exit_codes
 from anivault.cli.app import AppContext
 from anivault.cli.deps import build_tmdb_client, lookup_request
 from anivault.cli.events import RunErrorEvent, UndoFinished
-from anivault.cli.flags import MatchFlags, OrganizeFlags, OutputFlags, SourceFilter
+from anivault.cli.flags import MatchFlags, RunFlags, SourceFilter
 from anivault.cli.interactive import ask_all, forced_id_picks, questions, require_terminal
 from anivault.cli.progress import progress_reporter
 from anivault.cli.render import NdjsonReporter, emit_run_result, first_message_per_code
@@ -34,28 +34,11 @@ from anivault.services.settings import Settings
 from anivault.services.tmdb.client import TmdbClient
 
 
-def run_or_resume(
-    app: AppContext,
-    settings: Settings,
-    flags: OrganizeFlags,
-    match_flags: MatchFlags,
-    source_filter: SourceFilter,
-    output: OutputFlags,
-    *,
-    source: Path | None,
-    target: Path | None,
-    apply: bool,
-    resume: bool,
-) -> int:
+def run_or_resume(app: AppContext, run_flags: RunFlags, *, resume: bool) -> int:
     """The shared body of ``run`` and ``organize --src/--dst`` (and their ``--resume``)."""
+    settings = run_flags.settings(app.loaded.settings)
     if resume:
-        refuse_with(
-            "--resume",
-            {"--src": source, "--dst": target, "--apply": apply}
-            | flags.given()
-            | match_flags.given()
-            | source_filter.given(),
-        )
+        refuse_with("--resume", run_flags.given())
         return execute(
             app,
             lambda reporter: resume_last(
@@ -66,32 +49,35 @@ def run_or_resume(
                 allow_target_symlinks=settings.allow_target_symlinks,
             ),
             applied=True,
-            detail=output.detail(),
+            detail=run_flags.output.detail(),
         )
-    if source is None or target is None:
+    if run_flags.source is None or run_flags.target is None:
         raise UsageError("--src and --dst are required (unless --resume, --from-plan or --undo)")
+    flags, match_flags = run_flags.flags, run_flags.match_flags
     if match_flags.interactive:
         require_terminal(json_output=app.json_output)
-    source = source.expanduser()
+    source = run_flags.source.expanduser()
     client = build_tmdb_client(settings, app.api_key)
-    lookups = lookup_of(app, settings, client, source, match_flags, source_filter)
+    lookups = lookup_of(app, settings, client, source, match_flags, run_flags.source_filter)
     picks = lookups.picks
     if match_flags.interactive:
         picks += _ask(app, client, lookups)
     config = RunConfig(
         lookup=replace(lookups, picks=picks),
-        target=target.expanduser(),
+        target=run_flags.target.expanduser(),
         plan=plan_options(settings, accept_review=flags.accept_review),
         plan_file=flags.plan_file.expanduser() if flags.plan_file else None,
         io_pace_limit=settings.io_pace_limit or None,
         prune_empty=flags.prune_empty,
     )
-    request = RunRequest(config, apply=apply, state_dir=settings.state_dir, log_dir=settings.log_dir)
+    request = RunRequest(
+        config, apply=run_flags.apply, state_dir=settings.state_dir, log_dir=settings.log_dir
+    )
     return execute(
         app,
         lambda reporter: run_library(request, client=client, reporter=reporter),
-        applied=apply,
-        detail=output.detail(),
+        applied=run_flags.apply,
+        detail=run_flags.output.detail(),
         next_step=NextStep(config.plan_file),
     )
 

@@ -147,6 +147,7 @@ def run_library(
             run_id, "lookup", str(journal_path_for(request.state_dir, run_id)), config=config
         )
         with applying(request.state_dir, config.target, checkpoint) as session:
+            session.open_lookups()
             return _run(config, request.state_dir, session, run_id, started, client, reporter)
 
     return _recorded(recorder, work)
@@ -201,7 +202,7 @@ def _run(
         journal_path = Path(session.checkpoint.journal) if outcomes else None
         deferred = tally.status["deferred"]
         if deferred:  # TMDB was unreachable for some: `--resume` looks them up again later
-            session.reopen_lookups()
+            session.open_lookups()
             reporter.emit(RunDeferred(deferred))
     stats = client.stats()
     result = RunResult(

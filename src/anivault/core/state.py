@@ -105,9 +105,14 @@ def newest(state_dir: Path) -> Checkpoint | None:
     return next(_newest_first(state_dir), None)
 
 
+def stored_checkpoint(state_dir: Path, run_id: str) -> Checkpoint | None:
+    """The checkpoint of ``run_id``, None when it has none. Raises UsageError when unreadable."""
+    return _load(run_dir(state_dir, run_id) / CHECKPOINT_NAME)
+
+
 def load_checkpoint(state_dir: Path, run_id: str) -> Checkpoint:
     """The checkpoint of ``run_id``. Raises UsageError when there is none or it is unreadable."""
-    checkpoint = _load(run_dir(state_dir, run_id) / CHECKPOINT_NAME)
+    checkpoint = stored_checkpoint(state_dir, run_id)
     if checkpoint is None:
         raise UsageError(f"no checkpoint for run {run_id} under {state_dir}")
     return checkpoint
@@ -116,8 +121,9 @@ def load_checkpoint(state_dir: Path, run_id: str) -> Checkpoint:
 def close_run(state_dir: Path, run_id: str) -> None:
     """The run was undone: whatever ``--resume`` would still do for it must not put back what undo
     took out, and ``anivault status`` must stop offering it."""
-    if is_unfinished(state_dir, run_id):
-        save_checkpoint(state_dir, load_checkpoint(state_dir, run_id).advanced(phase="finished"))
+    checkpoint = stored_checkpoint(state_dir, run_id)
+    if checkpoint is not None and checkpoint.phase != "finished":
+        save_checkpoint(state_dir, checkpoint.advanced(phase="finished"))
     try:
         snapshot = read_snapshot(state_dir)
     except ConfigError:
@@ -127,7 +133,7 @@ def close_run(state_dir: Path, run_id: str) -> None:
 
 
 def is_unfinished(state_dir: Path, run_id: str) -> bool:
-    checkpoint = _load(run_dir(state_dir, run_id) / CHECKPOINT_NAME)
+    checkpoint = stored_checkpoint(state_dir, run_id)
     return checkpoint is not None and checkpoint.phase != "finished"
 
 

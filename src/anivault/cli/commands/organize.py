@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from anivault.cli.options import looked_up_options, organizing_options, resume_option
+from anivault.cli.options import looked_up_options, organizing_options, resume_option, run_flags
 
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext
-    from anivault.cli.flags import MatchFlags, OrganizeFlags, OutputFlags, Overrides, SourceFilter
+    from anivault.cli.flags import RunFlags
 
 
 @click.command("organize")
@@ -36,21 +36,15 @@ if TYPE_CHECKING:
 )
 @resume_option
 @looked_up_options
+@run_flags
 @click.pass_obj
 def organize_command(
     app: AppContext,
     *,
-    source: Path | None,
-    target: Path | None,
-    source_filter: SourceFilter,
-    apply: bool,
-    flags: OrganizeFlags,
+    run_flags: RunFlags,
     from_plan: Path | None,
     undo_journal: Path | None,
     resume: bool,
-    overrides: Overrides,
-    match_flags: MatchFlags,
-    output: OutputFlags,
 ) -> int:
     """Organise a download folder into the library, with a reviewable plan and an undo journal.
 
@@ -64,38 +58,21 @@ def organize_command(
     """
     from anivault.cli.running import apply_reviewed_plan, refuse_with, run_or_resume, undo_run
 
-    settings = flags.apply_to(overrides.apply_to(app.loaded.settings))
-    options_given = flags.given() | match_flags.given() | source_filter.given()
     if undo_journal is not None:
-        refuse_with(
-            "--undo",
-            {"--src": source, "--dst": target, "--apply": apply, "--resume": resume, "--from-plan": from_plan}
-            | options_given,
-        )
-        return undo_run(app, undo_journal.expanduser(), settings.state_dir)
+        refuse_with("--undo", run_flags.given() | {"--resume": resume, "--from-plan": from_plan})
+        return undo_run(app, undo_journal.expanduser(), run_flags.settings(app.loaded.settings).state_dir)
     if from_plan is not None:
         allowed = {"--io-pace-limit", "--accept-review"}
-        others = {k: v for k, v in options_given.items() if k not in allowed}
+        others = {k: v for k, v in run_flags.options_given().items() if k not in allowed}
         refuse_with("--from-plan", {"--resume": resume} | others)
         return apply_reviewed_plan(
             app,
-            settings,
+            run_flags.settings(app.loaded.settings),
             from_plan.expanduser(),
-            apply=apply,
-            detail=output.detail(),
-            source=source,
-            target=target,
-            accept_review=flags.accept_review,
+            apply=run_flags.apply,
+            detail=run_flags.output.detail(),
+            source=run_flags.source,
+            target=run_flags.target,
+            accept_review=run_flags.flags.accept_review,
         )
-    return run_or_resume(
-        app,
-        settings,
-        flags,
-        match_flags,
-        source_filter,
-        output,
-        source=source,
-        target=target,
-        apply=apply,
-        resume=resume,
-    )
+    return run_or_resume(app, run_flags, resume=resume)

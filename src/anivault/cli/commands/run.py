@@ -2,36 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from anivault.cli.options import looked_up_options, organizing_options, resume_option
+from anivault.cli.options import looked_up_options, organizing_options, resume_option, run_flags
 
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext
-    from anivault.cli.flags import MatchFlags, OrganizeFlags, OutputFlags, Overrides, SourceFilter
+    from anivault.cli.flags import RunFlags
 
 
 @click.command("run")
 @organizing_options
 @resume_option
 @looked_up_options
+@run_flags
 @click.pass_obj
-def run_command(
-    app: AppContext,
-    *,
-    source: Path | None,
-    target: Path | None,
-    source_filter: SourceFilter,
-    apply: bool,
-    flags: OrganizeFlags,
-    resume: bool,
-    overrides: Overrides,
-    match_flags: MatchFlags,
-    output: OutputFlags,
-) -> int:
+def run_command(app: AppContext, *, run_flags: RunFlags, resume: bool) -> int:
     """Scan, match against TMDB and plan (or, with --apply, perform) the moves.
 
     \b
@@ -42,16 +30,4 @@ def run_command(
     """
     from anivault.cli.running import run_or_resume
 
-    settings = flags.apply_to(overrides.apply_to(app.loaded.settings))
-    return run_or_resume(
-        app,
-        settings,
-        flags,
-        match_flags,
-        source_filter,
-        output,
-        source=source,
-        target=target,
-        apply=apply,
-        resume=resume,
-    )
+    return run_or_resume(app, run_flags, resume=resume)

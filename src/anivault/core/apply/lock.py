@@ -5,7 +5,8 @@ no-clobber moves keep every file safe, but half of each run would fail with conf
 run therefore stops at once with ``E-BUSY`` and a message saying which run holds the library.
 The lock lives under the AniVault home (never in the library, which a dry run must not touch) and
 is an OS lock (``fcntl``/``msvcrt`` via filelock), so a crashed run never leaves it held. It is
-re-entrant within one process (``apply/session.py`` takes it once per run).
+taken once per run, by ``apply/session.py``, and is not re-entrant: a second take in the holding
+process would be a second owner of one run's lock, a bug, so it raises instead of counting.
 """
 
 from __future__ import annotations
@@ -28,9 +29,15 @@ def lock_path(state_dir: Path, library: Path) -> Path:
 
 @contextmanager
 def hold_library(state_dir: Path, library: Path) -> Iterator[None]:
+    """Hold ``library`` for the ``with`` block. Raises LibraryBusyError when another process holds
+    it, FileSystemError when the lock file cannot be taken, and RuntimeError when this process
+    already holds it."""
     path = lock_path(state_dir, library)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # One FileLock object per path in this process (is_singleton): a held one is this process's.
     lock = FileLock(path, timeout=0, is_singleton=True, thread_local=False)
+    if lock.is_locked:
+        raise RuntimeError(f"this process already holds the library lock {path}; it is taken once per run")
     try:
         lock.acquire()
     except Timeout as exc:  # a TimeoutError, so an OSError too: caught first

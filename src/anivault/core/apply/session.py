@@ -2,11 +2,18 @@
 
 Every ``--apply`` — from ``run``, ``organize``, ``--from-plan`` or ``--resume`` — opens one
 ``applying`` session. Opening it takes the library lock (once, for the whole run: a second
-applying run into the library stops at once with ``E-BUSY``) and saves the run's checkpoint.
-``ApplySession.apply`` then saves the plan beside the checkpoint before the first file moves, so a
-resumed run executes the very same plan without asking TMDB again; the journal is settled first
+applying run into the library stops at once with ``E-BUSY``). The checkpoint is saved once per
+change of state, by the phase the run enters: ``open_lookups`` before a run looks its files up (and
+again when some lookups were deferred), ``apply`` when it starts applying, at most every
+``CHECKPOINT_EVERY_SECONDS`` and when it stops. A run that starts from a saved plan
+(``--from-plan``, or ``--resume`` after lookup) therefore writes its first checkpoint in ``apply``,
+and a resumed run does not write again the state it stopped in.
+
+``apply`` saves the plan beside the checkpoint before the first file moves, so a resumed run
+executes the very same plan without asking TMDB again; the journal is settled first
 (``recovery.settle``), and entries it records as done are skipped, so a resumed run redoes nothing
-and duplicates nothing. The checkpoint is written nowhere else.
+and duplicates nothing. A running run's checkpoint is written nowhere else (an undo marks the run
+it reversed finished: ``state.close_run``).
 """
 
 from __future__ import annotations
@@ -26,7 +33,13 @@ from anivault.core.events import OrganizeStarted, Reporter
 from anivault.core.pipeline import interrupt_between_steps
 from anivault.core.plan.model import Plan
 from anivault.core.plan.planfile import write_plan
-from anivault.core.state import CHECKPOINT_EVERY_SECONDS, Checkpoint, run_dir, save_checkpoint
+from anivault.core.state import (
+    CHECKPOINT_EVERY_SECONDS,
+    Checkpoint,
+    run_dir,
+    save_checkpoint,
+    stored_checkpoint,
+)
 from anivault.errors import InterruptedRunError
 
 
@@ -36,16 +49,22 @@ class ApplySession:
     def __init__(self, state_dir: Path, checkpoint: Checkpoint) -> None:
         self._state_dir = state_dir
         self.checkpoint = checkpoint
+        self._on_disk = stored_checkpoint(state_dir, checkpoint.run_id)
 
     def _save(self, checkpoint: Checkpoint) -> None:
-        save_checkpoint(self._state_dir, checkpoint)
+        """Write ``checkpoint`` unless the file holds it already: a resumed run starts from the
+        state it stopped in, which needs no second write."""
+        if checkpoint != self._on_disk:
+            save_checkpoint(self._state_dir, checkpoint)
+            self._on_disk = checkpoint
 
     def abandon(self) -> None:
         """The run stopped before applying, with nothing to resume (``--on-conflict fail``)."""
         self._save(self.checkpoint.advanced(phase="finished"))
 
-    def reopen_lookups(self) -> None:
-        """Some lookups were deferred (TMDB unreachable): ``--resume`` looks the run up again."""
+    def open_lookups(self) -> None:
+        """The run's lookups are to do: before they start, or again when some were deferred (TMDB
+        unreachable). A run stopped now is looked up again by ``--resume``."""
         self._save(self.checkpoint)
 
     def apply(
@@ -113,8 +132,7 @@ class ApplySession:
 
 @contextmanager
 def applying(state_dir: Path, library: Path, checkpoint: Checkpoint) -> Iterator[ApplySession]:
-    """Hold ``library`` for the run of ``checkpoint``, whose checkpoint is saved first. Raises
-    LibraryBusyError when another run holds it."""
+    """Hold ``library`` for the run of ``checkpoint``. Raises LibraryBusyError when another run
+    holds it."""
     with hold_library(state_dir, library):
-        save_checkpoint(state_dir, checkpoint)
         yield ApplySession(state_dir, checkpoint)
