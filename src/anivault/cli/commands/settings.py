@@ -6,13 +6,16 @@ import os
 import sys
 from dataclasses import fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from anivault.cli.app import AppContext, ask_pin
-from anivault.cli.options import command_output_options
+from anivault.cli.output_options import command_output_options
 from anivault.errors import UsageError
-from anivault.services.settings import Settings, config_files, set_setting, user_config_path
+from anivault.services.settings_model import Settings
+
+if TYPE_CHECKING:
+    from anivault.cli.app import AppContext
 
 
 @click.group("settings")
@@ -105,6 +108,8 @@ def set_command(
         return _store_key(app, tmdb_key_file)
     if name is None or value is None:
         raise UsageError("usage: anivault settings set NAME VALUE  (or --tmdb-key)")
+    from anivault.services.settings import set_setting, user_config_path  # here: TOML stays out of --help
+
     path = user_config_path()
     stored = set_setting(path, name, value)
     origin = app.loaded.origins.get(name, "default")
@@ -125,6 +130,7 @@ def _store_key(app: AppContext, key_file: Path | None) -> int:
         key = sys.stdin.read().strip()
     if not key:
         raise UsageError("empty TMDB key")
+    from anivault.cli.app import ask_pin
     from anivault.services.keystore import keystore_path, store_key  # here: as above
 
     path = keystore_path(app.loaded.settings.home_dir)
@@ -144,6 +150,7 @@ def path_command(app: AppContext) -> int:
       anivault settings path
     """
     from anivault.services.keystore import keystore_path  # here: as above
+    from anivault.services.settings import config_files
 
     settings = app.loaded.settings
     places = {
