@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, NamedTuple, get_args
 
 ENV_PREFIX = "ANIVAULT_"
 """``ANIVAULT_`` + a setting's name in capitals is its environment variable."""
@@ -34,6 +34,24 @@ COLON_STYLES: tuple[ColonStyle, ...] = get_args(ColonStyle)
 PATH_RULES: tuple[PathRulesName, ...] = get_args(PathRulesName)
 ACTIONS: tuple[Action, ...] = get_args(Action)
 CONFLICT_POLICIES: tuple[ConflictPolicy, ...] = get_args(ConflictPolicy)
+
+
+class ActionWords(NamedTuple):
+    """How the summary speaks of one action's files. (A NamedTuple: every ``--help`` loads this
+    module, and a frozen dataclass compiles its generated methods when it is defined.)"""
+
+    pending: str
+    """A dry run's plan: ``12 files to copy``."""
+    done: str
+    """A file after apply: ``copied``."""
+
+
+ACTION_WORDS: dict[Action, ActionWords] = {
+    "move": ActionWords("to move", "moved"),
+    "copy": ActionWords("to copy", "copied"),
+    "hardlink": ActionWords("to hardlink", "linked"),
+    "symlink": ActionWords("to symlink", "linked"),
+}
 
 
 @dataclass(frozen=True, slots=True)
