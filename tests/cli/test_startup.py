@@ -139,6 +139,15 @@ def test_a_command_that_runs_does_import_its_work(tmp_path: Path) -> None:
     } <= modules - HELP_PATH
 
 
+@pytest.mark.usefixtures("anivault_env")
+def test_help_as_an_option_s_value_runs_the_command(cli: Callable[..., Outcome]) -> None:
+    """``--src --help`` names a folder: the command runs (with its settings), it is no help."""
+    outcome = cli("scan", "--src", "--help")
+
+    assert outcome.status == 7
+    assert "E-FS-SRC-MISSING: source folder --help does not exist" in outcome.err
+
+
 def test_the_root_help_lists_each_command_with_the_first_sentence_of_its_own_help() -> None:
     """``anivault --help`` prints the summaries of ``COMMANDS`` without loading the commands."""
     for name, command in subcommands(root):
