@@ -29,7 +29,7 @@ from anivault.core.events import NullReporter
 from anivault.core.lookup.stream import LookupRequest
 from anivault.core.lookup.warm import WarmResult, warm_cache
 from anivault.services.cache.entries import disk_usage, iter_entries
-from anivault.services.settings import Settings
+from anivault.services.settings_model import Settings
 from bench.make_tree import ensure_tree
 from tools.tmdb_standin import Catalog, Standin
 

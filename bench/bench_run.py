@@ -30,7 +30,7 @@ from anivault.core.lookup.stream import LookupRequest
 from anivault.core.models import Match, Score
 from anivault.core.plan.naming import target_for
 from anivault.core.run import RunRequest, run_library
-from anivault.services.settings import Settings
+from anivault.services.settings_model import Settings
 from bench.scale import run_scale
 from tools.make_sample_library import ManifestEntry, generate
 from tools.tmdb_standin import Catalog, Standin

@@ -6,7 +6,12 @@ measure the interpreter, Click and the settings. Every run of a one-file binary 
 archive into a fresh temporary folder before Python starts, so each repetition pays that cost;
 only the operating system's file cache is warm after the first, which is why the first run is
 printed on its own. That unpacking grows with what the binary carries, so with PyInstaller
-installed the size it unpacks is printed too. Goals: median ≤ 0.15 s from the venv, ≤ 0.8 s from the binary.
+installed the size it unpacks is printed too. Goals: median ≤ 0.15 s from the venv, ≤ 0.8 s from the binary;
+each path's line says whether its median meets the goal.
+
+The venv's bytecode is cached in the temporary folder (``PYTHONPYCACHEPREFIX``) even where
+``PYTHONDONTWRITEBYTECODE`` is set, as an installed program's is (pip compiles it on install): the
+first run writes that cache, the others read it, so only the first pays for compiling the sources.
 On a busy machine the wall-clock figures wander; the CPU time of each child (user + system, POSIX
 only) is printed beside them because it hardly does. Prints figures; asserts nothing.
 
@@ -53,24 +58,28 @@ def timings(command: list[str], repeat: int, env: dict[str, str]) -> tuple[list[
     return wall, cpu
 
 
-def report(label: str, measured: tuple[list[float], list[float]]) -> float:
+def report(label: str, measured: tuple[list[float], list[float]], goal: float) -> float:
     seconds, cpu = measured
     median = statistics.median(seconds)
     print(
         f"{label:<30} first {seconds[0]:6.3f} s   min {min(seconds):6.3f} s   "
         f"median {median:6.3f} s   max {max(seconds):6.3f} s   cpu median {statistics.median(cpu):6.3f} s"
-        f"   (n={len(seconds)})"
+        f"   (n={len(seconds)})   {_verdict(median, goal)}"
     )
     return median
+
+
+def _verdict(median: float, goal: float) -> str:
+    return f"goal ≤ {goal} s: {'met' if median <= goal else 'NOT met'}"
 
 
 def measure(name: str, executable: Path, goal: float, repeat: int, env: dict[str, str]) -> None:
     """Every start-up path of ``executable``, then whether the slowest median meets ``goal``."""
     medians = [
-        report(f"{name} {' '.join(args)}", timings([str(executable), *args], repeat, env)) for args in PATHS
+        report(f"{name} {' '.join(args)}", timings([str(executable), *args], repeat, env), goal)
+        for args in PATHS
     ]
-    worst = max(medians)
-    print(f"goal: {name} medians ≤ {goal} s: {'met' if worst <= goal else 'NOT met'} (slowest {worst:.3f} s)")
+    print(f"{name}, every path: {_verdict(max(medians), goal)} (slowest median {max(medians):.3f} s)")
 
 
 def unpacked_size(binary: Path) -> str:
@@ -91,7 +100,11 @@ def main() -> None:
     args = parser.parse_args()
     console_script = Path(sys.executable).with_name("anivault.exe" if sys.platform == "win32" else "anivault")
     with tempfile.TemporaryDirectory(prefix="anivault-bench-") as home:
-        env = {**os.environ, "ANIVAULT_HOME": home}  # `run --help` builds the context: logs go here
+        env = {
+            **{name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"},
+            "ANIVAULT_HOME": home,  # a command that runs writes its logs here
+            "PYTHONPYCACHEPREFIX": str(Path(home) / "bytecode"),
+        }
         measure("venv", console_script, VENV_GOAL_SECONDS, args.repeat, env)
         if args.binary is not None:
             measure(f"binary {args.binary.name}", args.binary, BINARY_GOAL_SECONDS, args.repeat, env)

@@ -5,10 +5,11 @@
 
 The binary must behave like the venv console script, so it is built from the same entry point
 (``anivault/__main__.py``) in the same environment. PyInstaller follows imports, which covers
-anitopy, cryptography, tmdbv3api, requests and rich; what it cannot see is copied explicitly:
-the ``anivault`` distribution metadata (``--version`` reads it through ``importlib.metadata``),
-the JSON schemas in ``schemas/`` and the package's data files in ``src/anivault/data/`` (the title
-index, read through ``importlib.resources``). OpenCC (the Chinese script fold of ``utils/titles.py``)
+anitopy, cryptography, tmdbv3api, requests and rich; what it cannot see is named explicitly: the
+command modules (the root group imports each by name, when it runs), the ``anivault`` distribution
+metadata (``--version`` reads it through ``importlib.metadata``), the JSON schemas in ``schemas/``
+and the package's data files in ``src/anivault/data/`` (the title index, read through
+``importlib.resources``). OpenCC (the Chinese script fold of ``utils/titles.py``)
 comes with PyInstaller's hook for it, which copies the whole wheel; only its extension and the
 dictionaries of the one conversion AniVault runs are kept. No UPX: it slows the start-up and upsets
 virus scanners.
@@ -32,6 +33,7 @@ from collections.abc import Iterator
 from importlib.util import find_spec
 from pathlib import Path, PurePath
 
+from anivault.cli.main import COMMANDS
 from anivault.utils.titles import CHINESE_FOLD_CONFIG
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +44,8 @@ SPEC_FILE = ROOT / "tools" / "anivault.spec"
 SCHEMAS_DIR = ROOT / "schemas"
 PACKAGE_DATA_DIR = ROOT / "src" / "anivault" / "data"
 APP_NAME = "anivault"
+# Modules imported by name (importlib), which PyInstaller's import analysis cannot follow.
+HIDDEN_IMPORTS = tuple(sorted(entry.module for entry in COMMANDS.values()))
 # Importable in the build environment, followed by PyInstaller, never imported by AniVault at run
 # time. A one-file binary unpacks everything it carries on every start, so each costs start-up time.
 EXCLUDED_MODULES = (

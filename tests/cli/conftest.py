@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import pytest
 
 from anivault.cli.main import main
@@ -56,6 +58,17 @@ def expand_braces(line: str) -> list[str]:
         values.extend([f"{n:0{len(first)}d}" for n in numbers] if dots else [value])
     head, tail = line[: found.start()], line[found.end() :]
     return [name for value in values for name in expand_braces(head + value + tail)]
+
+
+def subcommands(command: click.Command) -> Iterator[tuple[str, click.Command]]:
+    """A group's commands by name, each loaded (the root group imports a command's module only
+    when asked for it); nothing for a command."""
+    if isinstance(command, click.Group):
+        context = click.Context(command)
+        for name in command.list_commands(context):
+            sub = command.get_command(context, name)
+            assert sub is not None, name
+            yield name, sub
 
 
 def without_checksum(name: str) -> str:

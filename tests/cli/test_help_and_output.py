@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pytest
 from rich.cells import cell_len
-from tests.cli.conftest import Outcome
+from tests.cli.conftest import Outcome, subcommands
 
 from anivault.cli.main import cli as root
 from tools.tmdb_standin.server import Standin
@@ -26,9 +26,8 @@ def walk(
     command: click.Command, path: tuple[str, ...] = ()
 ) -> Iterator[tuple[tuple[str, ...], click.Command]]:
     yield path, command
-    if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
-            yield from walk(sub, (*path, name))
+    for name, sub in sorted(subcommands(command)):
+        yield from walk(sub, (*path, name))
 
 
 def flags(command: click.Command) -> dict[str, click.Parameter]:

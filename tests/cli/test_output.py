@@ -70,6 +70,24 @@ def test_verbose_lists_every_file_and_quiet_only_the_summary(cli, downloads: Pat
 
 
 @pytest.mark.usefixtures("anivault_env")
+@pytest.mark.parametrize(
+    ("action", "summary"),
+    [
+        ("copy", "plan: 2 files to copy · dry run: nothing copied — add --apply to do it"),
+        ("symlink", "plan: 2 files to symlink · dry run: nothing linked — add --apply to do it"),
+    ],
+)
+def test_a_dry_run_says_what_its_action_would_do(  # type: ignore[no-untyped-def]
+    cli, downloads: Path, tmp_path: Path, action: str, summary: str
+) -> None:
+    outcome = run(cli, downloads, tmp_path / "lib", "--quiet", "--action", action)
+
+    assert outcome.status == 0, outcome.err
+    assert summary in outcome.out
+    assert "move" not in outcome.out
+
+
+@pytest.mark.usefixtures("anivault_env")
 def test_plan_file_is_named_with_the_command_that_applies_it(cli, downloads: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     plan = tmp_path / "plan.json"
 

@@ -1,6 +1,7 @@
-"""Start-up stays light and ends quietly: ``--version`` and every ``--help`` import nothing heavy,
-every option that overrides a setting shows its environment variable and default, and a closed
-stdout pipe ends the program without a traceback."""
+"""Start-up stays light and ends quietly: ``--version`` and every ``--help`` import nothing heavy
+(``anivault --help`` not even a command's module, ``COMMAND --help`` only its own), every option
+that overrides a setting shows its environment variable and default, and a closed stdout pipe ends
+the program without a traceback."""
 
 from __future__ import annotations
 
@@ -13,61 +14,144 @@ from pathlib import Path
 
 import click
 import pytest
-from tests.cli.conftest import Outcome
+from tests.cli.conftest import Outcome, subcommands
 
 from anivault.cli.flags import MatchFlags, OrganizeFlags, Overrides
+from anivault.cli.main import COMMANDS
 from anivault.cli.main import cli as root
-from anivault.services.settings import Settings
+from anivault.services.settings_model import Settings
 
-HEAVY = ("rich", "requests", "urllib3", "tmdbv3api", "anitopy", "cryptography", "anivault.core")
+HEAVY = (
+    "rich",
+    "requests",
+    "urllib3",
+    "tmdbv3api",
+    "anitopy",
+    "cryptography",
+    "tomllib",
+    "tomli",
+    "tomli_w",
+    "logging",
+    "json",
+    "sqlite3",
+    "concurrent",
+    "multiprocessing",
+)
+"""Libraries (and their submodules) that neither ``--version`` nor any ``--help`` may load."""
+VERSION_ONLY = ("importlib.metadata",)
+"""What ``--version`` reads the installed version with, and no ``--help`` needs."""
+HELP_PATH = frozenset(
+    {
+        "anivault",
+        "anivault.__main__",
+        "anivault.errors",
+        "anivault.cli",
+        "anivault.cli.main",
+        "anivault.cli.exit_codes",
+        "anivault.cli.streams",
+        "anivault.cli.output_options",
+        "anivault.cli.options",
+        "anivault.cli.flags",
+        "anivault.cli.commands",
+        "anivault.services",
+        "anivault.services.settings_model",
+        "anivault.services.tmdb",
+        "anivault.services.tmdb.media_types",
+        "anivault.services.titles",
+        "anivault.services.titles.defaults",
+    }
+)
+"""Our modules a ``--help`` may import besides its command's module: the options, their value
+lists and defaults; not the settings loader, the app context, logging, core or the TMDB client."""
+
+MODULES_AFTER = "modules imported:"
+DRIVER = f"""
+import sys
+from anivault.__main__ import main
+try:
+    main()
+finally:
+    sys.__stderr__.write("\\n".join(["{MODULES_AFTER}", *sys.modules]))
+"""
+"""The console script's own two lines (``anivault.__main__.main``), then every module it loaded."""
 
 
 def command_paths(command: click.Command = root, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
     yield path
-    if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
-            yield from command_paths(sub, (*path, name))
+    for name, sub in subcommands(command):
+        yield from command_paths(sub, (*path, name))
 
 
 def imported_modules(args: list[str], home: Path) -> set[str]:
-    """Every module a real ``python -X importtime -m anivault ARGS`` process imported."""
+    """``sys.modules`` of a real ``anivault ARGS`` process when it ends."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANIVAULT_", "TMDB_"))}
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "anivault", *args],
+        [sys.executable, "-c", DRIVER, *args],
         env=env | {"ANIVAULT_HOME": str(home)},
+        cwd=home.parent,
         capture_output=True,
         text=True,
         encoding="utf-8",
         timeout=60,
         check=True,
     )
-    return {
-        line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")
-    }
+    return set(done.stderr.split(f"{MODULES_AFTER}\n", 1)[1].splitlines())
 
 
-def heavy(modules: set[str]) -> set[str]:
-    return {name for name in modules if any(name == h or name.startswith(f"{h}.") for h in HEAVY)}
+def loaded(modules: set[str], prefixes: tuple[str, ...]) -> set[str]:
+    return {name for name in modules if any(name == p or name.startswith(f"{p}.") for p in prefixes)}
 
 
-@pytest.mark.parametrize(
-    "args",
-    [["--version"], *([*path, "--help"] for path in command_paths())],
-    ids=" ".join,
-)
-def test_version_and_help_import_nothing_heavy(args: list[str], tmp_path: Path) -> None:
-    modules = imported_modules(args, tmp_path)
+def test_version_imports_neither_click_nor_the_cli(tmp_path: Path) -> None:
+    modules = imported_modules(["--version"], tmp_path)
 
-    assert "anivault" in modules  # the importtime listing is read right
-    assert ("click" in modules) == (args != ["--version"])  # --version is answered before Click
-    assert heavy(modules) == set()
+    assert "importlib.metadata" in modules  # the listing is read right
+    assert "click" not in modules
+    assert loaded(modules, ("anivault",)) == {"anivault", "anivault.__main__"}
+    assert loaded(modules, HEAVY) == set()
+
+
+@pytest.mark.parametrize("path", list(command_paths()), ids=lambda path: " ".join(path) or "anivault")
+def test_every_help_imports_only_light_modules_and_its_own_command(
+    path: tuple[str, ...], tmp_path: Path
+) -> None:
+    modules = imported_modules([*path, "--help"], tmp_path)
+    ours = loaded(modules, ("anivault",))
+    commands = loaded(ours, ("anivault.cli.commands",)) - {"anivault.cli.commands"}
+
+    assert "click" in modules
+    assert loaded(modules, (*HEAVY, *VERSION_ONLY)) == set()
+    assert ours - commands <= HELP_PATH, sorted(ours - commands - HELP_PATH)
+    assert commands == ({COMMANDS[path[0]].module} if path else set())
 
 
 def test_a_command_that_runs_does_import_its_work(tmp_path: Path) -> None:
-    """The check above can fail: a real ``scan`` loads core and rich."""
+    """The checks above can fail: a real ``scan`` loads core, rich, the settings' TOML reader and
+    logging, all outside the help path."""
     modules = imported_modules(["scan", "--src", str(tmp_path)], tmp_path / "home")
+    toml = "tomllib" if sys.version_info >= (3, 11) else "tomli"
 
-    assert {"rich", "anivault.core.lookup.scan"} <= heavy(modules)
+    assert {"rich", toml, "logging"} <= loaded(modules, HEAVY)
+    assert {
+        "anivault.core.lookup.scan",
+        "anivault.services.settings",
+        "anivault.cli.app",
+    } <= modules - HELP_PATH
+
+
+@pytest.mark.usefixtures("anivault_env")
+def test_help_as_an_option_s_value_runs_the_command(cli: Callable[..., Outcome]) -> None:
+    """``--src --help`` names a folder: the command runs (with its settings), it is no help."""
+    outcome = cli("scan", "--src", "--help")
+
+    assert outcome.status == 7
+    assert "E-FS-SRC-MISSING: source folder --help does not exist" in outcome.err
+
+
+def test_the_root_help_lists_each_command_with_the_first_sentence_of_its_own_help() -> None:
+    """``anivault --help`` prints the summaries of ``COMMANDS`` without loading the commands."""
+    for name, command in subcommands(root):
+        assert command.get_short_help_str(limit=1000) == COMMANDS[name].summary, name
 
 
 SETTING_FLAGS = {
@@ -97,8 +181,7 @@ def test_every_option_that_overrides_a_setting_shows_its_env_var_and_default(
 ) -> None:
     command = root
     for name in path:
-        assert isinstance(command, click.Group)
-        command = command.commands[name]
+        command = dict(subcommands(command))[name]
     outcome = cli(*path, "--help")
     entries = option_help(outcome.out)
     defaults = Settings()

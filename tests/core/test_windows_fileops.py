@@ -30,7 +30,7 @@ from anivault.core.plan.build import build_plan
 from anivault.core.plan.model import Plan, PlanOptions
 from anivault.core.plan.pathrules import POSIX_RULES, WINDOWS_RULES
 from anivault.core.run import fallback_warnings
-from anivault.services.settings import Action
+from anivault.services.settings_model import Action
 
 
 def windows_error(winerror: int, message: str, path: str) -> OSError:

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import click
 import pytest
+from tests.cli.conftest import subcommands
 
 from anivault import errors
 from anivault.cli import exit_codes
 from anivault.cli.main import cli as root
-from anivault.services.settings import Settings, load_settings
+from anivault.services.settings import load_settings
+from anivault.services.settings_model import Settings
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 EXAMPLE = DOCS / "anivault.toml.example"
@@ -92,9 +94,8 @@ def test_cli_md_table_lists_every_command_and_option_as_shipped() -> None:
                 if opt.startswith("--") and opt != "--help":
                     shipped.add((name, opt))
         shipped.add((name, "--help"))
-        if isinstance(command, click.Group):
-            for sub_name, sub in command.commands.items():
-                walk(sub, (*path, sub_name))
+        for sub_name, sub in subcommands(command):
+            walk(sub, (*path, sub_name))
 
     walk(root, ())
     assert documented == shipped, (sorted(shipped - documented), sorted(documented - shipped))

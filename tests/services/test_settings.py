@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from anivault.errors import ConfigError
-from anivault.services.settings import Settings, api_key_from_env, load_settings
+from anivault.services.settings import api_key_from_env, load_settings
+from anivault.services.settings_model import Settings
 
 
 def toml(path: Path, text: str) -> Path:

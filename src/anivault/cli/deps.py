@@ -12,7 +12,8 @@ from anivault.core.lookup.scan import ScanFilter
 from anivault.core.lookup.stream import LookupRequest
 from anivault.errors import TmdbKeyError
 from anivault.services.cache import JsonCache
-from anivault.services.settings import KEY_ENV_VARS, Settings
+from anivault.services.settings import KEY_ENV_VARS
+from anivault.services.settings_model import Settings
 from anivault.services.tmdb.backends import RequestsBackend, TmdbBackend, TmdbV3ApiBackend
 from anivault.services.tmdb.client import TmdbClient
 from anivault.services.tmdb.health import HealthPolicy

@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from anivault.errors import UsageError
-from anivault.services.settings import Settings
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
     from anivault.core.lookup.overrides import MatchOverride, Pick
     from anivault.core.lookup.scan import ScanFilter
-    from anivault.services.tmdb.models import MediaType
+    from anivault.services.settings_model import Settings
+    from anivault.services.tmdb.media_types import MediaType
 
 
 class _Flags:

@@ -27,7 +27,7 @@ from anivault.core.lookup.stream import LookupRequest, lookup_files
 from anivault.core.models import Candidate, MatchedFile
 from anivault.errors import AniVaultError, UsageError
 from anivault.services.tmdb.client import TmdbClient
-from anivault.services.tmdb.models import MediaType
+from anivault.services.tmdb.media_types import MediaType
 
 DOUBTFUL = ("unmatched", "review")
 """Statuses a person can settle by naming the title; deferred and parse failures need other fixes."""

@@ -1,28 +1,23 @@
 """The ``anivault`` root command and the single place errors become messages and exit codes.
 
-Start-up stays light: the command modules import what their work needs when they run, so
+Start-up stays light: a command's module is imported only when that command runs or shows its help
+(``COMMANDS``), and the command modules import what their work needs when they run, so
 ``--version`` and every ``--help`` never load rich, requests, the TMDB client, the parser or core.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import threading
+from typing import NamedTuple, cast
 
 import click
 
 from anivault import version_line
 from anivault.cli import exit_codes
-from anivault.cli.commands.cache import cache_group
-from anivault.cli.commands.match import match_command
-from anivault.cli.commands.organize import organize_command
-from anivault.cli.commands.run import run_command
-from anivault.cli.commands.scan import scan_command
-from anivault.cli.commands.settings import settings_group
-from anivault.cli.commands.status import status_command
-from anivault.cli.commands.titles import titles_command
-from anivault.cli.options import output_options
+from anivault.cli.output_options import output_options
 from anivault.cli.streams import prepare_std_streams
 from anivault.errors import AniVaultError, InterruptedRunError, UsageError
 
@@ -36,14 +31,92 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 
 
 HELP_ONLY = "anivault.help_only"
-"""``ctx.meta`` key: the command line is ``COMMAND --help``, which needs no settings or logging."""
+"""``ctx.meta`` key: the command line is ``COMMAND [SUBCOMMAND] --help``, which needs no settings or
+logging."""
+
+
+class CommandEntry(NamedTuple):
+    """A command of ``anivault``: where it is defined, and the summary ``anivault --help`` lists.
+
+    The summary is the first sentence of the command's own help (a test holds them equal): the
+    list is printed without importing every command module and the options they build."""
+
+    module: str
+    attribute: str
+    summary: str
+
+
+COMMANDS = {
+    "cache": CommandEntry(
+        "anivault.cli.commands.cache",
+        "cache_group",
+        "Inspect and maintain the TMDB cache (in the AniVault home; `anivault settings path` shows it).",
+    ),
+    "match": CommandEntry(
+        "anivault.cli.commands.match",
+        "match_command",
+        "Match every video below --src against TMDB and list the results, without planning moves.",
+    ),
+    "organize": CommandEntry(
+        "anivault.cli.commands.organize",
+        "organize_command",
+        "Organise a download folder into the library, with a reviewable plan and an undo journal.",
+    ),
+    "run": CommandEntry(
+        "anivault.cli.commands.run",
+        "run_command",
+        "Scan, match against TMDB and plan (or, with --apply, perform) the moves.",
+    ),
+    "scan": CommandEntry(
+        "anivault.cli.commands.scan",
+        "scan_command",
+        "List the video files below --src with their sidecars; touches nothing, needs no TMDB key.",
+    ),
+    "settings": CommandEntry(
+        "anivault.cli.commands.settings",
+        "settings_group",
+        "Inspect and change settings (environment, then anivault.toml beside the binary, then "
+        "config.toml in the AniVault home, then defaults).",
+    ),
+    "status": CommandEntry(
+        "anivault.cli.commands.status",
+        "status_command",
+        "Show the last run's snapshot: when, what, counts, journal and logs, resumable or not.",
+    ),
+    "titles": CommandEntry(
+        "anivault.cli.commands.titles",
+        "titles_command",
+        "Show every TMDB series, season or movie TITLE is released as, from the title index.",
+    ),
+}
 
 
 class RootGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         # the group's callback runs before the command parses its own arguments, so it is told here
-        ctx.meta[HELP_ONLY] = ctx.args in (["--help"], ["-h"])
+        ctx.meta[HELP_ONLY] = _asks_only_for_help(ctx.args)
         return super().invoke(ctx)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        return cast(click.Command, getattr(importlib.import_module(entry.module), entry.attribute))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Click's own list, of stand-ins that carry only the summaries."""
+        listed = [click.Command(name, help=entry.summary) for name, entry in COMMANDS.items()]
+        click.Group(commands=listed).format_commands(ctx, formatter)
+
+
+def _asks_only_for_help(args: list[str]) -> bool:
+    """What follows the command's name ends in ``--help`` and holds no option before it: an option
+    could take ``--help`` as its value (``--src --help``), and then the command would run."""
+    *before, last = args or [""]
+    return last in ("--help", "-h") and not any(arg.startswith("-") for arg in before)
 
 
 @click.group(
@@ -75,16 +148,6 @@ def cli(ctx: click.Context, json_output: bool, no_color: bool, log_level: str) -
     app = create_app(json_output=json_output, no_color=no_color, log_level=log_level)
     ctx.call_on_close(app.logging.close)
     ctx.obj = app
-
-
-cli.add_command(run_command)
-cli.add_command(organize_command)
-cli.add_command(scan_command)
-cli.add_command(match_command)
-cli.add_command(settings_group)
-cli.add_command(status_command)
-cli.add_command(cache_group)
-cli.add_command(titles_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -10,7 +10,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -24,77 +24,12 @@ from anivault.cli.flags import (
     SourceFilter,
     setting_of,
 )
-from anivault.services.settings import CHOICES, ENV_PREFIX, Settings
-from anivault.services.tmdb.models import MEDIA_TYPES
+from anivault.cli.output_options import F, command_output_options, compose
+from anivault.services.settings_model import CHOICES, ENV_PREFIX, Settings
+from anivault.services.tmdb.media_types import MEDIA_TYPES
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
-
-F = TypeVar("F", bound=Callable[..., Any])
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-
-
-def _compose(*decorators: Callable[[F], F]) -> Callable[[F], F]:
-    def apply(func: F) -> F:
-        for decorator in reversed(decorators):
-            func = decorator(func)
-        return func
-
-    return apply
-
-
-output_options = _compose(
-    click.option(
-        "--json",
-        "json_output",
-        is_flag=True,
-        envvar="ANIVAULT_JSON",
-        show_envvar=True,
-        help="Print only NDJSON events on stdout.",
-    ),
-    click.option(
-        "--no-color", is_flag=True, envvar="NO_COLOR", show_envvar=True, help="No colours or styles."
-    ),
-    click.option(
-        "--log-level",
-        type=click.Choice(LOG_LEVELS, case_sensitive=False),
-        default="INFO",
-        envvar="ANIVAULT_LOG_LEVEL",
-        show_envvar=True,
-        show_default=True,
-        help="Level of the file logs.",
-    ),
-)
-
-
-def _add_to_app(ctx: click.Context, param: click.Parameter, value: object) -> None:
-    """Fold an output option given after the command name into the root's AppContext."""
-    if value and ctx.obj is not None:
-        ctx.obj = ctx.obj.with_output(**{str(param.name): value})
-
-
-# The root's output options again, for each command: `anivault run --json` == `anivault --json run`.
-command_output_options = _compose(
-    click.option(
-        "--json",
-        "json_output",
-        is_flag=True,
-        expose_value=False,
-        callback=_add_to_app,
-        help="Print only NDJSON events on stdout (also accepted before the command).",
-    ),
-    click.option(
-        "--no-color", is_flag=True, expose_value=False, callback=_add_to_app, help="No colours or styles."
-    ),
-    click.option(
-        "--log-level",
-        type=click.Choice(LOG_LEVELS, case_sensitive=False),
-        default=None,
-        expose_value=False,
-        callback=_add_to_app,
-        help="Level of the file logs (overrides the one given before the command).",
-    ),
-)
 
 
 def _folder_option(flag: str, dest: str, help_text: str, *, required: bool = False) -> Callable[[F], F]:
@@ -165,7 +100,7 @@ def _folded_into(name: str, cls: type[DataclassInstance]) -> Callable[[F], F]:
     return fold
 
 
-tuning_options = _compose(
+tuning_options = compose(
     _setting_option(
         Overrides,
         "--max-workers",
@@ -202,7 +137,7 @@ resume_option = click.option(
     is_flag=True,
     help="Continue the last interrupted --apply run with its own sources, target and options.",
 )
-organize_options = _compose(
+organize_options = compose(
     _setting_option(
         OrganizeFlags,
         "--action",
@@ -270,7 +205,7 @@ organize_options = _compose(
 )
 
 
-match_options = _compose(
+match_options = compose(
     click.option(
         "--tmdb-id",
         type=click.IntRange(min=1),
@@ -307,7 +242,7 @@ match_options = _compose(
 )
 
 # How much of a run a person reads (run, organize, match): one value, three ways to say it.
-detail_options = _compose(
+detail_options = compose(
     click.option(
         "--show",
         type=click.Choice(DETAILS),
@@ -323,7 +258,7 @@ detail_options = _compose(
 )
 
 
-source_filter_options = _compose(
+source_filter_options = compose(
     click.option(
         "--ext",
         "extensions",
@@ -342,10 +277,10 @@ source_filter_options = _compose(
 )
 
 
-looked_up_options = _compose(tuning_options, match_options, detail_options, command_output_options)
+looked_up_options = compose(tuning_options, match_options, detail_options, command_output_options)
 """The options of every command that looks files up (``run``, ``organize``, ``match``), last in
 ``--help``."""
-organizing_options = _compose(
+organizing_options = compose(
     optional_source_option, optional_target_option, source_filter_options, apply_option, organize_options
 )
 """The options ``run`` and ``organize`` share, first in ``--help``."""

@@ -24,6 +24,7 @@ from anivault.core.models import Candidate, Match, MatchedFile
 from anivault.core.plan.build import REVIEW_NOTES
 from anivault.core.plan.model import PlanEntry
 from anivault.core.run import RunResult
+from anivault.services.settings_model import ACTION_WORDS
 
 PROBLEM_ORDER = ("review", "unmatched", "deferred", "parse_failed", "conflict", "error", "failed")
 """Problems in the order a person should look at them: decisions first, then what failed."""
@@ -365,7 +366,7 @@ def entry_state(entry: PlanEntry, outcome: ApplyOutcome | None) -> str:
     if outcome is None:
         return entry.status
     if outcome.status == "moved":
-        return {"move": "moved", "copy": "copied", "hardlink": "linked", "symlink": "linked"}[entry.action]
+        return ACTION_WORDS[entry.action].done
     return " ".join(part for part in (outcome.status, outcome.error_code) if part)
 
 
@@ -410,7 +411,8 @@ def _print_run_summary(
     if applied:
         done = _counts("plan", ((s.moved, "done"), (s.move_failed, "failed")))
     else:
-        done = f"plan: {s.planned} {'file' if s.planned == 1 else 'files'} to move"
+        pending = ACTION_WORDS[result.plan.options.action].pending
+        done = f"plan: {s.planned} {'file' if s.planned == 1 else 'files'} {pending}"
     done += "".join(
         f", {count} {name}"
         for count, name in (
@@ -420,7 +422,7 @@ def _print_run_summary(
         if count
     )
     for line in next_steps(result, problems, done, applied=applied, next_step=next_step):
-        paths = line.startswith(("journal:", "plan written", "dry run: nothing moved — apply"))
+        paths = line.startswith(("journal:", "plan written", "dry run: nothing"))
         console.print(Text(line, style="bold"), soft_wrap=paths)  # paths stay whole for copying
 
 
@@ -429,15 +431,16 @@ def next_steps(
 ) -> Iterator[str]:
     """The plan's ``counts``, then what to do next: a plain dry run says so on the same line."""
     plan_file = next_step.plan_file
+    nothing_done = f"dry run: nothing {ACTION_WORDS[result.plan.options.action].done}"
     if not applied and plan_file is None:
-        yield f"{counts} · dry run: nothing moved — add --apply to do it"
+        yield f"{counts} · {nothing_done} — add --apply to do it"
     else:
         yield counts
     if plan_file is not None:
         yield f"plan written to {plan_file}"
         if not applied:
             apply = f"anivault organize --from-plan {plan_file} --apply"
-            yield f"dry run: nothing moved — apply the plan: {apply}"
+            yield f"{nothing_done} — apply the plan: {apply}"
     if applied and result.journal is not None:
         yield f"journal: {result.journal} (undo: anivault organize --undo {result.journal})"
     decide = decisions(problems)

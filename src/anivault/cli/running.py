@@ -30,7 +30,7 @@ from anivault.core.plan.pathrules import rules_for
 from anivault.core.plan.templates import scheme_for
 from anivault.core.run import RunRequest, RunResult, apply_plan_file, resume_last, run_library
 from anivault.errors import UsageError
-from anivault.services.settings import Settings
+from anivault.services.settings_model import Settings
 from anivault.services.tmdb.client import TmdbClient
 
 

@@ -7,7 +7,7 @@ stored run reads back as it was written. The JSON is flat, with the key names bo
 always had, so checkpoints and plans written before this module still load.
 
 The allowed values of the options that take one of a list (action, conflict policy, preset…)
-are the settings' own (``services/settings.py``): the settings check them on load, below core.
+are the settings' own (``services/settings_model.py``): the settings check them on load, below core.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from anivault.core.plan.model import PlanOptions
 from anivault.core.plan.naming import Naming
 from anivault.core.plan.pathrules import rules_for
 from anivault.core.plan.templates import scheme_for
-from anivault.services.settings import ACTIONS, COLON_STYLES, CONFLICT_POLICIES
+from anivault.services.settings_model import ACTIONS, COLON_STYLES, CONFLICT_POLICIES
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from anivault.services.tmdb.models import MediaType
+from anivault.services.tmdb.media_types import MediaType
 
 FileKind = Literal["episode", "special", "movie", "extra", "unknown"]
 MatchStatus = Literal["matched", "review", "unmatched", "deferred", "parse_failed"]

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 from anivault.cli import exit_codes
-from anivault.cli.options import command_output_options, source_option, tuning_options
+from anivault.cli.options import source_option, tuning_options
+from anivault.cli.output_options import command_output_options
 
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext

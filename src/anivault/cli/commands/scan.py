@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from anivault.cli.options import command_output_options, source_filter_options, source_option
+from anivault.cli.options import source_filter_options, source_option
+from anivault.cli.output_options import command_output_options
 
 if TYPE_CHECKING:
     from anivault.cli.app import AppContext

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from anivault.cli.app import AppContext, ask_pin
-from anivault.cli.options import command_output_options
+from anivault.cli.output_options import command_output_options
 from anivault.errors import UsageError
-from anivault.services.settings import Settings, config_files, set_setting, user_config_path
+from anivault.services.settings_model import Settings
+
+if TYPE_CHECKING:
+    from anivault.cli.app import AppContext
 
 if TYPE_CHECKING:
     from anivault.core.events import Event
@@ -112,6 +114,7 @@ def set_command(
     if name is None or value is None:
         raise UsageError("usage: anivault settings set NAME VALUE  (or --tmdb-key)")
     from anivault.cli.events import SettingSet  # here: as above
+    from anivault.services.settings import set_setting, user_config_path  # here: TOML stays out of --help
 
     path = user_config_path()
     stored = set_setting(path, name, value)
@@ -133,6 +136,7 @@ def _store_key(app: AppContext, key_file: Path | None) -> int:
         key = sys.stdin.read().strip()
     if not key:
         raise UsageError("empty TMDB key")
+    from anivault.cli.app import ask_pin
     from anivault.cli.events import KeyStored  # here: as above
     from anivault.services.keystore import keystore_path, store_key
 
@@ -154,6 +158,7 @@ def path_command(app: AppContext) -> int:
     """
     from anivault.cli.events import SettingsPath  # here: as above
     from anivault.services.keystore import keystore_path
+    from anivault.services.settings import config_files
 
     settings = app.loaded.settings
     places = {

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from anivault.cli.options import command_output_options
+from anivault.cli.output_options import command_output_options
 from anivault.services.titles.defaults import DEFAULT_LIMIT, DEFAULT_MIN_SIMILARITY
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from anivault.errors import UsageError
-from anivault.services.tmdb.models import MEDIA_TYPES, MediaType
+from anivault.services.tmdb.media_types import MEDIA_TYPES, MediaType
 
 OVERRIDE_FILE = ".anivault-match.json"
 

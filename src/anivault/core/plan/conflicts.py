@@ -18,7 +18,7 @@ from anivault.core.plan.model import EntryStatus, PlanEntry, entry_root, retarge
 from anivault.core.plan.naming import sidecar_target
 from anivault.core.plan.store import PlanEntries
 from anivault.errors import OrganizeConflictError
-from anivault.services.settings import ConflictPolicy
+from anivault.services.settings_model import ConflictPolicy
 
 MAX_INDEX = 99
 

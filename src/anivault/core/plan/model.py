@@ -18,7 +18,7 @@ from anivault.core.models import Fingerprint, Match, positional_pickle
 from anivault.core.plan.naming import DEFAULT_NAMING, Naming
 from anivault.core.plan.pathrules import NATIVE_RULES, PathRules
 from anivault.core.plan.store import PlanEntries
-from anivault.services.settings import Action, ConflictPolicy
+from anivault.services.settings_model import Action, ConflictPolicy
 
 EntryStatus = Literal["planned", "review", "conflict", "exists", "duplicate", "in_place", "error"]
 """``review``: a best guess the matcher was not sure of; applied only once accepted, by

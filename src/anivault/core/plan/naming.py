@@ -86,7 +86,7 @@ class Naming:
     max_path_chars: int = MAX_PATH_CHARS
     """Budget for the whole target path including the library root; titles are cut to fit."""
     colon: str = "smart"
-    """One of ``COLON_STYLES`` (services/settings.py)."""
+    """One of ``COLON_STYLES`` (services/settings_model.py)."""
     ascii_or_native: bool = False
     """The ``title_ascii_or_native`` rule: see ``library_title``."""
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from anivault.core.plan.naming import long_path
 from anivault.errors import CrossDeviceError
-from anivault.services.settings import PATH_RULES
+from anivault.services.settings_model import PATH_RULES
 from anivault.utils.fsinfo import existing_ancestor
 
 if TYPE_CHECKING:

@@ -32,8 +32,8 @@ from anivault.core.plan.model import (
 )
 from anivault.core.plan.naming import safe_segment
 from anivault.errors import OrganizeConflictError, PlanUntrustedError, UsageError
-from anivault.services.settings import ACTIONS, Action
-from anivault.services.tmdb.models import MEDIA_TYPES
+from anivault.services.settings_model import ACTIONS, Action
+from anivault.services.tmdb.media_types import MEDIA_TYPES
 from anivault.utils.atomic import atomic_text
 
 FORMAT = "anivault-plan/1"

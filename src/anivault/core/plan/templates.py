@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from anivault.errors import UsageError
-from anivault.services.settings import PRESETS
+from anivault.services.settings_model import PRESETS
 
 FIELDS = ("title", "year", "season", "episode_token", "episode_title", "tmdb_id", "ext")
 """Every field a template may use; ``ext`` only as the final ``.{ext}``. ``episode_title`` costs a

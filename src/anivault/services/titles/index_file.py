@@ -32,7 +32,7 @@ from typing import Any, Final
 
 from anivault.errors import TitleIndexError
 from anivault.services.cache.entries import atomic_write
-from anivault.services.tmdb.models import MEDIA_TYPES
+from anivault.services.tmdb.media_types import MEDIA_TYPES
 from anivault.utils.titles import TITLE_KEY_VERSION, title_key
 
 SCHEMA: Final = "anivault-title-index/1"

@@ -20,7 +20,7 @@ from tmdbv3api import TV, Movie, Search, Season
 from tmdbv3api.exceptions import TMDbException
 
 from anivault.errors import TmdbResponseError
-from anivault.services.tmdb.models import MediaType
+from anivault.services.tmdb.media_types import MediaType
 from anivault.services.tmdb.transport import TmdbTransport
 
 DETAIL_APPENDS = "alternative_titles,translations"

@@ -16,7 +16,8 @@ from anivault.services.cache import CacheKey, CacheStats, JsonCache, normalize_q
 from anivault.services.tmdb import mapping
 from anivault.services.tmdb.backends import TmdbBackend
 from anivault.services.tmdb.health import StateChange
-from anivault.services.tmdb.models import MediaType, SearchHit, SeasonDetails, TitleDetails
+from anivault.services.tmdb.media_types import MediaType
+from anivault.services.tmdb.models import SearchHit, SeasonDetails, TitleDetails
 from anivault.services.tmdb.transport import TmdbTransport
 
 _LOCK_STRIPES = 64

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from anivault.errors import TmdbResponseError
-from anivault.services.tmdb.models import MediaType, SearchHit, Season, SeasonDetails, TitleDetails
+from anivault.services.tmdb.media_types import MediaType
+from anivault.services.tmdb.models import SearchHit, Season, SeasonDetails, TitleDetails
 
 _TITLE_KEY: dict[MediaType, str] = {"tv": "name", "movie": "title"}
 _ORIGINAL_KEY: dict[MediaType, str] = {"tv": "original_name", "movie": "original_title"}

@@ -7,10 +7,8 @@ between worker threads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, get_args
 
-MediaType = Literal["tv", "movie"]
-MEDIA_TYPES: tuple[MediaType, ...] = get_args(MediaType)
+from anivault.services.tmdb.media_types import MediaType
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from anivault.core.models import MatchedFile
-from anivault.services.tmdb.models import MediaType
+from anivault.services.tmdb.media_types import MediaType
 from anivault.utils.spool import BatchedInserts, as_key, from_key, open_private_db
 
 CONSENSUS_SHARE = 0.75

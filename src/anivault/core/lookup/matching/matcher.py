@@ -50,7 +50,8 @@ from anivault.errors import ParseError, TmdbError, TmdbNotFoundError
 from anivault.services.titles.index import TitleHit, TitleIndex
 from anivault.services.titles.index_file import AbsoluteRange
 from anivault.services.tmdb.client import TmdbClient
-from anivault.services.tmdb.models import MediaType, SearchHit, TitleDetails
+from anivault.services.tmdb.media_types import MediaType
+from anivault.services.tmdb.models import SearchHit, TitleDetails
 
 SEARCH_TOP_N = 5
 DETAILS_TOP_N = 3
