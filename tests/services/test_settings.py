@@ -49,6 +49,15 @@ def test_home_without_env_is_under_the_user_home_and_marked_default() -> None:
     assert loaded.origins["home"] == "default"
 
 
+def test_an_empty_variable_counts_as_unset() -> None:
+    # `ANIVAULT_HOME=` once made the current folder the home: config, cache and run state
+    # scattered into whatever folder the command was started from
+    loaded = load_settings(env={"ANIVAULT_HOME": "", "ANIVAULT_LANGUAGE": ""}, files=())
+    assert loaded.settings.home_dir == Path.home() / ".anivault"
+    assert loaded.origins["home"] == "default"
+    assert loaded.origins["language"] == "default"
+
+
 def test_missing_file_is_ignored(env: dict[str, str], tmp_path: Path) -> None:
     loaded = load_settings(env=env, files=(tmp_path / "absent.toml",))
     assert loaded.settings.tmdb_rate == 35.0

@@ -74,15 +74,17 @@ def load_settings(
 ) -> LoadedSettings:
     """Resolve every setting; raise ConfigError for a bad file or a bad environment value."""
     env = os.environ if env is None else env
+    # An empty variable counts as unset, as shells and CI files leave them (`ANIVAULT_HOME=`):
+    # taken as a value, an empty home would be the current folder.
     layers: list[tuple[str, Mapping[str, Any]]] = [
         (f"env:{ENV_PREFIX}{name.upper()}", {name: env[f"{ENV_PREFIX}{name.upper()}"]})
         for name in _names()
-        if f"{ENV_PREFIX}{name.upper()}" in env
+        if env.get(f"{ENV_PREFIX}{name.upper()}")
     ]
     layers += [(str(path), _read_toml(path)) for path in (files if files is not None else config_files(env))]
     values: dict[str, Any] = {"home": str(default_home(env))}
     origins: dict[str, str] = dict.fromkeys(_names(), "default")
-    origins["home"] = "env:ANIVAULT_HOME" if f"{ENV_PREFIX}HOME" in env else "default"
+    origins["home"] = "env:ANIVAULT_HOME" if env.get(f"{ENV_PREFIX}HOME") else "default"
     for origin, table in reversed(layers):
         for name, raw in table.items():
             located = raw if isinstance(raw, _Located) else _Located(raw, origin)
