@@ -1,4 +1,7 @@
-"""Frozen domain objects that flow between the pipeline stages (and across threads)."""
+"""Frozen domain objects that flow between the pipeline stages (and across threads).
+
+How they are spooled to disk and sent to the parse worker processes is ``core/rows.py``'s business.
+"""
 
 from __future__ import annotations
 

@@ -71,7 +71,7 @@ class Stage:
     processes: int = 0
     """When > 0 (and the pipeline is threaded), ``func`` runs in this many worker processes, fed
     in batches by the stage's ``workers`` threads; ``func`` must then be a module-level function
-    (or a ``functools.partial`` of one) of picklable items."""
+    (or a ``functools.partial`` of one), and its items and results picklable as the rows below."""
     item_rows: RowCodec[Any] = PLAIN
     """How items travel to the worker processes (``utils/codec.py``): as rows, built here."""
     result_rows: RowCodec[Any] = PLAIN
