@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from anivault.core.pipeline import Pipeline, Stage, interrupt_between_steps
+from anivault.utils.codec import RowCodec
 
 SETTLE_SECONDS = 2.0
 
@@ -248,3 +249,27 @@ def test_an_expanding_stage_in_worker_processes_keeps_the_items_it_does_not_acce
     results = list(pipeline.run())
     assert Counter(map(str, results)) == Counter(["4", "3", "2", "1", "kept", "1", "2", "1"])
     assert pipeline.counters.snapshot() == {"source": 8, "expand": 4 + 3 + 2 + 1 + 1 + 1 + 2 + 1}
+
+
+def counting_down(item: int) -> Iterator[int]:
+    """Like ``countdown``, but a generator: not picklable, so only its row can cross back."""
+    yield from range(item, 0, -1)
+
+
+def test_a_process_stage_sends_rows_and_gets_rows_back() -> None:
+    """``item_rows`` are built here and read in the worker (``counting_down`` cannot count down
+    from a string); ``result_rows`` are built in the worker and read here."""
+    stages = [
+        Stage(
+            "expand",
+            counting_down,
+            int,
+            workers=2,
+            processes=2,
+            expands=True,
+            item_rows=RowCodec(str, int),
+            result_rows=RowCodec(tuple, list),
+        )
+    ]
+    results = list(Pipeline([3, "kept", 2], stages, workers=2, chunk=2).run())
+    assert Counter(map(str, results)) == Counter(["3", "2", "1", "kept", "2", "1"])

@@ -20,7 +20,7 @@ from anivault.core.apply.session import applying
 from anivault.core.apply.undo import undo
 from anivault.core.events import NullReporter
 from anivault.core.plan.build import build_plan
-from anivault.core.plan.model import Plan, PlanOptions, retarget
+from anivault.core.plan.model import ListedEntries, Plan, PlanOptions, retarget
 from anivault.core.run import resume_last
 from anivault.core.state import Checkpoint, journal_path_for, latest_unfinished
 from anivault.errors import InterruptedRunError, JournalUntrustedError, PlanUntrustedError, UsageError
@@ -443,7 +443,9 @@ def test_a_plan_naming_one_entry_twice_is_refused_before_anything_moves(
     before = tree(source, library)
     plan = build_plan(items, library)
     first = plan.entries[0]
-    twice = Plan(library, (*plan.entries, retarget(first, library, PurePosixPath("Twice/again.mkv"))))
+    twice = Plan(
+        library, ListedEntries((*plan.entries, retarget(first, library, PurePosixPath("Twice/again.mkv"))))
+    )
     with pytest.raises(PlanUntrustedError):
         apply_all(twice, tmp_path / "journal.jsonl")
     assert tree(source, library) == before

@@ -1,11 +1,13 @@
-"""Frozen domain objects that flow between the pipeline stages (and across threads)."""
+"""Frozen domain objects that flow between the pipeline stages (and across threads).
+
+How they are spooled to disk and sent to the parse worker processes is ``core/rows.py``'s business.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from operator import attrgetter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Literal
 
 from anivault.services.tmdb.media_types import MediaType
 
@@ -13,44 +15,8 @@ FileKind = Literal["episode", "special", "movie", "extra", "unknown"]
 MatchStatus = Literal["matched", "review", "unmatched", "deferred", "parse_failed"]
 """``matched``: placed with confidence. ``review``: a best guess under the confidence line, with
 its candidates; planned, but applied only once accepted. ``unmatched``: no candidate at all."""
-_Class = TypeVar("_Class", bound=type)
 
 
-def positional_pickle(cls: _Class) -> _Class:
-    """Pickle a frozen, slotted dataclass as its constructor call with the field values in order,
-    ``Path`` fields as strings.
-
-    Its default pickling looks its fields up per object and sets them one by one from Python, and a
-    ``Path`` pickles as its parts, rebuilt one by one. Every file crosses to a parse worker and
-    back, and every plan entry goes to a disk spool and is read back twice, all on the one busy
-    thread of a run: this halves that cost.
-    """
-    names = [field.name for field in fields(cls)]
-    if len(names) < 2:  # attrgetter of one name returns the value, not a tuple
-        raise TypeError(f"{cls.__name__}: positional_pickle needs two or more fields")
-    values = attrgetter(*names)
-    paths = tuple(i for i, field in enumerate(fields(cls)) if field.type in ("Path", Path))
-
-    def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
-        if not paths:
-            return cls, values(self)
-        state = list(values(self))
-        for index in paths:
-            state[index] = str(state[index])
-        return _with_paths, (cls, paths, tuple(state))
-
-    cls.__reduce__ = __reduce__  # type: ignore[assignment]
-    return cls
-
-
-def _with_paths(cls: type, paths: tuple[int, ...], state: tuple[Any, ...]) -> Any:
-    values = list(state)
-    for index in paths:
-        values[index] = Path(values[index])
-    return cls(*values)
-
-
-@positional_pickle
 @dataclass(frozen=True, slots=True)
 class Sidecar:
     """A file that belongs to a video: same stem plus a tail such as ``.en.ass``."""
@@ -60,7 +26,6 @@ class Sidecar:
     tail: str
 
 
-@positional_pickle
 @dataclass(frozen=True, slots=True)
 class ScannedFile:
     """A video as the scan listed it: names only, no ``stat``. Size and bytes are read later, in the
@@ -77,7 +42,6 @@ class ScannedFile:
     """The name of a ``Fonts/`` folder beside the video (a batch's subtitle fonts), if any."""
 
 
-@positional_pickle
 @dataclass(frozen=True, slots=True)
 class FolderListing:
     """A folder's files as the scan listed them, names only, sorted: what the scan hands the parse
@@ -112,7 +76,6 @@ class Skipped:
     code: str | None = None
 
 
-@positional_pickle
 @dataclass(frozen=True, slots=True)
 class ParsedName:
     title: str
@@ -135,7 +98,6 @@ class ParsedName:
     """Sidecar language tags: ``.jpn.forced.srt`` → ("jpn", "forced")."""
 
 
-@positional_pickle
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     """What a source looked like when planned; a different one later means the plan is stale."""
@@ -146,7 +108,6 @@ class Fingerprint:
     partial_hash: str
 
 
-@positional_pickle
 @dataclass(frozen=True, slots=True)
 class FilePrints:
     """Fingerprints of a video and of each of its sidecars (in order); None for a sidecar that
@@ -157,7 +118,6 @@ class FilePrints:
     sidecars: tuple[Fingerprint | None, ...] = ()
 
 
-@positional_pickle
 @dataclass(frozen=True, slots=True)
 class ParsedFile:
     scanned: ScannedFile
@@ -167,7 +127,6 @@ class ParsedFile:
     """Taken beside the parse, in the worker processes, when the run will plan; else None."""
 
 
-@positional_pickle
 @dataclass(frozen=True, slots=True)
 class Score:
     """A match confidence in [0, 1] with the named contributions that produced it."""
@@ -176,7 +135,6 @@ class Score:
     parts: tuple[tuple[str, float], ...]
 
 
-@positional_pickle
 @dataclass(frozen=True, slots=True)
 class Match:
     media_type: MediaType
@@ -200,7 +158,6 @@ class Match:
         return self.season is not None and bool(self.episodes)
 
 
-@positional_pickle
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A ranked candidate: a matched file's runners-up, or every candidate of a file under review."""
@@ -212,7 +169,6 @@ class Candidate:
     score: float
 
 
-@positional_pickle
 @dataclass(frozen=True, slots=True)
 class MatchedFile:
     parsed: ParsedFile

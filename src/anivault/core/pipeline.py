@@ -44,6 +44,8 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
+from anivault.utils.codec import PLAIN, RowCodec
+
 POLL_SECONDS = 0.1
 DEFAULT_QUEUE_SIZE = 256
 """Items a queue holds at most (as ``DEFAULT_QUEUE_SIZE // chunk`` chunks)."""
@@ -69,7 +71,11 @@ class Stage:
     processes: int = 0
     """When > 0 (and the pipeline is threaded), ``func`` runs in this many worker processes, fed
     in batches by the stage's ``workers`` threads; ``func`` must then be a module-level function
-    (or a ``functools.partial`` of one) of picklable items."""
+    (or a ``functools.partial`` of one), and its items and results picklable as the rows below."""
+    item_rows: RowCodec[Any] = PLAIN
+    """How items travel to the worker processes (``utils/codec.py``): as rows, built here."""
+    result_rows: RowCodec[Any] = PLAIN
+    """How ``func``'s results travel back: as rows, built in the worker."""
     expands: bool = False
     """``func`` returns a list of items, each passed on by itself."""
 
@@ -252,7 +258,8 @@ class Pipeline:
         chosen = [i for i, item in enumerate(batch) if isinstance(item, stage.accepts)]
         if not chosen:
             return batch
-        future = pool.submit(_apply_each, stage.func, [batch[i] for i in chosen])
+        rows = [stage.item_rows.to_row(batch[i]) for i in chosen]
+        future = pool.submit(_apply_each, stage.func, rows, stage.item_rows, stage.result_rows)
         while True:
             try:
                 done = future.result(timeout=POLL_SECONDS)
@@ -262,8 +269,8 @@ class Pipeline:
                     future.cancel()
                     return []
         outputs = [[item] for item in batch]
-        for index, result in zip(chosen, done, strict=True):
-            outputs[index] = stage.passed_on(result)
+        for index, row in zip(chosen, done, strict=True):
+            outputs[index] = stage.passed_on(stage.result_rows.from_row(row))
         return [item for passed_on in outputs for item in passed_on]
 
     def _batch_after(self, first: list[Any], inbox: queue.Queue[Any]) -> list[Any]:
@@ -292,8 +299,11 @@ class Pipeline:
         return False
 
 
-def _apply_each(func: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-    return [func(item) for item in items]
+def _apply_each(
+    func: Callable[[Any], Any], rows: list[Any], item_rows: RowCodec[Any], result_rows: RowCodec[Any]
+) -> list[Any]:
+    """In a worker process: ``func`` of each item, items and results as rows."""
+    return [result_rows.to_row(func(item_rows.from_row(row))) for row in rows]
 
 
 ORPHAN_EXIT_STATUS = 70

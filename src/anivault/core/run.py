@@ -35,7 +35,7 @@ from anivault.core.models import MatchedFile, Skipped
 from anivault.core.plan.build import build_plan
 from anivault.core.plan.episode_titles import episode_titles_for
 from anivault.core.plan.library import movies_root_for
-from anivault.core.plan.model import Plan
+from anivault.core.plan.model import ListedEntries, Plan
 from anivault.core.plan.planfile import read_plan, write_plan
 from anivault.core.plan.roots import PlanRoots, record_roots, recorded_roots
 from anivault.core.state import Checkpoint, StatusRecorder, journal_path_for, latest_unfinished, newest
@@ -305,7 +305,7 @@ def resume_last(
         # Killed after its last step, or resumed twice: the job is done, which is success.
         reporter.emit(RunResumed(last.run_id, last.done, nothing_left=True))
         target = last.config.target if last.config else state_dir
-        return _plan_result(last.run_id, Plan(target, ()), [], None, time.monotonic(), ())
+        return _plan_result(last.run_id, Plan(target, ListedEntries()), [], None, time.monotonic(), ())
     config = checkpoint.config  # the run's own options (None for a --from-plan run)
     if checkpoint.phase == "lookup" or checkpoint.plan is None:
         if config is None:

@@ -12,11 +12,12 @@ is left behind even after a crash.
 
 from __future__ import annotations
 
-import pickle
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar, overload
+
+from anivault.utils.codec import PLAIN, RowCodec
 
 T = TypeVar("T")
 
@@ -118,12 +119,14 @@ class SpooledSequence(Sequence[T]):
 
 
 class Spool(SpooledSequence[T]):
-    """An append-only sequence of picklable items, read back sorted by the key given with each.
+    """An append-only sequence of items, read back sorted by the key given with each.
 
+    Items are kept as the rows of ``codec`` (the default: items that are plain values already).
     Appending is thread-safe and batched; reading seals the spool (flushes and indexes it).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, codec: RowCodec[T] = PLAIN) -> None:
+        self._codec = codec
         self._db = open_private_db()
         self._db.execute("CREATE TABLE item (key BLOB NOT NULL, blob BLOB NOT NULL)")
         self._rows = BatchedInserts(self._db, "item", 2)
@@ -132,10 +135,11 @@ class Spool(SpooledSequence[T]):
         self._length = 0
 
     def append(self, key: str, item: T) -> None:
+        row = (as_key(key), self._codec.dumps(item))
         with self._lock:
             if self._sealed:
                 raise RuntimeError("spool is sealed: it has been read")
-            self._rows.add((as_key(key), pickle.dumps(item, pickle.HIGHEST_PROTOCOL)))
+            self._rows.add(row)
             self._length += 1
 
     def close(self) -> None:
@@ -146,9 +150,10 @@ class Spool(SpooledSequence[T]):
         cursor = self._db.execute(
             "SELECT blob FROM item ORDER BY key, rowid LIMIT ? OFFSET ?", (limit, offset)
         )
+        loads = self._codec.loads
         while rows := cursor.fetchmany(BATCH):
             for (blob,) in rows:
-                yield pickle.loads(blob)
+                yield loads(blob)
 
     def _seal(self) -> None:
         with self._lock:
@@ -156,12 +161,3 @@ class Spool(SpooledSequence[T]):
                 self._rows.flush()
                 self._db.execute("CREATE INDEX by_key ON item (key)")
                 self._sealed = True
-
-
-def loads(blob: bytes) -> Any:
-    """Unpickle a row written by this module (only ever our own temp database)."""
-    return pickle.loads(blob)
-
-
-def dumps(item: object) -> bytes:
-    return pickle.dumps(item, pickle.HIGHEST_PROTOCOL)

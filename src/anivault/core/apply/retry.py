@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from anivault.core.apply.apply import ApplyControls, ApplyOutcome, apply_plan
 from anivault.core.apply.journal import Journal
-from anivault.core.plan.model import Plan
+from anivault.core.plan.model import ListedEntries, Plan
 from anivault.errors import FileLockedError
 
 
@@ -38,6 +38,6 @@ def apply_retrying_locked(plan: Plan, journal: Journal, controls: ApplyControls)
         for outcome in second:
             controls.on_outcome(outcome)
     else:
-        again = replace(plan, entries=tuple(o.entry for o in held.values()))
+        again = replace(plan, entries=ListedEntries(o.entry for o in held.values()))
         second = apply_plan(again, journal, replace(controls, already_done=frozenset()))
     return first + second

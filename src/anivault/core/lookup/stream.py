@@ -24,6 +24,7 @@ from anivault.core.lookup.parse_stage import parse_folder
 from anivault.core.lookup.scan import ScanFilter, walk_folders
 from anivault.core.models import FolderListing, MatchedFile, ParsedFile, Skipped
 from anivault.core.pipeline import Pipeline, Stage
+from anivault.core.rows import FOLDER_LISTING, MATCHED_FILE, PARSE_RESULTS, SKIPPED
 from anivault.errors import InterruptedRunError, PermissionDeniedError, SourceMissingError, UsageError
 from anivault.services.titles.index import default_title_index
 from anivault.services.tmdb.client import TmdbClient
@@ -67,8 +68,8 @@ class LookupTally:
 
     def __init__(self) -> None:
         self.status: Counter[str] = Counter()
-        self.unresolved: Spool[MatchedFile] = Spool()
-        self.skipped: Spool[Skipped] = Spool()
+        self.unresolved = Spool(MATCHED_FILE)
+        self.skipped = Spool(SKIPPED)
         self._codes: dict[str, None] = {}
 
     @property
@@ -109,8 +110,8 @@ def lookup_files(
 ) -> tuple[Spool[MatchedFile], Spool[Skipped]]:
     """Every video below the source, matched (or not), sorted by relative path; and the skipped.
     Both are disk spools, read back in order: ``match`` over 300k files holds none of them."""
-    matched: Spool[MatchedFile] = Spool()
-    skipped: Spool[Skipped] = Spool()
+    matched = Spool(MATCHED_FILE)
+    skipped = Spool(SKIPPED)
     for item in iter_lookup(request, client, reporter):
         if isinstance(item, Skipped):
             skipped.append(str(item.path), item)
@@ -153,6 +154,8 @@ def iter_lookup(
                 workers=2 * request.parse_processes or 1,  # two batches in flight per process
                 processes=request.parse_processes,
                 expands=True,
+                item_rows=FOLDER_LISTING,
+                result_rows=PARSE_RESULTS,
             ),
             Stage("match", matcher.match, ParsedFile, workers=max(1, request.workers)),
         ],
@@ -162,7 +165,7 @@ def iter_lookup(
     parse_failed = 0
     last_progress = 0.0
     votes = FolderVotes()
-    held: Spool[MatchedFile] = Spool()  # files under review: their folder may settle them
+    held = Spool(MATCHED_FILE)  # files under review: their folder may settle them
     try:
         for item in pipeline.run():
             if isinstance(item, Skipped):

@@ -12,12 +12,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import Literal, overload
 
-from anivault.core.models import Fingerprint, Match, positional_pickle
+from anivault.core.models import Fingerprint, Match
 from anivault.core.plan.naming import DEFAULT_NAMING, Naming
 from anivault.core.plan.pathrules import NATIVE_RULES, PathRules
-from anivault.core.plan.store import PlanEntries
 from anivault.services.settings_model import Action, ConflictPolicy
 
 EntryStatus = Literal["planned", "review", "conflict", "exists", "duplicate", "in_place", "error"]
@@ -50,7 +49,6 @@ class PlanOptions:
     """Whose path rules targets follow (setting ``path_rules``; ``plan/pathrules.py``)."""
 
 
-@positional_pickle
 @dataclass(frozen=True, slots=True)
 class PlanEntry:
     entry_id: str
@@ -71,11 +69,53 @@ class PlanEntry:
     fingerprint: Fingerprint | None = None
 
 
+class EntrySequence(Sequence[PlanEntry]):
+    """A plan's entries in source order, with the questions asked of a whole plan. Answered here by
+    reading every entry; the disk store of a built plan (``plan/store.py``) answers them in SQL."""
+
+    def with_status(self, status: EntryStatus, *, role: str | None = None) -> Iterator[PlanEntry]:
+        """The entries of one status (and role), in source order."""
+        return (e for e in self if e.status == status and role in (None, e.role))
+
+    def status_counts(self) -> Counter[str]:
+        return Counter(e.status for e in self)
+
+    def error_codes(self) -> tuple[str, ...]:
+        """Distinct entry error codes, in source order of their first entry."""
+        return tuple(dict.fromkeys(e.error_code for e in self if e.error_code))
+
+
+class ListedEntries(EntrySequence):
+    """Entries held in memory: a plan read from its file, or a part of one."""
+
+    def __init__(self, entries: Iterable[PlanEntry] = ()) -> None:
+        self._entries = tuple(entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> PlanEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[PlanEntry]: ...
+    def __getitem__(self, index: int | slice) -> PlanEntry | Sequence[PlanEntry]:
+        return self._entries[index]
+
+    def __iter__(self) -> Iterator[PlanEntry]:
+        return iter(self._entries)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence with the same entries in the same order, as the tuple it holds."""
+        return isinstance(other, Sequence) and tuple(other) == self._entries
+
+    __hash__ = None  # type: ignore[assignment]  # compared by content
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     target_root: Path
-    entries: Sequence[PlanEntry]
-    """In source order. Built plans read them from a disk spool on demand: iterate, don't copy."""
+    entries: EntrySequence
+    """In source order. Built plans read them from a disk store on demand: iterate, don't copy."""
     source_root: Path | None = None
     options: PlanOptions = field(default_factory=PlanOptions)
 
@@ -85,19 +125,13 @@ class Plan:
 
     def with_status(self, status: EntryStatus, *, role: str | None = None) -> Iterator[PlanEntry]:
         """The entries of one status (and role), in source order."""
-        if isinstance(self.entries, PlanEntries):  # an indexed query, not a read of every entry
-            return (entry for _, entry in self.entries.rows_with_status(status, role=role))
-        return (e for e in self.entries if e.status == status and role in (None, e.role))
+        return self.entries.with_status(status, role=role)
 
     def status_counts(self) -> Counter[str]:
-        if isinstance(self.entries, PlanEntries):
-            return self.entries.status_counts()  # without reading every entry back
-        return Counter(e.status for e in self.entries)
+        return self.entries.status_counts()
 
     def error_codes(self) -> tuple[str, ...]:
-        if isinstance(self.entries, PlanEntries):
-            return self.entries.error_codes()
-        return tuple(dict.fromkeys(e.error_code for e in self.entries if e.error_code))
+        return self.entries.error_codes()
 
 
 def entry_id(relative: str, print_: Fingerprint) -> str:

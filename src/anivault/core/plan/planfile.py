@@ -26,6 +26,7 @@ from anivault.core.models import Fingerprint, Match, MatchedFile, Score
 from anivault.core.plan.model import (
     ENTRY_STATUSES,
     EntryStatus,
+    ListedEntries,
     Plan,
     PlanEntry,
     duplicate_ids,
@@ -110,7 +111,7 @@ def read_plan(
     try:
         plan = _plan_from_dict(document)
         if accept_review:
-            plan = replace(plan, entries=tuple(_accepted(e) for e in plan.entries))
+            plan = replace(plan, entries=ListedEntries(_accepted(e) for e in plan.entries))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UsageError(f"{path}: not a valid {FORMAT} plan ({exc!r})") from exc
     check_trust(plan, source_root=source_root, target_root=target_root, movies_root=movies_root)
@@ -207,7 +208,7 @@ def _plan_from_dict(document: object) -> Plan:
     for entry in entries:
         options.path_rules.check_reachable(str(entry.target))
     source_root = document.get("source_root")
-    return Plan(root, entries, Path(source_root) if source_root else None, options)
+    return Plan(root, ListedEntries(entries), Path(source_root) if source_root else None, options)
 
 
 def _accepted(entry: PlanEntry) -> PlanEntry:

@@ -1,32 +1,30 @@
 """The plan's entries spooled to disk (see ``utils/spool.py``), with the whole-plan queries
 conflict resolution needs: targets claimed twice, entries by status, sidecars by their video.
 
-Each row keeps the entry pickled plus the columns those queries read. Statuses (with their code
-and note) are resolved in SQL, the pickled entry corrected as it is read back, so that settling
-thousands of conflicts reads and writes no pickles; a change of target rewrites the row.
+A row keeps in columns what those queries read, and the rest of the entry as one pickled row of
+plain values (``core/rows.py``): statuses (with their code and note) are resolved in SQL, so that
+settling thousands of conflicts reads and writes no pickles; a change of target rewrites the row.
 """
 
 from __future__ import annotations
 
+import pickle
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any
 
+from anivault.core.plan.model import EntrySequence, EntryStatus, PlanEntry
+from anivault.core.rows import FINGERPRINT, MATCH
 from anivault.utils.spool import (
     BATCH,
     BatchedInserts,
     SpooledSequence,
     as_key,
-    dumps,
     from_key,
-    loads,
     open_private_db,
 )
-
-if TYPE_CHECKING:
-    from anivault.core.plan.model import PlanEntry
 
 _SCHEMA = """
 CREATE TABLE entry (
@@ -40,12 +38,17 @@ CREATE TABLE entry (
     status TEXT NOT NULL,
     code TEXT,
     note TEXT NOT NULL,
-    blob BLOB NOT NULL
+    rest BLOB NOT NULL
 )
 """
+_COLUMNS = "source, source_path, target_path, entry_id, owner_id, role, status, code, note, rest"
+"""What ``_entry`` reads back (``target_key`` is ``relative_target`` casefolded, kept in ``rest``)."""
 
 
 def _row(entry: PlanEntry) -> tuple[object, ...]:
+    """``entry`` as the columns of its row, in ``_SCHEMA`` order."""
+    fingerprint = None if entry.fingerprint is None else FINGERPRINT.to_row(entry.fingerprint)
+    rest = (entry.relative_target, entry.action, MATCH.to_row(entry.match), fingerprint)
     return (
         as_key(entry.relative_source),
         as_key(entry.relative_target.casefold()),  # case-insensitive file systems
@@ -57,11 +60,32 @@ def _row(entry: PlanEntry) -> tuple[object, ...]:
         entry.status,
         entry.error_code,
         entry.note,
-        dumps(entry),
+        pickle.dumps(rest, pickle.HIGHEST_PROTOCOL),
     )
 
 
-class PlanEntries(SpooledSequence["PlanEntry"]):
+def _entry(row: tuple[Any, ...]) -> PlanEntry:
+    """The entry of a row read as ``rowid, _COLUMNS`` (rest: only ever our own private database)."""
+    _, source, source_path, target_path, entry_id, owner_id, role, status, code, note, rest = row
+    relative_target, action, match, fingerprint = pickle.loads(rest)
+    return PlanEntry(
+        entry_id,
+        Path(from_key(source_path)),
+        Path(from_key(target_path)),
+        role,
+        status,
+        from_key(source),
+        relative_target,
+        MATCH.from_row(match),
+        owner_id,
+        code,
+        action,
+        note,
+        None if fingerprint is None else FINGERPRINT.from_row(fingerprint),
+    )
+
+
+class PlanEntries(SpooledSequence[PlanEntry], EntrySequence):
     """Entries in source order, read lazily; filled by ``build_plan``, then sealed."""
 
     def __init__(self) -> None:
@@ -145,9 +169,12 @@ class PlanEntries(SpooledSequence["PlanEntry"]):
         self._db.executemany(
             "UPDATE entry SET source = ?, target_key = ?, source_path = ?, target_path = ?, "
             "entry_id = ?, owner_id = ?, role = ?, "
-            "status = ?, code = ?, note = ?, blob = ? WHERE rowid = ?",
+            "status = ?, code = ?, note = ?, rest = ? WHERE rowid = ?",
             [(*_row(entry), rowid) for rowid, entry in changes],
         )
+
+    def with_status(self, status: EntryStatus, *, role: str | None = None) -> Iterator[PlanEntry]:
+        return (entry for _, entry in self.rows_with_status(status, role=role))
 
     def status_counts(self) -> Counter[str]:
         return Counter(dict(self._db.execute("SELECT status, count(*) FROM entry GROUP BY status")))
@@ -173,13 +200,9 @@ class PlanEntries(SpooledSequence["PlanEntry"]):
         """Rows in source order, fetched in batches. Callers finish reading before they
         ``replace_rows``: SQLite cursors are not stable under updates of the rows they walk."""
         cursor = self._db.execute(
-            f"SELECT rowid, status, code, note, blob FROM entry {where} "
-            "ORDER BY source, rowid LIMIT ? OFFSET ?",
+            f"SELECT rowid, {_COLUMNS} FROM entry {where} ORDER BY source, rowid LIMIT ? OFFSET ?",
             (*parameters, limit, offset),
         )
         while batch := cursor.fetchmany(BATCH):
-            for rowid, status, code, note, blob in batch:
-                entry: PlanEntry = loads(blob)
-                if entry.status != status or entry.error_code != code or entry.note != note:  # by SQL since
-                    entry = replace(entry, status=status, error_code=code, note=note)
-                yield rowid, entry
+            for row in batch:
+                yield row[0], _entry(row)
