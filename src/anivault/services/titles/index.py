@@ -12,7 +12,7 @@ import math
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Final
@@ -27,7 +27,8 @@ from anivault.utils.titles import title_key
 BUNDLED_INDEX: Final = "data/title_index.json.gz"
 """The index shipped inside the ``anivault`` package (wheel, editable install and the one-file build)."""
 
-"""How alike (Indel ratio of the normalised titles) a fuzzy hit must be by default."""
+_CLOSE_KEYS_MEMO: Final = 4096
+"""How many fuzzy lookups an index remembers: more than the distinct titles of a large library."""
 _SLACK: Final = 1e-9  # float rounding must not drop a key whose length sits exactly on the bound
 
 
@@ -48,14 +49,17 @@ class TitleIndex:
 
     def __init__(self, contents: IndexContents, source: str) -> None:
         self._targets = contents.targets
-        self._by_key = contents.by_key
-        self._keys = sorted(contents.by_key, key=len)
-        self._rank = {key: rank for rank, key in enumerate(self._keys)}
+        self._first_row = contents.first_row
+        self._titles = contents.titles
+        self._row_targets = contents.row_targets
+        self._run_lengths = contents.run_lengths
+        self._keys = sorted(contents.first_row, key=len)  # stable: the index's (key) order within a length
         self._groups = _grouped(self._keys)
         self._group_lengths = [group.length for group in self._groups]
         self._source = source
         self.title_count = contents.title_count
         self._absolute_ranges = contents.absolute_ranges
+        self._close_keys = lru_cache(maxsize=_CLOSE_KEYS_MEMO)(self._close)
 
     @classmethod
     def load(cls, path: Path) -> TitleIndex:
@@ -91,11 +95,10 @@ class TitleIndex:
         name with words after its series' title asks (two threads asking at once build it twice,
         harmlessly)."""
         seasons: dict[int, dict[int, list[str]]] = {}
-        for rows in self._by_key.values():
-            for title, position in rows:
-                target = self._targets[position]
-                if target.season is not None and target.media_type == "tv":
-                    seasons.setdefault(target.tmdb_id, {}).setdefault(target.season, []).append(title)
+        for title, position in zip(self._titles, self._row_targets, strict=True):
+            target = self._targets[position]
+            if target.season is not None and target.media_type == "tv":
+                seasons.setdefault(target.tmdb_id, {}).setdefault(target.season, []).append(title)
         return {
             tmdb_id: tuple((season, tuple(titles)) for season, titles in sorted(by_season.items()))
             for tmdb_id, by_season in seasons.items()
@@ -113,7 +116,7 @@ class TitleIndex:
             key = " ".join(words[:end])
             if sum(_weight(ch) for ch in key if ch != " ") < min_chars:
                 break
-            if key in self._by_key:
+            if key in self._first_row:
                 return key, self._hits(key, 1.0)
         return "", []
 
@@ -127,6 +130,14 @@ class TitleIndex:
         hits = self._hits(key, 1.0)
         if len(hits) >= limit or not key:
             return hits[:limit]
+        for found, similarity in self._close_keys(key, min_similarity)[:limit]:
+            hits += self._hits(found, similarity)
+        return hits[:limit]
+
+    def _close(self, key: str, min_similarity: float) -> tuple[tuple[str, float], ...]:
+        """The other keys at least ``min_similarity`` alike to ``key``, with their similarity, best
+        first; equally alike, shorter first, then in key order (the index's order). Memoised per
+        index: the matcher asks for a series' titles once per media type and again per season."""
         close = process.extract(
             key,
             self._candidates(key, min_similarity),
@@ -135,10 +146,8 @@ class TitleIndex:
             score_cutoff=min_similarity * 100,
             limit=None,  # few pass the cutoff; ranked below in the index's order, not the candidates'
         )
-        ranked = sorted((-score, self._rank[found], found) for found, score, _ in close if found != key)
-        for score, _, found in ranked[:limit]:
-            hits += self._hits(found, -score / 100)
-        return hits[:limit]
+        ranked = sorted((-score, len(found), found) for found, score, _ in close if found != key)
+        return tuple((found, -score / 100) for score, _, found in ranked)
 
     def _candidates(self, key: str, min_similarity: float) -> list[str]:
         """Keys that can be ``min_similarity`` alike to ``key`` at all, so that most are never
@@ -165,8 +174,12 @@ class TitleIndex:
         return candidates
 
     def _hits(self, key: str, similarity: float) -> list[TitleHit]:
+        first = self._first_row.get(key)
+        if first is None:
+            return []
         return [
-            _hit(self._targets[position], title, similarity) for title, position in self._by_key.get(key, ())
+            _hit(self._targets[self._row_targets[row]], self._titles[row], similarity)
+            for row in range(first, first + self._run_lengths[first])
         ]
 
 

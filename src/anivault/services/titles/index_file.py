@@ -25,8 +25,10 @@ import gzip
 import io
 import json
 import zlib
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final
 
@@ -70,17 +72,26 @@ class AbsoluteRange:
 
 @dataclass(frozen=True, slots=True)
 class IndexContents:
-    """A read index: distinct targets, and per key the (title, target position) pairs in rank order."""
+    """A read index: distinct targets, and its title rows in key order, a key's rows together in
+    rank order. Rows are kept as parallel sequences, not as objects per row: the bundled index
+    has some 58,000 rows, and every run holds them."""
 
     schema: str
     sources: tuple[Mapping[str, Any], ...]
     targets: tuple[Target, ...]
-    by_key: dict[str, list[tuple[str, int]]]
+    first_row: dict[str, int]
+    """Per key, the position of its first row in ``titles``, ``row_targets`` and ``run_lengths``;
+    keys in sorted order."""
+    titles: tuple[str, ...]
+    row_targets: array[int]
+    """Per row, the position of its target in ``targets``."""
+    run_lengths: array[int]
+    """At a key's first row, how many rows the key has (0 at the others)."""
     absolute_ranges: dict[int, tuple[AbsoluteRange, ...]] = field(default_factory=dict)
 
     @property
     def title_count(self) -> int:
-        return sum(len(rows) for rows in self.by_key.values())
+        return len(self.titles)
 
 
 def write_index(
@@ -143,16 +154,19 @@ def read_index(path: Path) -> IndexContents:
 
 def _contents(document: dict[str, Any]) -> IndexContents:
     targets = tuple(_target(row) for row in document["targets"])
-    rekey = document["title_key"] != TITLE_KEY_VERSION
-    by_key: dict[str, list[tuple[str, int]]] = {}
-    count = len(targets)
-    for key, title, position in document["titles"]:
-        if not (isinstance(key, str) and isinstance(title, str) and type(position) is int):
-            raise ValueError(f"malformed title row {[key, title, position]!r}")
-        if not 0 <= position < count:
-            raise ValueError(f"title {title!r} names target {position}, but there are {count}")
-        by_key.setdefault(title_key(title) if rekey else key, []).append((title, position))
-    by_key.pop("", None)
+    rows: list[list[Any]] = document["titles"]
+    for row in rows:
+        _check_row(row, len(targets))
+    if document["title_key"] != TITLE_KEY_VERSION:
+        rows = [[title_key(title), title, position] for _, title, position in rows]
+    if any(rows[i][0] > rows[i + 1][0] for i in range(len(rows) - 1)):
+        rows = sorted(rows, key=itemgetter(0))  # stable: rank order survives within a key
+    rows = rows[_empty_keys(rows) :]
+    first_row: dict[str, int] = {}
+    run_lengths = array("I", [0]) * len(rows)
+    for number, (key, _, _) in enumerate(rows):
+        first = first_row.setdefault(key, number)
+        run_lengths[first] += 1
     sources = document.get("sources", [])
     if not isinstance(sources, list):
         raise ValueError("sources is not a list")
@@ -160,9 +174,26 @@ def _contents(document: dict[str, Any]) -> IndexContents:
         document["schema"],
         tuple(sources),
         targets,
-        by_key,
+        first_row,
+        tuple(title for _, title, _ in rows),
+        array("I", [position for _, _, position in rows]),
+        run_lengths,
         _absolute_ranges(document.get("absolute_ranges", [])),
     )
+
+
+def _empty_keys(rows: list[list[Any]]) -> int:
+    """How many of the sorted ``rows`` (at their start) have an empty key: a title made of
+    punctuation alone, which no lookup can meet."""
+    return next((i for i, row in enumerate(rows) if row[0]), len(rows))
+
+
+def _check_row(row: list[Any], target_count: int) -> None:
+    key, title, position = row
+    if not (isinstance(key, str) and isinstance(title, str) and type(position) is int):
+        raise ValueError(f"malformed title row {[key, title, position]!r}")
+    if not 0 <= position < target_count:
+        raise ValueError(f"title {title!r} names target {position}, but there are {target_count}")
 
 
 def _absolute_ranges(rows: list[Any]) -> dict[int, tuple[AbsoluteRange, ...]]:

@@ -66,6 +66,8 @@ def _whole_name(path: str) -> tuple[str, str]:
 
 
 def _opens_with_closer(name: str) -> bool:
+    if ")" not in name and "]" not in name:  # no closer at all: nothing to count (scene names)
+        return False
     depth = 0
     for bracket in _BRACKETS.findall(name):
         depth += 1 if bracket in "([" else -1

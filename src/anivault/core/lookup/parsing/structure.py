@@ -391,7 +391,7 @@ def read_brackets(stem: str) -> Reading | None:
 
 def non_latin(text: str) -> bool:
     """Whether ``text`` has a letter of another script than Latin (CJK, Cyrillic, …)."""
-    return any(ch.isalpha() and ch > _LAST_LATIN_LETTER for ch in text)
+    return not text.isascii() and any(ch.isalpha() and ch > _LAST_LATIN_LETTER for ch in text)
 
 
 def bilingual(text: str, separator: re.Pattern[str]) -> tuple[str, str | None]:

@@ -14,6 +14,7 @@ from typing import Final
 from anivault.core.lookup.scan import SIDECAR_EXTENSIONS, VIDEO_EXTENSIONS
 
 REPLACEMENT: Final = "\ufffd"
+_LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 _BIDI_CONTROLS: Final = dict.fromkeys(
     [0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF], None
 )
@@ -29,8 +30,7 @@ _LANGUAGE_TAGS: Final = re.compile(
 
 def clean_name(name: str) -> str:
     """NFC, no lone surrogates or bidi controls, no surrounding spaces or trailing dots."""
-    if any("\ud800" <= ch <= "\udfff" for ch in name):
-        name = "".join(REPLACEMENT if "\ud800" <= ch <= "\udfff" else ch for ch in name)
+    name = _LONE_SURROGATE.sub(REPLACEMENT, name)
     name = unicodedata.normalize("NFC", name).translate(_BIDI_CONTROLS)
     return name.strip().rstrip(". ").strip()
 
