@@ -1,4 +1,8 @@
-"""``anivault settings``: show (with origins), get, set, path; and the encrypted TMDB key store."""
+"""``anivault settings``: show (with origins), get, set, path; and the encrypted TMDB key store.
+
+Events, the key store and the TOML writer are imported inside the functions that use them:
+``settings … --help`` loads this module and should cost no more than Click.
+"""
 
 from __future__ import annotations
 
@@ -45,12 +49,12 @@ def show_command(app: AppContext) -> int:
     Example:
       anivault settings show
     """
-    from anivault.cli.events import KeyOrigin, SettingValue  # here: every --help loads this module
+    from anivault.cli.events import KeyOrigin, SettingValue
 
     for name in (f.name for f in fields(Settings)):
         value, origin = getattr(app.loaded.settings, name), app.loaded.origins[name]
         _say(app, SettingValue(name, value, origin), f"{name} = {value!r}  # {origin}")
-    from anivault.services.keystore import key_origin  # here: every --help loads this module
+    from anivault.services.keystore import key_origin
 
     where = key_origin(os.environ, app.loaded.settings.home_dir)
     shown = f"tmdb_key = {'set' if where else 'not set'}  # {where or 'none'}"
@@ -69,7 +73,7 @@ def get_command(app: AppContext, name: str) -> int:
     Example:
       anivault settings get tmdb_rate
     """
-    from anivault.cli.events import SettingValue  # here: as above
+    from anivault.cli.events import SettingValue
 
     if name not in app.loaded.origins:
         raise UsageError(f"unknown setting {name}; see anivault settings show")
@@ -113,8 +117,8 @@ def set_command(
         return _store_key(app, tmdb_key_file)
     if name is None or value is None:
         raise UsageError("usage: anivault settings set NAME VALUE  (or --tmdb-key)")
-    from anivault.cli.events import SettingSet  # here: as above
-    from anivault.services.settings import set_setting, user_config_path  # here: TOML stays out of --help
+    from anivault.cli.events import SettingSet
+    from anivault.services.settings import set_setting, user_config_path
 
     path = user_config_path()
     stored = set_setting(path, name, value)
@@ -137,7 +141,7 @@ def _store_key(app: AppContext, key_file: Path | None) -> int:
     if not key:
         raise UsageError("empty TMDB key")
     from anivault.cli.app import ask_pin
-    from anivault.cli.events import KeyStored  # here: as above
+    from anivault.cli.events import KeyStored
     from anivault.services.keystore import keystore_path, store_key
 
     path = keystore_path(app.loaded.settings.home_dir)
@@ -156,7 +160,7 @@ def path_command(app: AppContext) -> int:
     Example:
       anivault settings path
     """
-    from anivault.cli.events import SettingsPath  # here: as above
+    from anivault.cli.events import SettingsPath
     from anivault.services.keystore import keystore_path
     from anivault.services.settings import config_files
 
